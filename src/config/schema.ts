@@ -1,0 +1,99 @@
+/**
+ * The single source of truth for a run's Plan: types via z.infer, defaults in
+ * one place. Config file, env and flags are merged into the raw object that
+ * this schema validates; every problem is reported at once with its path.
+ */
+import { z } from 'zod';
+import { PHASES } from '../core/result.js';
+
+const duration = z.number().positive();
+const httpUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'expected an http(s) URL, e.g. http://127.0.0.1:8080');
+
+const thresholdMap = z.record(z.string().min(1), z.array(z.string().min(1)).min(1));
+
+export const closedModel = z.object({
+  model: z.literal('closed'),
+  requests: z.number().int().positive().default(1000),
+  concurrency: z.number().int().positive().default(10),
+});
+export const openModel = z.object({
+  model: z.literal('open'),
+  /** arrivals per second, fixed schedule: late responses do not delay later sends */
+  rate: z.number().positive(),
+  durationSeconds: duration,
+  /** cap on requests in flight; arrivals beyond it are counted as dropped_iterations */
+  maxInFlight: z.number().int().positive().default(1000),
+});
+
+export const planSchema = z.object({
+  target: httpUrl,
+  /** bearer token for the authenticated endpoints; from env or file only */
+  token: z.string().min(1).optional(),
+  engine: z.enum(['node', 'k6']).default('node'),
+  phases: z.array(z.enum(PHASES)).min(1).default(['health', 'market-data', 'load']),
+  out: z.string().min(1).default('reports'),
+  json: z.boolean().default(false),
+  /** per-request timeout */
+  requestTimeoutMs: z.number().int().positive().default(10_000),
+  /** whole-run deadline: the run is aborted (exit 105) when it passes */
+  deadlineSeconds: duration.default(900),
+  /** extra CA bundle (PEM path) for TLS; verification is never turned off */
+  caFile: z.string().min(1).optional(),
+  environment: z.string().min(1).optional(),
+  testid: z.string().min(1).optional(),
+  health: z.object({
+    endpoints: z.array(z.string().startsWith('/')).min(1).default(['/health', '/api/v1/data/health']),
+    maxResponseMs: z.number().positive().default(500),
+  }).prefault({}),
+  marketData: z.object({
+    path: z.string().startsWith('/').default('/api/v1/data/market'),
+    symbol: z.string().min(1).default('AAPL'),
+    startDate: z.iso.date().default('2025-09-01'),
+    endDate: z.iso.date().default('2025-09-03'),
+    /** also check that a call without credentials is refused (401/403) */
+    checkAuthRefusal: z.boolean().default(true),
+  }).prefault({}),
+  load: z.object({
+    path: z.string().startsWith('/').default('/health'),
+    method: z.enum(['GET', 'POST']).default('GET'),
+    workload: z.discriminatedUnion('model', [closedModel, openModel]).prefault({ model: 'closed' }),
+  }).prefault({}),
+  /** extra k6-syntax thresholds, merged over the runbook defaults */
+  thresholds: thresholdMap.default({}),
+  rollback: z.object({
+    /** runbook: "Response times > 5 seconds" */
+    maxP95Ms: z.number().positive().default(5000),
+  }).prefault({}),
+  prometheus: z.object({
+    remoteWriteUrl: httpUrl.optional(),
+    pushgatewayUrl: httpUrl.optional(),
+    /** Prometheus HTTP API, for the monitoring phase */
+    url: httpUrl.optional(),
+    grafanaUrl: httpUrl.optional(),
+    nativeHistograms: z.boolean().default(false),
+    job: z.string().min(1).default('golive'),
+    /** label selector of the scrape targets that must be up */
+    targetsSelector: z.string().min(1).default('up'),
+    /** credentials, from env or file only; never printed */
+    username: z.string().optional(),
+    password: z.string().optional(),
+    bearerToken: z.string().optional(),
+  }).prefault({}),
+  cluster: z.object({
+    namespace: z.string().min(1).default('signal-trading'),
+    kubeconfig: z.string().min(1).optional(),
+    /** a pod restarted within this window counts as a recent restart */
+    restartWindowSeconds: z.number().int().nonnegative().default(900),
+  }).prefault({}),
+});
+
+export type Plan = z.infer<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+export type Workload = Plan['load']['workload'];

@@ -1,0 +1,63 @@
+/**
+ * Typed errors with stable codes. Every failure that reaches the user is one of
+ * these; `exitCodeFor` is the single place that maps them to process exit codes.
+ */
+export type ErrorCode =
+  | 'GOLIVE_INVALID_CONFIG'
+  | 'GOLIVE_USAGE'
+  | 'GOLIVE_MISSING_TARGET'
+  | 'GOLIVE_MISSING_TOKEN'
+  | 'GOLIVE_ABORTED'
+  | 'GOLIVE_ENGINE_ERROR'
+  | 'GOLIVE_K6_NOT_FOUND'
+  | 'GOLIVE_DELIVERY_FAILED'
+  | 'GOLIVE_K8S_ERROR';
+
+export class GoliveError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'GoliveError';
+  }
+}
+
+/** Exit codes follow k6 where k6 has one (see README "Exit codes"). */
+export const EXIT = {
+  passed: 0,
+  thresholdsFailed: 99,
+  invalidConfig: 104,
+  aborted: 105,
+  engineError: 107,
+  deliveryFailed: 108,
+  k8sError: 109,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export function exitCodeFor(err: unknown): ExitCode {
+  if (!(err instanceof GoliveError)) return EXIT.engineError;
+  switch (err.code) {
+    case 'GOLIVE_INVALID_CONFIG':
+    case 'GOLIVE_USAGE':
+    case 'GOLIVE_MISSING_TARGET':
+    case 'GOLIVE_MISSING_TOKEN':
+      return EXIT.invalidConfig;
+    case 'GOLIVE_ABORTED':
+      return EXIT.aborted;
+    case 'GOLIVE_DELIVERY_FAILED':
+      return EXIT.deliveryFailed;
+    case 'GOLIVE_K8S_ERROR':
+      return EXIT.k8sError;
+    case 'GOLIVE_ENGINE_ERROR':
+    case 'GOLIVE_K6_NOT_FOUND':
+      return EXIT.engineError;
+  }
+}
+
+/** One line, no stack: what the user sees for any error. */
+export function describeError(err: unknown): string {
+  if (err instanceof GoliveError) return `golive: ${err.message}`.split('\n')[0] ?? 'golive: error';
+  const msg = err instanceof Error ? err.message : String(err);
+  return `golive: internal error: ${msg}`.split('\n')[0] ?? 'golive: internal error';
+}

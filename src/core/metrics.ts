@@ -1,0 +1,268 @@
+/**
+ * The engine-neutral metric store. Engines add samples; thresholds, the summary
+ * builder and the sinks read aggregates. Trends live in HDR histograms (µs
+ * resolution, 3 significant digits) so memory stays flat however long the run
+ * and runners can be merged exactly: percentiles are never averaged.
+ */
+import hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
+export type MetricContains = 'default' | 'time' | 'data';
+export type Tags = Readonly<Record<string, string>>;
+
+export interface MetricInfo {
+  type: MetricType;
+  contains: MetricContains;
+}
+
+/** The metrics k6 defines built in, with their types, so both engines agree. */
+export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
+  http_req_duration: { type: 'trend', contains: 'time' },
+  http_req_waiting: { type: 'trend', contains: 'time' },
+  http_req_failed: { type: 'rate', contains: 'default' },
+  http_reqs: { type: 'counter', contains: 'default' },
+  checks: { type: 'rate', contains: 'default' },
+  iterations: { type: 'counter', contains: 'default' },
+  iteration_duration: { type: 'trend', contains: 'time' },
+  data_received: { type: 'counter', contains: 'data' },
+  data_sent: { type: 'counter', contains: 'data' },
+  vus: { type: 'gauge', contains: 'default' },
+  vus_max: { type: 'gauge', contains: 'default' },
+  dropped_iterations: { type: 'counter', contains: 'default' },
+};
+
+const HIGHEST_US = 3_600_000_000; // one hour: nothing we wait for lasts longer
+
+export function newHistogram(): Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
+}
+
+interface TrendState { kind: 'trend'; hist: Histogram; sum: number; min: number; max: number }
+interface CounterState { kind: 'counter'; sum: number }
+interface RateState { kind: 'rate'; passes: number; fails: number }
+interface GaugeState { kind: 'gauge'; value: number; min: number; max: number; seen: boolean }
+type State = TrendState | CounterState | RateState | GaugeState;
+
+export interface Series {
+  readonly name: string;
+  readonly info: MetricInfo;
+  readonly tags: Tags;
+  readonly state: State;
+}
+
+function emptyState(type: MetricType): State {
+  switch (type) {
+    case 'trend': return { kind: 'trend', hist: newHistogram(), sum: 0, min: Infinity, max: -Infinity };
+    case 'counter': return { kind: 'counter', sum: 0 };
+    case 'rate': return { kind: 'rate', passes: 0, fails: 0 };
+    case 'gauge': return { kind: 'gauge', value: 0, min: Infinity, max: -Infinity, seen: false };
+  }
+}
+
+function record(state: State, value: number): void {
+  switch (state.kind) {
+    case 'trend': {
+      state.hist.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(value * 1000))));
+      state.sum += value;
+      if (value < state.min) state.min = value;
+      if (value > state.max) state.max = value;
+      return;
+    }
+    case 'counter': state.sum += value; return;
+    case 'rate': if (value) state.passes++; else state.fails++; return;
+    case 'gauge': {
+      state.value = value; state.seen = true;
+      if (value < state.min) state.min = value;
+      if (value > state.max) state.max = value;
+    }
+  }
+}
+
+function mergeInto(into: State, from: State): void {
+  if (into.kind === 'trend' && from.kind === 'trend') {
+    into.hist.add(from.hist); into.sum += from.sum;
+    into.min = Math.min(into.min, from.min); into.max = Math.max(into.max, from.max);
+  } else if (into.kind === 'counter' && from.kind === 'counter') {
+    into.sum += from.sum;
+  } else if (into.kind === 'rate' && from.kind === 'rate') {
+    into.passes += from.passes; into.fails += from.fails;
+  } else if (into.kind === 'gauge' && from.kind === 'gauge' && from.seen) {
+    into.value = from.value; into.seen = true;
+    into.min = Math.min(into.min, from.min); into.max = Math.max(into.max, from.max);
+  }
+}
+
+/** An aggregate over one or more series: what a threshold or a summary reads. */
+export class Aggregate {
+  constructor(readonly name: string, readonly info: MetricInfo, readonly state: State) {}
+
+  /** How many samples went in; a threshold over zero samples fails. */
+  get samples(): number {
+    const s = this.state;
+    switch (s.kind) {
+      case 'trend': return s.hist.totalCount;
+      case 'counter': return s.sum === 0 ? 0 : 1;
+      case 'rate': return s.passes + s.fails;
+      case 'gauge': return s.seen ? 1 : 0;
+    }
+  }
+
+  /** One aggregation by k6's name (`avg`, `p(95)`, `rate`, `count`, ...). */
+  value(agg: string, durationSeconds = 0): number | undefined {
+    const s = this.state;
+    if (s.kind === 'trend') {
+      const n = s.hist.totalCount;
+      if (n === 0) return undefined;
+      if (agg === 'avg') return s.sum / n;
+      if (agg === 'min') return s.min;
+      if (agg === 'max') return s.max;
+      if (agg === 'count') return n;
+      const p = agg === 'med' ? 50 : /^p\((\d+(?:\.\d+)?)\)$/.exec(agg)?.[1];
+      if (p === undefined) return undefined;
+      // Clamp into the exact observed range: HDR reports bucket upper bounds.
+      const v = s.hist.getValueAtPercentile(Number(p)) / 1000;
+      return Math.min(s.max, Math.max(s.min, v));
+    }
+    if (s.kind === 'counter') {
+      if (agg === 'count') return s.sum;
+      if (agg === 'rate') return durationSeconds > 0 ? s.sum / durationSeconds : 0;
+      return undefined;
+    }
+    if (s.kind === 'rate') {
+      const total = s.passes + s.fails;
+      if (agg === 'rate') return total === 0 ? undefined : s.passes / total;
+      if (agg === 'passes') return s.passes;
+      if (agg === 'fails') return s.fails;
+      if (agg === 'count') return total;
+      return undefined;
+    }
+    if (!s.seen) return undefined;
+    if (agg === 'value') return s.value;
+    if (agg === 'min') return s.min;
+    if (agg === 'max') return s.max;
+    return undefined;
+  }
+
+  /** The values k6 puts in its summary for this metric type. */
+  summaryValues(durationSeconds: number, trendStats: readonly string[] = TREND_STATS): Record<string, number> {
+    const keys = this.info.type === 'trend' ? trendStats
+      : this.info.type === 'counter' ? ['count', 'rate']
+      : this.info.type === 'rate' ? ['rate', 'passes', 'fails']
+      : ['value', 'min', 'max'];
+    const out: Record<string, number> = {};
+    for (const k of keys) {
+      const v = this.value(k, durationSeconds);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+}
+
+export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'] as const;
+
+function tagKey(name: string, tags: Tags): string {
+  const parts = Object.keys(tags).sort().map((k) => `${k}=${tags[k]}`);
+  return `${name}{${parts.join(',')}}`;
+}
+
+export interface SerializedSeries {
+  name: string;
+  type: MetricType;
+  contains: MetricContains;
+  tags: Record<string, string>;
+  /** trend: HDR compressed base64 plus exact sum/min/max; others: their counters */
+  hdr?: string;
+  sum?: number;
+  min?: number;
+  max?: number;
+  passes?: number;
+  fails?: number;
+  value?: number;
+}
+
+export class MetricStore {
+  private readonly byKey = new Map<string, Series>();
+
+  add(name: string, value: number, tags: Tags = {}, info?: MetricInfo): void {
+    record(this.seriesFor(name, tags, info).state, value);
+  }
+
+  /** A bound recorder for hot loops: resolves the series once. */
+  recorder(name: string, tags: Tags = {}, info?: MetricInfo): (value: number) => void {
+    const state = this.seriesFor(name, tags, info).state;
+    return (value) => record(state, value);
+  }
+
+  private seriesFor(name: string, tags: Tags, info?: MetricInfo): Series {
+    const key = tagKey(name, tags);
+    let s = this.byKey.get(key);
+    if (!s) {
+      const i = info ?? BUILTIN_METRICS[name];
+      if (!i) throw new Error(`metric ${name} has no type; pass its MetricInfo`);
+      s = { name, info: i, tags: { ...tags }, state: emptyState(i.type) };
+      this.byKey.set(key, s);
+    }
+    return s;
+  }
+
+  series(): Series[] {
+    return [...this.byKey.values()];
+  }
+
+  names(): string[] {
+    return [...new Set(this.series().map((s) => s.name))];
+  }
+
+  /** Every series of `name` whose tags include all of `filter`, merged. */
+  select(name: string, filter: Tags = {}): Aggregate | undefined {
+    let agg: Aggregate | undefined;
+    for (const s of this.byKey.values()) {
+      if (s.name !== name) continue;
+      if (!Object.entries(filter).every(([k, v]) => s.tags[k] === v)) continue;
+      agg ??= new Aggregate(name, s.info, emptyState(s.info.type));
+      mergeInto(agg.state, s.state);
+    }
+    return agg;
+  }
+
+  merge(other: MetricStore): void {
+    for (const s of other.series()) mergeInto(this.seriesFor(s.name, s.tags, s.info).state, s.state);
+  }
+
+  toJSON(): SerializedSeries[] {
+    return this.series().map(({ name, info, tags, state }) => {
+      const base = { name, type: info.type, contains: info.contains, tags: { ...tags } };
+      switch (state.kind) {
+        case 'trend': return { ...base, hdr: hdr.encodeIntoCompressedBase64(state.hist), sum: state.sum, min: state.min, max: state.max };
+        case 'counter': return { ...base, sum: state.sum };
+        case 'rate': return { ...base, passes: state.passes, fails: state.fails };
+        case 'gauge': return { ...base, value: state.value, min: state.min, max: state.max };
+      }
+    });
+  }
+
+  static fromJSON(items: readonly SerializedSeries[]): MetricStore {
+    const store = new MetricStore();
+    for (const it of items) {
+      const info: MetricInfo = { type: it.type, contains: it.contains };
+      const s = store.seriesFor(it.name, it.tags, info);
+      const st = s.state;
+      if (st.kind === 'trend') {
+        const h = it.hdr ? hdr.decodeFromCompressedBase64(it.hdr) : newHistogram();
+        st.hist.add(h);
+        st.sum += it.sum ?? 0;
+        st.min = Math.min(st.min, it.min ?? Infinity);
+        st.max = Math.max(st.max, it.max ?? -Infinity);
+      } else if (st.kind === 'counter') st.sum += it.sum ?? 0;
+      else if (st.kind === 'rate') { st.passes += it.passes ?? 0; st.fails += it.fails ?? 0; }
+      else if (it.value !== undefined) mergeInto(st, { kind: 'gauge', value: it.value, min: it.min ?? it.value, max: it.max ?? it.value, seen: true });
+    }
+    return store;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The engine-neutral RunResult. Its `metrics` and `root_group` follow k6's
+ * end-of-test summary so every reporter and sink works for both engines; the
+ * `golive` block adds what a gate needs: verdict, phases, rollback signal.
+ */
+import type { MetricContains, MetricType, SerializedSeries } from './metrics.js';
+
+export const PHASES = ['health', 'market-data', 'load', 'cluster', 'monitoring'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export interface SummaryMetric {
+  type: MetricType;
+  contains: MetricContains;
+  values: Record<string, number>;
+  thresholds?: Record<string, { ok: boolean }>;
+}
+
+export interface SummaryCheck {
+  name: string;
+  path: string;
+  id: string;
+  passes: number;
+  fails: number;
+}
+
+export interface SummaryGroup {
+  name: string;
+  path: string;
+  id: string;
+  groups: SummaryGroup[];
+  checks: SummaryCheck[];
+}
+
+/** One evaluated threshold, with what was measured so a failure can say why. */
+export interface ThresholdResult {
+  /** metric selector as written, e.g. `http_req_duration{phase:load}` */
+  metric: string;
+  /** the expression as written, e.g. `p(95)<500` */
+  expression: string;
+  ok: boolean;
+  /** the measured aggregate; absent when the metric had no samples */
+  actual?: number;
+  /** human line, e.g. "p(95)=612.3ms, wanted <500" or "no samples" */
+  message: string;
+  phase?: PhaseName;
+}
+
+/** One check (a named assertion) with its failures' first reasons. */
+export interface CheckResult {
+  phase: PhaseName;
+  name: string;
+  passes: number;
+  fails: number;
+  /** up to a few distinct failure reasons, e.g. "bars[2].high: expected number" */
+  reasons: string[];
+}
+
+export type PhaseStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'aborted';
+
+export interface PhaseResult {
+  name: PhaseName;
+  status: PhaseStatus;
+  /** why skipped / errored / failed, one line */
+  reason?: string;
+  startedAt?: string;
+  durationMs: number;
+}
+
+export type Verdict = 'passed' | 'failed' | 'aborted' | 'error';
+
+export interface RollbackSignal {
+  triggered: boolean;
+  /** e.g. "service unavailable: GET /health returned 503", "p(95)=5200ms > 5000ms" */
+  reasons: string[];
+}
+
+export interface DeliveryResult {
+  sink: 'prometheus-remote-write' | 'pushgateway';
+  ok: boolean;
+  attempts: number;
+  error?: string;
+}
+
+export interface GoliveBlock {
+  version: string;
+  runId: string;
+  testid: string;
+  environment?: string;
+  engine: 'node' | 'k6';
+  target: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  exitCode: number;
+  phases: PhaseResult[];
+  checks: CheckResult[];
+  thresholds: ThresholdResult[];
+  rollback: RollbackSignal;
+  deliveries: DeliveryResult[];
+  /** the raw series (HDR histograms encoded), so runners can be merged exactly */
+  series?: SerializedSeries[];
+  /** one-line cause when verdict is error/aborted */
+  error?: string;
+}
+
+export interface RunResult {
+  root_group: SummaryGroup;
+  options: { summaryTrendStats: string[]; summaryTimeUnit: string; noColor: boolean };
+  state: { isStdOutTTY: boolean; isStdErrTTY: boolean; testRunDurationMs: number };
+  metrics: Record<string, SummaryMetric>;
+  golive: GoliveBlock;
+}
