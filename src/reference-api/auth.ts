@@ -1,0 +1,13 @@
+/** Bearer-token check in constant time: compare fixed-length digests, never the raw strings. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function bearerMatches(authorization: string | undefined, expected: Buffer): boolean {
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
+  // Hash even when the header is absent so both paths cost the same.
+  const candidate = tokenDigest(m?.[1] ?? '');
+  return timingSafeEqual(candidate, expected) && m !== null;
+}

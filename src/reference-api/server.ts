@@ -1,0 +1,117 @@
+/**
+ * The reference API: a node:http server that behaves like the Signal Trading
+ * gateway and data service, with fault injection for tests and the benchmark.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tokenDigest } from './auth.js';
+import { createFaults, type LatencySpec } from './faults.js';
+import { MAX_BODY_BYTES, route, type ApiResponse, type RouteConfig } from './routes.js';
+import { createTimers } from './timers.js';
+
+export type { LatencySpec } from './faults.js';
+
+export interface ReferenceApiOptions {
+  port?: number;
+  host?: string;
+  token: string;
+  latency?: LatencySpec;
+  /** fraction of requests (any endpoint) answered with 500 */
+  errorRate?: number;
+  /** health endpoints answer 503 */
+  down?: boolean;
+  /** market data in the wrong shape; health stays fine */
+  badSchema?: boolean;
+  seed?: number;
+  random?: () => number;
+}
+
+export interface ReferenceApi {
+  url: string;
+  port: number;
+  /** requests received so far (including faulted ones) */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+const INJECTED_FAULT: ApiResponse = { status: 500, body: { error: 'injected fault (--error-rate)' } };
+
+export async function startReferenceApi(opts: ReferenceApiOptions): Promise<ReferenceApi> {
+  const host = opts.host ?? '127.0.0.1';
+  const faults = createFaults(opts);
+  const timers = createTimers(() => performance.now());
+  const cfg: RouteConfig = {
+    tokenDigest: tokenDigest(opts.token),
+    down: opts.down ?? false,
+    badSchema: opts.badSchema ?? false,
+    now: () => new Date(),
+  };
+  let count = 0;
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const arrival = performance.now();
+    const n = ++count;
+    const decision = faults.decide(n, arrival);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Keep draining past the limit so the keep-alive connection stays usable.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const response = decision.fail
+        ? INJECTED_FAULT
+        : route(
+            {
+              method: req.method ?? 'GET',
+              path: (req.url ?? '/').split('?', 1)[0] ?? '/',
+              authorization: req.headers.authorization,
+              body: Buffer.concat(chunks).toString('utf8'),
+              bodyTooLarge: size > MAX_BODY_BYTES,
+            },
+            cfg,
+          );
+      // The latency counts from arrival, so reading the body is part of it, not added to it.
+      timers.at(arrival + decision.delayMs, faults.holdUntil, () => send(res, response));
+    });
+  };
+
+  const server = createServer({ keepAlive: true }, handle);
+  // Above typical client idle timeouts (undici 4 s) so the server is not the side that races a reuse.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    requests: () => count,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        timers.cancelAll();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, response: ApiResponse): void {
+  if (res.destroyed) return;
+  const payload = JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+    ...response.headers,
+  });
+  res.end(payload);
+}
