@@ -1,0 +1,63 @@
+/**
+ * The runbook's pass criteria as k6 thresholds, for the phases a plan selects,
+ * and how custom thresholds from config combine with them.
+ */
+import type { Plan } from '../src/config/schema.js';
+import { canonicalSelector } from './parse.js';
+
+/** Runbook "Load Testing": 95th percentile response time < 500ms. */
+export const LOAD_P95_MS = 500;
+/** Runbook "Load Testing": error rate < 1%. */
+export const LOAD_MAX_ERROR_RATE = 0.01;
+
+type DefaultsPlan = Pick<Plan, 'phases' | 'health' | 'load'>;
+
+/**
+ * "Every request completed": in the closed model the request count is known,
+ * so every one must have been sent and answered (failed answers are counted by
+ * http_req_failed). The open model's count depends on the schedule and on
+ * drops, so it only asks that load ran at all; dropped arrivals are visible as
+ * `dropped_iterations{phase:load}`, which a config can gate with `count==0`.
+ */
+export function defaultThresholds(plan: DefaultsPlan): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const phases = new Set(plan.phases);
+  if (phases.has('health')) {
+    out['http_req_duration{phase:health}'] = [`max<${plan.health.maxResponseMs}`];
+    out['checks{phase:health}'] = ['rate==1'];
+  }
+  if (phases.has('market-data')) {
+    out['checks{phase:market-data}'] = ['rate==1'];
+  }
+  if (phases.has('load')) {
+    const w = plan.load.workload;
+    out['http_req_duration{phase:load}'] = [`p(95)<${LOAD_P95_MS}`];
+    out['http_req_failed{phase:load}'] = [`rate<${LOAD_MAX_ERROR_RATE}`];
+    out['http_reqs{phase:load}'] = [w.model === 'closed' ? `count>=${w.requests}` : 'count>=1'];
+  }
+  return out;
+}
+
+/**
+ * Custom thresholds win per selector: an entry for a selector that also has
+ * defaults REPLACES the default list (so a team can relax or tighten one
+ * criterion without restating the rest); other selectors are added. Selectors
+ * are compared canonically (`x{a:1,b:2}` equals `x{ b:2, a:1 }`); the custom
+ * spelling is kept.
+ */
+export function mergeThresholds<T>(
+  defaults: Readonly<Record<string, readonly T[]>>,
+  custom: Readonly<Record<string, readonly T[]>>,
+): Record<string, T[]> {
+  const customByCanonical = new Map<string, string>();
+  for (const key of Object.keys(custom)) customByCanonical.set(canonicalSelector(key), key);
+  const out: Record<string, T[]> = {};
+  // A replaced default keeps its place, so reports list criteria in runbook order.
+  for (const [key, list] of Object.entries(defaults)) {
+    const override = customByCanonical.get(canonicalSelector(key));
+    if (override === undefined) out[key] = [...list];
+    else out[override] = [...(custom[override] ?? [])];
+  }
+  for (const [key, list] of Object.entries(custom)) if (!(key in out)) out[key] = [...list];
+  return out;
+}

@@ -1,0 +1,5 @@
+export * from './parse.js';
+export * from './evaluate.js';
+export * from './summary-source.js';
+export * from './defaults.js';
+export * from './rollback.js';

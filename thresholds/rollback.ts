@@ -1,0 +1,54 @@
+/**
+ * The runbook's rollback triggers, reported apart from the verdict: a failed
+ * gate blocks a release, a rollback signal says the live one should be undone.
+ */
+import type { PhaseResult, RollbackSignal } from '../src/core/result.js';
+import type { MetricSource } from './evaluate.js';
+
+export interface RollbackInput {
+  source: MetricSource;
+  /** runbook "Performance Degradation: Response times > 5 seconds" */
+  maxP95Ms: number;
+  phases: readonly Pick<PhaseResult, 'name' | 'status'>[];
+  /**
+   * Computed by the engine: a health check failed because the service did not
+   * answer usefully (connection refused/reset, timeout, 5xx), as opposed to,
+   * say, a slow but correct answer.
+   */
+  serviceUnavailable: boolean;
+  /** one line for the reason, e.g. "GET /health returned 503"; never a secret */
+  unavailableDetail?: string;
+}
+
+function p95Over(source: MetricSource, tags: Record<string, string>): number | undefined {
+  const m = source.select('http_req_duration', tags);
+  if (m === undefined || m.samples === 0) return undefined;
+  return m.value('p(95)');
+}
+
+/**
+ * Per phase, because a few slow health calls would vanish in the p95 of a
+ * thousand fast load requests; the untagged p95 is a fallback for sources
+ * without phase tags.
+ */
+export function rollbackTriggers(input: RollbackInput): RollbackSignal {
+  const { source, maxP95Ms } = input;
+  const reasons: string[] = [];
+  if (input.serviceUnavailable) {
+    reasons.push(`service unavailable: ${input.unavailableDetail ?? 'health checks got no healthy answer'}`);
+  }
+  const slow = (p95: number): string => `p(95)=${p95.toFixed(2)}ms > ${maxP95Ms}ms`;
+  let perPhase = false;
+  for (const phase of input.phases) {
+    if (phase.status === 'skipped') continue;
+    const p95 = p95Over(source, { phase: phase.name });
+    if (p95 === undefined) continue;
+    perPhase = true;
+    if (p95 > maxP95Ms) reasons.push(`${slow(p95)} in phase ${phase.name}`);
+  }
+  if (!perPhase) {
+    const p95 = p95Over(source, {});
+    if (p95 !== undefined && p95 > maxP95Ms) reasons.push(`${slow(p95)} over all requests`);
+  }
+  return { triggered: reasons.length > 0, reasons };
+}
