@@ -1,0 +1,156 @@
+/**
+ * What both load models share: counters, the sample callback, throttled
+ * progress, the end-to-end timeout sweeper, abort handling and the promise
+ * that resolves when the last request has settled.
+ */
+import type { Dispatcher } from 'undici';
+import { describeError, LoadTimeoutError } from './describe-error.js';
+import { Slot, type SlotOwner } from './slot.js';
+import type { LoadOptions, LoadStats } from './types.js';
+
+const PROGRESS_EVERY_MS = 100;
+
+export abstract class LoadRun implements SlotOwner {
+  started = 0;
+  completed = 0;
+  failed = 0;
+  dropped = 0;
+  inFlight = 0;
+  /** no more requests will be sent: workload done, aborted or a callback threw */
+  stopped = false;
+  aborted = false;
+  readonly slots: Slot[] = [];
+  protected readonly dispatchOpts: Dispatcher.DispatchOptions;
+  private readonly startedAt: number;
+  private lastProgress: number;
+  private callbackError: { error: unknown } | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private resolveDone!: () => void;
+  private readonly done = new Promise<void>((r) => { this.resolveDone = r; });
+  private readonly onAbort = (): void => {
+    this.aborted = true;
+    this.abortAll();
+  };
+
+  constructor(protected readonly opts: LoadOptions, protected readonly total: number | undefined) {
+    const { request, timeoutMs } = opts;
+    // One options object for every request: undici copies what it needs.
+    this.dispatchOpts = {
+      method: request.method,
+      path: request.path,
+      headers: request.headers ?? null,
+      body: request.body ?? null,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    };
+    this.startedAt = opts.clock.now();
+    this.lastProgress = this.startedAt;
+  }
+
+  /** Sends the first requests; the model keeps going from settle(). */
+  protected abstract begin(): void;
+  /** Called after a slot settled and its sample was delivered. */
+  protected abstract next(slot: Slot): void;
+  /** the model has nothing more to send (besides what is in flight) */
+  protected abstract exhausted(): boolean;
+
+  async run(): Promise<LoadStats> {
+    const { signal, timeoutMs } = this.opts;
+    if (signal.aborted) {
+      this.stopped = true;
+      this.aborted = true;
+    } else {
+      signal.addEventListener('abort', this.onAbort, { once: true });
+      const period = Math.min(100, Math.max(5, timeoutMs / 10));
+      this.sweeper = setInterval(() => this.sweep(), period);
+      this.begin();
+      this.checkDone();
+      await this.done;
+    }
+    signal.removeEventListener('abort', this.onAbort);
+    clearInterval(this.sweeper);
+    await this.destroyDispatchers();
+    const done = this.completed + this.failed;
+    this.opts.onProgress?.(done, this.total);
+    if (this.callbackError) throw this.callbackError.error;
+    return {
+      started: this.started,
+      completed: this.completed,
+      failed: this.failed,
+      dropped: this.dropped,
+      elapsedMs: this.opts.clock.now() - this.startedAt,
+      aborted: this.aborted,
+    };
+  }
+
+  protected send(slot: Slot, t0: number, now: number): void {
+    this.started++;
+    this.inFlight++;
+    slot.begin(t0, now);
+    slot.dispatcher.dispatch(this.dispatchOpts, slot);
+  }
+
+  settle(slot: Slot, error: Error | undefined): void {
+    this.inFlight--;
+    if (!slot.cancelled) {
+      const now = this.opts.clock.now();
+      const durationMs = now - slot.t0;
+      if (error === undefined) this.completed++;
+      else this.failed++;
+      try {
+        this.opts.onSample(error === undefined
+          ? { status: slot.status, durationMs, error: undefined, bytes: slot.bytes }
+          : { status: 0, durationMs, error: describeError(error), bytes: slot.bytes });
+        if (this.opts.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
+          this.lastProgress = now;
+          this.opts.onProgress(this.completed + this.failed, this.total);
+        }
+      } catch (err) {
+        // A failing caller must not be swallowed by undici's parser callbacks.
+        this.callbackError ??= { error: err };
+        this.abortAll();
+      }
+    }
+    if (this.stopped) this.checkDone();
+    else if (error === undefined) this.continueWith(slot);
+    // undici errors a connection's queued requests in a loop that must not
+    // see new ones: after an error the slot goes on in the next turn.
+    else setImmediate(this.continueWith, slot);
+  }
+
+  private readonly continueWith = (slot: Slot): void => {
+    if (!this.stopped) this.next(slot);
+    this.checkDone();
+  };
+
+  protected checkDone(): void {
+    if (this.inFlight === 0 && (this.stopped || this.exhausted())) {
+      this.stopped = true;
+      this.resolveDone();
+    }
+  }
+
+  private sweep(): void {
+    const deadline = this.opts.clock.now() - this.opts.timeoutMs;
+    for (const slot of this.slots) {
+      if (slot.busy && slot.sentAt <= deadline) slot.abort(new LoadTimeoutError());
+    }
+  }
+
+  /** Stops sending and cancels what is in flight; those give no samples. */
+  private abortAll(): void {
+    this.stopped = true;
+    for (const slot of this.slots) {
+      if (!slot.busy) continue;
+      slot.cancelled = true;
+      slot.abort(new Error('aborted'));
+    }
+    // Requests still waiting for a connection have no abort handle yet:
+    // destroying the dispatchers errors them at once.
+    void this.destroyDispatchers();
+    this.checkDone();
+  }
+
+  /** Closes every connection; in-flight requests error, which settles them. */
+  protected abstract destroyDispatchers(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+/**
+ * The load generator's contract. The caller (the load phase, the bench)
+ * records every sample into its histograms and judges statuses; the generator
+ * only sends, times and counts.
+ */
+import type { Workload } from '../../config/schema.js';
+import type { Clock } from '../types.js';
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadSample {
+  /** HTTP status of the final response; 0 when no response arrived */
+  status: number;
+  /**
+   * Closed model: from just before dispatch to the last body byte (ab's "Total").
+   * Open model: from the SCHEDULED send time to the last body byte, so time a
+   * request spent waiting because the target (or we) stalled is included.
+   */
+  durationMs: number;
+  /** one-line cause when status is 0, e.g. 'timeout', 'ECONNREFUSED' */
+  error?: string;
+  /** response body bytes received (the body is always consumed fully) */
+  bytes?: number;
+}
+
+export interface LoadOptions {
+  /** e.g. http://127.0.0.1:8080 (http or https) */
+  origin: string;
+  request: LoadRequest;
+  workload: Workload;
+  /** per request, from the moment it is handed to the connection */
+  timeoutMs: number;
+  /** abort: stop sending, cancel what is in flight (no samples for those), resolve */
+  signal: AbortSignal;
+  clock: Clock;
+  /** extra PEM CA, added to the default roots; verification stays on */
+  ca?: string;
+  /** called once for every request that got a response or failed */
+  onSample(sample: LoadSample): void;
+  /** throttled to about ten calls a second, plus one at the end */
+  onProgress?(done: number, total?: number): void;
+}
+
+export interface LoadStats {
+  /** requests handed to a connection */
+  started: number;
+  /** requests that got a full response, whatever its status */
+  completed: number;
+  /** requests with no response (timeout, connection error) */
+  failed: number;
+  /** open model: arrivals not sent because maxInFlight requests were already in flight */
+  dropped: number;
+  elapsedMs: number;
+  /** the signal fired before the workload was done; started - completed - failed were cancelled */
+  aborted: boolean;
+}
