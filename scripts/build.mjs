@@ -25,6 +25,9 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  // Split so commands and optional phases load only when used: `golive --help` stays fast.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',

@@ -1,1 +1,58 @@
-console.log('golive: not yet');
+/**
+ * The golive CLI entry: dispatch to one command module, map any error to its
+ * exit code in one place. The only file that ends the process.
+ */
+import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
+import { systemClock } from '../engine/types.js';
+import { MAIN_HELP } from './help.js';
+import type { CliIO } from './io.js';
+import { VERSION } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check.js')).checkCommand,
+  demo: async () => (await import('./demo.js')).demoCommand,
+  k8s: async () => {
+    const { k8sCommand } = await import('./k8s.js');
+    return (argv, io) => k8sCommand([...argv], { stdout: io.stdout, stderr: io.stderr, env: io.env, signal: io.signal });
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return cmd === undefined ? EXIT.invalidConfig : 0;
+  }
+  if (cmd === 'version' || cmd === '--version') {
+    process.stdout.write(`golive ${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) throw new GoliveError('GOLIVE_USAGE', `unknown command "${cmd}": expected one of ${Object.keys(COMMANDS).join(', ')} (see golive --help)`);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(EXIT.aborted); // a second Ctrl-C means now
+    process.stderr.write(`\ngolive: ${sig} received, stopping and writing a partial report (again to quit now)\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const command = await load();
+  return command(rest, {
+    stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(),
+    clock: systemClock, signal: controller.signal,
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`${describeError(err)}\n`);
+    process.exitCode = exitCodeFor(err);
+  },
+);

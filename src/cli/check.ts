@@ -1,0 +1,21 @@
+/** `golive check`: validate a live target and exit with the verdict. */
+import { parseCheckFlags } from '../config/flags.js';
+import { resolvePlan } from '../config/load.js';
+import { parseSegment } from '../engine/segment.js';
+import { executeCheck } from './execute.js';
+import { CHECK_HELP } from './help.js';
+import type { CliIO } from './io.js';
+
+export async function checkCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const flags = parseCheckFlags(argv);
+  if (flags.help) {
+    io.stdout.write(CHECK_HELP);
+    return 0;
+  }
+  const segment = flags.segment !== undefined ? parseSegment(flags.segment) : undefined;
+  const { plan, ca } = await resolvePlan(flags, io.env, io.cwd);
+  return executeCheck({
+    plan, emitResult: flags.emitResult, color: !flags.noColor && io.stdout.isTTY === true && !io.env.NO_COLOR,
+    ...(ca ? { ca } : {}), ...(segment ? { segment } : {}),
+  }, io);
+}

@@ -1,0 +1,108 @@
+/**
+ * One check run from a resolved Plan to an exit code: engine -> sinks ->
+ * reports -> console. Reports are written whatever happened before them (a
+ * failed sink, an aborted phase, an engine error), so results are never lost.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Plan } from '../config/schema.js';
+import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
+import { MetricStore } from '../core/metrics.js';
+import type { DeliveryResult, RunResult } from '../core/result.js';
+import { runNodeEngine } from '../engine/node-engine.js';
+import type { Segment } from '../engine/segment.js';
+import { buildRunResult } from '../engine/summary.js';
+import { decideVerdict } from '../engine/verdict.js';
+import { renderConsole } from '../reporters/console.js';
+import { renderJson } from '../reporters/json.js';
+import { createProgress } from '../reporters/progress.js';
+import { writeReports } from '../reporters/write.js';
+import type { CliIO } from './io.js';
+import { VERSION } from './io.js';
+
+export interface ExecuteOptions {
+  plan: Plan;
+  ca?: string;
+  segment?: Segment;
+  emitResult: boolean;
+  color: boolean;
+}
+
+export const RESULT_BEGIN = '---GOLIVE-RESULT-BEGIN---';
+export const RESULT_END = '---GOLIVE-RESULT-END---';
+
+async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, runId: string, emit: Parameters<typeof runNodeEngine>[0]['emit']): Promise<{ result: RunResult; store: MetricStore }> {
+  const tty = { stdout: io.stdout.isTTY === true, stderr: io.stderr.isTTY === true };
+  if (opts.plan.engine === 'k6') {
+    const { runK6Engine } = await import('../engine/k6/index.js');
+    return runK6Engine({ plan: opts.plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, ...(opts.segment ? { segment: opts.segment } : {}) });
+  }
+  const { result, state } = await runNodeEngine({
+    plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION,
+    ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.segment ? { segment: opts.segment } : {}),
+  });
+  return { result, store: state.store };
+}
+
+/** A RunResult for a run that broke before it could judge anything. */
+function errorResult(plan: Plan, runId: string, err: unknown, startedAt: Date): RunResult {
+  const durationMs = Date.now() - startedAt.getTime();
+  return buildRunResult({
+    store: new MetricStore(), checks: [], phases: [], thresholds: [],
+    rollback: { triggered: false, reasons: [] }, deliveries: [], durationMs,
+    tty: { stdout: false, stderr: false },
+    golive: {
+      version: VERSION, runId, testid: plan.testid ?? runId, engine: plan.engine, target: plan.target,
+      ...(plan.environment ? { environment: plan.environment } : {}),
+      startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
+      verdict: 'error', exitCode: exitCodeFor(err), error: describeError(err).replace(/^golive: /, ''),
+    },
+  });
+}
+
+async function deliver(plan: Plan, result: RunResult, store: MetricStore): Promise<DeliveryResult[]> {
+  if (!plan.prometheus.remoteWriteUrl && !plan.prometheus.pushgatewayUrl) return [];
+  const { deliverAll } = await import('../sinks/index.js');
+  return deliverAll({ result, store, plan });
+}
+
+export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<number> {
+  const { plan } = opts;
+  const runId = plan.testid ?? `golive-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 8)}`;
+  const deadline = AbortSignal.timeout(plan.deadlineSeconds * 1000);
+  const signal = AbortSignal.any([io.signal, deadline]);
+  const progress = createProgress(io.stderr, io.clock);
+  const startedAt = new Date();
+  let result: RunResult;
+  let store = new MetricStore();
+  try {
+    ({ result, store } = await runEngine(opts, io, signal, runId, (e) => progress.handle(e)));
+  } catch (err) {
+    if (!(err instanceof GoliveError)) io.stderr.write(`${describeError(err)}\n`);
+    result = errorResult(plan, runId, err, startedAt);
+  } finally {
+    progress.done();
+  }
+
+  try {
+    result.golive.deliveries = await deliver(plan, result, store);
+  } catch (err) {
+    result.golive.deliveries = [{ sink: 'prometheus-remote-write', ok: false, attempts: 0, error: describeError(err).replace(/^golive: /, '') }];
+  }
+  if (result.golive.verdict !== 'error') {
+    const v = decideVerdict({ phases: result.golive.phases, thresholds: result.golive.thresholds, deliveries: result.golive.deliveries, aborted: result.golive.verdict === 'aborted' });
+    result.golive.verdict = v.verdict;
+    result.golive.exitCode = v.exitCode;
+  }
+
+  const outDir = resolve(io.cwd, plan.out);
+  const written = await writeReports(result, outDir);
+  for (const e of written.errors) io.stderr.write(`golive: report not written: ${e}\n`);
+
+  if (plan.json) io.stdout.write(`${renderJson(result)}\n`);
+  else io.stdout.write(`${renderConsole(result, { color: opts.color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);
+  if (written.written.length > 0 && !plan.json) io.stdout.write(`reports: ${written.written.join(', ')}\n`);
+  if (opts.emitResult) io.stdout.write(`${RESULT_BEGIN}\n${JSON.stringify(result)}\n${RESULT_END}\n`);
+  if (result.golive.verdict === 'error' && result.golive.error) io.stderr.write(`golive: ${result.golive.error}\n`);
+  return written.errors.length > 0 && result.golive.exitCode === EXIT.passed ? EXIT.engineError : result.golive.exitCode;
+}

@@ -1,0 +1,65 @@
+/** Help texts; kept free of imports so `golive --help` starts fast. */
+export const MAIN_HELP = `golive: may this release go live / stay live?
+
+Usage: golive <command> [flags]
+
+Commands:
+  check        run the go-live phases against --target and decide (exit code = verdict)
+  demo         start the bundled reference API on a free port and run the full check against it
+  k8s          render | run | schedule the checks as Kubernetes Jobs / CronJob
+  version      print the version
+
+Run 'golive <command> --help' for a command's flags. Exit codes: 0 passed, 99 a check or
+threshold failed, 104 invalid config or usage, 105 aborted (partial report written),
+107 engine error, 108 results not delivered to Prometheus, 109 Kubernetes API error.
+`;
+
+export const CHECK_HELP = `Usage: golive check --target URL [flags]
+(npm run golive-check -- --target URL [flags])
+
+Target and phases:
+  --target URL              the system under test (env GOLIVE_TARGET)
+  --phases LIST             comma list of health,market-data,load,cluster,monitoring
+                            (default health,market-data,load)
+  --token-file FILE         bearer token for market-data/load (or env GOLIVE_TOKEN);
+                            there is no --token flag: it would land in shell history
+  --config FILE             golive.config.ts|.mjs|.js|.json (default: ./golive.config.*)
+  --engine node|k6          node (embedded, default) or a local k6 binary
+Load:
+  --requests N              closed model: N requests in total (default 1000)
+  --concurrency C           closed model: C requests in flight (default 10)
+  --rate R --duration S     open model: R arrivals/s for S seconds (no coordinated omission)
+  --max-in-flight N         open model: cap; arrivals beyond it count as dropped_iterations
+  --endpoint PATH           load target path (default /health)
+Judging:
+  --threshold 'METRIC=EXPR' k6 threshold, repeatable, e.g. 'http_req_duration{phase:load}=p(99)<800'
+                            (replaces the default list for that metric)
+  --timeout MS              per-request timeout (default 10000)
+  --deadline S              whole-run deadline; when it passes the run aborts with 105 (default 900)
+  --ca-file FILE            extra CA bundle (PEM); TLS verification is always on
+Output:
+  --out DIR                 reports directory (default reports): summary.json, junit.xml, report.html
+  --json                    print summary.json to stdout instead of the table
+  --no-color                no ANSI colours in the table
+Prometheus:
+  --prometheus-rw-url URL   remote-write results (env GOLIVE_PROMETHEUS_RW_URL)
+  --prometheus-native-histograms  also send http_req_duration as a native histogram
+  --pushgateway-url URL     push the verdict series (env GOLIVE_PUSHGATEWAY_URL)
+  --prometheus-url URL      Prometheus API for the monitoring phase (env GOLIVE_PROMETHEUS_URL)
+  --grafana-url URL         also check Grafana's /api/health in the monitoring phase
+  --targets-selector SEL    scrape targets that must be up (default 'up')
+  --environment NAME        label for every series (env GOLIVE_ENVIRONMENT)
+  --testid ID               testid label (default: the run id)
+Kubernetes:
+  --namespace NS            namespace for the cluster phase (default signal-trading)
+  --kubeconfig FILE         kubeconfig for the cluster phase (default: in-cluster or ~/.kube/config)
+  --segment I/N             run runner I's share of the load of N parallel runners
+  --emit-result             print the RunResult (with histograms) between markers on stdout
+`;
+
+export const DEMO_HELP = `Usage: golive demo [check flags]   (npm run demo)
+
+Starts the bundled reference API on a free loopback port with a random token,
+runs the full check (health, market-data, load) against it and writes the
+reports. Any 'golive check' flag except --target applies.
+`;

@@ -1,0 +1,16 @@
+/** What a command gets from the outside world; passed in so tests need no globals. */
+import type { Clock } from '../engine/types.js';
+
+export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+export interface CliIO {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  clock: Clock;
+  /** aborted on SIGINT/SIGTERM; its reason names the signal */
+  signal: AbortSignal;
+}
+
+export const VERSION = '0.1.0';

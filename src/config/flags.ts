@@ -1,0 +1,162 @@
+/**
+ * Pure: `golive check` argv -> a raw (unvalidated) config fragment. The token
+ * is never a flag value (it would land in shell history): only env or a file.
+ */
+import { parseArgs } from 'node:util';
+import { GoliveError } from '../core/errors.js';
+import type { RawConfig } from './merge.js';
+
+export const CHECK_OPTIONS = {
+  target: { type: 'string' },
+  phases: { type: 'string' },
+  requests: { type: 'string' },
+  concurrency: { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  'max-in-flight': { type: 'string' },
+  endpoint: { type: 'string' },
+  engine: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  config: { type: 'string' },
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+  environment: { type: 'string' },
+  testid: { type: 'string' },
+  'ca-file': { type: 'string' },
+  'prometheus-rw-url': { type: 'string' },
+  'prometheus-native-histograms': { type: 'boolean' },
+  'pushgateway-url': { type: 'string' },
+  'prometheus-url': { type: 'string' },
+  'grafana-url': { type: 'string' },
+  'targets-selector': { type: 'string' },
+  namespace: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  segment: { type: 'string' },
+  'emit-result': { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface CheckFlags {
+  raw: RawConfig;
+  configFile?: string;
+  tokenFile?: string;
+  segment?: string;
+  emitResult: boolean;
+  noColor: boolean;
+  help: boolean;
+}
+
+/** Which flag sets a config path, so validation errors can name the flag. */
+export const FLAG_FOR_PATH: Readonly<Record<string, string>> = {
+  target: '--target',
+  phases: '--phases',
+  engine: '--engine',
+  out: '--out',
+  requestTimeoutMs: '--timeout',
+  deadlineSeconds: '--deadline',
+  'load.path': '--endpoint',
+  'load.workload.requests': '--requests',
+  'load.workload.concurrency': '--concurrency',
+  'load.workload.rate': '--rate',
+  'load.workload.durationSeconds': '--duration',
+  'load.workload.maxInFlight': '--max-in-flight',
+  thresholds: '--threshold',
+  'prometheus.remoteWriteUrl': '--prometheus-rw-url',
+  'prometheus.pushgatewayUrl': '--pushgateway-url',
+  'prometheus.url': '--prometheus-url',
+  'prometheus.grafanaUrl': '--grafana-url',
+  'cluster.namespace': '--namespace',
+};
+
+/** A number flag as given; zod reports what was expected when it is not one. */
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isFinite(n)) throw usage(`${flag}: expected a number, got "${v}"`);
+  return n;
+}
+
+function usage(msg: string): GoliveError {
+  return new GoliveError('GOLIVE_USAGE', `${msg} (see golive check --help)`);
+}
+
+/** `metric=expr` pairs; the selector may itself contain ':' and ',' but not '='. */
+export function parseThresholdFlags(values: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const v of values) {
+    const i = v.indexOf('=');
+    const metric = v.slice(0, i).trim();
+    const expr = v.slice(i + 1).trim();
+    if (i <= 0 || expr === '') throw usage(`--threshold: expected METRIC=EXPRESSION, e.g. 'http_req_duration{phase:load}=p(99)<800', got "${v}"`);
+    (out[metric] ??= []).push(expr);
+  }
+  return out;
+}
+
+export function parseCheckFlags(argv: readonly string[]): CheckFlags {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: CHECK_OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+    throw usage(msg.replace(/^Unknown option '(.*)'.*$/, 'unknown flag $1').replace(/\. To specify.*$/, ''));
+  }
+  if (values.token !== undefined) {
+    throw new GoliveError('GOLIVE_USAGE', '--token is not accepted (it would land in shell history): set GOLIVE_TOKEN or use --token-file FILE');
+  }
+  const raw: RawConfig = {};
+  const set = (path: string[], v: unknown) => {
+    if (v === undefined) return;
+    let o: Record<string, unknown> = raw;
+    for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+    o[path[path.length - 1] as string] = v;
+  };
+  set(['target'], values.target);
+  set(['phases'], values.phases?.split(',').map((s) => s.trim()).filter(Boolean));
+  set(['engine'], values.engine);
+  set(['out'], values.out);
+  set(['json'], values.json);
+  set(['requestTimeoutMs'], num('--timeout', values.timeout));
+  set(['deadlineSeconds'], num('--deadline', values.deadline));
+  set(['environment'], values.environment);
+  set(['testid'], values.testid);
+  set(['load', 'path'], values.endpoint);
+  const open = values.rate !== undefined || values.duration !== undefined;
+  if (open && (values.requests !== undefined || values.concurrency !== undefined)) {
+    throw usage('--rate/--duration (open model) cannot be combined with --requests/--concurrency (closed model)');
+  }
+  if (open) {
+    set(['load', 'workload', 'model'], 'open');
+    set(['load', 'workload', 'rate'], num('--rate', values.rate));
+    set(['load', 'workload', 'durationSeconds'], num('--duration', values.duration));
+    set(['load', 'workload', 'maxInFlight'], num('--max-in-flight', values['max-in-flight']));
+  } else if (values.requests !== undefined || values.concurrency !== undefined) {
+    set(['load', 'workload', 'model'], 'closed');
+    set(['load', 'workload', 'requests'], num('--requests', values.requests));
+    set(['load', 'workload', 'concurrency'], num('--concurrency', values.concurrency));
+  }
+  if (values.threshold) set(['thresholds'], parseThresholdFlags(values.threshold));
+  set(['prometheus', 'remoteWriteUrl'], values['prometheus-rw-url']);
+  set(['prometheus', 'nativeHistograms'], values['prometheus-native-histograms']);
+  set(['prometheus', 'pushgatewayUrl'], values['pushgateway-url']);
+  set(['prometheus', 'url'], values['prometheus-url']);
+  set(['prometheus', 'grafanaUrl'], values['grafana-url']);
+  set(['prometheus', 'targetsSelector'], values['targets-selector']);
+  set(['cluster', 'namespace'], values.namespace);
+  set(['cluster', 'kubeconfig'], values.kubeconfig);
+  set(['caFile'], values['ca-file']);
+  return {
+    raw,
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    ...(values['token-file'] !== undefined ? { tokenFile: values['token-file'] } : {}),
+    ...(values.segment !== undefined ? { segment: values.segment } : {}),
+    emitResult: values['emit-result'] ?? false,
+    noColor: values['no-color'] ?? false,
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Resolves the Plan for `golive check`: defaults < config file < env < flags.
+ * File reads happen here; merging and validation are pure (merge.ts, validate.ts).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GoliveError } from '../core/errors.js';
+import { envConfig } from './env.js';
+import type { CheckFlags } from './flags.js';
+import { mergeRaw } from './merge.js';
+import type { RawConfig } from './merge.js';
+import type { Plan } from './schema.js';
+import { validatePlan } from './validate.js';
+
+export const CONFIG_FILES = ['golive.config.ts', 'golive.config.mjs', 'golive.config.js', 'golive.config.json'];
+
+const isObject = (v: unknown): v is RawConfig => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function importModule(file: string): Promise<unknown> {
+  if (extname(file) !== '.ts') return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+  // TypeScript config: strip types with esbuild, then import the result.
+  const { build } = await import('esbuild');
+  const dir = await mkdtemp(join(tmpdir(), 'golive-config-'));
+  try {
+    const out = join(dir, 'config.mjs');
+    await build({ entryPoints: [file], outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+    return ((await import(pathToFileURL(out).href)) as { default?: unknown }).default;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function readConfigFile(file: string): Promise<RawConfig> {
+  let value: unknown;
+  try {
+    value = extname(file) === '.json' ? JSON.parse(await readFile(file, 'utf8')) : await importModule(file);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new GoliveError('GOLIVE_INVALID_CONFIG', `config file ${file}: ${msg}`);
+  }
+  if (!isObject(value)) throw new GoliveError('GOLIVE_INVALID_CONFIG', `config file ${file}: expected an object (a default export for .ts/.js)`);
+  return value;
+}
+
+async function readSecretFile(file: string, what: string): Promise<string> {
+  try {
+    const v = (await readFile(file, 'utf8')).trim();
+    if (v === '') throw new Error('file is empty');
+    return v;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new GoliveError('GOLIVE_INVALID_CONFIG', `${what} ${file}: ${msg}`);
+  }
+}
+
+export interface ResolvedPlan {
+  plan: Plan;
+  /** PEM read from plan.caFile, if any */
+  ca?: string;
+  configFile?: string;
+}
+
+export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string, string | undefined>>, cwd: string, extra: RawConfig = {}): Promise<ResolvedPlan> {
+  const configFile = flags.configFile
+    ? resolve(cwd, flags.configFile)
+    : CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
+  if (flags.configFile && configFile && !existsSync(configFile)) {
+    throw new GoliveError('GOLIVE_INVALID_CONFIG', `--config: file not found: ${flags.configFile}`);
+  }
+  const fromFile = configFile ? await readConfigFile(configFile) : {};
+  const tokenFile = flags.tokenFile ?? env.GOLIVE_TOKEN_FILE;
+  const token = tokenFile ? { token: await readSecretFile(resolve(cwd, tokenFile), '--token-file') } : {};
+  const raw = mergeRaw(extra, fromFile, envConfig(env), token, flags.raw);
+  const plan = validatePlan(raw);
+  const ca = plan.caFile ? await readSecretFile(resolve(cwd, plan.caFile), '--ca-file') : undefined;
+  return { plan, ...(ca ? { ca } : {}), ...(configFile ? { configFile } : {}) };
+}

@@ -1,0 +1,38 @@
+/**
+ * Pure: raw merged config -> Plan, or one GoliveError listing every problem
+ * with its path (and the flag that sets it), on one line.
+ */
+import type { z } from 'zod';
+import { GoliveError } from '../core/errors.js';
+import { FLAG_FOR_PATH } from './flags.js';
+import type { RawConfig } from './merge.js';
+import { planSchema } from './schema.js';
+import type { Plan } from './schema.js';
+
+export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  const flag = FLAG_FOR_PATH[path] ?? FLAG_FOR_PATH[issue.path.slice(0, -1).map(String).join('.')];
+  const where = path === '' ? 'config' : flag ? `${path} (${flag})` : path;
+  return `${where}: ${issue.message}`;
+}
+
+export function validatePlan(raw: RawConfig): Plan {
+  if (raw.target === undefined) {
+    throw new GoliveError('GOLIVE_MISSING_TARGET', `no target: pass --target URL or set GOLIVE_TARGET (${DEMO_HINT})`);
+  }
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(describeIssue);
+    throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);
+  }
+  const plan = parsed.data;
+  if (plan.phases.includes('market-data') && plan.token === undefined) {
+    throw new GoliveError(
+      'GOLIVE_MISSING_TOKEN',
+      'the market-data phase needs a bearer token: set GOLIVE_TOKEN or pass --token-file FILE (or leave market-data out of --phases)',
+    );
+  }
+  return plan;
+}

@@ -1,0 +1,117 @@
+/**
+ * The embedded `node` engine: builds the phases for the plan, runs them, then
+ * judges the measurements (thresholds, rollback triggers) into a RunResult.
+ */
+import type { Plan } from '../config/schema.js';
+import type { PhaseName, RunResult } from '../core/result.js';
+import {
+  defaultThresholds, evaluateThresholds, mergeThresholds, rollbackTriggers,
+} from '../../thresholds/index.js';
+import { HttpClient } from './http.js';
+import { runPhases } from './run.js';
+import type { RunState } from './run.js';
+import { segmentWorkload } from './segment.js';
+import type { Segment } from './segment.js';
+import { buildRunResult } from './summary.js';
+import type { Clock, EventSink, PhaseRunner } from './types.js';
+import { createHealthPhase } from '../phases/health.js';
+import type { HealthPhaseState } from '../phases/health.js';
+import { createMarketDataPhase } from '../phases/market-data.js';
+import { createLoadPhase } from '../phases/load.js';
+import type { LoadPhaseState } from '../phases/load.js';
+import { decideVerdict } from './verdict.js';
+
+export interface EngineRun {
+  plan: Plan;
+  ca?: string;
+  segment?: Segment;
+  signal: AbortSignal;
+  clock: Clock;
+  emit: EventSink;
+  tty: { stdout: boolean; stderr: boolean };
+  runId: string;
+  version: string;
+  now?: () => Date;
+}
+
+export interface EngineOutput {
+  result: RunResult;
+  state: RunState;
+}
+
+/** Phases that live outside the core and are loaded only when selected. */
+async function optionalPhase(name: PhaseName): Promise<PhaseRunner | undefined> {
+  if (name === 'monitoring') return (await import('../phases/monitoring.js')).monitoringPhase;
+  if (name === 'cluster') return (await import('../phases/cluster.js')).clusterPhase;
+  return undefined;
+}
+
+export function thresholdDefs(plan: Plan): Record<string, string[]> {
+  return mergeThresholds(defaultThresholds(plan), plan.thresholds);
+}
+
+export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
+  const { plan } = run;
+  const http = new HttpClient({ origin: plan.target, timeoutMs: plan.requestTimeoutMs, clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}) });
+  const health: HealthPhaseState = { unavailable: [] };
+  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), completed: 0, sent: 0 };
+  const phases: PhaseRunner[] = [createHealthPhase(http, health), createMarketDataPhase(http), createLoadPhase(load, run.ca)];
+  for (const name of plan.phases) {
+    const p = await optionalPhase(name);
+    if (p) phases.push(p);
+  }
+  let state: RunState;
+  try {
+    state = await runPhases(effectivePlan(plan, load), { phases, clock: run.clock, emit: run.emit, signal: run.signal, ...(run.now ? { now: run.now } : {}) });
+  } finally {
+    await http.close();
+  }
+  const durationSeconds = state.durationMs / 1000;
+  const ran = new Set(state.phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
+  // Thresholds of a phase that did not run are not judged: the skip itself is the failure.
+  const defs = Object.fromEntries(Object.entries(thresholdDefs(effectivePlan(plan, load))).filter(([sel]) => {
+    const phase = /[{,]\s*phase\s*:\s*([\w-]+)/.exec(sel)?.[1];
+    return phase === undefined || ran.has(phase as PhaseName);
+  }));
+  const thresholds = evaluateThresholds(defs, state.store, durationSeconds);
+  const loadAllFailed = load.sent > 0 && (state.store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
+  const unavailable = [...health.unavailable, ...(loadAllFailed ? [`every load request failed (${[...load.errors.keys()].join(', ') || 'error statuses'})`] : [])];
+  const rollback = rollbackTriggers({
+    source: state.store,
+    maxP95Ms: plan.rollback.maxP95Ms,
+    phases: state.phases,
+    serviceUnavailable: unavailable.length > 0,
+    ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
+  });
+  const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
+  const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
+  const result = buildRunResult({
+    store: state.store,
+    checks: state.checks.all(),
+    phases: state.phases,
+    thresholds,
+    rollback,
+    deliveries: [],
+    durationMs: state.durationMs,
+    tty: run.tty,
+    golive: {
+      version: run.version,
+      runId: run.runId,
+      testid: plan.testid ?? run.runId,
+      ...(plan.environment ? { environment: plan.environment } : {}),
+      engine: 'node',
+      target: plan.target,
+      startedAt: state.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      verdict,
+      exitCode,
+      ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : {}),
+    },
+  });
+  return { result, state };
+}
+
+/** The plan as this runner executes it: a parallel runner's share of the load. */
+function effectivePlan(plan: Plan, load: LoadPhaseState): Plan {
+  return load.workload === plan.load.workload ? plan : { ...plan, load: { ...plan.load, workload: load.workload } };
+}

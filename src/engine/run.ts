@@ -1,0 +1,85 @@
+/**
+ * Runs the selected phases in order, gating each on the phases it needs, and
+ * collects their outcomes. It never throws for a phase's failure: a phase that
+ * throws is recorded as `error` with a one-line reason and the run goes on, so
+ * the reports always have every phase in them.
+ */
+import { MetricStore } from '../core/metrics.js';
+import type { PhaseName, PhaseResult } from '../core/result.js';
+import type { Plan } from '../config/schema.js';
+import { CheckRecorder } from './check-recorder.js';
+import type { Clock, EventSink, PhaseRunner } from './types.js';
+
+export interface RunState {
+  store: MetricStore;
+  checks: CheckRecorder;
+  phases: PhaseResult[];
+  startedAt: Date;
+  durationMs: number;
+  /** why the run stopped early (signal or deadline), if it did */
+  abortReason?: string;
+}
+
+export interface RunDeps {
+  phases: readonly PhaseRunner[];
+  clock: Clock;
+  emit: EventSink;
+  signal: AbortSignal;
+  now?: () => Date;
+}
+
+export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
+  const store = new MetricStore();
+  const checks = new CheckRecorder(store);
+  const startedAt = (deps.now ?? (() => new Date()))();
+  const t0 = deps.clock.now();
+  const results: PhaseResult[] = [];
+  const byName = new Map<PhaseName, PhaseResult>();
+  const ctx = { plan, store, checks, signal: deps.signal, clock: deps.clock, emit: deps.emit };
+
+  for (const name of plan.phases) {
+    const phase = deps.phases.find((p) => p.name === name);
+    const started = deps.clock.now();
+    let result: PhaseResult;
+    if (!phase) {
+      result = { name, status: 'error', reason: `phase ${name} is not available in this engine`, durationMs: 0 };
+    } else if (deps.signal.aborted) {
+      result = { name, status: 'skipped', reason: `run aborted (${abortText(deps.signal)})`, durationMs: 0 };
+    } else {
+      const blocker = phase.needs.map((n) => byName.get(n)).find((r) => r !== undefined && r.status !== 'passed');
+      if (blocker) {
+        result = { name, status: 'skipped', reason: `skipped because ${blocker.name} ${blocker.status}`, durationMs: 0 };
+      } else {
+        deps.emit({ type: 'phase-start', phase: name });
+        try {
+          const out = await phase.run(ctx);
+          const status = deps.signal.aborted && out.status === 'passed' ? 'aborted' : out.status;
+          result = { name, status, ...(out.reason ? { reason: out.reason } : {}), durationMs: deps.clock.now() - started };
+        } catch (err) {
+          const msg = err instanceof Error ? err.message : String(err);
+          result = { name, status: 'error', reason: msg.split('\n')[0] ?? 'error', durationMs: deps.clock.now() - started };
+        }
+        result.startedAt = new Date(startedAt.getTime() + (started - t0)).toISOString();
+      }
+    }
+    deps.emit({ type: 'phase-end', phase: name, status: result.status, ...(result.reason ? { reason: result.reason } : {}) });
+    results.push(result);
+    byName.set(name, result);
+  }
+
+  return {
+    store,
+    checks,
+    phases: results,
+    startedAt,
+    durationMs: deps.clock.now() - t0,
+    ...(deps.signal.aborted ? { abortReason: abortText(deps.signal) } : {}),
+  };
+}
+
+export function abortText(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  if (typeof r === 'string') return r;
+  if (r instanceof Error) return r.name === 'TimeoutError' ? 'deadline exceeded' : r.message;
+  return 'aborted';
+}

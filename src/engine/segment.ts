@@ -1,0 +1,42 @@
+/**
+ * k6 execution-segment arithmetic for parallel runners: runner i of n takes
+ * the segment [i/n, (i+1)/n) of the workload. Shares are floor differences so
+ * they always add up to the exact total, never more, never less.
+ */
+import { GoliveError } from '../core/errors.js';
+import type { Workload } from '../config/schema.js';
+
+export interface Segment {
+  index: number;
+  count: number;
+}
+
+/** `i/n` (0-based index, as JOB_COMPLETION_INDEX gives it). */
+export function parseSegment(text: string): Segment {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count) {
+    throw new GoliveError('GOLIVE_USAGE', `--segment: expected INDEX/COUNT with 0 <= INDEX < COUNT, e.g. 0/3, got "${text}"`);
+  }
+  return { index, count };
+}
+
+/** The share of `total` that falls in the segment. */
+export function share(total: number, seg: Segment): number {
+  return Math.floor((total * (seg.index + 1)) / seg.count) - Math.floor((total * seg.index) / seg.count);
+}
+
+/** k6's --execution-segment / --execution-segment-sequence values for the runner. */
+export function k6SegmentArgs(seg: Segment): { segment: string; sequence: string } {
+  const points = Array.from({ length: seg.count + 1 }, (_, i) => (i === 0 ? '0' : i === seg.count ? '1' : `${i}/${seg.count}`));
+  return { segment: `${points[seg.index]}:${points[seg.index + 1]}`, sequence: points.join(',') };
+}
+
+export function segmentWorkload(w: Workload, seg: Segment | undefined): Workload {
+  if (!seg || seg.count === 1) return w;
+  if (w.model === 'closed') {
+    return { ...w, requests: share(w.requests, seg), concurrency: Math.max(1, share(w.concurrency, seg)) };
+  }
+  return { ...w, rate: w.rate / seg.count, maxInFlight: Math.max(1, share(w.maxInFlight, seg)) };
+}
