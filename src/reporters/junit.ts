@@ -1,0 +1,187 @@
+/**
+ * `junit.xml` for CI: one <testsuite> per phase, one <testcase> per check and
+ * per threshold, failures carrying the measured value in their message so a
+ * CI summary line says *why* without opening the file.
+ */
+import type { CheckResult, PhaseName, PhaseResult, RunResult, ThresholdResult } from '../core/result.js';
+import { escapeAttr, escapeText } from './text.js';
+
+type Outcome =
+  | { kind: 'passed' }
+  | { kind: 'failure'; message: string; type: string; body: string }
+  | { kind: 'error'; message: string; type: string; body: string }
+  | { kind: 'skipped'; message: string };
+
+interface Case { classname: string; name: string; outcome: Outcome }
+
+interface Suite {
+  name: string;
+  cases: Case[];
+  timeSeconds: number;
+  timestamp?: string;
+}
+
+const seconds = (ms: number): number => Math.max(0, ms) / 1000;
+const fmtTime = (s: number): string => (Number.isFinite(s) ? s.toFixed(3) : '0.000');
+
+function thresholdPhase(t: ThresholdResult): PhaseName | undefined {
+  return t.phase ?? (/[{,]\s*phase\s*:\s*([^,}\s]+)/.exec(t.metric)?.[1] as PhaseName | undefined);
+}
+
+function checkCase(phase: PhaseName, c: CheckResult): Case {
+  const base = { classname: `golive.${phase}.checks`, name: c.name };
+  if (c.fails === 0) return { ...base, outcome: { kind: 'passed' } };
+  const total = c.passes + c.fails;
+  const first = c.reasons[0] ?? 'failed';
+  return {
+    ...base,
+    outcome: {
+      kind: 'failure',
+      type: 'check',
+      message: `${c.fails} of ${total} failed: ${first}`,
+      body: [`check "${c.name}" (phase ${phase}): ${c.passes} passed, ${c.fails} failed`, ...c.reasons.map((r) => `- ${r}`)].join('\n'),
+    },
+  };
+}
+
+function thresholdCase(classname: string, t: ThresholdResult, phase?: PhaseResult): Case {
+  const base = { classname, name: `${t.metric} ${t.expression}` };
+  if (t.ok) return { ...base, outcome: { kind: 'passed' } };
+  // A phase that never ran has no samples; that is the phase's skip, not a second failure.
+  if (phase?.status === 'skipped' && t.actual === undefined) {
+    return { ...base, outcome: { kind: 'skipped', message: `phase ${phase.name} skipped${phase.reason ? `: ${phase.reason}` : ''}` } };
+  }
+  return {
+    ...base,
+    outcome: {
+      kind: 'failure',
+      type: 'threshold',
+      message: t.message,
+      body: [
+        `metric: ${t.metric}`,
+        `threshold: ${t.expression}`,
+        `measured: ${t.actual === undefined ? 'no samples' : String(t.actual)}`,
+        t.message,
+      ].join('\n'),
+    },
+  };
+}
+
+/** A testcase for the phase itself, only where its status says more than its checks do. */
+function phaseCase(p: PhaseResult, checks: readonly CheckResult[]): Case | undefined {
+  const base = { classname: `golive.${p.name}`, name: p.name };
+  const reason = p.reason ?? p.status;
+  switch (p.status) {
+    case 'skipped':
+      return { ...base, outcome: { kind: 'skipped', message: reason } };
+    case 'error':
+    case 'aborted':
+      return { ...base, outcome: { kind: 'error', type: p.status, message: reason, body: `phase ${p.name} ${p.status}: ${reason}` } };
+    case 'failed':
+      if (checks.some((c) => c.fails > 0)) return undefined;
+      return { ...base, outcome: { kind: 'failure', type: 'phase', message: reason, body: `phase ${p.name} failed: ${reason}` } };
+    case 'passed':
+      return undefined;
+  }
+}
+
+function buildSuites(result: RunResult): Suite[] {
+  const g = result.golive;
+  const phaseByName = new Map(g.phases.map((p) => [p.name, p]));
+  const suites: Suite[] = g.phases.map((p) => {
+    const checks = g.checks.filter((c) => c.phase === p.name);
+    const own = phaseCase(p, checks);
+    return {
+      name: `golive.${p.name}`,
+      timeSeconds: seconds(p.durationMs),
+      ...(p.startedAt ? { timestamp: p.startedAt } : {}),
+      cases: [
+        ...(own ? [own] : []),
+        ...checks.map((c) => checkCase(p.name, c)),
+        ...g.thresholds
+          .filter((t) => thresholdPhase(t) === p.name)
+          .map((t) => thresholdCase(`golive.${p.name}.thresholds`, t, p)),
+      ],
+    };
+  });
+  // Checks of a phase missing from `phases` must still be counted somewhere.
+  const orphanChecks = g.checks.filter((c) => !phaseByName.has(c.phase));
+  const global = g.thresholds.filter((t) => {
+    const ph = thresholdPhase(t);
+    return ph === undefined || !phaseByName.has(ph);
+  });
+  if (global.length || orphanChecks.length) {
+    suites.push({
+      name: 'golive.thresholds',
+      timeSeconds: 0,
+      cases: [
+        ...orphanChecks.map((c) => checkCase(c.phase, c)),
+        ...global.map((t) => thresholdCase('golive.thresholds', t)),
+      ],
+    });
+  }
+  if (g.rollback.triggered) {
+    const reasons = g.rollback.reasons.length ? g.rollback.reasons : ['rollback triggered'];
+    suites.push({
+      name: 'golive.rollback',
+      timeSeconds: 0,
+      cases: [{
+        classname: 'golive.rollback',
+        name: 'rollback trigger',
+        outcome: { kind: 'failure', type: 'rollback', message: `ROLLBACK TRIGGER: ${reasons.join('; ')}`, body: reasons.join('\n') },
+      }],
+    });
+  }
+  const phaseError = g.phases.some((p) => p.status === 'error' || p.status === 'aborted');
+  if ((g.verdict === 'error' || g.verdict === 'aborted') && !phaseError) {
+    const message = g.error ?? `run ${g.verdict}`;
+    suites.push({
+      name: 'golive.run',
+      timeSeconds: seconds(g.durationMs),
+      cases: [{ classname: 'golive.run', name: 'run', outcome: { kind: 'error', type: g.verdict, message, body: message } }],
+    });
+  }
+  return suites;
+}
+
+interface Totals { tests: number; failures: number; errors: number; skipped: number }
+
+function totals(cases: readonly Case[]): Totals {
+  const count = (k: Outcome['kind']) => cases.filter((c) => c.outcome.kind === k).length;
+  return { tests: cases.length, failures: count('failure'), errors: count('error'), skipped: count('skipped') };
+}
+
+function countsAttrs(t: Totals, time: number): string {
+  return `tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${fmtTime(time)}"`;
+}
+
+function renderCase(c: Case): string {
+  const open = `    <testcase classname="${escapeAttr(c.classname)}" name="${escapeAttr(c.name)}" time="0.000"`;
+  const o = c.outcome;
+  switch (o.kind) {
+    case 'passed':
+      return `${open}/>`;
+    case 'skipped':
+      return `${open}>\n      <skipped message="${escapeAttr(o.message)}"/>\n    </testcase>`;
+    case 'failure':
+    case 'error':
+      return `${open}>\n      <${o.kind} message="${escapeAttr(o.message)}" type="${escapeAttr(o.type)}">${escapeText(o.body)}</${o.kind}>\n    </testcase>`;
+  }
+}
+
+export function renderJunit(result: RunResult): string {
+  const suites = buildSuites(result);
+  const all = totals(suites.flatMap((s) => s.cases));
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="golive" ${countsAttrs(all, seconds(result.golive.durationMs))} timestamp="${escapeAttr(result.golive.startedAt)}">`,
+  ];
+  suites.forEach((s, id) => {
+    const stamp = s.timestamp ?? result.golive.startedAt;
+    lines.push(`  <testsuite name="${escapeAttr(s.name)}" id="${id}" ${countsAttrs(totals(s.cases), s.timeSeconds)} timestamp="${escapeAttr(stamp)}">`);
+    lines.push(...s.cases.map(renderCase));
+    lines.push('  </testsuite>');
+  });
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}

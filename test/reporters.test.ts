@@ -1,0 +1,325 @@
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MetricStore } from '../src/core/metrics.js';
+import type { RunResult } from '../src/core/result.js';
+import { renderConsole } from '../src/reporters/console.js';
+import { renderHtml } from '../src/reporters/html.js';
+import { renderJson } from '../src/reporters/json.js';
+import { renderJunit } from '../src/reporters/junit.js';
+import { latencyRows } from '../src/reporters/latency.js';
+import { createProgress } from '../src/reporters/progress.js';
+import { niceTicks, renderLatencyChart } from '../src/reporters/svg-chart.js';
+import { writeReports } from '../src/reporters/write.js';
+import { abortedRun, failedRun, passedRun } from './fixtures/run-result.js';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[0-9;]*[A-Za-z]/g;
+const plain = (s: string): string => s.replace(ANSI, '');
+
+function threshold(r: RunResult, metric: string, expr: string) {
+  const t = r.golive.thresholds.find((x) => x.metric === metric && x.expression === expr);
+  if (!t) throw new Error(`fixture lacks ${metric} ${expr}`);
+  return t;
+}
+
+describe('console', () => {
+  it('prints a passed run with its phases, thresholds and load figures', () => {
+    const r = passedRun();
+    const out = renderConsole(r, { color: false, width: 140 });
+    expect(out).not.toMatch(ANSI);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^golive PASSED {2}target http:\/\/127\.0\.0\.1:8080 {2}engine node {2}duration 3\.0s/);
+    expect(lines.at(-1)).toBe('verdict: passed (exit 0)');
+    expect(out).toMatch(/✓\s+load\s+passed\s+2\.9s/);
+    const p95 = threshold(r, 'http_req_duration{phase:load}', 'p(95)<500').actual ?? NaN;
+    expect(out).toMatch(/✓\s+http_req_duration\{phase:load\}\s+p\(95\)<500\s+p\(95\)=\d+\.\d\dms/);
+    expect(out).toContain(`p(95)=${p95.toFixed(2)}ms`);
+    expect(out).toMatch(/http_reqs\s+1000\s+348\.3\/s/);
+    expect(out).toMatch(/http_req_duration\s+avg=[\d.]+ms\s+med=[\d.]+ms\s+p\(90\)=[\d.]+ms\s+p\(95\)=[\d.]+ms\s+p\(99\)=[\d.]+ms\s+max=[\d.]+ms/);
+    expect(out).toMatch(/http_req_failed\s+0\.00%\s+\(0 of 1000\)/);
+    expect(out).not.toContain('ROLLBACK');
+  });
+
+  it('puts the rollback trigger, failures, their reasons and delivery failures up front', () => {
+    const r = failedRun();
+    const out = plain(renderConsole(r, { color: true, width: 200 }));
+    expect(out.split('\n')[0]).toMatch(/^golive FAILED {2}target https:\/\/api\.example\.test\//);
+    expect(out).toMatch(/^ROLLBACK TRIGGER: p\(95\)=5\d{3}\.\d\dms > 5000ms/m);
+    expect(out).toMatch(/✗\s+market-data\s+market data matches schema\s+0 passed, 1 failed\s+bars\[2\]\.high: expected number/);
+    expect(out).toMatch(/✗\s+http_req_failed\{phase:load\}\s+rate<0\.01\s+rate=0\.031, wanted <0\.01/);
+    expect(out).toMatch(/✗\s+pushgateway\s+after 3 attempts\s+POST http:\/\/127\.0\.0\.1:9091\/metrics\/job\/golive: connect ECONNREFUSED/);
+    expect(out).not.toMatch(/hunter2|deploy:|push:pw/);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('verdict: failed (exit 99)');
+  });
+
+  it('colours only when asked and keeps every line within the width', () => {
+    const r = failedRun();
+    expect(renderConsole(r, { color: true })).toMatch(/\u001B\[31mverdict: failed \(exit 99\)\u001B\[0m/);
+    for (const line of renderConsole(r, { color: false, width: 60 }).split('\n')) {
+      expect([...line].length).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('shows an aborted run with its skipped phase and the reason', () => {
+    const out = renderConsole(abortedRun(), { color: false });
+    expect(out).toMatch(/^golive ABORTED/);
+    expect(out).toContain('aborted: aborted by SIGINT; partial report written');
+    expect(out).toMatch(/!\s+market-data\s+aborted\s+12ms\s+interrupted by SIGINT/);
+    expect(out).toMatch(/-\s+load\s+skipped\s+run aborted by SIGINT before the phase started/);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('verdict: aborted (exit 105)');
+  });
+
+  it('does not let terminal escapes from check names reach the terminal', () => {
+    const r = failedRun();
+    r.golive.checks[0]!.name = 'evil\u001B[2J\u001B]0;title\u0007name';
+    const out = renderConsole(r, { color: false });
+    expect(out).not.toContain('\u001B');
+    expect(out).not.toContain('\u0007');
+    expect(out).toContain('evil[2J]0;titlename');
+  });
+
+  it('reads p(99) from the encoded histograms when the summary lacks it', () => {
+    const r = passedRun();
+    const truth = MetricStore.fromJSON(r.golive.series ?? []).select('http_req_duration', { phase: 'load' })?.value('p(99)');
+    for (const m of Object.values(r.metrics)) delete m.values['p(99)'];
+    expect(truth).toBeGreaterThan(0);
+    expect(renderConsole(r, { color: false })).toContain(`p(99)=${truth?.toFixed(2)}ms`);
+  });
+});
+
+describe('json', () => {
+  it('is the RunResult with series by default, without on request, credentials stripped', () => {
+    const r = failedRun();
+    const full = JSON.parse(renderJson(r)) as RunResult;
+    expect(full.golive.verdict).toBe('failed');
+    expect(full.metrics['http_req_duration{phase:load}']?.thresholds?.['p(95)<500']).toEqual({ ok: false });
+    expect(full.golive.target).toBe('https://api.example.test/');
+    expect(renderJson(r)).not.toMatch(/hunter2|push:pw/);
+    // The series round-trip exactly: a merge of runners reads the same p95.
+    const p95 = MetricStore.fromJSON(full.golive.series ?? []).select('http_req_duration', { phase: 'load' })?.value('p(95)');
+    expect(p95).toBe(threshold(r, 'http_req_duration{phase:load}', 'p(95)<500').actual);
+    const lean = JSON.parse(renderJson(r, { includeSeries: false })) as RunResult;
+    expect(lean.golive.series).toBeUndefined();
+    expect(lean.golive.thresholds).toEqual(full.golive.thresholds);
+  });
+});
+
+// htmlEntities: decode numeric character references (&#10;) as any XML parser must.
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true, isArray: (name) => ['testsuite', 'testcase'].includes(name) });
+interface XCase { classname: string; name: string; failure?: { message: string; '#text'?: string }; error?: { message: string }; skipped?: { message: string } }
+interface XSuite { name: string; tests: string; failures: string; errors: string; skipped: string; time: string; testcase: XCase[] }
+interface XDoc { testsuites: { tests: string; failures: string; errors: string; skipped: string; time: string; testsuite: XSuite[] } }
+
+function parseJunit(text: string): XDoc['testsuites'] {
+  expect(XMLValidator.validate(text)).toBe(true);
+  const doc = (xml.parse(text) as XDoc).testsuites;
+  // Every count attribute must agree with the elements actually present.
+  const sum = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const s of doc.testsuite) {
+    const c = s.testcase;
+    const counts = { tests: c.length, failures: c.filter((x) => x.failure).length, errors: c.filter((x) => x.error).length, skipped: c.filter((x) => x.skipped).length };
+    expect({ tests: +s.tests, failures: +s.failures, errors: +s.errors, skipped: +s.skipped }).toEqual(counts);
+    for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += counts[k];
+  }
+  expect({ tests: +doc.tests, failures: +doc.failures, errors: +doc.errors, skipped: +doc.skipped }).toEqual(sum);
+  return doc;
+}
+
+describe('junit', () => {
+  it('has one suite per phase and one case per check and threshold', () => {
+    const r = passedRun();
+    const doc = parseJunit(renderJunit(r));
+    expect(doc.testsuite.map((s) => s.name)).toEqual(['golive.health', 'golive.market-data', 'golive.load', 'golive.thresholds']);
+    expect(+doc.tests).toBe(r.golive.checks.length + r.golive.thresholds.length);
+    expect(+doc.failures).toBe(0);
+    expect(doc.time).toBe((r.golive.durationMs / 1000).toFixed(3));
+    const load = doc.testsuite.find((s) => s.name === 'golive.load');
+    expect(load?.time).toBe('2.871');
+    expect(load?.testcase.map((c) => `${c.classname} | ${c.name}`)).toEqual([
+      'golive.load.checks | every request completed',
+      'golive.load.thresholds | http_req_duration{phase:load} p(95)<500',
+      'golive.load.thresholds | http_req_failed{phase:load} rate<0.01',
+    ]);
+  });
+
+  it('names the failing threshold with the measured value, and the check with its reason', () => {
+    const r = failedRun();
+    const doc = parseJunit(renderJunit(r));
+    expect({ failures: +doc.failures, errors: +doc.errors }).toEqual({ failures: 5, errors: 0 });
+    const cases = doc.testsuite.flatMap((s) => s.testcase);
+    const p95 = cases.find((c) => c.name === 'http_req_duration{phase:load} p(95)<500');
+    const actual = threshold(r, 'http_req_duration{phase:load}', 'p(95)<500').actual ?? NaN;
+    expect(p95?.failure?.message).toBe(`p(95)=${actual.toFixed(2)}ms, wanted <500`);
+    const schema = cases.find((c) => c.classname === 'golive.market-data.checks' && c.name === 'market data matches schema');
+    expect(schema?.failure?.message).toBe('1 of 1 failed: bars[2].high: expected number, received string');
+    expect(schema?.failure?.['#text']).toContain('- bars[2].high: expected number, received string');
+    expect(cases.find((c) => c.classname === 'golive.rollback')?.failure?.message).toMatch(/^ROLLBACK TRIGGER: p\(95\)=5\d{3}/);
+  });
+
+  it('reports a skipped phase as skipped and an aborted one as an error', () => {
+    const doc = parseJunit(renderJunit(abortedRun()));
+    expect({ errors: +doc.errors, skipped: +doc.skipped, failures: +doc.failures }).toEqual({ errors: 1, skipped: 3, failures: 0 });
+    const load = doc.testsuite.find((s) => s.name === 'golive.load');
+    expect(load?.testcase[0]?.skipped?.message).toBe('run aborted by SIGINT before the phase started');
+    const md = doc.testsuite.find((s) => s.name === 'golive.market-data');
+    expect(md?.testcase[0]?.error?.message).toBe('interrupted by SIGINT');
+  });
+
+  it('escapes markup and drops control characters XML cannot carry', () => {
+    const r = failedRun();
+    const c = r.golive.checks.find((x) => x.fails > 0)!;
+    c.name = 'a "quoted" <name> & \u0000bell\u0007\uFFFE';
+    c.reasons = ['line1\nline2 ]]> <b>&amp;', '\uD800lone surrogate'];
+    r.golive.phases[0]!.status = 'error';
+    r.golive.phases[0]!.reason = 'engine said <boom> & "quit"';
+    const text = renderJunit(r);
+    const doc = parseJunit(text);
+    const cases = doc.testsuite.flatMap((s) => s.testcase);
+    const bad = cases.find((x) => x.classname === 'golive.market-data.checks' && x.failure);
+    expect(bad?.name).toBe('a "quoted" <name> & bell');
+    expect(bad?.failure?.message).toBe('1 of 1 failed: line1\nline2 ]]> <b>&amp;');
+    expect(cases.find((x) => x.classname === 'golive.health')?.error?.message).toBe('engine said <boom> & "quit"');
+    expect(text).not.toMatch(/[\u0000\u0007\uFFFE]/);
+  });
+});
+
+describe('html', () => {
+  it('is one self-contained file with banner, tables, rollback and the chart', () => {
+    const html = renderHtml(failedRun());
+    expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).toContain('<header class="banner failed"><h1>golive FAILED — exit 99</h1>');
+    expect(html).toContain('ROLLBACK TRIGGER: p(95)=');
+    expect(html).toMatch(/<svg [^>]*class="latency-chart"/);
+    expect(html).toContain('<code>http_req_duration{phase:load}</code>');
+    expect(html).not.toMatch(/hunter2|push:pw/);
+    expect(XMLValidator.validate(/<svg[\s\S]*<\/svg>/.exec(html)?.[0] ?? '')).toBe(true);
+  });
+
+  it('escapes every piece of text from the result', () => {
+    const r = failedRun();
+    r.golive.checks[0]!.name = '<script>alert(1)</script>';
+    r.golive.checks[5]!.reasons = ['"><img src=x onerror=alert(2)>'];
+    r.golive.error = '</title><script>x</script>';
+    const html = renderHtml(r);
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('"&gt;&lt;img src=x onerror=alert(2)&gt;');
+  });
+});
+
+describe('svg chart', () => {
+  it('draws five bars per phase, scaled, with the p95 threshold line', () => {
+    const rows = latencyRows(failedRun());
+    expect(rows.map((x) => x.phase)).toEqual(['health', 'market-data', 'load']);
+    expect(rows.every((x) => x.p95ThresholdMs === (x.phase === 'load' ? 500 : undefined))).toBe(true);
+    const svg = renderLatencyChart(rows, { width: 600, height: 300 });
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const bars = [...svg.matchAll(/<rect class="bar" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"/g)].map((m) => Number(m[2]));
+    expect(bars).toHaveLength(15);
+    // height is proportional to value: load max / load p50 ≈ heights ratio
+    const load = rows[2]!;
+    expect(bars[14]! / bars[10]!).toBeCloseTo(load.max / load.p50, 1);
+    const line = /<line class="threshold"[^>]*y1="([\d.]+)"/.exec(svg);
+    const axisTop = 36, plotH = 300 - 36 - 40, top = niceTicks(load.max).at(-1)!;
+    expect(Number(line?.[1])).toBeCloseTo(axisTop + plotH - (500 / top) * plotH, 0);
+    expect(svg).toContain('p95 &lt; 500ms');
+  });
+
+  it('says so when there are no samples, and picks round ticks', () => {
+    expect(renderLatencyChart([])).toContain('no http_req_duration samples');
+    expect(niceTicks(612)).toEqual([0, 200, 400, 600, 800]);
+    expect(niceTicks(5395.7)).toEqual([0, 2000, 4000, 6000]);
+    expect(niceTicks(5000)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
+    expect(niceTicks(0.9)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+});
+
+describe('writeReports', () => {
+  const dirs: string[] = [];
+  const tmp = async () => { const d = await mkdtemp(join(tmpdir(), 'golive-reports-')); dirs.push(d); return d; };
+  afterEach(async () => { await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))); });
+
+  it('writes the three reports into a new directory and leaves no temp files', async () => {
+    const out = join(await tmp(), 'nested', 'reports');
+    const r = failedRun();
+    const res = await writeReports(r, out);
+    expect(res.errors).toEqual([]);
+    expect(res.written.sort()).toEqual(['junit.xml', 'report.html', 'summary.json'].map((f) => join(out, f)));
+    expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'summary.json']);
+    expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))).toEqual(JSON.parse(renderJson(r)));
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toBe(renderJunit(r));
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toBe(renderHtml(r));
+  });
+
+  it('reports an unwritable directory as one line per file, without throwing', async () => {
+    const file = join(await tmp(), 'not-a-dir');
+    await writeFile(file, 'x');
+    const res = await writeReports(passedRun(), join(file, 'reports'));
+    expect(res.written).toEqual([]);
+    expect(res.errors).toHaveLength(3);
+    for (const e of res.errors) expect(e).toMatch(/^(summary\.json|junit\.xml|report\.html): cannot create directory .*ENOTDIR[^\n]*$/);
+  });
+
+  it('writes each file independently and never leaves a half file', async () => {
+    const out = await tmp();
+    await mkdir(join(out, 'junit.xml', 'occupied'), { recursive: true });
+    await writeFile(join(out, 'summary.json'), '{"old":true}');
+    const r = passedRun();
+    // A value JSON cannot serialise makes the summary fail to render mid-way.
+    (r.golive.series![0] as unknown as Record<string, unknown>).sum = 1n;
+    const res = await writeReports(r, out);
+    expect(res.written).toEqual([join(out, 'report.html')]);
+    expect(res.errors).toHaveLength(2);
+    expect(res.errors[0]).toMatch(/^summary\.json: cannot render: .*BigInt/);
+    expect(res.errors[1]).toMatch(/^junit\.xml: cannot write .*junit\.xml: E(ISDIR|NOTEMPTY|EXIST)/);
+    expect(await readFile(join(out, 'summary.json'), 'utf8')).toBe('{"old":true}');
+    expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'summary.json']);
+  });
+});
+
+describe('progress', () => {
+  const collect = (isTTY: boolean) => {
+    const stream = Object.assign(new PassThrough(), { isTTY, columns: 60 });
+    const chunks: string[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+    return { stream, chunks };
+  };
+  const drive = (p: ReturnType<typeof createProgress>, clock: { t: number }) => {
+    p.handle({ type: 'phase-start', phase: 'load' });
+    for (let done = 10; done <= 1000; done += 10) {
+      clock.t += 10;
+      p.handle({ type: 'progress', phase: 'load', done, total: 1000 });
+    }
+    p.handle({ type: 'phase-end', phase: 'load', status: 'passed' });
+    p.done();
+  };
+
+  it('writes nothing at all when stderr is not a TTY', async () => {
+    const { stream, chunks } = collect(false);
+    const clock = { t: 0 };
+    drive(createProgress(stream, { now: () => clock.t }), clock);
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(chunks.join('')).toBe('');
+  });
+
+  it('draws throttled \\r frames on a TTY and ends the phase on its own line', async () => {
+    const { stream, chunks } = collect(true);
+    const clock = { t: 0 };
+    drive(createProgress(stream, { now: () => clock.t }), clock);
+    await new Promise<void>((resolve) => stream.end(resolve));
+    const text = chunks.join('');
+    const frames = text.split('\r').filter((f) => f.startsWith('load ['));
+    // 1000 ms of events 10 ms apart: one frame per 100 ms, plus the first.
+    expect(frames.length).toBeGreaterThanOrEqual(10);
+    expect(frames.length).toBeLessThanOrEqual(12);
+    expect(frames.at(-1)).toMatch(/^load \[#{24}\] 1000\/1000 {2}1000\.0\/s {2}1\.0s/);
+    expect(text).toContain('load [############------------] 500/1000  1000.0/s  500ms');
+    expect(text).toMatch(/✓ load passed 1\.0s\n/);
+    for (const f of frames) expect([...f.replace(ANSI, '')].length).toBeLessThanOrEqual(59);
+  });
+});
