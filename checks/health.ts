@@ -1,0 +1,47 @@
+/**
+ * The runbook's "Health Endpoint Validation": 200 OK, a healthy body, and an
+ * answer within the time budget (500 ms by default).
+ */
+import { z } from 'zod';
+import { describeIssue, fail, parseBody, pass } from './outcome.js';
+import type { CheckOutcome } from './outcome.js';
+
+export const HEALTHY_STATUSES = ['ok', 'healthy', 'up', 'pass'] as const;
+
+/** `status` says healthy in any common spelling; other fields (version, checks, ...) are allowed. */
+export const healthBodySchema = z.looseObject({
+  status: z.string().refine((s) => (HEALTHY_STATUSES as readonly string[]).includes(s.trim().toLowerCase()), {
+    error: `expected one of ${HEALTHY_STATUSES.join('|')}`,
+  }),
+});
+export type HealthBody = z.infer<typeof healthBodySchema>;
+
+export const HEALTH_CHECKS = {
+  status: 'status is 200',
+  body: 'body is healthy',
+  time: (maxMs: number) => `response time < ${maxMs}ms`,
+} as const;
+
+function bodyOutcome(body: unknown): CheckOutcome {
+  const parsed = parseBody(body);
+  if (!parsed.ok) return fail(HEALTH_CHECKS.body, parsed.reason);
+  const r = healthBodySchema.safeParse(parsed.value);
+  if (r.success) return pass(HEALTH_CHECKS.body);
+  const issue = r.error.issues[0];
+  if (issue === undefined) return fail(HEALTH_CHECKS.body, 'body: not a health document');
+  if (issue.code === 'custom') {
+    const got = (parsed.value as { status: string }).status;
+    return fail(HEALTH_CHECKS.body, `status: ${issue.message}, got ${JSON.stringify(got)}`);
+  }
+  return fail(HEALTH_CHECKS.body, describeIssue(issue, parsed.value));
+}
+
+/** Always the same three outcomes, in this order, so reports list stable check names. */
+export function checkHealthResponse(status: number, body: unknown, elapsedMs: number, maxMs: number): CheckOutcome[] {
+  const time = HEALTH_CHECKS.time(maxMs);
+  return [
+    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, `got status ${status}`),
+    bodyOutcome(body),
+    elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
+  ];
+}

@@ -1,0 +1,3 @@
+export * from './outcome.js';
+export * from './health.js';
+export * from './market-data.js';

@@ -1,0 +1,175 @@
+/**
+ * The runbook's "Functionality Testing": POST /api/v1/data/market returns valid
+ * market data. A schema check for the shape plus sanity rules for the values;
+ * each rule reads the body leniently so it can fail on its own, naming the
+ * first offending bar and field.
+ */
+import { z } from 'zod';
+import { describeIssue, fail, parseBody, pass, typeName } from './outcome.js';
+import type { CheckOutcome } from './outcome.js';
+
+const isoDate = z.iso.date();
+
+export const barSchema = z.looseObject({
+  date: isoDate,
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number().int().nonnegative(),
+});
+
+export const marketDataSchema = z.looseObject({
+  symbol: z.string().min(1),
+  start_date: isoDate,
+  end_date: isoDate,
+  interval: z.string().optional(),
+  bars: z.array(barSchema),
+});
+export type MarketData = z.infer<typeof marketDataSchema>;
+export type Bar = z.infer<typeof barSchema>;
+
+export interface MarketDataRequest {
+  symbol: string;
+  start_date: string;
+  end_date: string;
+}
+
+export const MARKET_CHECKS = {
+  status: 'status is 200',
+  schema: 'body matches schema',
+  symbol: 'symbol echoed',
+  range: 'bars inside date range',
+  sorted: 'bars sorted by date',
+  ohlc: 'OHLC consistent',
+  volume: 'volume >= 0',
+  nonEmpty: 'at least one bar',
+  authRefused: 'unauthenticated call refused',
+} as const;
+
+type Row = Record<string, unknown>;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function num(bar: Row, key: string): number | undefined {
+  const v = bar[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function date(bar: Row): string | undefined {
+  const v = bar['date'];
+  return typeof v === 'string' && DATE.test(v) ? v : undefined;
+}
+
+function asRow(v: unknown): Row | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Row) : undefined;
+}
+
+/** Bars that are objects, with their index; fields of the wrong type are left to the schema check. */
+function rows(bars: readonly unknown[]): [number, Row][] {
+  const out: [number, Row][] = [];
+  bars.forEach((b, i) => {
+    const r = asRow(b);
+    if (r) out.push([i, r]);
+  });
+  return out;
+}
+
+function schemaOutcome(body: unknown): CheckOutcome {
+  const r = marketDataSchema.safeParse(body);
+  if (r.success) return pass(MARKET_CHECKS.schema);
+  const issue = r.error.issues[0];
+  return fail(MARKET_CHECKS.schema, issue ? describeIssue(issue, body) : 'body: not market data');
+}
+
+function symbolOutcome(req: MarketDataRequest, doc: Row | undefined): CheckOutcome {
+  const got = doc?.['symbol'];
+  // Symbols are case-insensitive tickers; a service may normalise `aapl` to `AAPL`.
+  if (typeof got === 'string' && got.trim().toUpperCase() === req.symbol.trim().toUpperCase()) return pass(MARKET_CHECKS.symbol);
+  return fail(MARKET_CHECKS.symbol, `symbol: expected ${JSON.stringify(req.symbol)}, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`);
+}
+
+function rangeOutcome(req: MarketDataRequest, bars: [number, Row][]): CheckOutcome {
+  for (const [i, bar] of bars) {
+    const d = date(bar);
+    if (d !== undefined && (d < req.start_date || d > req.end_date)) {
+      return fail(MARKET_CHECKS.range, `bars[${i}].date: ${d} is outside ${req.start_date}..${req.end_date}`);
+    }
+  }
+  return pass(MARKET_CHECKS.range);
+}
+
+/** Non-decreasing: intraday intervals repeat a date. */
+function sortedOutcome(bars: [number, Row][]): CheckOutcome {
+  let prev: string | undefined;
+  for (const [i, bar] of bars) {
+    const d = date(bar);
+    if (d === undefined) continue;
+    if (prev !== undefined && d < prev) return fail(MARKET_CHECKS.sorted, `bars[${i}].date: ${d} comes after ${prev}`);
+    prev = d;
+  }
+  return pass(MARKET_CHECKS.sorted);
+}
+
+/** high >= max(open, close) >= min(open, close) >= low */
+function ohlcOutcome(bars: [number, Row][]): CheckOutcome {
+  for (const [i, bar] of bars) {
+    const [o, h, l, c] = [num(bar, 'open'), num(bar, 'high'), num(bar, 'low'), num(bar, 'close')];
+    if (o === undefined || h === undefined || l === undefined || c === undefined) continue;
+    const top = Math.max(o, c);
+    const bottom = Math.min(o, c);
+    if (h < top) return fail(MARKET_CHECKS.ohlc, `bars[${i}].high: ${h} is below max(open, close)=${top}`);
+    if (l > bottom) return fail(MARKET_CHECKS.ohlc, `bars[${i}].low: ${l} is above min(open, close)=${bottom}`);
+  }
+  return pass(MARKET_CHECKS.ohlc);
+}
+
+function volumeOutcome(bars: [number, Row][]): CheckOutcome {
+  for (const [i, bar] of bars) {
+    const v = num(bar, 'volume');
+    if (v !== undefined && v < 0) return fail(MARKET_CHECKS.volume, `bars[${i}].volume: ${v} is negative`);
+  }
+  return pass(MARKET_CHECKS.volume);
+}
+
+/**
+ * Always the same eight outcomes, in this order, so reports list stable check
+ * names; without a `bars` array the bar rules fail as "not checked" rather than
+ * pass vacuously.
+ */
+export function checkMarketData(request: MarketDataRequest, status: number, body: unknown): CheckOutcome[] {
+  const statusOutcome = status === 200 ? pass(MARKET_CHECKS.status) : fail(MARKET_CHECKS.status, `got status ${status}`);
+  const parsed = parseBody(body);
+  const value = parsed.ok ? parsed.value : undefined;
+  const doc = asRow(value);
+  const rawBars = doc?.['bars'];
+  const barRules = [MARKET_CHECKS.range, MARKET_CHECKS.sorted, MARKET_CHECKS.ohlc, MARKET_CHECKS.volume, MARKET_CHECKS.nonEmpty];
+  if (!Array.isArray(rawBars)) {
+    const why = !parsed.ok ? parsed.reason
+      : doc === undefined ? `body: expected object, got ${typeName(value)}`
+      : `bars: expected array, got ${rawBars === undefined ? 'nothing' : typeName(rawBars)}`;
+    return [
+      statusOutcome,
+      parsed.ok ? schemaOutcome(value) : fail(MARKET_CHECKS.schema, parsed.reason),
+      symbolOutcome(request, doc),
+      ...barRules.map((name) => fail(name, `not checked: ${why}`)),
+    ];
+  }
+  const bars = rows(rawBars);
+  return [
+    statusOutcome,
+    schemaOutcome(value),
+    symbolOutcome(request, doc),
+    rangeOutcome(request, bars),
+    sortedOutcome(bars),
+    ohlcOutcome(bars),
+    volumeOutcome(bars),
+    rawBars.length > 0 ? pass(MARKET_CHECKS.nonEmpty) : fail(MARKET_CHECKS.nonEmpty, 'bars: empty'),
+  ];
+}
+
+/** The same call without credentials must be refused. */
+export function checkAuthRefused(status: number): CheckOutcome {
+  return status === 401 || status === 403
+    ? pass(MARKET_CHECKS.authRefused)
+    : fail(MARKET_CHECKS.authRefused, `expected 401 or 403, got ${status}`);
+}

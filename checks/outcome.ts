@@ -1,0 +1,71 @@
+/**
+ * What every check returns, and how a zod failure becomes one reason line.
+ * Shared by the node engine and the k6 scripts: plain TS and zod only (k6 is
+ * not Node: no node:* imports, no Buffer, no process).
+ */
+import type { z } from 'zod';
+
+/** One named assertion; `reason` says why it failed, naming the field. */
+export interface CheckOutcome {
+  name: string;
+  ok: boolean;
+  reason?: string;
+}
+
+export function pass(name: string): CheckOutcome {
+  return { name, ok: true };
+}
+
+export function fail(name: string, reason: string): CheckOutcome {
+  return { name, ok: false, reason };
+}
+
+/** `bars[2].high` from ['bars', 2, 'high']; the root is `body`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? 'body' : out;
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return typeof v;
+}
+
+function at(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The first issue as `path: what was expected, got what` (zod's own wording otherwise). */
+export function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const where = formatPath(issue.path);
+  if (issue.code === 'invalid_type') {
+    const got = at(root, issue.path);
+    return `${where}: expected ${issue.expected}, got ${got === undefined ? 'nothing' : typeName(got)}`;
+  }
+  if (issue.code === 'invalid_format') {
+    const shape = issue.format === 'date' ? 'a date YYYY-MM-DD' : `a ${issue.format}`;
+    return `${where}: expected ${shape}, got ${JSON.stringify(at(root, issue.path))}`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+/** Bodies arrive parsed (node engine) or as text (k6 `res.body`). */
+export function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (typeof body !== 'string') return { ok: true, value: body };
+  try {
+    return { ok: true, value: JSON.parse(body) as unknown };
+  } catch {
+    return { ok: false, reason: `body: expected JSON, got ${body.length === 0 ? 'an empty body' : 'text that does not parse'}` };
+  }
+}
