@@ -14,6 +14,7 @@ import { parseReferenceApiArgs } from '../src/reference-api/args.js';
 import { barsFor } from '../src/reference-api/bars.js';
 import { parseIsoDate } from '../src/reference-api/dates.js';
 import { createFaults } from '../src/reference-api/faults.js';
+import { createTimers } from '../src/reference-api/timers.js';
 import { startReferenceApi, type ReferenceApi, type ReferenceApiOptions } from '../src/reference-api/server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -199,21 +200,33 @@ describe('reference API faults', () => {
     });
   });
 
-  it('--error-rate answers 500 for roughly that fraction, the same way for the same seed', async () => {
-    const N = 400;
-    const statuses = async (seed: number): Promise<number[]> =>
-      withApi({ errorRate: 0.2, seed }, async (api) => {
+  it('--error-rate answers 500 to exactly that fraction, evenly spread, the same way for the same seed', async () => {
+    const N = 200;
+    const failing = async (opts: Partial<ReferenceApiOptions>): Promise<number[]> =>
+      withApi({ errorRate: 0.2, ...opts }, async (api) => {
         const out: number[] = [];
-        for (let i = 0; i < N; i++) out.push((await call(api.url, i % 2 ? '/health' : '/api/v1/data/health')).status);
+        for (let n = 1; n <= N; n++) {
+          const r = await call(api.url, n % 2 ? '/health' : '/api/v1/data/health');
+          expect([200, 500]).toContain(r.status);
+          if (r.status === 500) out.push(n);
+        }
         return out;
       });
-    const a = await statuses(7);
-    const fails = a.filter((s) => s === 500).length;
-    expect(fails / N).toBeGreaterThan(0.14);
-    expect(fails / N).toBeLessThan(0.26);
-    expect(a.every((s) => s === 200 || s === 500)).toBe(true);
-    expect(await statuses(7)).toEqual(a);
-    expect(await statuses(8)).not.toEqual(a);
+    // Without a seed the first requests (the health phase of a gate run) pass: the first failure is 1/0.2 = 5.
+    const plain = await failing({});
+    expect(plain).toHaveLength(N * 0.2);
+    expect(plain.slice(0, 3)).toEqual([5, 10, 15]);
+    const seeded = await failing({ seed: 7 });
+    expect(seeded).toHaveLength(N * 0.2);
+    expect(await failing({ seed: 7 })).toEqual(seeded);
+    expect((await failing({ random: () => 0.5 })).slice(0, 3)).toEqual([3, 8, 13]);
+  });
+
+  it('an error rate of 0.03 fails 30 of 1000 requests and none of the first 33', () => {
+    const faults = createFaults({ errorRate: 0.03 });
+    const failed = Array.from({ length: 1000 }, (_, i) => faults.decide(i + 1, 0).fail);
+    expect(failed.filter(Boolean)).toHaveLength(30);
+    expect(failed.indexOf(true) + 1).toBe(34);
   });
 
   it('fixed latency is never shorter than configured', async () => {
@@ -258,6 +271,24 @@ describe('reference API faults', () => {
       expect((await stalled).ms).toBeGreaterThanOrEqual(300);
       expect((await call(api.url, '/health')).ms).toBeLessThan(300);
     });
+  });
+
+  it('timers never fire before their deadline, although setTimeout can be ~1 ms early', async () => {
+    const timers = createTimers(() => performance.now());
+    let early = 0;
+    for (let i = 0; i < 60; i++) {
+      // Burning a little first leaves the event loop's cached time stale, which is what makes setTimeout early.
+      const spin = performance.now();
+      while (performance.now() - spin < (i % 4) * 0.4);
+      const due = performance.now() + 1 + (i % 7);
+      await new Promise<void>((resolve) =>
+        timers.at(due, () => 0, () => {
+          if (performance.now() < due) early++;
+          resolve();
+        }),
+      );
+    }
+    expect(early).toBe(0);
   });
 
   it('uniform latency stays inside its bounds', () => {

@@ -14,8 +14,9 @@ export const REFERENCE_API_USAGE = `usage: npm run reference-api -- --token T | 
   --host H                 listen address (default 127.0.0.1)
   --token T                bearer token for POST /api/v1/data/market (or --token-file F, or env GOLIVE_TOKEN)
   --latency SPEC           none | fixed:MS | uniform:MIN-MAX | bimodal:FAST,SLOW,FRACTION | stall:MS/EVERY[,BASE]
-  --error-rate FRACTION    answer 500 to that fraction of requests (0..1)
-  --seed N                 seed of the error and uniform-latency draws (default 1)
+  --error-rate FRACTION    answer 500 to exactly that fraction of requests, evenly spread (0..1);
+                           the first failure is request ceil(1/FRACTION) unless --seed shifts it
+  --seed N                 shifts which requests fail; seeds the uniform latency draws
   --down                   health endpoints answer 503
   --bad-schema             market data in the wrong shape
   --help                   this text`;
