@@ -89,6 +89,17 @@ describe('console', () => {
     expect(truth).toBeGreaterThan(0);
     expect(renderConsole(r, { color: false })).toContain(`p(99)=${truth?.toFixed(2)}ms`);
   });
+  it('reads the load figures from the series when the summary has no load sub-metrics', () => {
+    const r = passedRun();
+    for (const key of Object.keys(r.metrics)) if (key.includes('{')) delete r.metrics[key];
+    // the run-wide counter also holds the health and market-data requests
+    expect(r.metrics.http_reqs?.values.count).toBe(1004);
+    const out = renderConsole(r, { color: false });
+    expect(out).toMatch(/http_reqs\s+1000\s+348\.3\/s/);
+    expect(out).toMatch(/http_req_failed\s+0\.00%\s+\(0 of 1000\)/);
+    const p95 = threshold(r, 'http_req_duration{phase:load}', 'p(95)<500').actual ?? NaN;
+    expect(out).toContain(`p(95)=${p95.toFixed(2)}ms  p(99)=`);
+  });
 });
 
 describe('json', () => {

@@ -75,7 +75,8 @@ export function latencyRows(result: RunResult): LatencyRow[] {
       if (v === undefined || !Number.isFinite(v)) complete = false;
       else row[key] = v;
     }
-    if (!complete) continue;
+    // k6 prints an empty trend sub-metric as zeros: that is no data, not a 0 ms phase.
+    if (!complete || row.max === 0) continue;
     const limit = limits.get(phase.name) ?? limits.get('*');
     if (limit !== undefined) row.p95ThresholdMs = limit;
     rows.push(row as LatencyRow);
@@ -91,34 +92,36 @@ export interface LoadFigures {
   failedCount?: number;
 }
 
+const LOAD_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+
 /**
- * Key figures of the load phase: from its `{phase:load}` sub-metrics when the
- * run has them, else from the run-wide metrics (a load-only run).
+ * Key figures of the load phase. The summary carries `{phase:load}`
+ * sub-metrics only where a threshold selects them, so the rest are read from
+ * the series; the run-wide metrics are the last resort (they also count the
+ * few health and market-data requests).
  */
 export function loadFigures(result: RunResult): LoadFigures | undefined {
   const load = result.golive.phases.find((p) => p.name === 'load');
-  const sub = (name: string) => phaseMetric(result, name, 'load');
-  const tagged = sub('http_reqs') !== undefined;
-  if (!tagged && (!load || load.status === 'skipped')) return undefined;
-  const pick = (name: string) => (tagged ? sub(name) : result.metrics[name]);
-  const reqs = pick('http_reqs');
+  if (!load || load.status === 'skipped') return undefined;
+  const store = seriesStore(result);
+  const seconds = load.durationMs / 1000;
+  const values = (name: string): Record<string, number> | undefined => {
+    const sub = phaseMetric(result, name, 'load')?.values;
+    const fromSeries = store()?.select(name, { phase: 'load' })?.summaryValues(seconds, LOAD_TREND_STATS);
+    const v = sub ?? fromSeries ?? result.metrics[name]?.values;
+    // k6's default trend stats omit p(99); the histogram still has it.
+    return v && fromSeries ? { ...fromSeries, ...v } : v;
+  };
+  const reqs = values('http_reqs');
   if (!reqs) return undefined;
-  const count = reqs.values.count;
-  const perSecond = tagged && load && load.durationMs > 0 && count !== undefined
-    ? count / (load.durationMs / 1000)
-    : reqs.values.rate;
-  const failed = pick('http_req_failed');
-  const duration: Record<string, number> = { ...(pick('http_req_duration')?.values ?? {}) };
-  if (duration['p(99)'] === undefined) {
-    const row = latencyRows(result).find((r) => r.phase === 'load');
-    if (row) duration['p(99)'] = row.p99;
-  }
+  const count = reqs.count;
+  const failed = values('http_req_failed');
   return {
     requests: count,
-    perSecond,
-    duration,
-    failedRate: failed?.values.rate,
+    perSecond: count !== undefined && seconds > 0 ? count / seconds : reqs.rate,
+    duration: values('http_req_duration') ?? {},
+    failedRate: failed?.rate,
     // k6's http_req_failed counts a failed request as a "pass" of the rate.
-    failedCount: failed?.values.passes,
+    failedCount: failed?.passes,
   };
 }
