@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkHealthResponse, checkMarketData } from '../checks/index.js';
 import { GoliveError } from '../src/core/errors.js';
 import { parseReferenceApiArgs } from '../src/reference-api/args.js';
 import { barsFor } from '../src/reference-api/bars.js';
@@ -308,6 +309,34 @@ describe('reference API faults', () => {
     await api.close();
     expect(performance.now() - t0).toBeLessThan(1_000);
     expect(await pending).toBeInstanceOf(Error);
+  });
+});
+
+describe('reference API against the shared checks', () => {
+  const req = { symbol: 'AAPL', start_date: '2025-09-01', end_date: '2025-09-05' };
+  const failed = (outcomes: Array<{ name: string; ok: boolean; reason?: string }>): string[] =>
+    outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.reason ?? ''}`);
+
+  it('a healthy server passes every health and market-data check', async () => {
+    await withApi({}, async (api) => {
+      for (const path of ['/health', '/api/v1/data/health']) {
+        const r = await call(api.url, path);
+        expect(failed(checkHealthResponse(r.status, r.json, r.ms, 500))).toEqual([]);
+      }
+      const m = await market(api.url, req);
+      expect(failed(checkMarketData(req, m.status, m.json))).toEqual([]);
+    });
+  });
+
+  it('--bad-schema fails the schema check naming a bar field; --down fails health', async () => {
+    await withApi({ badSchema: true }, async (api) => {
+      const m = await market(api.url, req);
+      expect(failed(checkMarketData(req, m.status, m.json)).join('\n')).toMatch(/bars\[0\]\.(open|high)/);
+    });
+    await withApi({ down: true }, async (api) => {
+      const r = await call(api.url, '/health');
+      expect(failed(checkHealthResponse(r.status, r.json, r.ms, 500)).length).toBeGreaterThan(0);
+    });
   });
 });
 
