@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Plan } from '../config/schema.js';
-import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
+import { describeError, EXIT, exitCodeFor } from '../core/errors.js';
 import { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
@@ -78,7 +78,6 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   try {
     ({ result, store } = await runEngine(opts, io, signal, runId, (e) => progress.handle(e)));
   } catch (err) {
-    if (!(err instanceof GoliveError)) io.stderr.write(`${describeError(err)}\n`);
     result = errorResult(plan, runId, err, startedAt);
   } finally {
     progress.done();

@@ -104,7 +104,10 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
     ({ values } = parseArgs({ args: [...argv], options: CHECK_OPTIONS, strict: true, allowPositionals: false }));
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-    throw usage(msg.replace(/^Unknown option '(.*)'.*$/, 'unknown flag $1').replace(/\. To specify.*$/, ''));
+    throw usage(msg
+      .replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1')
+      .replace(/^Option '(.*?)' argument is ambiguous.*$/, "$1: the value starts with '-'; write $1=VALUE")
+      .replace(/^Option '(.*?)' argument missing.*$/, '$1: expected a value'));
   }
   if (values.token !== undefined) {
     throw new GoliveError('GOLIVE_USAGE', '--token is not accepted (it would land in shell history): set GOLIVE_TOKEN or use --token-file FILE');

@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import { GoliveError } from '../core/errors.js';
+import { BUILTIN_METRICS } from '../core/metrics.js';
+import { defaultThresholds, mergeThresholds, validateThresholdDefs } from '../../thresholds/index.js';
 import { FLAG_FOR_PATH } from './flags.js';
 import type { RawConfig } from './merge.js';
 import { planSchema } from './schema.js';
@@ -34,5 +36,7 @@ export function validatePlan(raw: RawConfig): Plan {
       'the market-data phase needs a bearer token: set GOLIVE_TOKEN or pass --token-file FILE (or leave market-data out of --phases)',
     );
   }
+  // A threshold that cannot be judged is a config error now, not a surprise after the load.
+  validateThresholdDefs(mergeThresholds(defaultThresholds(plan), plan.thresholds), (n) => BUILTIN_METRICS[n]?.type);
   return plan;
 }

@@ -1,0 +1,145 @@
+/**
+ * The real CLI (dist/golive.js) against the real reference API, each in its
+ * own process: the go-live verdicts the runbook asks for, end to end.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunResult } from '../src/core/result.js';
+import { runCli, spawnReferenceApi } from './support/processes.js';
+import type { SpawnedApi } from './support/processes.js';
+
+const TOKEN = 'test-token-0123456789';
+let api: SpawnedApi | undefined;
+
+afterEach(async () => {
+  await api?.stop();
+  api = undefined;
+});
+
+async function outDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'golive-cli-'));
+}
+
+async function summary(dir: string): Promise<RunResult> {
+  return JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunResult;
+}
+
+async function check(apiArgs: string[], cliArgs: string[], env: Record<string, string> = { GOLIVE_TOKEN: TOKEN }) {
+  api = await spawnReferenceApi(['--token', TOKEN, ...apiArgs]);
+  const out = await outDir();
+  const res = await runCli(['check', '--target', api.url, '--out', out, '--no-color', ...cliArgs], { env });
+  return { res, out };
+}
+
+describe('golive check against the reference API', () => {
+  it('passes a healthy system with exit 0 and writes the three reports', async () => {
+    const { res, out } = await check([], ['--requests', '200']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/verdict: passed \(exit 0\)/);
+    const s = await summary(out);
+    expect(s.golive.verdict).toBe('passed');
+    expect(s.golive.phases.map((p) => [p.name, p.status])).toEqual([['health', 'passed'], ['market-data', 'passed'], ['load', 'passed']]);
+    expect(s.metrics['http_reqs{phase:load}']?.values.count).toBe(200);
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<testsuites');
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('fails p(95)<500 with exit 99 when every response takes 600 ms, and JUnit names it', async () => {
+    const { res, out } = await check(['--latency', 'fixed:600'], ['--phases', 'load', '--requests', '100']);
+    expect(res.code).toBe(99);
+    expect(res.stdout).toContain('p(95)<500');
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<failure[^>]*p\(95\)=6\d\d/);
+    expect(junit).toContain('p(95)&lt;500');
+  });
+
+  it('fails rate<0.01 on http_req_failed with 3 % errors', async () => {
+    const { res, out } = await check(['--error-rate', '0.03'], ['--phases', 'load', '--requests', '1000']);
+    expect(res.code).toBe(99);
+    const t = (await summary(out)).golive.thresholds.find((x) => x.metric === 'http_req_failed{phase:load}');
+    expect(t?.ok).toBe(false);
+    expect(t?.actual).toBeGreaterThan(0.01);
+    expect(t?.actual).toBeLessThan(0.06);
+  });
+
+  it('fails health, skips load and raises the rollback signal when the service is down', async () => {
+    const { res, out } = await check(['--down'], []);
+    expect(res.code).toBe(99);
+    const s = await summary(out);
+    expect(s.golive.phases.find((p) => p.name === 'health')?.status).toBe('failed');
+    const load = s.golive.phases.find((p) => p.name === 'load');
+    expect(load?.status).toBe('skipped');
+    expect(load?.reason).toMatch(/health failed/);
+    expect(s.metrics['http_reqs{phase:load}']).toBeUndefined();
+    expect(s.golive.rollback.triggered).toBe(true);
+    expect(s.golive.rollback.reasons.join(' ')).toMatch(/503/);
+    expect(res.stdout).toMatch(/ROLLBACK/i);
+  });
+
+  it('fails market-data with the offending field named when the schema is wrong', async () => {
+    const { res, out } = await check(['--bad-schema'], ['--phases', 'health,market-data']);
+    expect(res.code).toBe(99);
+    const schema = (await summary(out)).golive.checks.find((c) => c.name === 'body matches schema');
+    expect(schema?.fails).toBe(1);
+    expect(schema?.reasons[0]).toMatch(/bars\[\d+\]\.\w+/);
+  });
+
+  it('refuses to run market-data without a token, in one line, exit 104', async () => {
+    const { res } = await check([], [], {});
+    expect(res.code).toBe(104);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/GOLIVE_TOKEN/);
+  });
+
+  it('fails with 99 when the wrong token is presented', async () => {
+    const { res, out } = await check([], ['--phases', 'market-data'], { GOLIVE_TOKEN: 'wrong' });
+    expect(res.code).toBe(99);
+    const status = (await summary(out)).golive.checks.find((c) => c.name === 'status is 200');
+    expect(status?.reasons.join(' ')).toMatch(/401/);
+    expect(await readFile(join(out, 'summary.json'), 'utf8')).not.toContain('wrong');
+  });
+});
+
+describe('golive check usage errors', () => {
+  it('exits 104 with one line pointing to npm run demo when there is no target', async () => {
+    const res = await runCli(['check']);
+    expect(res.code).toBe(104);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/--target/);
+    expect(lines[0]).toMatch(/npm run demo/);
+  });
+
+  it('refuses --token (shell history) with 104', async () => {
+    const res = await runCli(['check', '--target', 'http://127.0.0.1:9', '--token', 'secret-value']);
+    expect(res.code).toBe(104);
+    expect(res.stderr).toMatch(/--token-file/);
+    expect(res.stderr).not.toContain('secret-value');
+  });
+
+  it('reports every config problem at once with its path and flag', async () => {
+    const res = await runCli(['check', '--target', 'ftp://x', '--requests=-5', '--phases', 'health,bogus'], { env: { GOLIVE_TOKEN: 't' } });
+    expect(res.code).toBe(104);
+    const line = res.stderr.trim();
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toMatch(/target \(--target\)/);
+    expect(line).toMatch(/load\.workload\.requests \(--requests\)/);
+    expect(line).toMatch(/phases/);
+  });
+
+  it('names an unknown flag', async () => {
+    const res = await runCli(['check', '--target', 'http://127.0.0.1:9', '--bogus']);
+    expect(res.code).toBe(104);
+    expect(res.stderr.trim()).toMatch(/unknown flag --bogus/);
+  });
+
+  it('exits 107 with one line for --engine k6 when no k6 binary is on PATH', async () => {
+    const res = await runCli(['check', '--target', 'http://127.0.0.1:9', '--engine', 'k6', '--phases', 'health', '--out', await outDir()], { env: { PATH: '/usr/bin:/bin' } });
+    expect(res.code).toBe(107);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/k6 not found/);
+  });
+});
