@@ -1,0 +1,132 @@
+/**
+ * One HTTP delivery with bounded retries: exponential backoff with jitter, a
+ * per-attempt timeout and a total deadline. Never throws; the outcome says
+ * how many attempts were made and, on failure, why (one line, no secrets).
+ */
+import { Agent, request } from 'undici';
+import type { Clock } from '../engine/types.js';
+import { oneLine, redactUrl, scrubSecrets } from './redact.js';
+
+export interface RetryPolicy {
+  /** total attempts, the first included */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** the whole delivery, retries and waits included, ends by then */
+  deadlineMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 4000, deadlineMs: 20_000 };
+
+export interface Credentials { username?: string; password?: string; bearerToken?: string }
+
+export interface DeliveryEnv {
+  credentials: Credentials;
+  retry: RetryPolicy;
+  /** per-attempt timeout; capped by what is left of the deadline */
+  timeoutMs: number;
+  clock: Clock;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export interface HttpDelivery {
+  /** for messages: "prometheus remote write", "pushgateway push" */
+  what: string;
+  url: string;
+  method: 'POST' | 'PUT';
+  headers: Record<string, string>;
+  body: Uint8Array | string;
+}
+
+export type DeliveryOutcome =
+  | { ok: true; attempts: number }
+  | { ok: false; attempts: number; error: string };
+
+type Attempt = { kind: 'ok' } | { kind: 'retry'; why: string } | { kind: 'permanent'; why: string };
+
+/** Moves URL userinfo into basic auth (fetch-style clients refuse it in URLs). */
+export function authorize(rawUrl: string, creds: Credentials): { url: string; authorization?: string; secrets: string[] } {
+  const u = new URL(rawUrl);
+  const fromUrl = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  u.username = '';
+  u.password = '';
+  const secrets = [creds.password, creds.bearerToken, fromUrl.password].filter((s): s is string => !!s);
+  if (creds.bearerToken) return { url: u.toString(), authorization: `Bearer ${creds.bearerToken}`, secrets };
+  const user = creds.username ?? (fromUrl.username || undefined);
+  const pass = creds.username !== undefined ? creds.password ?? '' : fromUrl.password;
+  if (user === undefined) return { url: u.toString(), secrets };
+  const basic = Buffer.from(`${user}:${pass}`).toString('base64');
+  return { url: u.toString(), authorization: `Basic ${basic}`, secrets: [...secrets, basic] };
+}
+
+export function describeFailure(err: unknown, timeoutMs: number): string {
+  if (!(err instanceof Error)) return oneLine(String(err));
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${Math.round(timeoutMs)} ms`;
+  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
+  for (const c of [codeOf(err), codeOf(err.cause)]) if (typeof c === 'string' && /^E[A-Z]+$/.test(c)) return c;
+  const code = codeOf(err);
+  return oneLine(typeof code === 'string' ? `${code}: ${err.message}` : err.message);
+}
+
+/** Equal jitter: at least half the exponential step, so retries do spread out. */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return step / 2 + random() * (step / 2);
+}
+
+async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string, string>, timeoutMs: number, agent: Agent): Promise<Attempt> {
+  try {
+    const res = await request(url, {
+      method: d.method,
+      headers,
+      body: d.body,
+      dispatcher: agent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 200 && res.statusCode < 300) return { kind: 'ok' };
+    const why = oneLine(`HTTP ${res.statusCode}${text ? `: ${text}` : ''}`);
+    // 4xx means the request itself is wrong: sending it again cannot help.
+    const retryable = res.statusCode >= 500 || res.statusCode === 429 || res.statusCode === 408;
+    return retryable ? { kind: 'retry', why } : { kind: 'permanent', why };
+  } catch (err) {
+    return { kind: 'retry', why: describeFailure(err, timeoutMs) };
+  }
+}
+
+export async function deliver(d: HttpDelivery, env: DeliveryEnv): Promise<DeliveryOutcome> {
+  const start = env.clock.now();
+  const deadline = start + env.retry.deadlineMs;
+  let auth: ReturnType<typeof authorize>;
+  try {
+    auth = authorize(d.url, env.credentials);
+  } catch {
+    return { ok: false, attempts: 0, error: `${d.what}: invalid URL ${redactUrl(d.url)}` };
+  }
+  const headers = { ...d.headers, ...(auth.authorization ? { authorization: auth.authorization } : {}) };
+  const agent = new Agent({ connect: { timeout: Math.max(1, Math.round(env.timeoutMs)) } });
+  const fail = (attempts: number, why: string, note = ''): DeliveryOutcome => ({
+    ok: false,
+    attempts,
+    error: scrubSecrets(`${d.what} to ${redactUrl(d.url)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${note}: ${why}`, auth.secrets),
+  });
+  try {
+    let attempts = 0;
+    for (;;) {
+      const left = deadline - env.clock.now();
+      const timeoutMs = Math.max(1, Math.round(Math.min(env.timeoutMs, left)));
+      attempts++;
+      const r = await attemptOnce(d, auth.url, headers, timeoutMs, agent);
+      if (r.kind === 'ok') return { ok: true, attempts };
+      if (r.kind === 'permanent' || attempts >= env.retry.attempts) return fail(attempts, r.why);
+      const wait = backoffMs(attempts, env.retry, env.random);
+      if (env.clock.now() + wait >= deadline) return fail(attempts, r.why, ` (deadline ${env.retry.deadlineMs} ms)`);
+      await env.sleep(wait);
+    }
+  } finally {
+    await agent.close().catch(() => undefined);
+  }
+}
