@@ -242,7 +242,8 @@ export class MetricStore {
         case 'trend': return { ...base, hdr: hdr.encodeIntoCompressedBase64(state.hist), sum: state.sum, min: state.min, max: state.max };
         case 'counter': return { ...base, sum: state.sum };
         case 'rate': return { ...base, passes: state.passes, fails: state.fails };
-        case 'gauge': return { ...base, value: state.value, min: state.min, max: state.max };
+        // An unseen gauge has no value: writing 0 would invent a sample on the way back.
+        case 'gauge': return state.seen ? { ...base, value: state.value, min: state.min, max: state.max } : base;
       }
     });
   }
