@@ -107,7 +107,7 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
     throw usage(msg
       .replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1')
       .replace(/^Option '(.*?)' argument is ambiguous.*$/, "$1: the value starts with '-'; write $1=VALUE")
-      .replace(/^Option '(.*?)' argument missing.*$/, '$1: expected a value'));
+      .replace(/^Option '(.*?)(?: <value>)?' argument missing.*$/, '$1: expected a value'));
   }
   if (values.token !== undefined) {
     throw new GoliveError('GOLIVE_USAGE', '--token is not accepted (it would land in shell history): set GOLIVE_TOKEN or use --token-file FILE');
