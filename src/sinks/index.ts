@@ -105,8 +105,13 @@ export async function deliverPushgateway(ctx: SinkContext, baseUrl: string): Pro
 export async function deliverAll(ctx: SinkContext): Promise<DeliveryResult[]> {
   const p = ctx.plan.prometheus;
   const jobs: Promise<DeliveryResult>[] = [];
-  if (p.remoteWriteUrl) jobs.push(deliverRemoteWrite(ctx, p.remoteWriteUrl));
-  if (p.pushgatewayUrl) jobs.push(deliverPushgateway(ctx, p.pushgatewayUrl));
+  // The sinks catch their own failures; this is the last net so the CLI still writes its reports.
+  const safe = (sink: DeliveryResult['sink'], run: () => Promise<DeliveryResult>) => run().catch((err: unknown) => ({
+    sink, ok: false, attempts: 0, error: oneLine(`${sink}: ${err instanceof Error ? err.message : String(err)}`),
+  }));
+  const { remoteWriteUrl, pushgatewayUrl } = p;
+  if (remoteWriteUrl) jobs.push(safe('prometheus-remote-write', () => deliverRemoteWrite(ctx, remoteWriteUrl)));
+  if (pushgatewayUrl) jobs.push(safe('pushgateway', () => deliverPushgateway(ctx, pushgatewayUrl)));
   return Promise.all(jobs);
 }
 

@@ -1,0 +1,51 @@
+/**
+ * GET a JSON document from Prometheus or Grafana with a timeout and the run's
+ * abort signal. Failures come back as one-line values (URL without
+ * credentials), never as exceptions.
+ */
+import { request } from 'undici';
+import type { Credentials } from '../sinks/delivery.js';
+import { authorize, describeFailure } from '../sinks/delivery.js';
+import { oneLine, redactUrl, scrubSecrets } from '../sinks/redact.js';
+
+export interface ApiOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  credentials?: Credentials;
+}
+
+export type ApiResponse =
+  | { ok: true; status: number; body: unknown; text: string }
+  | { ok: false; error: string };
+
+export function apiUrl(base: string, path: string, query?: Record<string, string>): string {
+  const u = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
+  for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+export async function getJson(url: string, opts: ApiOptions): Promise<ApiResponse> {
+  let auth: ReturnType<typeof authorize>;
+  try {
+    auth = authorize(url, opts.credentials ?? {});
+  } catch {
+    return { ok: false, error: `invalid URL ${redactUrl(url)}` };
+  }
+  const timeoutMs = Math.max(1, Math.round(opts.timeoutMs));
+  try {
+    const res = await request(auth.url, {
+      method: 'GET',
+      headers: { accept: 'application/json', ...(auth.authorization ? { authorization: auth.authorization } : {}) },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    const text = await res.body.text();
+    let body: unknown;
+    try { body = JSON.parse(text) as unknown; } catch { body = undefined; }
+    return { ok: true, status: res.statusCode, body, text };
+  } catch (err) {
+    const why = scrubSecrets(describeFailure(err, timeoutMs), auth.secrets);
+    return { ok: false, error: oneLine(`GET ${redactUrl(url)}: ${why}`) };
+  }
+}
