@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GoliveError } from '../core/errors.js';
 import { envConfig } from './env.js';
@@ -21,9 +21,11 @@ const isObject = (v: unknown): v is RawConfig => typeof v === 'object' && v !== 
 
 async function importModule(file: string): Promise<unknown> {
   if (extname(file) !== '.ts') return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
-  // TypeScript config: strip types with esbuild, then import the result.
+  // TypeScript config: strip types with esbuild, then import the result. The
+  // output goes next to the config so its package imports resolve from the
+  // user's node_modules; a read-only directory falls back to the temp dir.
   const { build } = await import('esbuild');
-  const dir = await mkdtemp(join(tmpdir(), 'golive-config-'));
+  const dir = await mkdtemp(join(dirname(file), '.golive-config-')).catch(() => mkdtemp(join(tmpdir(), 'golive-config-')));
   try {
     const out = join(dir, 'config.mjs');
     await build({ entryPoints: [file], outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
