@@ -1,0 +1,48 @@
+/**
+ * The whole go-live check in one k6 script. k6 VUs share no state, so the
+ * health gate cannot be a scenario that a later scenario waits on (startTime
+ * only delays, it cannot read a result). setup() is the one place whose result
+ * reaches every VU: it runs health, then market-data, like the node engine,
+ * and the load scenario skips itself when health failed (test.abort, so a
+ * skipped open-model load does not sit out its duration; k6 still writes the
+ * summary, and exits 108, which the adapter reads as "load skipped").
+ */
+import exec from 'k6/execution';
+import { readK6Env } from '../../src/engine/k6/plan.js';
+import { goliveOptions } from './lib/options.js';
+import { loadRequest, runHealth, runMarketData } from './lib/phases.js';
+import type { K6SetupData } from '../../src/engine/k6/summary-schema.js';
+import { summaryOutputs } from './lib/summary.js';
+import type { SummaryData } from './lib/summary.js';
+
+const cfg = readK6Env(__ENV);
+
+export const options = goliveOptions(cfg);
+
+/** What setup() hands to every VU and to handleSummary (as `setup_data`); the adapter parses it back. */
+export type GoliveSetupData = K6SetupData;
+
+export const LOAD_SKIPPED = 'load skipped because health failed';
+
+export function setup(): GoliveSetupData {
+  const data: GoliveSetupData = {};
+  if (cfg.plan.phases.includes('health')) data.health = runHealth(cfg);
+  if (cfg.plan.phases.includes('market-data')) data.marketData = runMarketData(cfg);
+  return data;
+}
+
+export function load(data: GoliveSetupData): void {
+  if (data.health !== undefined && !data.health.ok) {
+    exec.test.abort(LOAD_SKIPPED);
+    return;
+  }
+  loadRequest(cfg);
+}
+
+export function idle(): void {
+  // the functional phases ran in setup(); k6 needs at least one scenario
+}
+
+export function handleSummary(data: SummaryData): Record<string, string> {
+  return summaryOutputs(data, cfg);
+}

@@ -1,0 +1,114 @@
+/**
+ * Pure builders: K6Config -> k6 `options`. The thresholds are the node
+ * engine's (runbook defaults merged with the plan's), so both engines gate on
+ * the same strings; the trend stats include `count` so an empty sub-metric is
+ * recognisable in the summary and re-judged as "no samples".
+ */
+import type { Options, Scenario } from 'k6/options';
+import type { PhaseName } from '../../../src/core/result.js';
+import { k6Thresholds, runnerPlan } from '../../../src/engine/k6/plan.js';
+import type { K6Config, K6Plan } from '../../../src/engine/k6/plan.js';
+
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)}s`;
+
+/** Long enough for the slowest request to finish before k6 interrupts it. */
+function gracefulStop(plan: K6Plan): string {
+  return seconds(plan.requestTimeoutMs + 1000);
+}
+
+/**
+ * k6 wants an integer rate per time unit; a fractional rate per second is
+ * written per 1000 s, which keeps the same spacing between arrivals.
+ */
+export function arrivalRate(perSecond: number): { rate: number; timeUnit: string } {
+  if (Number.isInteger(perSecond)) return { rate: perSecond, timeUnit: '1s' };
+  return { rate: Math.round(perSecond * 1000), timeUnit: '1000s' };
+}
+
+/**
+ * Closed model (`ab -n N -c C`): N iterations shared by C VUs. Open model:
+ * arrivals on a fixed schedule whatever the latency (k6 counts arrivals it
+ * had no free VU for as dropped_iterations), at most maxInFlight VUs.
+ */
+export function loadScenario(plan: K6Plan, exec?: string): Scenario {
+  const w = plan.load.workload;
+  const common = {
+    tags: { phase: 'load' },
+    gracefulStop: gracefulStop(plan),
+    ...(exec === undefined ? {} : { exec }),
+  };
+  if (w.model === 'closed') {
+    return {
+      executor: 'shared-iterations',
+      vus: w.concurrency,
+      iterations: w.requests,
+      maxDuration: `${Math.ceil(plan.deadlineSeconds)}s`,
+      ...common,
+    };
+  }
+  return {
+    executor: 'constant-arrival-rate',
+    ...arrivalRate(w.rate),
+    duration: `${w.durationSeconds}s`,
+    preAllocatedVUs: Math.min(w.maxInFlight, Math.max(1, Math.ceil(w.rate))),
+    maxVUs: w.maxInFlight,
+    ...common,
+  };
+}
+
+/** One VU, one iteration: the functional phases send a handful of requests. */
+export function onceScenario(phase: PhaseName | 'idle', exec?: string): Scenario {
+  return {
+    executor: 'shared-iterations',
+    vus: 1,
+    iterations: 1,
+    tags: phase === 'idle' ? {} : { phase },
+    ...(exec === undefined ? {} : { exec }),
+  };
+}
+
+function segmentOptions(cfg: K6Config): Options {
+  if (!cfg.segment) return {};
+  return {
+    executionSegment: cfg.segment.segment,
+    ...(cfg.segment.sequence === undefined ? {} : { executionSegmentSequence: cfg.segment.sequence }),
+  };
+}
+
+function baseOptions(cfg: K6Config, phases?: readonly PhaseName[]): Options {
+  return {
+    thresholds: k6Thresholds(runnerPlan(cfg.plan, cfg.segment), phases),
+    summaryTrendStats: SUMMARY_TREND_STATS,
+    // TLS verification stays on, as in the node engine.
+    insecureSkipTLSVerify: false,
+    ...segmentOptions(cfg),
+  };
+}
+
+/** Options of a one-phase script (health.ts, market-data.ts, load.ts). */
+export function phaseOptions(cfg: K6Config, phase: 'health' | 'market-data' | 'load'): Options {
+  const scenario = phase === 'load' ? loadScenario(cfg.plan) : onceScenario(phase);
+  return { ...baseOptions(cfg, [phase]), scenarios: { [phase === 'market-data' ? 'market_data' : phase]: scenario } };
+}
+
+/** setup() sends every functional request in sequence; give it their timeouts plus slack. */
+export function setupTimeout(plan: K6Plan): string {
+  const phases = new Set(plan.phases);
+  const requests = (phases.has('health') ? plan.health.endpoints.length : 0)
+    + (phases.has('market-data') ? (plan.marketData.checkAuthRefusal ? 2 : 1) : 0);
+  return seconds((requests + 1) * plan.requestTimeoutMs + 10_000);
+}
+
+/**
+ * golive.ts: health and market-data run in setup() (in order, before any
+ * load), and the load scenario reads setup()'s result to honour the gate.
+ * Without a load phase an idle scenario keeps k6 happy (it needs one).
+ */
+export function goliveOptions(cfg: K6Config): Options {
+  const scenarios: Record<string, Scenario> = cfg.plan.phases.includes('load')
+    ? { load: loadScenario(cfg.plan, 'load') }
+    : { idle: onceScenario('idle', 'idle') };
+  return { ...baseOptions(cfg), setupTimeout: setupTimeout(cfg.plan), scenarios };
+}

@@ -1,0 +1,165 @@
+/**
+ * Pure: a k6 summary (from golive.ts) -> the RunResult pieces the node engine
+ * produces: phases with the same statuses and gate, checks with reasons,
+ * thresholds RE-EVALUATED by our evaluator (k6 passes a threshold whose
+ * metric got no samples; a gate must not), and the rollback signal.
+ */
+import type { Plan } from '../../config/schema.js';
+import { BUILTIN_METRICS } from '../../core/metrics.js';
+import { PHASES } from '../../core/result.js';
+import type {
+  CheckResult, PhaseName, PhaseResult, RollbackSignal, SummaryGroup, SummaryMetric, ThresholdResult,
+} from '../../core/result.js';
+import {
+  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource,
+} from '../../../thresholds/index.js';
+import { k6Thresholds, runnerPlan, toK6Plan } from './plan.js';
+import type { K6Segment } from './plan.js';
+import type { K6SetupData, K6Summary } from './summary-schema.js';
+
+export interface ConvertContext {
+  plan: Plan;
+  segment?: K6Segment;
+  /** the run was interrupted (signal, deadline, k6 exit 105) */
+  aborted: boolean;
+}
+
+export interface K6RunPieces {
+  phases: PhaseResult[];
+  checks: CheckResult[];
+  thresholds: ThresholdResult[];
+  rollback: RollbackSignal;
+  /** summary metrics with OUR threshold verdicts attached (k6's own are dropped) */
+  metrics: Record<string, SummaryMetric>;
+  durationMs: number;
+}
+
+const NO_REASON = 'failed (k6 recorded no reason)';
+
+function isPhase(name: string): name is PhaseName {
+  return (PHASES as readonly string[]).includes(name);
+}
+
+/** Checks by (phase, name); the phase is the nearest enclosing group named after one. */
+export function collectChecks(root: SummaryGroup, setup: K6SetupData | undefined): CheckResult[] {
+  const reasonsOf = (phase: PhaseName, name: string): string[] => {
+    const report = phase === 'health' ? setup?.health : phase === 'market-data' ? setup?.marketData : undefined;
+    return report?.reasons[name] ?? [];
+  };
+  const byKey = new Map<string, CheckResult>();
+  const walk = (g: SummaryGroup, phase: PhaseName | undefined) => {
+    const here = isPhase(g.name) ? g.name : phase;
+    if (here !== undefined) {
+      for (const c of g.checks) {
+        const key = `${here}\u0000${c.name}`;
+        const r = byKey.get(key) ?? { phase: here, name: c.name, passes: 0, fails: 0, reasons: [] };
+        r.passes += c.passes;
+        r.fails += c.fails;
+        byKey.set(key, r);
+      }
+    }
+    for (const sub of g.groups) walk(sub, here);
+  };
+  walk(root, undefined);
+  for (const r of byKey.values()) {
+    if (r.fails === 0) continue;
+    const reasons = reasonsOf(r.phase, r.name);
+    r.reasons = reasons.length > 0 ? [...reasons] : [NO_REASON];
+  }
+  return [...byKey.values()];
+}
+
+function functionalPhase(name: 'health' | 'market-data', setup: K6SetupData | undefined, aborted: boolean): PhaseResult {
+  const report = name === 'health' ? setup?.health : setup?.marketData;
+  if (!report) {
+    return aborted
+      ? { name, status: 'aborted', reason: 'aborted before the phase finished', durationMs: 0 }
+      : { name, status: 'error', reason: 'k6 reported no result for this phase', durationMs: 0 };
+  }
+  if (report.ok) return { name, status: 'passed', durationMs: report.durationMs };
+  return { name, status: 'failed', reason: `${report.failed} ${name} check(s) failed`, durationMs: report.durationMs };
+}
+
+function loadRequests(summary: K6Summary): number {
+  return summaryMetricSource(summary.metrics).select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
+}
+
+export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResult[] {
+  const setup = summary.setupData;
+  const out: PhaseResult[] = [];
+  for (const name of ctx.plan.phases) {
+    if (name === 'health' || name === 'market-data') {
+      out.push(functionalPhase(name, setup, ctx.aborted));
+      continue;
+    }
+    if (name !== 'load') {
+      out.push({ name, status: 'error', reason: `phase ${name} is not available in the k6 engine`, durationMs: 0 });
+      continue;
+    }
+    const health = out.find((p) => p.name === 'health');
+    const setupMs = (setup?.health?.durationMs ?? 0) + (setup?.marketData?.durationMs ?? 0);
+    const durationMs = Math.max(0, summary.state.testRunDurationMs - setupMs);
+    if (health && health.status !== 'passed') {
+      out.push({ name, status: 'skipped', reason: `skipped because health ${health.status}`, durationMs: 0 });
+    } else if (ctx.aborted) {
+      out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(summary)} requests`, durationMs });
+    } else {
+      out.push({ name, status: 'passed', durationMs });
+    }
+  }
+  return out;
+}
+
+/** The node engine's definitions, minus those of phases that did not run (the skip is the failure). */
+export function thresholdDefsFor(ctx: ConvertContext, phases: readonly PhaseResult[]): Record<string, string[]> {
+  const ran = new Set<string>(phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
+  const all = k6Thresholds(runnerPlan(toK6Plan(ctx.plan), ctx.segment));
+  return Object.fromEntries(Object.entries(all).filter(([sel]) => {
+    const phase = parseMetricSelector(sel).tags['phase'];
+    return phase === undefined || ran.has(phase);
+  }));
+}
+
+function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readonly ThresholdResult[]): Record<string, SummaryMetric> {
+  const out: Record<string, SummaryMetric> = {};
+  for (const [key, m] of Object.entries(metrics)) {
+    const { thresholds: _k6Verdicts, ...rest } = m;
+    out[key] = rest;
+  }
+  for (const t of thresholds) {
+    let entry = out[t.metric];
+    if (!entry) {
+      const base = parseMetricSelector(t.metric).name;
+      const info = out[base] ?? BUILTIN_METRICS[base] ?? { type: 'trend' as const, contains: 'default' as const };
+      entry = { type: info.type, contains: info.contains, values: {} };
+      out[t.metric] = entry;
+    }
+    entry.thresholds = { ...entry.thresholds, [t.expression]: { ok: t.ok } };
+  }
+  return out;
+}
+
+export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6RunPieces {
+  const durationMs = summary.state.testRunDurationMs;
+  const phases = phaseResults(summary, ctx);
+  const source = summaryMetricSource(summary.metrics);
+  const thresholds = evaluateThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000);
+  const loadRan = phases.some((p) => p.name === 'load' && p.status !== 'skipped');
+  const loadAllFailed = loadRan && loadRequests(summary) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
+  const unavailable = [...(summary.setupData?.health?.unavailable ?? []), ...(loadAllFailed ? ['every load request failed'] : [])];
+  const rollback = rollbackTriggers({
+    source,
+    maxP95Ms: ctx.plan.rollback.maxP95Ms,
+    phases,
+    serviceUnavailable: unavailable.length > 0,
+    ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
+  });
+  return {
+    phases,
+    checks: collectChecks(summary.root_group, summary.setupData),
+    thresholds,
+    rollback,
+    metrics: withVerdicts(summary.metrics, thresholds),
+    durationMs,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * `--engine k6`: runs the plan under a local k6 binary and returns the same
+ * RunResult shape as the node engine. The MetricStore it returns is empty: a
+ * k6 summary holds aggregates, not the raw HDR series the Prometheus sinks
+ * encode, so for k6 runs the sinks carry the verdict series only.
+ */
+import type { Plan } from '../../config/schema.js';
+import { MetricStore } from '../../core/metrics.js';
+import type { RunResult } from '../../core/result.js';
+import type { Segment } from '../segment.js';
+import { decideVerdict } from '../verdict.js';
+import { convertK6Summary } from './convert.js';
+import type { K6RunPieces } from './convert.js';
+import { runK6 } from './run.js';
+import type { K6Outcome } from './run.js';
+
+export { findK6, k6NotFoundMessage } from './find.js';
+export { runK6, K6_SUMMARY_FILE } from './run.js';
+export type { K6Outcome, K6RunOptions } from './run.js';
+export { convertK6Summary } from './convert.js';
+export type { K6RunPieces } from './convert.js';
+export { classifyK6Exit, K6_EXIT } from './exit-codes.js';
+
+export interface K6EngineRun {
+  plan: Plan;
+  signal: AbortSignal;
+  outDir: string;
+  env: NodeJS.ProcessEnv;
+  runId: string;
+  version: string;
+  tty: { stdout: boolean; stderr: boolean };
+  segment?: Segment;
+  stderr?: NodeJS.WritableStream;
+  now?: () => Date;
+}
+
+function emptyPieces(plan: Plan, reason: string): K6RunPieces {
+  return {
+    phases: plan.phases.map((name) => ({ name, status: 'skipped' as const, reason, durationMs: 0 })),
+    checks: [],
+    thresholds: [],
+    rollback: { triggered: false, reasons: [] },
+    metrics: {},
+    durationMs: 0,
+  };
+}
+
+/** Pure: a k6 outcome -> RunResult, judged like a node engine run. */
+export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' | 'outDir' | 'env'>, startedAt: Date, finishedAt: Date): RunResult {
+  const { plan } = run;
+  const aborted = outcome.kind === 'aborted';
+  const pieces = outcome.summary
+    ? convertK6Summary(outcome.summary, { plan, aborted, ...(outcome.segment ? { segment: outcome.segment } : {}) })
+    : emptyPieces(plan, outcome.kind === 'aborted' ? `run aborted (${outcome.reason})` : 'no summary');
+  const { verdict, exitCode } = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries: [], aborted });
+  const s = outcome.summary;
+  return {
+    root_group: s?.root_group ?? { name: '', path: '', id: '', groups: [], checks: [] },
+    options: s?.options ?? { summaryTrendStats: [], summaryTimeUnit: '', noColor: !run.tty.stdout },
+    state: { isStdOutTTY: run.tty.stdout, isStdErrTTY: run.tty.stderr, testRunDurationMs: pieces.durationMs },
+    metrics: pieces.metrics,
+    golive: {
+      version: run.version,
+      runId: run.runId,
+      testid: plan.testid ?? run.runId,
+      ...(plan.environment ? { environment: plan.environment } : {}),
+      engine: 'k6',
+      target: plan.target,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      verdict,
+      exitCode,
+      phases: pieces.phases,
+      checks: pieces.checks,
+      thresholds: pieces.thresholds,
+      rollback: pieces.rollback,
+      deliveries: [],
+      ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : {}),
+    },
+  };
+}
+
+/**
+ * Throws GoliveError: GOLIVE_K6_NOT_FOUND (no binary; exit 107),
+ * GOLIVE_ENGINE_ERROR (bundle failed, k6 script error or crash, bad summary).
+ */
+export async function runK6Engine(run: K6EngineRun): Promise<{ result: RunResult; store: MetricStore; outcome: K6Outcome }> {
+  const now = run.now ?? (() => new Date());
+  const startedAt = now();
+  const outcome = await runK6(run.plan, {
+    signal: run.signal,
+    outDir: run.outDir,
+    env: run.env,
+    ...(run.segment ? { segment: run.segment } : {}),
+    ...(run.stderr ? { stderr: run.stderr } : {}),
+  });
+  return { result: k6RunResult(outcome, run, startedAt, now()), store: new MetricStore(), outcome };
+}

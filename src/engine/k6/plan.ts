@@ -1,0 +1,187 @@
+/**
+ * The contract between the `k6` engine adapter (Node) and the k6 scripts
+ * (scenarios/k6, bundled into k6's own JS runtime): which environment
+ * variables carry the plan, and the threshold definitions both sides derive
+ * from it. Runtime-neutral on purpose (zod and plain TS only; no node:*, no
+ * URL, no process) because the k6 bundles inline this module.
+ */
+import type { z } from 'zod';
+import { planSchema } from '../../config/schema.js';
+import type { Plan } from '../../config/schema.js';
+import { GoliveError } from '../../core/errors.js';
+import type { PhaseName } from '../../core/result.js';
+import { defaultThresholds, mergeThresholds, parseMetricSelector } from '../../../thresholds/index.js';
+
+export const K6_ENV = {
+  target: 'GOLIVE_TARGET',
+  /** bearer token: always via the environment, never argv (argv is visible in `ps`) */
+  token: 'GOLIVE_TOKEN',
+  /** JSON of the K6Plan fields; absent means all defaults */
+  plan: 'GOLIVE_PLAN',
+  /** where handleSummary writes the JSON summary */
+  summary: 'GOLIVE_SUMMARY',
+  /** k6 execution segment of this runner, e.g. `1/3:2/3` */
+  segment: 'GOLIVE_SEGMENT',
+  /** the whole sequence, e.g. `0,1/3,2/3,1` */
+  segmentSequence: 'GOLIVE_SEGMENT_SEQUENCE',
+} as const;
+
+/** The plan fields a k6 script needs; target and token travel separately. */
+export const k6PlanSchema = planSchema.pick({
+  phases: true,
+  requestTimeoutMs: true,
+  deadlineSeconds: true,
+  health: true,
+  marketData: true,
+  load: true,
+  thresholds: true,
+});
+export type K6Plan = z.infer<typeof k6PlanSchema>;
+
+export interface K6Segment {
+  segment: string;
+  sequence?: string;
+}
+
+export interface K6Config {
+  /** origin without a trailing slash, so `target + path` is the URL */
+  target: string;
+  token?: string;
+  plan: K6Plan;
+  summaryPath?: string;
+  segment?: K6Segment;
+}
+
+export function toK6Plan(plan: Plan): K6Plan {
+  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds } = plan;
+  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds };
+}
+
+function configError(what: string): GoliveError {
+  return new GoliveError('GOLIVE_INVALID_CONFIG', what);
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/i;
+// k6 accepts fractions, decimals and percentages for segment bounds.
+const BOUND = String.raw`(?:\d+(?:\.\d+)?%?|\d+\/\d+)`;
+const SEGMENT = new RegExp(`^${BOUND}:${BOUND}$`);
+const SEQUENCE = new RegExp(`^${BOUND}(?:,${BOUND})+$`);
+
+function parsePlanJson(raw: string | undefined): K6Plan {
+  let json: unknown = {};
+  if (raw !== undefined && raw.trim() !== '') {
+    try {
+      json = JSON.parse(raw) as unknown;
+    } catch {
+      throw configError(`${K6_ENV.plan}: expected JSON of the plan fields, got text that does not parse`);
+    }
+  }
+  const r = k6PlanSchema.safeParse(json);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw configError(`${K6_ENV.plan}: ${problems.join('; ')}`);
+}
+
+/** Reads k6's `__ENV` (or any env map); one-line errors naming the variable. */
+export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6Config {
+  const target = env[K6_ENV.target]?.trim() ?? '';
+  if (!HTTP_URL.test(target)) {
+    throw configError(`${K6_ENV.target}: expected an http(s) URL, e.g. http://127.0.0.1:8080, got ${target === '' ? 'nothing' : JSON.stringify(target)}`);
+  }
+  const cfg: K6Config = { target: target.replace(/\/+$/, ''), plan: parsePlanJson(env[K6_ENV.plan]) };
+  const token = env[K6_ENV.token];
+  if (token !== undefined && token !== '') cfg.token = token;
+  const summary = env[K6_ENV.summary];
+  if (summary !== undefined && summary !== '') cfg.summaryPath = summary;
+  const segment = env[K6_ENV.segment]?.trim();
+  const sequence = env[K6_ENV.segmentSequence]?.trim();
+  if (segment !== undefined && segment !== '') {
+    if (!SEGMENT.test(segment)) throw configError(`${K6_ENV.segment}: expected FROM:TO, e.g. 1/3:2/3, got ${JSON.stringify(segment)}`);
+    cfg.segment = { segment };
+    if (sequence !== undefined && sequence !== '') {
+      if (!SEQUENCE.test(sequence)) throw configError(`${K6_ENV.segmentSequence}: expected a list like 0,1/3,2/3,1, got ${JSON.stringify(sequence)}`);
+      cfg.segment.sequence = sequence;
+    }
+  } else if (sequence !== undefined && sequence !== '') {
+    throw configError(`${K6_ENV.segmentSequence} is set but ${K6_ENV.segment} is not`);
+  }
+  return cfg;
+}
+
+/** The environment a k6 process needs for `plan`; the token only when there is one. */
+export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment }): Record<string, string> {
+  const env: Record<string, string> = {
+    [K6_ENV.target]: plan.target,
+    [K6_ENV.plan]: JSON.stringify(toK6Plan(plan)),
+    [K6_ENV.summary]: extra.summaryPath,
+  };
+  if (plan.token !== undefined) env[K6_ENV.token] = plan.token;
+  if (extra.segment) {
+    env[K6_ENV.segment] = extra.segment.segment;
+    if (extra.segment.sequence !== undefined) env[K6_ENV.segmentSequence] = extra.segment.sequence;
+  }
+  return env;
+}
+
+/** `1/3`, `0.5`, `50%` -> [numerator, denominator] in integers. */
+function fraction(bound: string): [number, number] {
+  if (bound.endsWith('%')) {
+    const [n, d] = fraction(bound.slice(0, -1));
+    return [n, d * 100];
+  }
+  const slash = bound.indexOf('/');
+  if (slash >= 0) return [Number(bound.slice(0, slash)), Number(bound.slice(slash + 1))];
+  const dot = bound.indexOf('.');
+  if (dot < 0) return [Number(bound), 1];
+  const scale = 10 ** (bound.length - dot - 1);
+  return [Math.round(Number(bound) * scale), scale];
+}
+
+/**
+ * The share of `total` iterations in a segment `a:b`: floor(total*b) -
+ * floor(total*a), the same arithmetic as the node engine's parallel runners,
+ * so shares add up to the total exactly.
+ */
+export function segmentShare(total: number, segment: string): number {
+  const [from = '0', to = '1'] = segment.split(':');
+  const at = (b: string) => {
+    const [n, d] = fraction(b);
+    return Math.floor((total * n) / d);
+  };
+  return at(to) - at(from);
+}
+
+/**
+ * The plan as one runner sees it: with a segment, the closed model's request
+ * count is this runner's share (k6 scales the executor itself; this is for the
+ * thresholds, so `count>=N` asks for the runner's part, not the whole).
+ */
+export function runnerPlan(plan: K6Plan, segment?: K6Segment): K6Plan {
+  const w = plan.load.workload;
+  if (!segment || w.model !== 'closed') return plan;
+  const requests = segmentShare(w.requests, segment.segment);
+  return { ...plan, load: { ...plan.load, workload: { ...w, requests } } };
+}
+
+function phaseOfSelector(selector: string): string | undefined {
+  try {
+    return parseMetricSelector(selector).tags['phase'];
+  } catch {
+    return undefined; // a bad selector is reported by the evaluator, with its text
+  }
+}
+
+/**
+ * The node engine's threshold definitions (runbook defaults merged with the
+ * plan's custom ones), restricted to `phases` when given: a threshold tagged
+ * with a phase that this script or run does not execute is left out.
+ */
+export function k6Thresholds(plan: K6Plan, phases?: readonly PhaseName[]): Record<string, string[]> {
+  const scoped = phases === undefined ? plan : { ...plan, phases: plan.phases.filter((p) => phases.includes(p)) };
+  const all = mergeThresholds(defaultThresholds(scoped), plan.thresholds);
+  if (phases === undefined) return all;
+  return Object.fromEntries(Object.entries(all).filter(([sel]) => {
+    const phase = phaseOfSelector(sel);
+    return phase === undefined || (phases as readonly string[]).includes(phase);
+  }));
+}

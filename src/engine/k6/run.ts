@@ -1,0 +1,152 @@
+/**
+ * Runs golive.ts under a local k6 binary: bundle, spawn `k6 run`, forward an
+ * interrupt as SIGINT (k6 then stops gracefully and still writes its summary),
+ * read the summary that handleSummary() wrote. The plan reaches k6 through the
+ * environment only: the token is never on the command line, and inherited
+ * GOLIVE_* and K6_* variables are dropped so neither a stray credential nor a
+ * K6_* option override (k6 lets env vars override script options) leaks in.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleK6Entry } from '../../../scripts/build-k6.mjs';
+import type { Plan } from '../../config/schema.js';
+import { GoliveError } from '../../core/errors.js';
+import type { Segment } from '../segment.js';
+import { k6SegmentArgs } from '../segment.js';
+import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
+import { findK6, k6NotFoundMessage } from './find.js';
+import { k6EnvFor } from './plan.js';
+import type { K6Segment } from './plan.js';
+import { parseK6Summary } from './summary-schema.js';
+import type { K6Summary } from './summary-schema.js';
+
+export interface K6RunOptions {
+  signal: AbortSignal;
+  /** the reports directory; k6's raw summary is kept there as k6-summary.json */
+  outDir: string;
+  /** the environment to start from (PATH, K6_BINARY, HOME, ...) */
+  env: NodeJS.ProcessEnv;
+  segment?: Segment;
+  /** where k6's own log lines go (stderr of the CLI); dropped when absent */
+  stderr?: NodeJS.WritableStream;
+  /** after an interrupt, how long k6 may take to stop before it is killed */
+  graceMs?: number;
+  /** repository root holding scenarios/k6; found from this module by default */
+  root?: string;
+}
+
+export type K6Outcome =
+  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment }
+  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment };
+
+export const K6_SUMMARY_FILE = 'k6-summary.json';
+const TAIL_LINES = 20;
+
+export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'scenarios', 'k6', 'golive.ts'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The child's environment: the parent's minus GOLIVE_* and K6_*, plus the plan. */
+export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v !== undefined && !k.startsWith('GOLIVE_') && !k.startsWith('K6_')) env[k] = v;
+  }
+  Object.assign(env, k6EnvFor(plan, { summaryPath, ...(segment ? { segment } : {}) }));
+  env['K6_NO_USAGE_REPORT'] = 'true';
+  // Go reads extra roots from SSL_CERT_FILE; verification itself stays on.
+  if (plan.caFile !== undefined) env['SSL_CERT_FILE'] = plan.caFile;
+  return env;
+}
+
+function redact(text: string, secret: string | undefined): string {
+  return secret ? text.split(secret).join('***') : text;
+}
+
+async function bundle(root: string, dir: string): Promise<string> {
+  try {
+    return await bundleK6Entry(root, 'golive', join(dir, 'golive.js'));
+  } catch (err) {
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new GoliveError('GOLIVE_ENGINE_ERROR', `could not bundle scenarios/k6/golive.ts: ${first}`, { cause: err });
+  }
+}
+
+interface ChildExit { code: number | null; signal: NodeJS.Signals | null; interrupted: boolean; tail: string[] }
+
+function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6RunOptions): Promise<ChildExit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    let partial = '';
+    child.stdout.resume(); // handleSummary's text: golive prints its own table
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      opts.stderr?.write(redact(chunk, env['GOLIVE_TOKEN']));
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      tail.push(...lines);
+      tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+    });
+    let interrupted = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      interrupted = true;
+      child.kill('SIGINT');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), opts.graceMs ?? 30_000);
+      killTimer.unref();
+    };
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      opts.signal.removeEventListener('abort', onAbort);
+      reject(new GoliveError('GOLIVE_ENGINE_ERROR', `could not start k6 (${bin}): ${err.code ?? err.message}`, { cause: err }));
+    });
+    child.once('close', (code, signal) => {
+      opts.signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      if (partial !== '') tail.push(partial);
+      resolve({ code, signal, interrupted, tail });
+    });
+  });
+}
+
+export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> {
+  const bin = findK6(opts.env);
+  if (bin === undefined) throw new GoliveError('GOLIVE_K6_NOT_FOUND', k6NotFoundMessage(opts.env));
+  const root = opts.root ?? findScenariosRoot();
+  if (root === undefined) {
+    throw new GoliveError('GOLIVE_ENGINE_ERROR', 'scenarios/k6/golive.ts not found: the k6 engine needs a golive checkout (or pass root)');
+  }
+  mkdirSync(opts.outDir, { recursive: true });
+  const summaryPath = join(opts.outDir, K6_SUMMARY_FILE);
+  rmSync(summaryPath, { force: true }); // never read a previous run's summary
+  const segment = opts.segment && opts.segment.count > 1 ? k6SegmentArgs(opts.segment) : undefined;
+  const seg = segment ? { segment } : {};
+  if (opts.signal.aborted) return { kind: 'aborted', k6ExitCode: null, reason: 'interrupted before k6 started', summaryPath, ...seg };
+
+  const work = mkdtempSync(join(tmpdir(), 'golive-k6-'));
+  try {
+    const script = await bundle(root, work);
+    const env = childEnv(opts.env, plan, summaryPath, segment);
+    const exit = await runChild(bin, ['run', '--quiet', '--no-color', script], env, opts);
+    const summary = existsSync(summaryPath) ? parseK6Summary(readFileSync(summaryPath, 'utf8'), summaryPath) : undefined;
+    const loadSkipped = summary?.setupData?.health?.ok === false;
+    const cls = classifyK6Exit(exit.code, exit.signal, { interrupted: exit.interrupted, loadSkipped });
+    if (cls.kind === 'error') {
+      const why = lastLogMessage(exit.tail);
+      throw new GoliveError('GOLIVE_ENGINE_ERROR', redact(why ? `${cls.reason}: ${why}` : cls.reason, plan.token));
+    }
+    if (cls.kind === 'aborted') {
+      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg };
+    }
+    if (!summary) throw new GoliveError('GOLIVE_ENGINE_ERROR', `k6 exited with ${exit.code} but wrote no summary to ${summaryPath}`);
+    return { kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Shared state of the k6 module doubles. k6 itself is not available on this
+ * machine (no package of it can be installed here), so the tests run the k6
+ * scripts in Node with `k6`, `k6/http` and `k6/execution` replaced by these
+ * doubles. The state lives on globalThis because a test bundles a script
+ * (with the doubles inlined) and drives it from outside: both copies of this
+ * module must see the same recorder.
+ */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body: string | null;
+  params: {
+    headers?: Record<string, string>;
+    tags?: Record<string, string>;
+    timeout?: string | number;
+    responseCallback?: unknown;
+  };
+  /** the k6 group path when the request was sent, e.g. `::health` */
+  group: string;
+}
+
+export interface RecordedCheck {
+  name: string;
+  ok: boolean;
+  tags: Record<string, string>;
+  group: string;
+}
+
+/** What the double `k6/http` answers; status 0 + error is k6's "no response". */
+export interface ScriptedResponse {
+  status: number;
+  body?: string | null;
+  durationMs?: number;
+  error?: string;
+}
+
+export type Responder = (req: RecordedRequest) => ScriptedResponse;
+
+export interface K6DoubleState {
+  requests: RecordedRequest[];
+  checks: RecordedCheck[];
+  groupStack: string[];
+  aborted?: string;
+  respond: Responder;
+}
+
+const KEY = Symbol.for('golive.test.k6-double');
+
+export function k6Double(): K6DoubleState {
+  const g = globalThis as { [KEY]?: K6DoubleState };
+  g[KEY] ??= { requests: [], checks: [], groupStack: [], respond: () => ({ status: 200, body: '' }) };
+  return g[KEY];
+}
+
+/** Clears what was recorded and sets how requests are answered. */
+export function resetK6Double(respond: Responder = () => ({ status: 200, body: '' })): K6DoubleState {
+  const s = k6Double();
+  s.requests = [];
+  s.checks = [];
+  s.groupStack = [];
+  delete s.aborted;
+  s.respond = respond;
+  return s;
+}
+
+export function groupPath(s: K6DoubleState): string {
+  return s.groupStack.length === 0 ? '' : `::${s.groupStack.join('::')}`;
+}
+
+/** Thrown by the double `exec.test.abort`, as k6 stops the iteration at that point. */
+export class K6TestAborted extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'K6TestAborted';
+  }
+}
