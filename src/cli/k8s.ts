@@ -1,0 +1,130 @@
+/**
+ * `golive k8s render|run|schedule`: the plan comes from the same config, env and flags
+ * as `golive check`; the k8s flags say how to run it in the cluster. Returns the exit
+ * code; main.ts owns process.exit.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
+import { resolvePlan } from '../config/load.js';
+import { renderConsole } from '../reporters/console.js';
+import { writeReports } from '../reporters/write.js';
+import { buildAnalysisTemplate } from '../k8s/argo.js';
+import { loadKubeConfig, makeClients } from '../k8s/client.js';
+import { parseK8sFlags, type K8sFlags } from '../k8s/cli-flags.js';
+import type { Scripts } from '../k8s/configmap.js';
+import { mergedRunResult } from '../k8s/merged-report.js';
+import { jobName, newRunId } from '../k8s/names.js';
+import { runInCluster, scheduleInCluster, type OrchestratorEvent } from '../k8s/orchestrator.js';
+import { renderManifests, toYaml } from '../k8s/render.js';
+import { makeRunnerPlan, makeSchedulePlan } from '../k8s/runner-plan.js';
+import type { LogSource } from '../k8s/runners.js';
+import type { OutStream } from './io.js';
+
+export interface K8sIO {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  cwd?: string;
+  /** where runner logs come from (tests: the test kubelet); default the API's pods/log */
+  logs?: LogSource;
+}
+
+const VERSION = '0.1.0';
+
+// The token lives in the cluster's Secret; the local plan never needs (or renders) it.
+const NO_LOCAL_TOKEN = { token: 'token-comes-from-the-cluster-secret' };
+
+async function readScripts(dir: string): Promise<Scripts> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.js'));
+  } catch {
+    names = [];
+  }
+  if (names.length === 0) throw new GoliveError('GOLIVE_USAGE', `--engine k6: no bundled k6 scripts in ${dir}; run \`npm run build:k6\` or pass --scripts-dir`);
+  const entries = await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n), 'utf8')] as const));
+  return Object.fromEntries(entries);
+}
+
+function describeEvent(e: OrchestratorEvent): string | undefined {
+  switch (e.type) {
+    case 'applied': return `${e.kind} ${e.name} ${e.action}`;
+    case 'watch-dropped': return `watch dropped (attempt ${e.attempt}): ${e.error.split('\n')[0]}; re-listing`;
+    case 'finished': return e.outcome.kind === 'complete' ? 'Job complete' : `Job failed: ${e.outcome.reason}${e.outcome.message ? ` (${e.outcome.message})` : ''}`;
+    case 'cleaned-up': return `deleted Job ${e.job} and its ConfigMap`;
+    case 'cleanup-failed': return `cleanup failed (ttlSecondsAfterFinished removes the Job later): ${e.error}`;
+    case 'job-status': return undefined;
+  }
+}
+
+async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const { plan } = await resolvePlan(f.check, io.env, cwd, NO_LOCAL_TOKEN);
+  const runId = f.runId ?? (f.action === 'render' ? 'manual' : newRunId());
+  const runner = makeRunnerPlan(plan, {
+    runId,
+    parallelism: f.parallelism,
+    // A run gets its own ConfigMap (cleaned up with it); a schedule shares one.
+    configMapName: f.action === 'run' ? jobName(runId) : `${f.name ?? 'golive'}-config`,
+    ...(f.jobNamespace ? { namespace: f.jobNamespace } : {}),
+    ...(f.image ? { image: f.image } : {}),
+    ...(f.secret ? { secretName: f.secret } : {}),
+    ...(f.secretKey ? { secretKey: f.secretKey } : {}),
+    ...(f.serviceAccount ? { serviceAccountName: f.serviceAccount } : {}),
+    ...(f.activeDeadline ? { activeDeadlineSeconds: f.activeDeadline } : {}),
+    ...(f.ttl !== undefined ? { ttlSecondsAfterFinished: f.ttl } : {}),
+    ...(f.backoffLimit !== undefined ? { backoffLimit: f.backoffLimit } : {}),
+  });
+  const schedule = makeSchedulePlan({
+    ...(f.schedule ? { schedule: f.schedule } : {}),
+    ...(f.name ? { name: f.name } : {}),
+    ...(f.timeZone ? { timeZone: f.timeZone } : {}),
+  });
+  const scripts = runner.engine === 'k6' ? await readScripts(resolve(cwd, f.scriptsDir ?? 'dist/k6')) : {};
+
+  if (f.action === 'render') {
+    const manifests: unknown[] = renderManifests(runner, { job: !f.noJob, scripts, ...(f.schedule ? { schedule } : {}) });
+    if (f.argo) manifests.push(buildAnalysisTemplate(runner));
+    io.stdout.write(toYaml(manifests));
+    return 0;
+  }
+
+  const clients = makeClients(loadKubeConfig(plan.cluster.kubeconfig));
+  const say = (line: string) => io.stderr.write(`golive k8s: ${line}\n`);
+  const onEvent = (e: OrchestratorEvent) => { const l = describeEvent(e); if (l) say(l); };
+  if (f.action === 'schedule') {
+    const out = await scheduleInCluster(runner, schedule, { clients, onEvent }, scripts);
+    io.stdout.write(`CronJob ${out.name} ${out.action} in ${runner.namespace}: "${schedule.schedule}"\n`);
+    return 0;
+  }
+
+  say(`run ${runId}: Job ${jobName(runId)} in ${runner.namespace}, ${runner.parallelism} runner(s), engine ${runner.engine}`);
+  const out = await runInCluster(runner, {
+    cleanup: f.cleanup, scripts,
+    ...(f.followTimeoutSeconds ? { followTimeoutMs: f.followTimeoutSeconds * 1000 } : {}),
+  }, { clients, signal: io.signal, onEvent, ...(io.logs ? { logs: io.logs } : {}) });
+  for (const r of out.runners) {
+    say(`runner ${r.index} ${r.pod || '(no pod)'}: exit ${r.exitCode ?? 'none'}${r.note ? ` (${r.note})` : ''}`);
+  }
+  if (out.verdict.source === 'exit-codes') {
+    say(`verdict from exit codes: ${out.verdict.reason}`);
+    if (plan.json) io.stdout.write(`${JSON.stringify({ runId, job: out.job, exitCode: out.verdict.exitCode, runners: out.runners.map(({ result: _r, ...x }) => x) })}\n`);
+    return out.verdict.exitCode;
+  }
+  const result = mergedRunResult({ plan, runId, merged: out.verdict.merged, runners: out.runners.flatMap((r) => (r.result ? [r.result] : [])), version: VERSION });
+  const written = await writeReports(result, resolve(cwd, plan.out));
+  for (const e of written.errors) say(`report not written: ${e}`);
+  io.stdout.write(plan.json ? `${JSON.stringify(result)}\n` : renderConsole(result, { color: false }));
+  return out.verdict.exitCode;
+}
+
+export async function k8sCommand(argv: string[], io: K8sIO): Promise<number> {
+  try {
+    return await execute(parseK8sFlags(argv), io);
+  } catch (err) {
+    io.stderr.write(`${describeError(err)}\n`);
+    return exitCodeFor(err);
+  }
+}

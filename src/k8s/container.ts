@@ -1,0 +1,94 @@
+/**
+ * The runner container, in its two flavours: our node runner image (`golive check`)
+ * and the official grafana/k6 image running the bundled k6 script. Both read the
+ * plan from the ConfigMap and the token from the Secret, and both split the load
+ * by k6 execution segments when there is more than one runner.
+ */
+import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
+import {
+  ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_SCRIPT, NODE_RUNNER_ENTRY,
+  REPORTS_MOUNT, RUNNER_CONTAINER,
+} from './names.js';
+import { K6_ENV, toK6Plan } from '../engine/k6/plan.js';
+import { containerSecurityContext } from './security.js';
+import type { RunnerPlan } from './types.js';
+
+export const RUNNER_INDEX_ENV = 'GOLIVE_RUNNER_INDEX';
+
+/** Where the run id comes from: a literal for `k8s run`, the Job's own name for CronJob runs. */
+export type RunIdSource = { kind: 'literal'; runId: string } | { kind: 'job-name' };
+
+function env(plan: RunnerPlan, runId: RunIdSource): V1EnvVar[] {
+  const fromField = (fieldPath: string) => ({ fieldRef: { fieldPath } });
+  const id: V1EnvVar = runId.kind === 'literal'
+    ? { name: 'GOLIVE_RUN_ID', value: runId.runId }
+    : { name: 'GOLIVE_RUN_ID', valueFrom: fromField("metadata.labels['batch.kubernetes.io/job-name']") };
+  return [
+    id,
+    // Every runner of a run shares one testid, so Prometheus sees one test, not N.
+    { name: 'GOLIVE_TESTID', value: plan.plan.testid ?? (runId.kind === 'literal' ? runId.runId : 'golive-scheduled') },
+    { name: 'GOLIVE_TOKEN', valueFrom: { secretKeyRef: { name: plan.secret.name, key: plan.secret.key } } },
+    { name: RUNNER_INDEX_ENV, valueFrom: fromField(`metadata.annotations['${ANNOTATION_RUNNER_INDEX}']`) },
+    { name: 'GOLIVE_RUNNERS', value: String(plan.parallelism) },
+    { name: 'HOME', value: '/tmp' },
+  ];
+}
+
+const mounts = [
+  { name: 'config', mountPath: CONFIG_MOUNT, readOnly: true },
+  { name: 'tmp', mountPath: '/tmp' },
+  { name: 'reports', mountPath: REPORTS_MOUNT },
+];
+
+function nodeArgs(plan: RunnerPlan): string[] {
+  const args = ['check', '--config', `${CONFIG_MOUNT}/${CONFIG_FILE}`, '--out', REPORTS_MOUNT, '--emit-result'];
+  // $(VAR) is expanded by the kubelet from the container's env: no shell needed.
+  if (plan.parallelism > 1) args.push('--segment', `$(${RUNNER_INDEX_ENV})/${plan.parallelism}`);
+  return args;
+}
+
+/** k6 needs from:to, which $(VAR) expansion cannot compute, so this flavour uses the image's sh. */
+function k6Command(plan: RunnerPlan): string[] {
+  const n = plan.parallelism;
+  const rw = plan.plan.prometheus.remoteWriteUrl ? ['--out', 'experimental-prometheus-rw'] : [];
+  const run = ['k6', 'run', '--no-usage-report', '--tag', 'testid="$GOLIVE_TESTID"', ...rw];
+  const script = `${CONFIG_MOUNT}/${K6_SCRIPT}`;
+  if (n === 1) return ['sh', '-c', `exec ${[...run, script].join(' ')}`];
+  const sequence = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`)).join(',');
+  const i = RUNNER_INDEX_ENV;
+  const line = [
+    `export ${K6_ENV.segment}="$((${i}))/${n}:$((${i}+1))/${n}" ${K6_ENV.segmentSequence}="${sequence}";`,
+    'exec', ...run, '--execution-segment', `"$${K6_ENV.segment}"`, '--execution-segment-sequence', `"$${K6_ENV.segmentSequence}"`, script,
+  ].join(' ');
+  return ['sh', '-c', line];
+}
+
+/** The k6 scripts read their plan from the environment (src/engine/k6/plan.ts is the contract). */
+function k6Env(plan: RunnerPlan): V1EnvVar[] {
+  const p = plan.plan.prometheus;
+  return [
+    { name: K6_ENV.target, value: plan.plan.target },
+    { name: K6_ENV.plan, value: JSON.stringify(toK6Plan(plan.plan)) },
+    { name: K6_ENV.summary, value: `${REPORTS_MOUNT}/summary.json` },
+    ...(p.remoteWriteUrl ? [
+      { name: 'K6_PROMETHEUS_RW_SERVER_URL', value: p.remoteWriteUrl },
+      // Native histograms let Prometheus merge the runners' latencies exactly.
+      { name: 'K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', value: 'true' },
+    ] : []),
+  ];
+}
+
+export function buildRunnerContainer(plan: RunnerPlan, runId: RunIdSource): V1Container {
+  const common = {
+    name: RUNNER_CONTAINER,
+    image: plan.image,
+    imagePullPolicy: 'IfNotPresent',
+    resources: plan.resources,
+    securityContext: containerSecurityContext(),
+    volumeMounts: mounts,
+  };
+  if (plan.engine === 'node') {
+    return { ...common, command: [...NODE_RUNNER_ENTRY], args: nodeArgs(plan), env: env(plan, runId) };
+  }
+  return { ...common, command: k6Command(plan), env: [...env(plan, runId), ...k6Env(plan)] };
+}

@@ -1,0 +1,50 @@
+/** The merged run as one RunResult, so the usual reporters (console, JSON, JUnit, HTML) serve it. */
+import type { RunResult } from '../core/result.js';
+import type { Plan } from '../config/schema.js';
+import { buildRunResult } from '../engine/summary.js';
+import { rollbackTriggers } from '../../thresholds/index.js';
+import type { MergedResult } from './merge.js';
+
+export interface MergedReportInput {
+  plan: Plan;
+  runId: string;
+  merged: MergedResult;
+  runners: readonly RunResult[];
+  version: string;
+}
+
+export function mergedRunResult(i: MergedReportInput): RunResult {
+  const first = i.runners[0]?.golive;
+  const starts = i.runners.map((r) => r.golive.startedAt).sort();
+  const ends = i.runners.map((r) => r.golive.finishedAt).sort();
+  const unavailable = i.runners.flatMap((r) => r.golive.rollback.reasons).find((x) => x.startsWith('service unavailable'));
+  const rollback = rollbackTriggers({
+    source: i.merged.store,
+    maxP95Ms: i.plan.rollback.maxP95Ms,
+    phases: i.merged.phases,
+    serviceUnavailable: unavailable !== undefined,
+    ...(unavailable ? { unavailableDetail: unavailable.replace(/^service unavailable:\s*/, '') } : {}),
+  });
+  return buildRunResult({
+    store: i.merged.store,
+    checks: i.merged.checks,
+    phases: i.merged.phases,
+    thresholds: i.merged.thresholds,
+    rollback,
+    deliveries: [],
+    durationMs: i.merged.durationMs,
+    tty: { stdout: false, stderr: false },
+    golive: {
+      version: i.version,
+      runId: i.runId,
+      testid: first?.testid ?? i.runId,
+      ...(i.plan.environment ? { environment: i.plan.environment } : {}),
+      engine: 'node',
+      target: i.plan.target,
+      startedAt: starts[0] ?? new Date(0).toISOString(),
+      finishedAt: ends[ends.length - 1] ?? new Date(0).toISOString(),
+      verdict: i.merged.verdict,
+      exitCode: i.merged.exitCode,
+    },
+  });
+}

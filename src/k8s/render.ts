@@ -1,0 +1,34 @@
+/** Every manifest for a plan, as objects and as one multi-document YAML stream. */
+import { stringify } from 'yaml';
+import { buildConfigMap, type Scripts } from './configmap.js';
+import { buildCronJob } from './cronjob.js';
+import { buildJob } from './job.js';
+import { buildNetworkPolicy } from './network-policy.js';
+import { buildRole, buildRoleBinding, buildServiceAccount } from './rbac.js';
+import type { RunnerPlan, SchedulePlan } from './types.js';
+
+export interface Manifest { apiVersion?: string; kind?: string; metadata?: { name?: string } }
+
+export interface RenderWhat {
+  /** include the one-off Job (default true) */
+  job?: boolean;
+  /** include the CronJob with this schedule */
+  schedule?: SchedulePlan;
+  scripts?: Scripts;
+}
+
+export function renderManifests(plan: RunnerPlan, what: RenderWhat = {}): Manifest[] {
+  const names = { namespace: plan.namespace, serviceAccountName: plan.serviceAccountName };
+  const out: Manifest[] = [
+    buildServiceAccount(names), buildRole(names), buildRoleBinding(names),
+    buildConfigMap(plan, what.scripts), buildNetworkPolicy(plan),
+  ];
+  if (what.job ?? true) out.push(buildJob(plan));
+  if (what.schedule) out.push(buildCronJob(plan, what.schedule));
+  return out;
+}
+
+/** Dates and class instances never reach here: the builders return plain JSON data. */
+export function toYaml(manifests: readonly unknown[]): string {
+  return manifests.map((m) => stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}
