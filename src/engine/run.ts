@@ -37,7 +37,7 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
   const byName = new Map<PhaseName, PhaseResult>();
   const ctx = { plan, store, checks, signal: deps.signal, clock: deps.clock, emit: deps.emit };
 
-  for (const name of plan.phases) {
+  for (const name of runOrder(plan.phases, deps.phases)) {
     const phase = deps.phases.find((p) => p.name === name);
     const started = deps.clock.now();
     let result: PhaseResult;
@@ -75,6 +75,23 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
     durationMs: deps.clock.now() - t0,
     ...(deps.signal.aborted ? { abortReason: abortText(deps.signal) } : {}),
   };
+}
+
+/**
+ * Plan order, except that a phase runs after the selected phases it needs and
+ * each runs once: the gate must hold whatever order --phases lists them in.
+ */
+function runOrder(names: readonly PhaseName[], runners: readonly PhaseRunner[]): PhaseName[] {
+  const selected = new Set(names);
+  const out: PhaseName[] = [];
+  const visit = (name: PhaseName, path: ReadonlySet<PhaseName>): void => {
+    if (out.includes(name) || path.has(name)) return;
+    const needs = runners.find((p) => p.name === name)?.needs ?? [];
+    for (const need of needs) if (selected.has(need)) visit(need, new Set([...path, name]));
+    out.push(name);
+  };
+  for (const name of names) visit(name, new Set());
+  return out;
 }
 
 export function abortText(signal: AbortSignal): string {

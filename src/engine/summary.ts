@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MetricStore } from '../core/metrics.js';
-import { TREND_STATS } from '../core/metrics.js';
+import { BUILTIN_METRICS, TREND_STATS } from '../core/metrics.js';
 import type {
   CheckResult, DeliveryResult, GoliveBlock, PhaseResult, RollbackSignal, RunResult,
   SummaryGroup, SummaryMetric, ThresholdResult,
@@ -41,8 +41,8 @@ function metricsMap(store: MetricStore, thresholds: ThresholdResult[], durationS
       const agg = store.select(sel.name, sel.tags);
       const base = out[sel.name];
       entry = {
-        type: agg?.info.type ?? base?.type ?? 'trend',
-        contains: agg?.info.contains ?? base?.contains ?? 'default',
+        type: agg?.info.type ?? base?.type ?? BUILTIN_METRICS[sel.name]?.type ?? 'trend',
+        contains: agg?.info.contains ?? base?.contains ?? BUILTIN_METRICS[sel.name]?.contains ?? 'default',
         values: agg ? agg.summaryValues(durationSeconds, TREND_STATS) : {},
       };
       out[t.metric] = entry;
