@@ -134,13 +134,21 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
     const script = await bundle(root, work);
     const env = childEnv(opts.env, plan, summaryPath, segment);
     const exit = await runChild(bin, ['run', '--quiet', '--no-color', script], env, opts);
-    const summary = existsSync(summaryPath) ? parseK6Summary(readFileSync(summaryPath, 'utf8'), summaryPath) : undefined;
+    // k6's own failure, when there is one, says more than a summary it left half-written.
+    let summary: K6Summary | undefined;
+    let summaryError: unknown;
+    try {
+      summary = existsSync(summaryPath) ? parseK6Summary(readFileSync(summaryPath, 'utf8'), summaryPath) : undefined;
+    } catch (err) {
+      summaryError = err;
+    }
     const loadSkipped = summary?.setupData?.health?.ok === false;
     const cls = classifyK6Exit(exit.code, exit.signal, { interrupted: exit.interrupted, loadSkipped });
     if (cls.kind === 'error') {
       const why = lastLogMessage(exit.tail);
       throw new GoliveError('GOLIVE_ENGINE_ERROR', redact(why ? `${cls.reason}: ${why}` : cls.reason, plan.token));
     }
+    if (summaryError !== undefined) throw summaryError;
     if (cls.kind === 'aborted') {
       return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg };
     }

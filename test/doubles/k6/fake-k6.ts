@@ -1,0 +1,53 @@
+/**
+ * A stand-in `k6` executable for the engine adapter tests. k6 itself is not
+ * obtainable on this machine, so this small Node script is placed on PATH (or
+ * named by K6_BINARY) instead: it records how it was started, writes a canned
+ * k6-style summary where handleSummary() would, and exits with the k6 exit
+ * code the test asks for. It does not run the script; test/k6-scenarios.test.ts
+ * covers the script logic.
+ *
+ * Controlled through FAKE_K6_* variables (the adapter passes the environment
+ * on, minus GOLIVE_* and K6_*):
+ *   FAKE_K6_RECORD   file to write {argv, env, scriptHasK6Imports, signal} to
+ *   FAKE_K6_SUMMARY  file with the summary JSON to copy to $GOLIVE_SUMMARY
+ *   FAKE_K6_EXIT     exit code (default 0)
+ *   FAKE_K6_STDERR   a line to print on stderr before exiting
+ *   FAKE_K6_WAIT     "1": write FAKE_K6_RECORD, then wait for SIGINT, then
+ *                    write the summary and exit 105 (as k6 does)
+ */
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const FAKE_SOURCE = String.raw`
+const fs = require('node:fs');
+const env = process.env;
+const script = process.argv[process.argv.length - 1];
+const interesting = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('GOLIVE_') || k.startsWith('K6_') || k === 'SSL_CERT_FILE'));
+const text = fs.existsSync(script) ? fs.readFileSync(script, 'utf8') : '';
+const record = (extra) => fs.writeFileSync(env.FAKE_K6_RECORD, JSON.stringify({
+  argv: process.argv.slice(2), env: interesting, scriptHasK6Imports: /from "k6\/http"/.test(text) && !/from "node:/.test(text), ...extra,
+}));
+const finish = (code) => {
+  if (env.FAKE_K6_SUMMARY && env.GOLIVE_SUMMARY) fs.copyFileSync(env.FAKE_K6_SUMMARY, env.GOLIVE_SUMMARY);
+  if (env.FAKE_K6_STDERR) process.stderr.write('time="2025-09-01T00:00:00Z" level=error msg="' + env.FAKE_K6_STDERR + '"\n');
+  process.exit(code);
+};
+if (env.FAKE_K6_WAIT === '1') {
+  process.on('SIGINT', () => { record({ signal: 'SIGINT' }); finish(105); });
+  record({ waiting: true });
+  setInterval(() => {}, 1000);
+} else {
+  record({});
+  finish(Number(env.FAKE_K6_EXIT || 0));
+}
+`;
+
+/** Writes the fake as `<dir>/k6` (executable, shebang = this Node) and returns the dir. */
+export function installFakeK6(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'golive-fake-k6-'));
+  const file = join(dir, 'k6');
+  writeFileSync(file, `#!${process.execPath}\n${FAKE_SOURCE}`);
+  chmodSync(file, 0o755);
+  return dir;
+}
