@@ -2,7 +2,7 @@
 // Bundles the CLI entry points with esbuild (fast start-up: one file per entry,
 // dependencies stay in node_modules). `--k6` also bundles the k6 scenarios.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -16,6 +16,9 @@ const entries = {
 const present = Object.fromEntries(
   Object.entries(entries).filter(([, p]) => existsSync(join(root, p))).map(([k, p]) => [k, join(root, p)]),
 );
+
+// Hashed chunk names change with the code: drop the old ones first.
+rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
 
 await build({
   entryPoints: present,

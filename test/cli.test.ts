@@ -143,3 +143,22 @@ describe('golive check usage errors', () => {
     expect(res.stderr).toMatch(/k6 not found/);
   });
 });
+
+describe('golive check with an unreachable Prometheus', () => {
+  it('retries, still writes its reports and exits 108 on an otherwise passing run', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const { res, out } = await check([], ['--phases', 'health', '--prometheus-rw-url', `http://127.0.0.1:${port}/api/v1/write`]);
+    expect(res.code).toBe(108);
+    expect(res.stderr).toMatch(/remote write .* failed after \d+ attempts/);
+    const s = await summary(out);
+    expect(s.golive.verdict).toBe('passed');
+    expect(s.golive.deliveries[0]?.ok).toBe(false);
+    expect(s.golive.deliveries[0]?.attempts).toBeGreaterThan(1);
+  });
+});

@@ -88,6 +88,7 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   } catch (err) {
     result.golive.deliveries = [{ sink: 'prometheus-remote-write', ok: false, attempts: 0, error: describeError(err).replace(/^golive: /, '') }];
   }
+  for (const d of result.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${d.error ?? `${d.sink} delivery failed`}\n`);
   if (result.golive.verdict !== 'error') {
     const v = decideVerdict({ phases: result.golive.phases, thresholds: result.golive.thresholds, deliveries: result.golive.deliveries, aborted: result.golive.verdict === 'aborted' });
     result.golive.verdict = v.verdict;

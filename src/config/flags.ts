@@ -33,6 +33,7 @@ export const CHECK_OPTIONS = {
   'prometheus-url': { type: 'string' },
   'grafana-url': { type: 'string' },
   'targets-selector': { type: 'string' },
+  'prometheus-job': { type: 'string' },
   namespace: { type: 'string' },
   kubeconfig: { type: 'string' },
   segment: { type: 'string' },
@@ -150,6 +151,7 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['prometheus', 'url'], values['prometheus-url']);
   set(['prometheus', 'grafanaUrl'], values['grafana-url']);
   set(['prometheus', 'targetsSelector'], values['targets-selector']);
+  set(['prometheus', 'job'], values['prometheus-job']);
   set(['cluster', 'namespace'], values.namespace);
   set(['cluster', 'kubeconfig'], values.kubeconfig);
   set(['caFile'], values['ca-file']);
