@@ -162,3 +162,35 @@ describe('golive check with an unreachable Prometheus', () => {
     expect(s.golive.deliveries[0]?.attempts).toBeGreaterThan(1);
   });
 });
+
+describe('golive check interrupted', () => {
+  it('exits 105 on SIGINT during load and writes a partial report', async () => {
+    const { spawnCli, collect } = await import('./support/processes.js');
+    const { startReferenceApi } = await import('../src/reference-api/server.js');
+    // In-process here, so the test can see the load arriving (its request count).
+    const local = await startReferenceApi({ port: 0, token: TOKEN, latency: { kind: 'fixed', ms: 20 } });
+    try {
+      const out = await outDir();
+      const child = spawnCli(['check', '--target', local.url, '--out', out, '--phases', 'health,load', '--requests', '100000'], { env: { GOLIVE_TOKEN: TOKEN } });
+      const exited = collect(child, 60_000);
+      await new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + 30_000;
+        const poll = setInterval(() => {
+          if (local.requests() > 50) { clearInterval(poll); resolve(); }
+          else if (Date.now() > deadline || child.exitCode !== null) { clearInterval(poll); reject(new Error('load never started')); }
+        }, 20);
+      });
+      child.kill('SIGINT');
+      const res = await exited;
+      expect(res.code, res.stderr).toBe(105);
+      const s = await summary(out);
+      expect(s.golive.verdict).toBe('aborted');
+      expect(s.golive.phases.find((p) => p.name === 'load')?.status).toBe('aborted');
+      const count = s.metrics['http_reqs{phase:load}']?.values.count ?? 0;
+      expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThan(100000);
+    } finally {
+      await local.close();
+    }
+  });
+});
