@@ -75,7 +75,9 @@ export class HttpClient {
       const durationMs = clock.now() - start;
       return { kind: 'response', status: res.statusCode, body: parseJson(text), text, durationMs };
     } catch (err) {
-      return { kind: 'error', error: describeRequestError(err), durationMs: clock.now() - start };
+      // undici rejects with the run signal's reason (e.g. 'SIGINT'), which says nothing about the request.
+      const error = this.opts.signal.aborted ? 'aborted' : describeRequestError(err);
+      return { kind: 'error', error, durationMs: clock.now() - start };
     }
   }
 
