@@ -16,7 +16,7 @@ import { thresholdDefs } from '../src/engine/node-engine.js';
 import { k6EnvFor } from '../src/engine/k6/plan.js';
 import { buildK6 } from '../scripts/build-k6.mjs';
 import { checkMarketData, MARKET_CHECKS } from '../checks/index.js';
-import { cleanupBundles, loadScenario, ROOT } from './doubles/k6/load-scenario.js';
+import { loadScenario, ROOT } from './doubles/k6/load-scenario.js';
 import { K6TestAborted, resetK6Double } from './doubles/k6/state.js';
 import type { RecordedRequest, Responder, ScriptedResponse } from './doubles/k6/state.js';
 
@@ -63,7 +63,6 @@ beforeEach(() => {
   resetK6Double(healthy);
 });
 
-afterAll(() => cleanupBundles());
 
 describe('k6 options', () => {
   it('carry the node engine thresholds for the same plan, custom ones merged', async () => {
