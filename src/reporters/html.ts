@@ -26,6 +26,7 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);verti
 th{color:var(--muted);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .passed,.ok{color:var(--ok)}.failed,.bad,.error,.aborted{color:var(--bad)}.skipped{color:var(--warn)}
+.banner.passed,.banner.failed,.banner.error,.banner.aborted{color:#fff}
 .banner .passed,.banner .failed{color:inherit}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
 ul.reasons{margin:0;padding-left:18px}
@@ -87,7 +88,7 @@ function sections(result: RunResult): string[] {
     const d = load.duration;
     out.push('<h2>Load</h2>', table(['metric', 'value'], [
       [td('http_reqs'), td(`${fmtNumber(load.requests)} (${fmtNumber(load.perSecond, 1)}/s)`)],
-      ...['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'].map((k) => [td(`http_req_duration ${k}`), td(fmtMs(d[k]), 'num')]),
+      ...['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'].map((k) => [td(`http_req_duration ${k}`), td(fmtMs(d[k]))]),
       [td('http_req_failed'), td(`${fmtPercent(load.failedRate)}${load.failedCount !== undefined ? ` (${fmtNumber(load.failedCount)} failed)` : ''}`)],
     ]));
   }
