@@ -131,6 +131,7 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['testid'], values.testid);
   set(['load', 'path'], values.endpoint);
   const open = values.rate !== undefined || values.duration !== undefined;
+  if (!open && values['max-in-flight'] !== undefined) throw usage('--max-in-flight: only applies to the open model; add --rate R --duration S');
   if (open && (values.requests !== undefined || values.concurrency !== undefined)) {
     throw usage('--rate/--duration (open model) cannot be combined with --requests/--concurrency (closed model)');
   }

@@ -74,7 +74,7 @@ export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string
   }
   const fromFile = configFile ? await readConfigFile(configFile) : {};
   const tokenFile = flags.tokenFile ?? env.GOLIVE_TOKEN_FILE;
-  const token = tokenFile ? { token: await readSecretFile(resolve(cwd, tokenFile), '--token-file') } : {};
+  const token = tokenFile ? { token: await readSecretFile(resolve(cwd, tokenFile), flags.tokenFile ? '--token-file' : 'GOLIVE_TOKEN_FILE') } : {};
   const raw = mergeRaw(extra, fromFile, envConfig(env), token, flags.raw);
   const plan = validatePlan(raw);
   const ca = plan.caFile ? await readSecretFile(resolve(cwd, plan.caFile), '--ca-file') : undefined;
