@@ -233,3 +233,15 @@ describe('resolvePlan: secrets from files', () => {
     expect(m).toContain('target (--target)');
   });
 });
+
+describe('resolvePlan: Prometheus credentials from files', () => {
+  it('reads GOLIVE_PROMETHEUS_*_FILE and names the variable when a file is missing', async () => {
+    writeFileSync(join(dir, 'pw'), 's3cret\n');
+    writeFileSync(join(dir, 'bt'), 'bearer-xyz');
+    const r = await resolvePlan(flags('--phases', 'health'), { ...HEALTH_ONLY, GOLIVE_PROMETHEUS_PASSWORD_FILE: 'pw', GOLIVE_PROMETHEUS_BEARER_TOKEN_FILE: join(dir, 'bt') }, dir);
+    expect(r.plan.prometheus.password).toBe('s3cret');
+    expect(r.plan.prometheus.bearerToken).toBe('bearer-xyz');
+    const m = await rejection(resolvePlan(flags('--phases', 'health'), { ...HEALTH_ONLY, GOLIVE_PROMETHEUS_USERNAME_FILE: 'nope' }, dir), 'GOLIVE_INVALID_CONFIG');
+    expect(m).toMatch(/GOLIVE_PROMETHEUS_USERNAME_FILE/);
+  });
+});

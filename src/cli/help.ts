@@ -47,7 +47,7 @@ Prometheus:
   --pushgateway-url URL     push the verdict series (env GOLIVE_PUSHGATEWAY_URL)
   --prometheus-url URL      Prometheus API for the monitoring phase (env GOLIVE_PROMETHEUS_URL)
   --grafana-url URL         also check Grafana's /api/health in the monitoring phase
-  --targets-selector SEL    scrape targets that must be up (default 'up')
+  --prometheus-targets SEL  scrape targets that must be up (default 'up')
   --prometheus-job NAME     Pushgateway job label (default golive)
   --environment NAME        label for every series (env GOLIVE_ENVIRONMENT)
   --testid ID               testid label (default: the run id)

@@ -32,7 +32,7 @@ export const CHECK_OPTIONS = {
   'pushgateway-url': { type: 'string' },
   'prometheus-url': { type: 'string' },
   'grafana-url': { type: 'string' },
-  'targets-selector': { type: 'string' },
+  'prometheus-targets': { type: 'string' },
   'prometheus-job': { type: 'string' },
   namespace: { type: 'string' },
   kubeconfig: { type: 'string' },
@@ -71,6 +71,8 @@ export const FLAG_FOR_PATH: Readonly<Record<string, string>> = {
   'prometheus.pushgatewayUrl': '--pushgateway-url',
   'prometheus.url': '--prometheus-url',
   'prometheus.grafanaUrl': '--grafana-url',
+  'prometheus.targetsSelector': '--prometheus-targets',
+  'prometheus.job': '--prometheus-job',
   'cluster.namespace': '--namespace',
 };
 
@@ -151,7 +153,7 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['prometheus', 'pushgatewayUrl'], values['pushgateway-url']);
   set(['prometheus', 'url'], values['prometheus-url']);
   set(['prometheus', 'grafanaUrl'], values['grafana-url']);
-  set(['prometheus', 'targetsSelector'], values['targets-selector']);
+  set(['prometheus', 'targetsSelector'], values['prometheus-targets']);
   set(['prometheus', 'job'], values['prometheus-job']);
   set(['cluster', 'namespace'], values.namespace);
   set(['cluster', 'kubeconfig'], values.kubeconfig);

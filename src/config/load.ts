@@ -75,7 +75,14 @@ export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string
   const fromFile = configFile ? await readConfigFile(configFile) : {};
   const tokenFile = flags.tokenFile ?? env.GOLIVE_TOKEN_FILE;
   const token = tokenFile ? { token: await readSecretFile(resolve(cwd, tokenFile), flags.tokenFile ? '--token-file' : 'GOLIVE_TOKEN_FILE') } : {};
-  const raw = mergeRaw(extra, fromFile, envConfig(env), token, flags.raw);
+  // Prometheus credentials may come from files (Kubernetes Secret volumes) as well as env.
+  const promSecrets: Record<string, string> = {};
+  for (const [key, name] of [['username', 'GOLIVE_PROMETHEUS_USERNAME_FILE'], ['password', 'GOLIVE_PROMETHEUS_PASSWORD_FILE'], ['bearerToken', 'GOLIVE_PROMETHEUS_BEARER_TOKEN_FILE']] as const) {
+    const f = env[name];
+    if (f) promSecrets[key] = await readSecretFile(resolve(cwd, f), name);
+  }
+  const secrets = Object.keys(promSecrets).length > 0 ? { prometheus: promSecrets } : {};
+  const raw = mergeRaw(extra, fromFile, envConfig(env), secrets, token, flags.raw);
   const plan = validatePlan(raw);
   const ca = plan.caFile ? await readSecretFile(resolve(cwd, plan.caFile), '--ca-file') : undefined;
   return { plan, ...(ca ? { ca } : {}), ...(configFile ? { configFile } : {}) };
