@@ -1,0 +1,88 @@
+/**
+ * golive's side of the benchmark, run in its own process so its CPU time and
+ * peak RSS can be read without the targets or the bench itself mixed in. It
+ * records exactly what the load phase records for every response (http_reqs,
+ * http_req_failed, http_req_duration in HDR histograms, per status) and prints
+ * one JSON line.
+ */
+import type { Workload } from '../../src/config/schema.js';
+import { MetricStore } from '../../src/core/metrics.js';
+import { runLoad, type LoadSample } from '../../src/engine/load/index.js';
+import { systemClock } from '../../src/engine/types.js';
+
+export interface LoadChildArgs {
+  origin: string;
+  path: string;
+  workload: Workload;
+  timeoutMs: number;
+}
+
+export interface LoadChildResult {
+  started: number;
+  completed: number;
+  failed: number;
+  /** responses outside 2xx-3xx */
+  unexpected: number;
+  dropped: number;
+  elapsedMs: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** user + system CPU of this process, start-up included */
+  cpuSeconds: number;
+  maxRssMB: number;
+  errors: Record<string, number>;
+}
+
+export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
+  const store = new MetricStore();
+  const base = { phase: 'load', name: args.path, method: 'GET' };
+  const recorders = new Map<number, (ms: number) => void>();
+  let unexpected = 0;
+  const errors: Record<string, number> = {};
+  const recorderFor = (status: number): ((ms: number) => void) => {
+    const expected = status >= 200 && status < 400;
+    const tags = { ...base, status: String(status), expected_response: String(expected) };
+    const reqs = store.recorder('http_reqs', tags);
+    const failed = store.recorder('http_req_failed', tags);
+    const dur = store.recorder('http_req_duration', tags);
+    const flag = expected ? 0 : 1;
+    const r = (ms: number): void => { reqs(1); failed(flag); dur(ms); if (flag) unexpected++; };
+    recorders.set(status, r);
+    return r;
+  };
+  const onSample = (s: LoadSample): void => {
+    (recorders.get(s.status) ?? recorderFor(s.status))(s.durationMs);
+    if (s.error !== undefined) errors[s.error] = (errors[s.error] ?? 0) + 1;
+  };
+  const stats = await runLoad({
+    origin: args.origin,
+    request: { method: 'GET', path: args.path },
+    workload: args.workload,
+    timeoutMs: args.timeoutMs,
+    signal: AbortSignal.timeout(15 * 60_000),
+    clock: systemClock,
+    onSample,
+  });
+  const d = store.select('http_req_duration', { phase: 'load' });
+  const v = (agg: string): number => d?.value(agg) ?? NaN;
+  const ru = process.resourceUsage();
+  return {
+    started: stats.started,
+    completed: stats.completed,
+    failed: stats.failed,
+    unexpected,
+    dropped: stats.dropped,
+    elapsedMs: stats.elapsedMs,
+    rps: (stats.completed + stats.failed) / (stats.elapsedMs / 1000),
+    p50: v('med'),
+    p95: v('p(95)'),
+    p99: v('p(99)'),
+    max: v('max'),
+    cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
+    maxRssMB: ru.maxRSS / 1024,
+    errors,
+  };
+}

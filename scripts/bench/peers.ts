@@ -1,0 +1,109 @@
+/**
+ * Finding and running the tools under test: golive's own load child and the
+ * peers (ab -k, wrk, autocannon). Every run is one child process, measured for
+ * wall time and CPU, with a hard timeout.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Workload } from '../../src/config/schema.js';
+import type { LoadChildResult } from './load-child.js';
+import { parseAb, parseAutocannon, parseWrk, type PeerResult } from './parse.js';
+import { runCommand, which, type CommandResult } from './proc.js';
+
+export type Tool = 'golive' | 'ab' | 'autocannon' | 'wrk';
+
+export interface ToolRun extends PeerResult {
+  tool: Tool;
+  /** CPU seconds of the tool's process (children included), start-up included */
+  cpuSeconds: number;
+  maxRssMB?: number;
+  /** golive open model: arrivals dropped at maxInFlight */
+  dropped?: number;
+}
+
+export type Outcome = { ok: true; run: ToolRun } | { ok: false; tool: Tool; error: string };
+
+export interface Toolbox {
+  benchScript: string;
+  ab?: string;
+  wrk?: string;
+  autocannon?: string;
+  nginx?: string;
+  missing: { tool: string; provider: string }[];
+}
+
+const PROVIDERS: Record<string, string> = {
+  ab: 'Debian package apache2-utils',
+  wrk: 'Debian package wrk',
+  nginx: 'Debian package nginx-light',
+  autocannon: 'npm devDependency autocannon (npm ci)',
+};
+
+export function findTools(root: string, benchScript: string): Toolbox {
+  const box: Toolbox = { benchScript, missing: [] };
+  for (const tool of ['ab', 'wrk', 'nginx'] as const) {
+    const p = which(tool) ?? (existsSync(`/usr/sbin/${tool}`) ? `/usr/sbin/${tool}` : undefined);
+    if (p) box[tool] = p;
+    else box.missing.push({ tool, provider: PROVIDERS[tool] ?? '' });
+  }
+  const ac = join(root, 'node_modules', '.bin', 'autocannon');
+  if (existsSync(ac)) box.autocannon = ac;
+  else box.missing.push({ tool: 'autocannon', provider: PROVIDERS.autocannon ?? '' });
+  return box;
+}
+
+function failure(tool: Tool, r: CommandResult): Outcome {
+  const why = r.timedOut ? 'timed out' : `exit ${r.code}: ${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 200)}`;
+  return { ok: false, tool, error: why };
+}
+
+function parsed(tool: Tool, r: CommandResult, parse: (text: string) => PeerResult): Outcome {
+  if (r.code !== 0) return failure(tool, r);
+  try {
+    return { ok: true, run: { tool, ...parse(r.stdout), cpuSeconds: r.cpuSeconds } };
+  } catch (err) {
+    return { ok: false, tool, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export interface LoadSpec {
+  origin: string;
+  path: string;
+  connections: number;
+  /** count-based tools (golive, ab, autocannon) */
+  requests: number;
+  /** wrk runs for a duration only */
+  seconds: number;
+  timeoutMs: number;
+}
+
+export async function runGolive(box: Toolbox, spec: LoadSpec, workload?: Workload): Promise<Outcome> {
+  const w: Workload = workload ?? { model: 'closed', requests: spec.requests, concurrency: spec.connections };
+  const args = { origin: spec.origin, path: spec.path, workload: w, timeoutMs: spec.timeoutMs };
+  const r = await runCommand(process.execPath, [box.benchScript, '__child', 'load', JSON.stringify(args)], 20 * 60_000);
+  return parsed('golive', r, (text) => {
+    const res = JSON.parse(text.trim().split('\n').pop() ?? '') as LoadChildResult;
+    const errors = res.failed + res.unexpected;
+    return { requests: res.completed + res.failed, rps: res.rps, errors, p50: res.p50, p95: res.p95, p99: res.p99, maxRssMB: res.maxRssMB, dropped: res.dropped };
+  });
+}
+
+export async function runAb(box: Toolbox, spec: LoadSpec): Promise<Outcome> {
+  if (!box.ab) return { ok: false, tool: 'ab', error: 'not found' };
+  const secs = String(Math.ceil(spec.timeoutMs / 1000));
+  const r = await runCommand(box.ab, ['-k', '-q', '-n', String(spec.requests), '-c', String(spec.connections), '-s', secs, `${spec.origin}${spec.path}`], 20 * 60_000);
+  return parsed('ab', r, parseAb);
+}
+
+export async function runWrk(box: Toolbox, spec: LoadSpec): Promise<Outcome> {
+  if (!box.wrk) return { ok: false, tool: 'wrk', error: 'not found' };
+  // One thread, like golive's one event loop; the target needs the other core.
+  const r = await runCommand(box.wrk, ['-t1', `-c${spec.connections}`, `-d${spec.seconds}s`, '--latency', '--timeout', `${Math.ceil(spec.timeoutMs / 1000)}s`, `${spec.origin}${spec.path}`], spec.seconds * 1000 + 60_000);
+  return parsed('wrk', r, parseWrk);
+}
+
+export async function runAutocannon(box: Toolbox, spec: LoadSpec): Promise<Outcome> {
+  if (!box.autocannon) return { ok: false, tool: 'autocannon', error: 'not found' };
+  const r = await runCommand(box.autocannon, ['-c', String(spec.connections), '-a', String(spec.requests), '-t', String(Math.ceil(spec.timeoutMs / 1000)), '--json', `${spec.origin}${spec.path}`], 20 * 60_000);
+  return parsed('autocannon', r, parseAutocannon);
+}

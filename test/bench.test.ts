@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { parseAb, parseAutocannon, parseWrk, wrkDurationMs } from '../scripts/bench/parse.js';
+import { cpuPer10k, median, percentileOf, ratio, rotate, stallTruthLatencies, withinAccuracy } from '../scripts/bench/stats.js';
+import { ratiosFor, summarize } from '../scripts/bench/throughput.js';
+import { columns, renderReport } from '../scripts/bench/render.js';
+import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
+import { benchConfig } from '../scripts/bench/config.js';
+import { nginxConfig, startNginx } from '../scripts/bench/targets.js';
+import { runCommand, which } from '../scripts/bench/proc.js';
+import type { Outcome } from '../scripts/bench/peers.js';
+
+// Trimmed from real runs of ab 2.3 and wrk 4 against nginx on loopback.
+const AB = `This is ApacheBench, Version 2.3 <$Revision$>
+Benchmarking 127.0.0.1 (be patient).....done
+Server Software:        nginx/1.22.1
+Document Path:          /health
+Concurrency Level:      10
+Time taken for tests:   0.146 seconds
+Complete requests:      2000
+Failed requests:        3
+Non-2xx responses:      2
+Keep-Alive requests:    2000
+Requests per second:    13675.12 [#/sec] (mean)
+Time per request:       0.731 [ms] (mean)
+Percentage of the requests served within a certain time (ms)
+  50%      0
+  66%      0
+  90%      1
+  95%      2
+  98%      4
+  99%      5
+ 100%     75 (longest request)
+`;
+
+const WRK = `Running 1s test @ http://127.0.0.1:18089/health
+  1 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     0.98ms    3.65ms  36.88ms   96.72%
+    Req/Sec    41.83k    10.60k   55.44k    60.00%
+  Latency Distribution
+     50%  121.00us
+     75%  180.00us
+     90%    1.87ms
+     99%   24.28ms
+  41567 requests in 1.01s, 7.61MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:  41226.31
+Transfer/sec:      7.55MB
+`;
+
+const AUTOCANNON = `{"url":"http://127.0.0.1:18089/health","connections":10,"duration":1.05,"errors":1,"timeouts":0,"non2xx":2,"latency":{"p50":0,"p97_5":19,"p99":28},"requests":{"average":2000,"total":2100,"sent":2100}}`;
+
+describe('bench parsers', () => {
+  it('reads ab -k output', () => {
+    expect(parseAb(AB)).toEqual({ requests: 2000, rps: 13675.12, errors: 5, p50: 0, p95: 2, p99: 5 });
+  });
+  it('reads wrk --latency output, converting units', () => {
+    expect(parseWrk(WRK)).toEqual({ requests: 41567, rps: 41226.31, errors: 7, p50: 0.121, p99: 24.28 });
+    expect(wrkDurationMs('1.50s')).toBe(1500);
+    expect(() => wrkDurationMs('3 parsecs')).toThrow(/wrk/);
+  });
+  it('reads autocannon --json output', () => {
+    const r = parseAutocannon(`progress line\n${AUTOCANNON}\n`);
+    expect(r).toEqual({ requests: 2100, rps: 2000, errors: 3, p50: 0, p99: 28 });
+  });
+  it('names the tool and the missing field when output is not what it expects', () => {
+    expect(() => parseAb('ab: could not connect')).toThrow('could not read Complete requests from ab output');
+    expect(() => parseWrk('unable to connect')).toThrow(/from wrk output/);
+    expect(() => parseAutocannon('{}')).toThrow(/from autocannon output/);
+  });
+});
+
+describe('bench arithmetic', () => {
+  it('computes medians, costs and ratios, with NaN for what is missing', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(median([])).toBeNaN();
+    expect(cpuPer10k(2, 100_000)).toBeCloseTo(0.2);
+    expect(ratio(30, 40)).toBe(0.75);
+    expect(ratio(30, 0)).toBeNaN();
+    expect(rotate(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
+    expect(rotate(['a', 'b', 'c'], 4)).toEqual(['b', 'c', 'a']);
+  });
+  it('applies the accuracy goal max(1 ms, 2 %)', () => {
+    expect(withinAccuracy(20.9, 20)).toBe(true);
+    expect(withinAccuracy(21.1, 20)).toBe(false);
+    expect(withinAccuracy(203.9, 200)).toBe(true);
+    expect(withinAccuracy(204.1, 200)).toBe(false);
+  });
+  it('simulates what open-arrival users see from a freezing server', () => {
+    // 10/s for 4 s, a 1 s freeze at arrivals 10, 20, 30, 40.
+    const lat = stallTruthLatencies({ rate: 10, durationSeconds: 4, every: 10, stallMs: 1000, baseMs: 5 });
+    expect(lat).toHaveLength(40);
+    expect(lat[8]).toBe(5);
+    expect(lat[9]).toBe(1000);
+    expect(lat[10]).toBeCloseTo(900);
+    expect(lat[18]).toBeCloseTo(100);
+    expect(percentileOf(lat, 50)).toBe(400);
+    expect(percentileOf([5, 1, 3], 100)).toBe(5);
+  });
+  it('summarizes interleaved runs and computes golive/peer ratios per target', () => {
+    const run = (tool: 'golive' | 'wrk', rps: number, cpuSeconds: number): Outcome =>
+      ({ ok: true, run: { tool, requests: 10_000, rps, errors: 0, cpuSeconds } });
+    const g = summarize('nginx', 'golive', [run('golive', 30, 1), run('golive', 10, 3), run('golive', 20, 2)]);
+    const w = summarize('nginx', 'wrk', [run('wrk', 40, 0.5), { ok: false, tool: 'wrk', error: 'timed out' }]);
+    expect(g).toMatchObject({ runs: 3, rps: 20, cpuPer10k: 2, rpsRuns: [30, 10, 20] });
+    expect(w).toMatchObject({ runs: 1, rps: 40, failures: ['timed out'] });
+    expect(ratiosFor([g, w])).toEqual([{ target: 'nginx', peer: 'wrk', rps: 0.5, cpu: 4 }]);
+  });
+});
+
+function sampleReport(): BenchReport {
+  const partial: Omit<BenchReport, 'goals'> = {
+    mode: 'quick', startedAt: '2026-01-01T00:00:00Z', durationSeconds: 42,
+    machine: { node: 'v20.18.0', cpus: 2, cpuModel: 'test cpu', platform: 'linux-x64' },
+    missing: [{ tool: 'wrk', provider: 'Debian package wrk' }],
+    throughput: {
+      config: { connections: 10, requests: 20_000, wrkSeconds: 1, repeats: 1, timeoutMs: 10_000 },
+      rows: [
+        { target: 'nginx', tool: 'golive', runs: 1, rps: 30_000, cpuPer10k: 0.4, rpsRuns: [30_000], errors: 0, failures: [] },
+        { target: 'nginx', tool: 'autocannon', runs: 1, rps: 20_000, cpuPer10k: 0.4, rpsRuns: [20_000], errors: 0, failures: [] },
+      ],
+      ratios: [{ target: 'nginx', peer: 'autocannon', rps: 1.5, cpu: 1 }],
+      skippedTargets: [],
+    },
+    accuracy: [{ target: 'fixed 20 ms', requests: 300, truth: { p50: 20, p95: 20, p99: 20 }, golive: { p50: 20.2, p95: 20.6, p99: 21 }, p95Error: 0.6, p95WithinGoal: true, errors: [] }],
+    stall: { spec: { every: 300, stallMs: 1000, baseMs: 10, connections: 10, requests: 600, rate: 200, durationSeconds: 3 }, truth: { p50: 10, p95: 850, p99: 970 }, closed: { p50: 11, p95: 15, p99: 1001 }, open: { p50: 11, p95: 840, p99: 980, dropped: 0 }, errors: [] },
+    scale: { requests: 1_000_000, target: 'nginx', peakRssMB: 120, rps: 25_000, merge: { runners: 10, samplesPerRunner: 100_000, seriesPerRunner: 6, ms: 15, p95: 9 } },
+    startup: { help: { ms: 80, runs: 5 }, k6Bundle: { na: 'scripts/build-k6.mjs not present' } },
+  };
+  return { ...partial, goals: judgeGoals(partial) };
+}
+
+describe('bench report', () => {
+  it('judges the goals, marking unmeasured ones n/a', () => {
+    const goals = sampleReport().goals;
+    expect(goals.find((g) => g.name === 'throughput vs autocannon (nginx)')).toMatchObject({ measured: '1.50', met: true });
+    expect(goals.find((g) => g.name === 'throughput vs wrk')).toMatchObject({ measured: 'n/a (wrk not run)' });
+    expect(goals.find((g) => g.name.startsWith('throughput vs wrk'))?.met).toBeUndefined();
+    expect(goals.find((g) => g.name.startsWith('peak RSS'))).toMatchObject({ measured: '120.0 MB', met: true });
+    expect(goals.find((g) => g.name.startsWith('golive --help'))).toMatchObject({ met: true });
+  });
+  it('renders aligned tables with ratios and the missing peers', () => {
+    const text = renderReport(sampleReport());
+    expect(text).toContain('Not found: wrk (Debian package wrk)');
+    expect(text).toMatch(/nginx\s+autocannon\s+20000\s+0\.400\s+1\.50\s+1\.00/);
+    expect(text).toMatch(/golive open model, 200\/s for 3 s\s+11\.00\s+840\.00\s+980\.00/);
+    expect(text).toContain('k6 bundle (esbuild) n/a (scripts/build-k6.mjs not present)');
+    expect(columns([['a', '1'], ['bbb', '22']])).toBe('a     1\nbbb  22');
+  });
+});
+
+describe('bench flags', () => {
+  it('has a quick mode and refuses unknown flags in one line', () => {
+    const q = benchConfig(['--quick', '--out', 'x']);
+    expect(q).toMatchObject({ mode: 'quick', out: 'x', install: true });
+    expect(benchConfig([])).toMatchObject({ mode: 'full', scaleRequests: 1_000_000 });
+    expect(() => benchConfig(['--fast'])).toThrow('unknown flag "--fast"; expected --quick, --out DIR or --no-install');
+    expect(() => benchConfig(['--out'])).toThrow('--out: expected a directory');
+  });
+});
+
+describe('bench processes', () => {
+  it('measures a child process\'s CPU time', async () => {
+    const r = await runCommand(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 300);'], 10_000);
+    expect(r.code).toBe(0);
+    expect(r.cpuSeconds).toBeGreaterThanOrEqual(0.2);
+    expect(r.cpuSeconds).toBeLessThan(5);
+  });
+  it('starts nginx from a generated config on a free loopback port and stops it', async () => {
+    expect(nginxConfig('/tmp/x', 8123)).toMatch(/master_process off;[\s\S]*listen 127\.0\.0\.1:8123;/);
+    const nginx = which('nginx') ?? (which('/usr/sbin/nginx'));
+    if (!nginx) throw new Error('nginx not found: apt-get install -y nginx-light');
+    const svc = await startNginx(nginx);
+    try {
+      const res = await fetch(`http://127.0.0.1:${svc.port}/health`, { signal: AbortSignal.timeout(5_000) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'healthy', service: 'bench' });
+    } finally {
+      await svc.stop();
+    }
+    await expect(fetch(`http://127.0.0.1:${svc.port}/health`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+  });
+});
