@@ -5,8 +5,8 @@
  */
 import type { RunResult } from '../core/result.js';
 
-export const RESULT_BEGIN = '----- golive result begin -----';
-export const RESULT_END = '----- golive result end -----';
+export const RESULT_BEGIN = '---GOLIVE-RESULT-BEGIN---';
+export const RESULT_END = '---GOLIVE-RESULT-END---';
 
 export function formatEmittedResult(result: RunResult): string {
   return `${RESULT_BEGIN}\n${JSON.stringify(result)}\n${RESULT_END}\n`;

@@ -66,7 +66,7 @@ describe('result hand-off through the log', () => {
     expect(got.kind).toBe('ok');
     if (got.kind === 'ok') expect(got.result.golive.series).toEqual(r.golive.series);
     expect(extractEmittedResult('nothing here').kind).toBe('missing');
-    expect(extractEmittedResult('----- golive result begin -----\n{oops\n----- golive result end -----').kind).toBe('invalid');
+    expect(extractEmittedResult('---GOLIVE-RESULT-BEGIN---\n{oops\n---GOLIVE-RESULT-END---').kind).toBe('invalid');
   });
 });
 

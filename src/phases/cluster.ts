@@ -1,0 +1,56 @@
+/**
+ * Runbook "Service Status Check", through the API and read-only: Deployments
+ * available, pods Running and Ready without recent restarts, Services with ready
+ * endpoints, Ingresses with an address, HPAs at or above their floor. Each object
+ * is one check sample, and a failing one names the object.
+ */
+import type { PhaseOutcome, PhaseRunner } from '../engine/types.js';
+import { loadKubeConfig, makeClients, type K8sClients } from '../k8s/client.js';
+import {
+  checkDeployment, checkHpa, checkIngress, checkPod, checkService, judgedService, type Finding,
+} from './cluster/evaluate.js';
+import { readClusterState } from './cluster/read.js';
+
+export { compareHpaSamples, type HpaSample, type HpaScaling } from './cluster/evaluate.js';
+export { sampleHpas } from './cluster/read.js';
+
+export interface ClusterPhaseDeps {
+  /** default: from plan.cluster.kubeconfig, else the default loading rules / in-cluster */
+  clients?: K8sClients;
+  /** wall clock for the restart window */
+  now?: () => number;
+}
+
+export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
+  return {
+    name: 'cluster',
+    needs: [],
+    async run(ctx): Promise<PhaseOutcome> {
+      const { plan, checks } = ctx;
+      const ns = plan.cluster.namespace;
+      const now = deps.now ?? Date.now;
+      const clients = deps.clients ?? makeClients(loadKubeConfig(plan.cluster.kubeconfig));
+      const s = await readClusterState(clients, ns, now);
+      if (ctx.signal.aborted) return { status: 'aborted', reason: 'aborted' };
+      const groups: Array<[string, Finding[]]> = [
+        ['deployments available', s.deployments.map(checkDeployment)],
+        ['pods running and ready', s.pods.map((p) => checkPod(p, now(), plan.cluster.restartWindowSeconds))],
+        ['services have ready endpoints', s.services.filter(judgedService).map((svc) => checkService(svc, s.slices))],
+        ['ingresses have an address', s.ingresses.map(checkIngress)],
+        ['hpas at or above minimum', s.hpas.map(checkHpa)],
+      ];
+      let failed = 0;
+      for (const [name, findings] of groups) {
+        for (const f of findings) if (!checks.record('cluster', name, f.ok, f.reason)) failed++;
+      }
+      // An empty namespace is not a healthy system: most likely the wrong namespace.
+      if (!checks.record('cluster', 'namespace has pods', s.pods.length > 0, `no pods in namespace ${ns}`)) failed++;
+      for (const h of s.hpas) {
+        ctx.emit({ type: 'log', level: 'info', message: `hpa ${h.name}: ${h.current} current, ${h.desired} desired (min ${h.min}, max ${h.max})` });
+      }
+      return failed === 0 ? { status: 'passed' } : { status: 'failed', reason: `${failed} cluster check(s) failed in namespace ${ns}` };
+    },
+  };
+}
+
+export const clusterPhase: PhaseRunner = makeClusterPhase();
