@@ -8,6 +8,7 @@ import { tokenDigest } from './auth.js';
 import { createFaults, type LatencySpec } from './faults.js';
 import { MAX_BODY_BYTES, route, type ApiResponse, type RouteConfig } from './routes.js';
 import { createTimers } from './timers.js';
+import { createServerLatency, LATENCY_PATH } from './server-latency.js';
 
 export type { LatencySpec } from './faults.js';
 
@@ -31,6 +32,8 @@ export interface ReferenceApi {
   port: number;
   /** requests received so far (including faulted ones) */
   requests(): number;
+  /** what the server itself measured, arrival to last byte handed to the OS */
+  latency(): ReturnType<ReturnType<typeof createServerLatency>['snapshot']>;
   close(): Promise<void>;
 }
 
@@ -47,9 +50,15 @@ export async function startReferenceApi(opts: ReferenceApiOptions): Promise<Refe
     now: () => new Date(),
   };
   let count = 0;
+  const observed = createServerLatency();
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const arrival = performance.now();
+    if (req.url?.startsWith(LATENCY_PATH)) {
+      observed.serve(req, res);
+      return;
+    }
+    res.once('finish', () => observed.record(performance.now() - arrival));
     const n = ++count;
     const decision = faults.decide(n, arrival);
     const chunks: Buffer[] = [];
@@ -95,6 +104,7 @@ export async function startReferenceApi(opts: ReferenceApiOptions): Promise<Refe
     url: `http://${urlHost}:${port}`,
     port,
     requests: () => count,
+    latency: () => observed.snapshot(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         timers.cancelAll();
