@@ -3,7 +3,7 @@
  * as `golive check`; the k8s flags say how to run it in the cluster. Returns the exit
  * code; main.ts owns process.exit.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
 import { resolvePlan } from '../config/load.js';
@@ -12,9 +12,10 @@ import { writeReports } from '../reporters/write.js';
 import { buildAnalysisTemplate } from '../k8s/argo.js';
 import { loadKubeConfig, makeClients } from '../k8s/client.js';
 import { parseK8sFlags, type K8sFlags } from '../k8s/cli-flags.js';
+import { K8S_HELP } from '../k8s/help.js';
 import type { Scripts } from '../k8s/configmap.js';
 import { mergedRunResult } from '../k8s/merged-report.js';
-import { jobName, newRunId } from '../k8s/names.js';
+import { jobName, K6_SCRIPT, newRunId } from '../k8s/names.js';
 import { runInCluster, scheduleInCluster, type OrchestratorEvent } from '../k8s/orchestrator.js';
 import { renderManifests, toYaml } from '../k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../k8s/runner-plan.js';
@@ -36,16 +37,13 @@ const VERSION = '0.1.0';
 // The token lives in the cluster's Secret; the local plan never needs (or renders) it.
 const NO_LOCAL_TOKEN = { token: 'token-comes-from-the-cluster-secret' };
 
+/** Only the combined entry: a ConfigMap holds at most 1 MiB and each bundle inlines zod. */
 async function readScripts(dir: string): Promise<Scripts> {
-  let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.js'));
+    return { [K6_SCRIPT]: await readFile(join(dir, K6_SCRIPT), 'utf8') };
   } catch {
-    names = [];
+    throw new GoliveError('GOLIVE_USAGE', `--engine k6: no bundled k6 script ${join(dir, K6_SCRIPT)}; run \`npm run build:k6\` or pass --scripts-dir`);
   }
-  if (names.length === 0) throw new GoliveError('GOLIVE_USAGE', `--engine k6: no bundled k6 scripts in ${dir}; run \`npm run build:k6\` or pass --scripts-dir`);
-  const entries = await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n), 'utf8')] as const));
-  return Object.fromEntries(entries);
 }
 
 function describeEvent(e: OrchestratorEvent): string | undefined {
@@ -121,8 +119,18 @@ async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
 }
 
 export async function k8sCommand(argv: string[], io: K8sIO): Promise<number> {
+  const first = argv[0];
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(K8S_HELP);
+    return first === undefined ? 104 : 0;
+  }
   try {
-    return await execute(parseK8sFlags(argv), io);
+    const flags = parseK8sFlags(argv);
+    if (flags.check.help) {
+      io.stdout.write(K8S_HELP);
+      return 0;
+    }
+    return await execute(flags, io);
   } catch (err) {
     io.stderr.write(`${describeError(err)}\n`);
     return exitCodeFor(err);

@@ -2,6 +2,7 @@
 // golive ServiceAccount (so the Role is proven sufficient). The pods' workload is the real
 // node runner (`node dist/golive.js check ...`), run by the test kubelet as a local process
 // against a reference API on loopback; the Job controller's reaction is the real one.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ describe('golive k8s against a real control plane', () => {
   let out: string;
 
   beforeAll(async () => {
+    // The pods run the built CLI, as the node runner image would.
+    if (!existsSync(join(import.meta.dirname, '../../dist/golive.js'))) throw new Error('dist/golive.js missing: run `npm run build` (npm test does it in pretest)');
     [fast, slow] = await Promise.all([
       startReferenceApi({ port: 0, token: TOKEN, latency: { kind: 'uniform', minMs: 1, maxMs: 30 } }),
       startReferenceApi({ port: 0, token: TOKEN, latency: { kind: 'fixed', ms: 600 } }),
