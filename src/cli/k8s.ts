@@ -59,8 +59,10 @@ function describeEvent(e: OrchestratorEvent): string | undefined {
 
 async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
-  const { plan } = await resolvePlan(f.check, io.env, cwd, NO_LOCAL_TOKEN);
+  const resolved = await resolvePlan(f.check, io.env, cwd, NO_LOCAL_TOKEN);
   const runId = f.runId ?? (f.action === 'render' ? 'manual' : newRunId());
+  // All runners of one run report one testid, so Prometheus sees one test, not N.
+  const plan = f.action === 'run' ? { ...resolved.plan, testid: resolved.plan.testid ?? runId } : resolved.plan;
   const runner = makeRunnerPlan(plan, {
     runId,
     parallelism: f.parallelism,

@@ -9,10 +9,10 @@ import { loadKubeConfig, makeClients, type K8sClients } from '../k8s/client.js';
 import {
   checkDeployment, checkHpa, checkIngress, checkPod, checkService, judgedService, type Finding,
 } from './cluster/evaluate.js';
-import { readClusterState } from './cluster/read.js';
+import { readClusterState, readHpas } from './cluster/read.js';
+import type { HpaSample, HpaScaling } from './cluster/evaluate.js';
 
 export { compareHpaSamples, type HpaSample, type HpaScaling } from './cluster/evaluate.js';
-export { sampleHpas } from './cluster/read.js';
 
 export interface ClusterPhaseDeps {
   /** default: from plan.cluster.kubeconfig, else the default loading rules / in-cluster */
@@ -54,3 +54,17 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
 }
 
 export const clusterPhase: PhaseRunner = makeClusterPhase();
+
+/**
+ * For the load phase: sample the HPAs before and during the load, then
+ * compareHpaSamples(before, during) says whether each one scaled.
+ */
+export function sampleHpas(namespace: string, opts: { clients?: K8sClients; kubeconfig?: string; now?: () => number } = {}): Promise<HpaSample[]> {
+  return readHpas(opts.clients ?? makeClients(loadKubeConfig(opts.kubeconfig)), namespace, opts.now);
+}
+
+/** One line per HPA for the report, e.g. "hpa gateway scaled under load: 2 -> 4 replicas (desired peak 4)". */
+export function describeHpaScaling(s: HpaScaling): string {
+  if (s.scaled) return `hpa ${s.name} scaled under load: ${s.before} -> ${s.peakCurrent} replicas (desired peak ${s.peakDesired})`;
+  return `hpa ${s.name} did not scale under load: ${s.before} replicas${s.atMax ? ' (already at its maximum)' : ''}`;
+}

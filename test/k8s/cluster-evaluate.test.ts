@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkDeployment, checkHpa, checkIngress, checkPod, checkService, compareHpaSamples, judgedService, type HpaSample,
 } from '../../src/phases/cluster/evaluate.js';
+import { describeHpaScaling } from '../../src/phases/cluster.js';
 
 const NOW = Date.parse('2025-09-02T12:00:00Z');
 const ago = (s: number) => new Date(NOW - s * 1000);
@@ -49,5 +50,7 @@ describe('cluster checks', () => {
     expect(checkHpa(s(2, 5)).ok).toBe(true);
     expect(compareHpaSamples([s(2, 2)], [s(2, 4, 1), s(4, 4, 2)])).toEqual([{ name: 'h', before: 2, peakDesired: 4, peakCurrent: 4, scaled: true, atMax: false }]);
     expect(compareHpaSamples([s(2, 2)], [s(2, 2, 1)])[0]?.scaled).toBe(false);
+    const [up] = compareHpaSamples([s(2, 2)], [s(4, 4, 1)]);
+    expect(up && describeHpaScaling(up)).toBe('hpa h scaled under load: 2 -> 4 replicas (desired peak 4)');
   });
 });

@@ -14,7 +14,7 @@ export interface ClusterState {
   hpas: HpaSample[];
 }
 
-export async function sampleHpas(c: K8sClients, namespace: string, now: () => number = Date.now): Promise<HpaSample[]> {
+export async function readHpas(c: K8sClients, namespace: string, now: () => number = Date.now): Promise<HpaSample[]> {
   const list = await call(c, `list horizontalpodautoscalers in ${namespace}`,
     () => c.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }));
   const at = now();
@@ -28,7 +28,7 @@ export async function readClusterState(c: K8sClients, namespace: string, now: ()
     call(c, `list services in ${namespace}`, () => c.core.listNamespacedService({ namespace })),
     call(c, `list endpointslices in ${namespace}`, () => c.discovery.listNamespacedEndpointSlice({ namespace })),
     call(c, `list ingresses in ${namespace}`, () => c.networking.listNamespacedIngress({ namespace })),
-    sampleHpas(c, namespace, now),
+    readHpas(c, namespace, now),
   ]);
   return { deployments: deployments.items, pods: pods.items, services: services.items, slices: slices.items, ingresses: ingresses.items, hpas };
 }
