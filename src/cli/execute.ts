@@ -17,6 +17,7 @@ import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
 import { writeReports } from '../reporters/write.js';
+import { formatEmittedResult } from '../k8s/result-markers.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './io.js';
 
@@ -28,8 +29,6 @@ export interface ExecuteOptions {
   color: boolean;
 }
 
-export const RESULT_BEGIN = '---GOLIVE-RESULT-BEGIN---';
-export const RESULT_END = '---GOLIVE-RESULT-END---';
 
 async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, runId: string, emit: Parameters<typeof runNodeEngine>[0]['emit']): Promise<{ result: RunResult; store: MetricStore }> {
   const tty = { stdout: io.stdout.isTTY === true, stderr: io.stderr.isTTY === true };
@@ -68,7 +67,7 @@ async function deliver(plan: Plan, result: RunResult, store: MetricStore): Promi
 
 export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<number> {
   const { plan } = opts;
-  const runId = plan.testid ?? `golive-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 8)}`;
+  const runId = io.env.GOLIVE_RUN_ID || plan.testid || `golive-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 8)}`;
   const deadline = AbortSignal.timeout(plan.deadlineSeconds * 1000);
   const signal = AbortSignal.any([io.signal, deadline]);
   const progress = createProgress(io.stderr, io.clock);
@@ -102,7 +101,7 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   if (plan.json) io.stdout.write(`${renderJson(result)}\n`);
   else io.stdout.write(`${renderConsole(result, { color: opts.color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);
   if (written.written.length > 0 && !plan.json) io.stdout.write(`reports: ${written.written.join(', ')}\n`);
-  if (opts.emitResult) io.stdout.write(`${RESULT_BEGIN}\n${JSON.stringify(result)}\n${RESULT_END}\n`);
+  if (opts.emitResult) io.stdout.write(formatEmittedResult(result));
   if (result.golive.verdict === 'error' && result.golive.error) io.stderr.write(`golive: ${result.golive.error}\n`);
   return written.errors.length > 0 && result.golive.exitCode === EXIT.passed ? EXIT.engineError : result.golive.exitCode;
 }

@@ -6,6 +6,8 @@ export const ENV_VARS = {
   GOLIVE_TOKEN: 'bearer token for the authenticated endpoints',
   GOLIVE_TOKEN_FILE: 'file holding the bearer token',
   GOLIVE_ENVIRONMENT: 'environment label (e.g. production)',
+  GOLIVE_TESTID: 'testid label of the series (default: the run id)',
+  GOLIVE_RUN_ID: 'run id (set by golive k8s for its runner pods)',
   GOLIVE_PROMETHEUS_RW_URL: 'Prometheus remote-write URL',
   GOLIVE_PUSHGATEWAY_URL: 'Pushgateway URL',
   GOLIVE_PROMETHEUS_URL: 'Prometheus HTTP API URL (monitoring phase)',
@@ -28,6 +30,7 @@ export function envConfig(env: Readonly<Record<string, string | undefined>>): Ra
     target: pick('GOLIVE_TARGET'),
     token: pick('GOLIVE_TOKEN'),
     environment: pick('GOLIVE_ENVIRONMENT'),
+    testid: pick('GOLIVE_TESTID'),
     prometheus,
   };
 }

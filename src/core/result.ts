@@ -102,6 +102,8 @@ export interface GoliveBlock {
   series?: SerializedSeries[];
   /** one-line cause when verdict is error/aborted */
   error?: string;
+  /** findings that inform but do not gate, e.g. whether the HPAs scaled under load */
+  notes?: string[];
 }
 
 export interface RunResult {

@@ -55,7 +55,19 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const http = new HttpClient({ origin: plan.target, timeoutMs: plan.requestTimeoutMs, clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}) });
   const health: HealthPhaseState = { unavailable: [] };
   const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), completed: 0, sent: 0 };
-  const phases: PhaseRunner[] = [createHealthPhase(http, health), createMarketDataPhase(http), createLoadPhase(load, run.ca)];
+  const notes: string[] = [];
+  let loadPhase = createLoadPhase(load, run.ca);
+  if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
+    const { sampleHpas, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
+    const { watchHpasDuring } = await import('./hpa-watch.js');
+    loadPhase = watchHpasDuring(loadPhase, {
+      sample: () => sampleHpas(plan.cluster.namespace, plan.cluster.kubeconfig ? { kubeconfig: plan.cluster.kubeconfig } : {}),
+      describe: (before, during) => compareHpaSamples(before, during).map(describeHpaScaling),
+      intervalMs: 5000,
+      notes,
+    });
+  }
+  const phases: PhaseRunner[] = [createHealthPhase(http, health), createMarketDataPhase(http), loadPhase];
   for (const name of plan.phases) {
     const p = await optionalPhase(name);
     if (p) phases.push(p);
@@ -106,6 +118,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       verdict,
       exitCode,
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
     },
   });
   return { result, state };
@@ -113,5 +126,12 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
 
 /** The plan as this runner executes it: a parallel runner's share of the load. */
 function effectivePlan(plan: Plan, load: LoadPhaseState): Plan {
-  return load.workload === plan.load.workload ? plan : { ...plan, load: { ...plan.load, workload: load.workload } };
+  if (load.workload === plan.load.workload) return plan;
+  // A runner whose share of a tiny load is zero requests has no load to run.
+  const empty = load.workload.model === 'closed' && load.workload.requests === 0;
+  return {
+    ...plan,
+    ...(empty ? { phases: plan.phases.filter((p) => p !== 'load') } : {}),
+    load: { ...plan.load, workload: load.workload },
+  };
 }

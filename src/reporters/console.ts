@@ -141,6 +141,11 @@ export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
     ])));
   }
 
+  if (g.notes?.length) {
+    out.push('', line({ text: 'Notes', tone: 'bold' }));
+    out.push(...g.notes.map((n) => line({ text: `  ${clean(n)}` })));
+  }
+
   out.push('', line({ text: `verdict: ${g.verdict} (exit ${g.exitCode})`, tone: VERDICT_TONE[g.verdict] }));
   return `${out.join('\n')}\n`;
 }

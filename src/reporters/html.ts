@@ -92,6 +92,9 @@ function sections(result: RunResult): string[] {
       [td('http_req_failed'), td(`${fmtPercent(load.failedRate)}${load.failedCount !== undefined ? ` (${fmtNumber(load.failedCount)} failed)` : ''}`)],
     ]));
   }
+  if (g.notes?.length) {
+    out.push('<h2>Notes</h2>', `<ul>${g.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
+  }
   if (g.deliveries.length) {
     out.push('<h2>Deliveries</h2>', table(['', 'sink', 'attempts', 'error'], g.deliveries.map((d) => [
       mark(d.ok), td(d.sink), td(String(d.attempts), 'num'), td(d.error ?? ''),

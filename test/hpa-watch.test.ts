@@ -1,0 +1,80 @@
+/**
+ * The HPA watch around the load phase: sampled before, during and after, and
+ * reported as notes (informational, never gating). The sampler is injected;
+ * the real one (an API read) is exercised by the cluster tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { planSchema } from '../src/config/schema.js';
+import { MetricStore } from '../src/core/metrics.js';
+import { CheckRecorder } from '../src/engine/check-recorder.js';
+import { watchHpasDuring } from '../src/engine/hpa-watch.js';
+import type { PhaseContext, PhaseRunner } from '../src/engine/types.js';
+import { compareHpaSamples, describeHpaScaling } from '../src/phases/cluster.js';
+import type { HpaSample } from '../src/phases/cluster.js';
+import { renderConsole } from '../src/reporters/console.js';
+import { fixtureResult, fixtureStore } from './support/prometheus-fixtures.js';
+
+const hpa = (current: number, desired: number, at: number): HpaSample => ({ name: 'gateway', current, desired, min: 2, max: 6, at });
+
+function ctx(): PhaseContext {
+  const store = new MetricStore();
+  return {
+    plan: planSchema.parse({ target: 'http://127.0.0.1:1' }), store, checks: new CheckRecorder(store),
+    signal: new AbortController().signal, clock: { now: () => performance.now() }, emit: () => undefined,
+  };
+}
+
+/** A load phase that finishes when the test says so, after the watch has sampled during it. */
+function gatedLoad(): { phase: PhaseRunner; finish(): void } {
+  let finish!: () => void;
+  const done = new Promise<void>((r) => { finish = r; });
+  return { phase: { name: 'load', needs: ['health'], run: async () => { await done; return { status: 'passed' }; } }, finish };
+}
+
+describe('watchHpasDuring', () => {
+  it('reports an HPA that scaled while the load ran, and keeps the phase outcome', async () => {
+    const samples = [[hpa(2, 2, 0)], [hpa(2, 4, 1)], [hpa(4, 4, 2)], [hpa(4, 4, 3)]];
+    let calls = 0;
+    const load = gatedLoad();
+    const notes: string[] = [];
+    const sampled = new Promise<void>((resolve) => {
+      const wrapped = watchHpasDuring(load.phase, {
+        sample: async () => {
+          const s = samples[Math.min(calls, samples.length - 1)] ?? [];
+          calls++;
+          if (calls === 3) resolve();
+          return s;
+        },
+        describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling),
+        intervalMs: 5,
+        notes,
+      });
+      void wrapped.run(ctx()).then((out) => expect(out.status).toBe('passed'));
+    });
+    await sampled;
+    load.finish();
+    await expect.poll(() => notes.length, { timeout: 5000 }).toBe(1);
+    expect(notes[0]).toMatch(/hpa gateway scaled under load: 2 -> 4 replicas/);
+  });
+
+  it('says so when nothing scaled, when there is no HPA, and when sampling fails', async () => {
+    const run = async (sample: () => Promise<HpaSample[]>) => {
+      const notes: string[] = [];
+      const phase: PhaseRunner = { name: 'load', needs: [], run: async () => ({ status: 'passed' }) };
+      const out = await watchHpasDuring(phase, { sample, describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling), intervalMs: 1000, notes }).run(ctx());
+      expect(out.status).toBe('passed');
+      return notes;
+    };
+    expect(await run(async () => [hpa(2, 2, 0)])).toEqual([expect.stringMatching(/did not scale under load: 2 replicas/)]);
+    expect(await run(async () => [])).toEqual(['no HPA in the namespace: auto-scaling not observed']);
+    expect(await run(async () => { throw new Error('forbidden: cannot list horizontalpodautoscalers\nmore'); }))
+      .toEqual(['hpa sampling failed: forbidden: cannot list horizontalpodautoscalers']);
+  });
+
+  it('prints notes in the console report', () => {
+    const { store, checks } = fixtureStore();
+    const result = fixtureResult(store, checks, { testid: 't' });
+    result.golive.notes = ['hpa gateway scaled under load: 2 -> 4 replicas (desired peak 4)'];
+    expect(renderConsole(result, { color: false })).toMatch(/Notes\n\s+hpa gateway scaled under load/);
+  });
+});
