@@ -82,18 +82,26 @@ export async function startTestKubelet(opts: TestKubeletOptions): Promise<TestKu
   let stopped = false;
   let watch: AbortController | undefined;
 
+  /** Read-modify-write of the Node status, retried on conflict: the node controller writes it too. */
   const heartbeat = async (): Promise<void> => {
-    const node = await core.readNode({ name: nodeName });
-    const now = new Date();
-    node.status = {
-      ...node.status,
-      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: nodeName }],
-      capacity: { cpu: '8', memory: '16Gi', pods: '110' },
-      allocatable: { cpu: '8', memory: '16Gi', pods: '110' },
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet',
-        lastHeartbeatTime: now, lastTransitionTime: node.status?.conditions?.[0]?.lastTransitionTime ?? now }],
-    };
-    await core.replaceNodeStatus({ name: nodeName, body: node });
+    for (let attempt = 0; ; attempt++) {
+      const node = await core.readNode({ name: nodeName });
+      const now = new Date();
+      node.status = {
+        ...node.status,
+        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: nodeName }],
+        capacity: { cpu: '8', memory: '16Gi', pods: '110' },
+        allocatable: { cpu: '8', memory: '16Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet',
+          lastHeartbeatTime: now, lastTransitionTime: node.status?.conditions?.[0]?.lastTransitionTime ?? now }],
+      };
+      try {
+        await core.replaceNodeStatus({ name: nodeName, body: node });
+        return;
+      } catch (e) {
+        if (httpCode(e) !== 409 || attempt >= 10) throw e;
+      }
+    }
   };
 
   /** Read-modify-write of the pod status, retried on conflict; a vanished pod is not an error. */

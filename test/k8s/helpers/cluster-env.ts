@@ -19,12 +19,9 @@ export interface ClusterEnv {
   stop(): Promise<void>;
 }
 
-const isNodeConflict = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 409 && String((e as { body?: unknown }).body).includes('nodes');
-
-/** Kubelet errors other than heartbeat conflicts on its Node (see above). */
+/** What went wrong inside the test kubelet, as lines for an assertion. */
 export function kubeletErrors(k: TestKubelet): string[] {
-  return k.errors.map((e) => e.message).filter((m) => !(m.includes('409') && m.includes('nodes')));
+  return k.errors.map((e) => e.message);
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -63,16 +60,7 @@ export async function startClusterEnv(ns: string, opts: { token: string; run?: P
     const tr = await core.createNamespacedServiceAccountToken({ name: 'golive', namespace: ns, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
     const saKubeconfig = await cp.kubeconfigForToken(tr.status?.token ?? '', 'golive-sa');
     const run = opts.run ?? clusterPodRunner({ core });
-    // The test kubelet's first node heartbeat can race the node controller's own update of
-    // the fresh Node (409 Conflict, not retried there); starting again is harmless.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        kubelet = await startTestKubelet({ kubeconfig: kc, namespace: ns, run });
-        break;
-      } catch (e) {
-        if (attempt >= 3 || !isNodeConflict(e)) throw e;
-      }
-    }
+    kubelet = await startTestKubelet({ kubeconfig: kc, namespace: ns, run });
     const k = kubelet;
     return {
       cp, kc, core, batch, kubelet: k, saKubeconfig,
