@@ -21,6 +21,12 @@ export interface AccuracyRow {
   /** golive p95 - truth p95, ms */
   p95Error: number;
   p95WithinGoal: boolean;
+  /**
+   * golive p95 - ab p95, ms. ab prints whole milliseconds, truncated, so its
+   * p95 stands for [p95, p95 + 1): compared against the middle of that range.
+   * This isolates golive's own overhead from the target's timing jitter.
+   */
+  p95VsAb?: number;
   errors: string[];
 }
 
@@ -83,6 +89,7 @@ export async function benchAccuracy(box: Toolbox, cfg: AccuracyConfig, log: Log)
       ...(a ? { ab: pick(a) } : {}),
       p95Error,
       p95WithinGoal: withinAccuracy(golive.p95 ?? NaN, c.truth.p95 ?? NaN),
+      ...(a?.ok && a.run.p95 !== undefined ? { p95VsAb: (golive.p95 ?? NaN) - (a.run.p95 + 0.5) } : {}),
       errors: [g, ...(a ? [a] : [])].flatMap((o) => (o.ok ? [] : [`${o.tool}: ${o.error}`])),
     });
     log(`  ${c.target}: golive p95 ${golive.p95?.toFixed(2)} ms (truth ${c.truth.p95})`);

@@ -50,6 +50,15 @@ export function judgeGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
       measured: `${fmt(a.golive.p95)} ms (${a.p95Error >= 0 ? '+' : ''}${fmt(a.p95Error)})`,
       ...(Number.isFinite(a.p95Error) ? { met: a.p95WithinGoal } : {}),
     });
+    if (a.p95VsAb !== undefined) {
+      const abP95 = (a.golive.p95 ?? NaN) - a.p95VsAb;
+      goals.push({
+        name: `p95 vs ab -k (${a.target})`,
+        goal: `within max(1 ms, 5 %) of ab's ${fmt(abP95, 1)} ms`,
+        measured: `${a.p95VsAb >= 0 ? '+' : ''}${fmt(a.p95VsAb)} ms`,
+        ...(Number.isFinite(a.p95VsAb) ? { met: Math.abs(a.p95VsAb) <= Math.max(1, 0.05 * abP95) } : {}),
+      });
+    }
   }
   const rss = r.scale.peakRssMB;
   goals.push({

@@ -16,6 +16,16 @@ export interface SlotOwner {
 export class Slot {
   /** where latency is measured from (send time or scheduled time) */
   t0 = 0;
+  /**
+   * Closed model: on a reused connection, move t0 to the moment undici writes
+   * the request. undici 7 waits one event-loop turn before reusing a
+   * keep-alive socket; that wait is the client's, not the target's. The first
+   * request on a new connection keeps its dispatch time, so connecting counts
+   * (as in ab's "Total").
+   */
+  measureFromWrite: (() => number) | null = null;
+  /** set by the connection's 'connect' event: the next request is its first */
+  freshConnection = false;
   /** when the request was handed to its connection: the timeout runs from here */
   sentAt = 0;
   busy = false;
@@ -48,7 +58,14 @@ export class Slot {
 
   onConnect(abort: (err?: Error) => void): void {
     this.abortFn = abort;
-    if (this.cancelled) this.abort(new Error('aborted'));
+    if (this.cancelled) {
+      this.abort(new Error('aborted'));
+      return;
+    }
+    if (this.measureFromWrite) {
+      if (this.freshConnection) this.freshConnection = false;
+      else this.t0 = this.measureFromWrite();
+    }
   }
 
   onHeaders(statusCode: number): boolean {

@@ -17,7 +17,9 @@ export interface LoadSample {
   /** HTTP status of the final response; 0 when no response arrived */
   status: number;
   /**
-   * Closed model: from just before dispatch to the last body byte (ab's "Total").
+   * Closed model: from writing the request to the last body byte (ab's
+   * "Total"); the first request on a connection counts from dispatch, so
+   * connecting is included.
    * Open model: from the SCHEDULED send time to the last body byte, so time a
    * request spent waiting because the target (or we) stalled is included.
    */
