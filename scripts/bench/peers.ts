@@ -70,9 +70,9 @@ export interface LoadSpec {
   origin: string;
   path: string;
   connections: number;
-  /** count-based tools (golive, ab, autocannon) */
+  /** count-based tools (golive, ab) */
   requests: number;
-  /** wrk runs for a duration only */
+  /** timed tools (wrk, autocannon) */
   seconds: number;
   timeoutMs: number;
 }
@@ -104,6 +104,8 @@ export async function runWrk(box: Toolbox, spec: LoadSpec): Promise<Outcome> {
 
 export async function runAutocannon(box: Toolbox, spec: LoadSpec): Promise<Outcome> {
   if (!box.autocannon) return { ok: false, tool: 'autocannon', error: 'not found' };
-  const r = await runCommand(box.autocannon, ['-c', String(spec.connections), '-a', String(spec.requests), '-t', String(Math.ceil(spec.timeoutMs / 1000)), '--json', `${spec.origin}${spec.path}`], 20 * 60_000);
+  // Timed like wrk: with -a N autocannon stops on its 1 s sampling tick, so
+  // its duration (and so its rate) is rounded to whole seconds.
+  const r = await runCommand(box.autocannon, ['-c', String(spec.connections), '-d', String(spec.seconds), '-t', String(Math.ceil(spec.timeoutMs / 1000)), '--json', `${spec.origin}${spec.path}`], spec.seconds * 1000 + 60_000);
   return parsed('autocannon', r, parseAutocannon);
 }

@@ -27,7 +27,7 @@ export function renderReport(r: BenchReport): string {
   if (r.missing.length) out.push(`Not found: ${r.missing.map((m) => `${m.tool} (${m.provider})`).join(', ')}`);
   out.push('');
   out.push(`Throughput at ${t.config.connections} connections, median of ${t.config.repeats} interleaved run(s); ` +
-    `golive/ab/autocannon ${t.config.requests.toLocaleString('en-US')} requests each, wrk ${t.config.wrkSeconds} s`);
+    `golive and ab ${t.config.requests.toLocaleString('en-US')} requests each, wrk and autocannon ${t.config.wrkSeconds} s`);
   const ratioOf = (target: string, tool: string) => t.ratios.find((x) => x.target === target && x.peer === tool);
   out.push(columns([
     ['target', 'tool', 'req/s', 'CPU s/10k req', 'golive/peer req/s', 'golive/peer CPU', 'runs (req/s)'],

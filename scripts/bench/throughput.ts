@@ -11,6 +11,7 @@ import { startNginx, startNodeTarget } from './targets.js';
 export interface ThroughputConfig {
   connections: number;
   requests: number;
+  /** how long the timed peers (wrk, autocannon) run */
   wrkSeconds: number;
   repeats: number;
   timeoutMs: number;
