@@ -41,7 +41,7 @@ describe('parseCheckFlags', () => {
     [['--ca-file', 'ca.pem'], { caFile: 'ca.pem' }],
     [['--namespace', 'ns', '--kubeconfig', 'kc'], { cluster: { namespace: 'ns', kubeconfig: 'kc' } }],
     [['--prometheus-rw-url', 'http://p/rw', '--prometheus-native-histograms', '--pushgateway-url', 'http://pg',
-      '--prometheus-url', 'http://p', '--grafana-url', 'http://g', '--targets-selector', 'up{job="x"}'],
+      '--prometheus-url', 'http://p', '--grafana-url', 'http://g', '--prometheus-targets', 'up{job="x"}'],
     { prometheus: { remoteWriteUrl: 'http://p/rw', nativeHistograms: true, pushgatewayUrl: 'http://pg', url: 'http://p', grafanaUrl: 'http://g', targetsSelector: 'up{job="x"}' } }],
     [['--threshold', 'http_req_duration{phase:load}=p(99)<800', '--threshold', 'http_req_duration{phase:load}=avg<200', '--threshold', 'checks=rate>0.9'],
       { thresholds: { 'http_req_duration{phase:load}': ['p(99)<800', 'avg<200'], checks: ['rate>0.9'] } }],

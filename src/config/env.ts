@@ -7,7 +7,6 @@ export const ENV_VARS = {
   GOLIVE_TOKEN_FILE: 'file holding the bearer token',
   GOLIVE_ENVIRONMENT: 'environment label (e.g. production)',
   GOLIVE_TESTID: 'testid label of the series (default: the run id)',
-  GOLIVE_RUN_ID: 'run id (set by golive k8s for its runner pods)',
   GOLIVE_PROMETHEUS_RW_URL: 'Prometheus remote-write URL',
   GOLIVE_PUSHGATEWAY_URL: 'Pushgateway URL',
   GOLIVE_PROMETHEUS_URL: 'Prometheus HTTP API URL (monitoring phase)',

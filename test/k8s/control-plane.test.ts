@@ -5,23 +5,13 @@ import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../support/control-plane.js';
 import { localProcessRunner, startTestKubelet, type TestKubelet } from '../support/test-kubelet.js';
+import { waitFor as waitUntil } from '../support/wait.js';
 
 const NAMESPACE = 'golive-cp-test';
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 200)); // poll interval, not synchronisation
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-}
+/** (what, timeout, probe) order, as these tests call it. */
+const waitFor = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> =>
+  waitUntil(what, probe, timeoutMs, 200);
 
 function job(name: string, script: string): V1Job {
   const restricted = {

@@ -8,7 +8,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,33 +20,10 @@ export function requireBinary(name: string): string {
   return path;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './ports.js';
+import { waitFor } from './wait.js';
 
-/** Polls `probe` until it returns a value, or throws naming `what` at the deadline. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { freePort, waitFor };
 
 export async function getJson<T = unknown>(url: string, timeoutMs = 5000): Promise<{ status: number; body: T }> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -150,5 +126,7 @@ function job(name: string, targets: string[]): string {
 export async function startPushgateway(): Promise<Server> {
   const bin = requireBinary('prometheus-pushgateway');
   const dir = await mkdtemp(join(tmpdir(), 'gl-pgw-'));
-  return launch(bin, (port) => [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], '/-/ready', dir);
+  // Debian's build persists to /var/lib/prometheus/pushgateway.data by default, shared by
+  // every instance on the machine: each test Pushgateway gets its own file.
+  return launch(bin, (port, d) => [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(d, 'pushgateway.data')}`, '--log.level=warn'], '/-/ready', dir);
 }

@@ -7,6 +7,7 @@ import { buildRole, buildRoleBinding, buildServiceAccount } from '../../../src/k
 import { startControlPlane, type ControlPlane } from '../../support/control-plane.js';
 import { startTestKubelet, type PodRunner, type TestKubelet } from '../../support/test-kubelet.js';
 import { clusterPodRunner } from './pod-runner.js';
+import { waitFor as waitUntil } from '../../support/wait.js';
 
 export interface ClusterEnv {
   cp: ControlPlane;
@@ -24,20 +25,9 @@ export function kubeletErrors(k: TestKubelet): string[] {
   return k.errors.map((e) => e.message);
 }
 
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 200)); // poll interval, not synchronisation
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-}
+/** (what, timeout, probe) order, as these tests call it. */
+export const waitFor = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> =>
+  waitUntil(what, probe, timeoutMs, 200);
 
 export async function startClusterEnv(ns: string, opts: { token: string; run?: PodRunner; namespaces?: string[] }): Promise<ClusterEnv> {
   const cp = await startControlPlane();
