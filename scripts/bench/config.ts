@@ -37,7 +37,8 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
   return quick
     ? {
         mode: 'quick', out, install,
-        throughput: { connections: 10, requests: 20_000, wrkSeconds: 1, repeats: 1, timeoutMs },
+        // ~1 s each, like the timed peers: shorter runs would mostly measure JIT warm-up.
+        throughput: { connections: 10, requests: 50_000, wrkSeconds: 1, repeats: 1, timeoutMs },
         // A freeze at request 300 and 600: 3 s of arrivals at 200/s, 600 closed requests.
         accuracy: { requests: 300, stallRequests: 600, stallRate: 200, stallSeconds: 3, stallEvery: 300 },
         scaleRequests: 50_000,
