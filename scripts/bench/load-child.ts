@@ -7,7 +7,8 @@
  */
 import type { Workload } from '../../src/config/schema.js';
 import { MetricStore } from '../../src/core/metrics.js';
-import { runLoad, type LoadSample } from '../../src/engine/load/index.js';
+import { runLoad } from '../../src/engine/load/index.js';
+import { createSampleRecorder } from '../../src/engine/sample-recorder.js';
 import { systemClock } from '../../src/engine/types.js';
 
 export interface LoadChildArgs {
@@ -38,25 +39,7 @@ export interface LoadChildResult {
 
 export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
   const store = new MetricStore();
-  const base = { phase: 'load', name: args.path, method: 'GET' };
-  const recorders = new Map<number, (ms: number) => void>();
-  let unexpected = 0;
-  const errors: Record<string, number> = {};
-  const recorderFor = (status: number): ((ms: number) => void) => {
-    const expected = status >= 200 && status < 400;
-    const tags = { ...base, status: String(status), expected_response: String(expected) };
-    const reqs = store.recorder('http_reqs', tags);
-    const failed = store.recorder('http_req_failed', tags);
-    const dur = store.recorder('http_req_duration', tags);
-    const flag = expected ? 0 : 1;
-    const r = (ms: number): void => { reqs(1); failed(flag); dur(ms); if (flag) unexpected++; };
-    recorders.set(status, r);
-    return r;
-  };
-  const onSample = (s: LoadSample): void => {
-    (recorders.get(s.status) ?? recorderFor(s.status))(s.durationMs);
-    if (s.error !== undefined) errors[s.error] = (errors[s.error] ?? 0) + 1;
-  };
+  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' });
   const stats = await runLoad({
     origin: args.origin,
     request: { method: 'GET', path: args.path },
@@ -64,7 +47,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     timeoutMs: args.timeoutMs,
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
-    onSample,
+    onSample: recorder.onSample,
   });
   const d = store.select('http_req_duration', { phase: 'load' });
   const v = (agg: string): number => d?.value(agg) ?? NaN;
@@ -73,7 +56,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     started: stats.started,
     completed: stats.completed,
     failed: stats.failed,
-    unexpected,
+    unexpected: recorder.unexpected(),
     dropped: stats.dropped,
     elapsedMs: stats.elapsedMs,
     rps: (stats.completed + stats.failed) / (stats.elapsedMs / 1000),
@@ -83,6 +66,6 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     max: v('max'),
     cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
     maxRssMB: ru.maxRSS / 1024,
-    errors,
+    errors: Object.fromEntries(recorder.errors),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Workload } from '../config/schema.js';
 import { runLoad } from '../engine/load/index.js';
-import type { LoadSample } from '../engine/load/index.js';
+import { createSampleRecorder } from '../engine/sample-recorder.js';
 import type { PhaseOutcome, PhaseRunner } from '../engine/types.js';
 
 export interface LoadPhaseState {
@@ -22,27 +22,8 @@ export function createLoadPhase(state: LoadPhaseState, ca?: string): PhaseRunner
     needs: ['health'],
     async run(ctx): Promise<PhaseOutcome> {
       const { plan, store } = ctx;
-      const base = { phase: 'load', scenario: 'load', name: plan.load.path, method: plan.load.method };
-      // One bound recorder per (status, expected) so the hot loop never builds tag keys.
-      const recorders = new Map<number, (durationMs: number) => void>();
-      const recorderFor = (status: number) => {
-        let r = recorders.get(status);
-        if (!r) {
-          const expected = status >= 200 && status < 400;
-          const tags = { ...base, status: String(status), expected_response: String(expected) };
-          const reqs = store.recorder('http_reqs', tags);
-          const failed = store.recorder('http_req_failed', tags);
-          const dur = store.recorder('http_req_duration', tags);
-          const flag = expected ? 0 : 1;
-          r = (ms) => { reqs(1); failed(flag); dur(ms); };
-          recorders.set(status, r);
-        }
-        return r;
-      };
-      const onSample = (s: LoadSample) => {
-        recorderFor(s.status)(s.durationMs);
-        if (s.error !== undefined) state.errors.set(s.error, (state.errors.get(s.error) ?? 0) + 1);
-      };
+      const recorder = createSampleRecorder(store, { phase: 'load', scenario: 'load', name: plan.load.path, method: plan.load.method });
+      state.errors = recorder.errors;
       const headers: Record<string, string> = {};
       if (plan.token) headers.authorization = `Bearer ${plan.token}`;
       const stats = await runLoad({
@@ -53,7 +34,7 @@ export function createLoadPhase(state: LoadPhaseState, ca?: string): PhaseRunner
         signal: ctx.signal,
         clock: ctx.clock,
         ...(ca ? { ca } : {}),
-        onSample,
+        onSample: recorder.onSample,
         onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}) }),
       });
       state.completed = stats.completed;
