@@ -8,26 +8,16 @@
  * event-loop turn undici waits before reusing a socket is left out, because
  * it is the client's overhead, not the target's.
  */
-import type { Client } from 'undici';
-import { workerClients } from './dispatchers.js';
-import { LoadRun } from './run-state.js';
+import type { Client, Dispatcher } from 'undici';
+import { dispatchOptions, workerClients } from './dispatchers.js';
+import { LoadRun, type LoadSlot } from './run-state.js';
 import { Slot } from './slot.js';
 import type { LoadOptions } from './types.js';
 
-export class ClosedLoad extends LoadRun {
-  private readonly clients: Client[];
-
-  constructor(opts: LoadOptions, private readonly requests: number, concurrency: number) {
+/** The closed model's schedule, whatever carries the requests. */
+export abstract class ClosedModel<S extends LoadSlot> extends LoadRun<S> {
+  constructor(opts: LoadOptions, private readonly requests: number) {
     super(opts, requests);
-    const workers = Math.max(1, Math.min(concurrency, requests));
-    this.clients = workerClients(opts.origin, workers, { timeoutMs: opts.timeoutMs, ca: opts.ca });
-    const now = (): number => opts.clock.now();
-    for (const c of this.clients) {
-      const slot = new Slot(this, c);
-      slot.measureFromWrite = now;
-      c.on('connect', () => { slot.freshConnection = true; });
-      this.slots.push(slot);
-    }
   }
 
   protected begin(): void {
@@ -38,7 +28,7 @@ export class ClosedLoad extends LoadRun {
     }
   }
 
-  protected next(slot: Slot): void {
+  protected next(slot: S): void {
     if (this.started >= this.requests) return;
     const now = this.opts.clock.now();
     this.send(slot, now, now);
@@ -46,6 +36,35 @@ export class ClosedLoad extends LoadRun {
 
   protected exhausted(): boolean {
     return this.started >= this.requests;
+  }
+}
+
+/** workers for a run of `requests` at `concurrency` */
+export function workerCount(requests: number, concurrency: number): number {
+  return Math.max(1, Math.min(concurrency, requests));
+}
+
+/** The closed model on undici: for what the raw client leaves to it. */
+export class ClosedLoad extends ClosedModel<Slot> {
+  private readonly clients: Client[];
+  private readonly dispatchOpts: Dispatcher.DispatchOptions;
+
+  constructor(opts: LoadOptions, requests: number, concurrency: number) {
+    super(opts, requests);
+    this.dispatchOpts = dispatchOptions(opts.request, opts.timeoutMs);
+    const workers = workerCount(requests, concurrency);
+    this.clients = workerClients(opts.origin, workers, { timeoutMs: opts.timeoutMs, ca: opts.ca });
+    const now = (): number => opts.clock.now();
+    for (const c of this.clients) {
+      const slot = new Slot(this, c);
+      slot.measureFromWrite = now;
+      c.on('connect', () => { slot.freshConnection = true; });
+      this.slots.push(slot);
+    }
+  }
+
+  protected dispatch(slot: Slot): void {
+    slot.dispatcher.dispatch(this.dispatchOpts, slot);
   }
 
   protected async destroyDispatchers(): Promise<void> {

@@ -1,6 +1,7 @@
 /** Keep-alive connections for the load loop, one request per connection at a time. */
 import { rootCertificates } from 'node:tls';
-import { Client, Pool } from 'undici';
+import { Client, Pool, type Dispatcher } from 'undici';
+import type { LoadRequest } from './types.js';
 
 interface ConnOptions {
   timeoutMs: number;
@@ -29,4 +30,16 @@ export function workerClients(origin: string, count: number, opts: ConnOptions):
 /** Open model: up to `connections` sockets, opened as arrivals need them. */
 export function arrivalPool(origin: string, connections: number, opts: ConnOptions): Pool {
   return new Pool(origin, { ...clientOptions(opts), connections });
+}
+
+/** One options object for every request: undici copies what it needs. */
+export function dispatchOptions(request: LoadRequest, timeoutMs: number): Dispatcher.DispatchOptions {
+  return {
+    method: request.method,
+    path: request.path,
+    headers: request.headers ?? null,
+    body: request.body ?? null,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  };
 }

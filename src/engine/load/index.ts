@@ -2,6 +2,8 @@
 import { GoliveError } from '../../core/errors.js';
 import { ClosedLoad } from './closed.js';
 import { OpenLoad } from './open.js';
+import { RawClosedLoad } from './raw-client.js';
+import { rawTarget } from './raw-request.js';
 import type { LoadOptions, LoadStats } from './types.js';
 
 export type { LoadOptions, LoadRequest, LoadSample, LoadStats } from './types.js';
@@ -32,6 +34,11 @@ function validate(opts: LoadOptions): string {
 export async function runLoad(opts: LoadOptions): Promise<LoadStats> {
   opts = { ...opts, origin: validate(opts) };
   const w = opts.workload;
-  if (w.model === 'closed') return new ClosedLoad(opts, w.requests, w.concurrency).run();
+  if (w.model === 'closed') {
+    // The raw client carries every request it can frame; undici the rest.
+    const target = rawTarget(opts.origin, opts.request);
+    if (target) return new RawClosedLoad(opts, target, w.requests, w.concurrency).run();
+    return new ClosedLoad(opts, w.requests, w.concurrency).run();
+  }
   return new OpenLoad(opts, w.rate, w.durationSeconds, w.maxInFlight).run();
 }

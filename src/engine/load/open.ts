@@ -7,14 +7,15 @@
  * never delayed. After durationSeconds no new arrivals are scheduled and the
  * run waits for what is in flight (each bounded by timeoutMs).
  */
-import type { Pool } from 'undici';
-import { arrivalPool } from './dispatchers.js';
+import type { Dispatcher, Pool } from 'undici';
+import { arrivalPool, dispatchOptions } from './dispatchers.js';
 import { LoadRun } from './run-state.js';
 import { Slot } from './slot.js';
 import type { LoadOptions } from './types.js';
 
-export class OpenLoad extends LoadRun {
+export class OpenLoad extends LoadRun<Slot> {
   private readonly pool: Pool;
+  private readonly dispatchOpts: Dispatcher.DispatchOptions;
   private readonly free: Slot[];
   private readonly intervalMs: number;
   private readonly arrivals: number;
@@ -25,6 +26,7 @@ export class OpenLoad extends LoadRun {
   constructor(opts: LoadOptions, rate: number, durationSeconds: number, maxInFlight: number) {
     const arrivals = Math.ceil(rate * durationSeconds - 1e-9);
     super(opts, arrivals);
+    this.dispatchOpts = dispatchOptions(opts.request, opts.timeoutMs);
     this.arrivals = arrivals;
     this.intervalMs = 1000 / rate;
     // As many connections as requests may be in flight: a slow response must
@@ -62,6 +64,10 @@ export class OpenLoad extends LoadRun {
 
   protected next(slot: Slot): void {
     this.free.push(slot);
+  }
+
+  protected dispatch(slot: Slot): void {
+    slot.dispatcher.dispatch(this.dispatchOpts, slot);
   }
 
   protected exhausted(): boolean {

@@ -3,14 +3,28 @@
  * progress, the end-to-end timeout sweeper, abort handling and the promise
  * that resolves when the last request has settled.
  */
-import type { Dispatcher } from 'undici';
 import { describeError, LoadTimeoutError } from './describe-error.js';
-import { Slot, type SlotOwner } from './slot.js';
 import type { LoadOptions, LoadStats } from './types.js';
 
 const PROGRESS_EVERY_MS = 100;
 
-export abstract class LoadRun implements SlotOwner {
+/** One request in flight at a time, reused for every request it carries. */
+export interface LoadSlot {
+  /** where latency is measured from (send time or scheduled time) */
+  t0: number;
+  /** when the request was handed to its connection: the timeout runs from here */
+  sentAt: number;
+  busy: boolean;
+  /** cancelled by an abort: settles without a sample */
+  cancelled: boolean;
+  status: number;
+  bytes: number;
+  begin(t0: number, sentAt: number): void;
+  /** fails the request in flight with err (it then settles), if it can be reached */
+  abort(err: Error): void;
+}
+
+export abstract class LoadRun<S extends LoadSlot> {
   started = 0;
   completed = 0;
   failed = 0;
@@ -19,8 +33,7 @@ export abstract class LoadRun implements SlotOwner {
   /** no more requests will be sent: workload done, aborted or a callback threw */
   stopped = false;
   aborted = false;
-  readonly slots: Slot[] = [];
-  protected readonly dispatchOpts: Dispatcher.DispatchOptions;
+  readonly slots: S[] = [];
   private readonly startedAt: number;
   private lastProgress: number;
   private callbackError: { error: unknown } | undefined;
@@ -33,16 +46,6 @@ export abstract class LoadRun implements SlotOwner {
   };
 
   constructor(protected readonly opts: LoadOptions, protected readonly total: number | undefined) {
-    const { request, timeoutMs } = opts;
-    // One options object for every request: undici copies what it needs.
-    this.dispatchOpts = {
-      method: request.method,
-      path: request.path,
-      headers: request.headers ?? null,
-      body: request.body ?? null,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    };
     this.startedAt = opts.clock.now();
     this.lastProgress = this.startedAt;
   }
@@ -50,7 +53,9 @@ export abstract class LoadRun implements SlotOwner {
   /** Sends the first requests; the model keeps going from settle(). */
   protected abstract begin(): void;
   /** Called after a slot settled and its sample was delivered. */
-  protected abstract next(slot: Slot): void;
+  protected abstract next(slot: S): void;
+  /** Hands the slot's (begun) request to its connection. */
+  protected abstract dispatch(slot: S): void;
   /** the model has nothing more to send (besides what is in flight) */
   protected abstract exhausted(): boolean;
 
@@ -83,14 +88,14 @@ export abstract class LoadRun implements SlotOwner {
     };
   }
 
-  protected send(slot: Slot, t0: number, now: number): void {
+  protected send(slot: S, t0: number, now: number): void {
     this.started++;
     this.inFlight++;
     slot.begin(t0, now);
-    slot.dispatcher.dispatch(this.dispatchOpts, slot);
+    this.dispatch(slot);
   }
 
-  settle(slot: Slot, error: Error | undefined): void {
+  settle(slot: S, error: Error | undefined): void {
     this.inFlight--;
     if (!slot.cancelled) {
       const now = this.opts.clock.now();
@@ -106,7 +111,7 @@ export abstract class LoadRun implements SlotOwner {
           this.opts.onProgress(this.completed + this.failed, this.total);
         }
       } catch (err) {
-        // A failing caller must not be swallowed by undici's parser callbacks.
+        // A failing caller must not be swallowed by the connection's callbacks.
         this.callbackError ??= { error: err };
         this.abortAll();
       }
@@ -114,11 +119,12 @@ export abstract class LoadRun implements SlotOwner {
     if (this.stopped) this.checkDone();
     else if (error === undefined) this.continueWith(slot);
     // undici errors a connection's queued requests in a loop that must not
-    // see new ones: after an error the slot goes on in the next turn.
+    // see new ones, and the raw client is inside a socket's error or close
+    // event: after an error the slot goes on in the next turn.
     else setImmediate(this.continueWith, slot);
   }
 
-  private readonly continueWith = (slot: Slot): void => {
+  private readonly continueWith = (slot: S): void => {
     if (!this.stopped) this.next(slot);
     this.checkDone();
   };

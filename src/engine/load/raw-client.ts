@@ -1,0 +1,173 @@
+/**
+ * The closed model's hot path: a minimal HTTP/1.1 client, one socket per
+ * worker, the request serialized once and written with a single write, the
+ * next request written from inside the read that completed the previous one
+ * (undici waits an event-loop turn there). Plain TCP reads into a reused
+ * buffer (`onread`), so no Buffer is made per response. A response that says
+ * Connection: close, a parse error or a socket error ends the connection; the
+ * next request connects again, and its latency includes connecting (from
+ * dispatch, like ab's "Total"). TLS verifies the peer against the default
+ * roots plus the optional extra CA, exactly like the undici path.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, rootCertificates } from 'node:tls';
+import { ClosedModel, workerCount } from './closed.js';
+import type { RawTarget } from './raw-request.js';
+import { DONE, FAILED, NEED_MORE, ResponseParser } from './response-parser.js';
+import type { LoadSlot } from './run-state.js';
+import type { LoadOptions } from './types.js';
+
+const READ_BUFFER_BYTES = 64 * 1024;
+
+interface RawOwner {
+  settle(slot: RawWorker, error: Error | undefined): void;
+}
+
+/** How a worker reaches the target; shared by all workers of a run. */
+export interface RawEndpoint {
+  target: RawTarget;
+  /** default roots plus the extra CA, or undefined for the default roots */
+  ca: string[] | undefined;
+}
+
+export class RawWorker implements LoadSlot {
+  t0 = 0;
+  sentAt = 0;
+  busy = false;
+  cancelled = false;
+  status = 0;
+  bytes = 0;
+  private socket: Socket | null = null;
+  private readonly parser = new ResponseParser();
+  private readBuffer: Buffer | null = null;
+  private tlsSession: Buffer | undefined;
+
+  constructor(private readonly owner: RawOwner, private readonly endpoint: RawEndpoint) {}
+
+  begin(t0: number, sentAt: number): void {
+    this.t0 = t0;
+    this.sentAt = sentAt;
+    this.busy = true;
+    this.cancelled = false;
+    this.status = 0;
+    this.bytes = 0;
+    this.parser.reset();
+  }
+
+  /** Writes the begun request, connecting first if there is no open connection. */
+  send(): void {
+    const socket = this.socket ?? this.connect();
+    socket.write(this.endpoint.target.request);
+  }
+
+  abort(err: Error): void {
+    if (!this.busy) return;
+    this.drop();
+    this.finish(err);
+  }
+
+  /** Closes the connection; a request in flight is not settled (abort does that). */
+  close(): void {
+    this.drop();
+  }
+
+  private connect(): Socket {
+    const { target, ca } = this.endpoint;
+    let socket: Socket;
+    if (target.tls) {
+      socket = tlsConnect({
+        host: target.host,
+        port: target.port,
+        servername: target.servername,
+        ca,
+        rejectUnauthorized: true,
+        session: this.tlsSession,
+        ALPNProtocols: ['http/1.1'],
+      });
+      socket.on('data', (chunk: Buffer) => { this.onRead(socket, chunk, chunk.length); });
+      socket.on('session', (session: Buffer) => { this.tlsSession = session; });
+    } else {
+      this.readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      socket = netConnect({
+        host: target.host,
+        port: target.port,
+        onread: {
+          buffer: this.readBuffer,
+          callback: (n: number, buf: Buffer): boolean => { this.onRead(socket, buf, n); return true; },
+        },
+      });
+    }
+    socket.setNoDelay(true);
+    socket.on('error', (err: Error) => { this.onEnd(socket, err); });
+    socket.on('end', () => { this.onEnd(socket, undefined); });
+    socket.on('close', () => { this.onEnd(socket, undefined); });
+    this.socket = socket;
+    return socket;
+  }
+
+  private onRead(socket: Socket, buf: Buffer, n: number): void {
+    if (socket !== this.socket) return;
+    if (!this.busy) {
+      // Bytes nobody asked for: the connection is out of step.
+      this.drop();
+      return;
+    }
+    const parser = this.parser;
+    const r = parser.feed(buf, 0, n);
+    if (r === NEED_MORE) return;
+    this.bytes = parser.bytes;
+    if (r === FAILED) {
+      this.drop();
+      this.finish(new Error(`invalid response: ${parser.error}`));
+      return;
+    }
+    if (r === DONE) {
+      this.status = parser.status;
+      if (!parser.keepAlive || parser.extra) this.drop();
+      this.finish(undefined);
+    }
+  }
+
+  /** The connection ended (error, FIN or close), whatever came first. */
+  private onEnd(socket: Socket, err: Error | undefined): void {
+    if (socket !== this.socket) return;
+    this.drop();
+    if (!this.busy) return;
+    const parser = this.parser;
+    this.bytes = parser.bytes;
+    if (err === undefined && parser.untilClose) {
+      this.status = parser.status;
+      this.finish(undefined);
+    } else {
+      this.finish(err ?? new Error('other side closed'));
+    }
+  }
+
+  private drop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.destroy();
+  }
+
+  private finish(err: Error | undefined): void {
+    this.busy = false;
+    this.owner.settle(this, err);
+  }
+}
+
+/** The closed model on the raw client, for requests rawTarget() accepted. */
+export class RawClosedLoad extends ClosedModel<RawWorker> {
+  constructor(opts: LoadOptions, target: RawTarget, requests: number, concurrency: number) {
+    super(opts, requests);
+    const endpoint: RawEndpoint = { target, ca: opts.ca ? [...rootCertificates, opts.ca] : undefined };
+    for (let i = workerCount(requests, concurrency); i > 0; i--) this.slots.push(new RawWorker(this, endpoint));
+  }
+
+  protected dispatch(slot: RawWorker): void {
+    slot.send();
+  }
+
+  protected async destroyDispatchers(): Promise<void> {
+    for (const w of this.slots) w.close();
+  }
+}
