@@ -28,6 +28,11 @@ export interface RawEndpoint {
   target: RawTarget;
   /** default roots plus the extra CA, or undefined for the default roots */
   ca: string[] | undefined;
+  /**
+   * Plain TCP reads land here, for every worker: each read is parsed before
+   * the next one starts, and the parser copies whatever it keeps.
+   */
+  readBuffer: Buffer;
 }
 
 export class RawWorker implements LoadSlot {
@@ -39,7 +44,6 @@ export class RawWorker implements LoadSlot {
   bytes = 0;
   private socket: Socket | null = null;
   private readonly parser = new ResponseParser();
-  private readBuffer: Buffer | null = null;
   private tlsSession: Buffer | undefined;
 
   constructor(private readonly owner: RawOwner, private readonly endpoint: RawEndpoint) {}
@@ -87,12 +91,11 @@ export class RawWorker implements LoadSlot {
       socket.on('data', (chunk: Buffer) => { this.onRead(socket, chunk, chunk.length); });
       socket.on('session', (session: Buffer) => { this.tlsSession = session; });
     } else {
-      this.readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
       socket = netConnect({
         host: target.host,
         port: target.port,
         onread: {
-          buffer: this.readBuffer,
+          buffer: this.endpoint.readBuffer,
           callback: (n: number, buf: Buffer): boolean => { this.onRead(socket, buf, n); return true; },
         },
       });
@@ -159,7 +162,11 @@ export class RawWorker implements LoadSlot {
 export class RawClosedLoad extends ClosedModel<RawWorker> {
   constructor(opts: LoadOptions, target: RawTarget, requests: number, concurrency: number) {
     super(opts, requests);
-    const endpoint: RawEndpoint = { target, ca: opts.ca ? [...rootCertificates, opts.ca] : undefined };
+    const endpoint: RawEndpoint = {
+      target,
+      ca: opts.ca ? [...rootCertificates, opts.ca] : undefined,
+      readBuffer: Buffer.allocUnsafe(target.tls ? 0 : READ_BUFFER_BYTES),
+    };
     for (let i = workerCount(requests, concurrency); i > 0; i--) this.slots.push(new RawWorker(this, endpoint));
   }
 

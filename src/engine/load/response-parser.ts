@@ -14,6 +14,8 @@ export const DONE = 1;
 export const FAILED = 2;
 export type FeedResult = typeof NEED_MORE | typeof DONE | typeof FAILED;
 
+import { ResponseHead } from './response-head.js';
+
 const MAX_HEAD = 64 * 1024;
 const CR = 13;
 const LF = 10;
@@ -41,38 +43,6 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** Case-insensitive compare of b[start, start + name.length) with a lower-case ASCII name. */
-function sameLower(b: Buffer, start: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    if ((b[start + i]! | 0x20) !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** Whether the comma-separated value b[s, e) has the token (lower-case). */
-function hasToken(b: Buffer, s: number, e: number, token: string): boolean {
-  let i = s;
-  while (i < e) {
-    while (i < e && (b[i] === 32 || b[i] === 9 || b[i] === 44)) i++;
-    let j = i;
-    while (j < e && b[j] !== 44) j++;
-    let k = j;
-    while (k > i && (b[k - 1] === 32 || b[k - 1] === 9)) k--;
-    if (k - i === token.length && sameLower(b, i, token)) return true;
-    i = j + 1;
-  }
-  return false;
-}
-
-/** Whether the last coding of a Transfer-Encoding value b[s, e) is chunked. */
-function lastIsChunked(b: Buffer, s: number, e: number): boolean {
-  let k = e;
-  while (k > s && (b[k - 1] === 32 || b[k - 1] === 9)) k--;
-  const start = k - 7;
-  if (start < s || !sameLower(b, start, 'chunked')) return false;
-  return start === s || b[start - 1] === 44 || b[start - 1] === 32 || b[start - 1] === 9;
-}
-
 export class ResponseParser {
   status = 0;
   /** body bytes (chunked: the data, without framing) */
@@ -87,6 +57,7 @@ export class ResponseParser {
   private remaining = 0;
   private chunkDigits = 0;
   private pending: Buffer | null = null;
+  private readonly headInfo = new ResponseHead();
 
   reset(): void {
     this.status = 0;
@@ -239,52 +210,12 @@ export class ResponseParser {
     return at + 4 - s - consumedFromPending + i;
   }
 
-  /** Status line and the framing headers of b[s, headEnd) (headEnd at the blank line's CRLF). */
+  /** Status line and framing headers of b[s, headEnd); sets the body's framing. */
   private parseHead(b: Buffer, s: number, headEnd: number): boolean {
-    if (headEnd - s < 12 || !sameLower(b, s, 'http/1.') || b[s + 8] !== 32) return this.fail('invalid status line');
-    const minor = b[s + 7]!;
-    if (minor !== 48 && minor !== 49) return this.fail('unsupported HTTP version');
-    const d0 = b[s + 9]! - 48;
-    const d1 = b[s + 10]! - 48;
-    const d2 = b[s + 11]! - 48;
-    if (d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return this.fail('invalid status code');
-    if (headEnd > s + 12 && b[s + 12] !== 32 && b[s + 12] !== CR) return this.fail('invalid status line');
-    const status = d0 * 100 + d1 * 10 + d2;
-    let keepAlive = minor === 49;
-    let length = -1;
-    let chunked = false;
-    let otherCoding = false;
-    let line = b.indexOf(LF, s) + 1;
-    while (line > 0 && line < headEnd) {
-      let eol = b.indexOf(LF, line);
-      if (eol < 0 || eol > headEnd) eol = headEnd;
-      const lineEnd = b[eol - 1] === CR ? eol - 1 : eol;
-      const colon = b.indexOf(58, line);
-      if (colon < 0 || colon >= lineEnd) return this.fail('invalid header line');
-      let vs = colon + 1;
-      while (vs < lineEnd && (b[vs] === 32 || b[vs] === 9)) vs++;
-      let ve = lineEnd;
-      while (ve > vs && (b[ve - 1] === 32 || b[ve - 1] === 9)) ve--;
-      const nameLen = colon - line;
-      if (nameLen === 14 && sameLower(b, line, 'content-length')) {
-        if (vs === ve) return this.fail('invalid content-length');
-        let n = 0;
-        for (let k = vs; k < ve; k++) {
-          const d = b[k]! - 48;
-          if (d < 0 || d > 9 || k - vs >= 15) return this.fail('invalid content-length');
-          n = n * 10 + d;
-        }
-        if (length >= 0 && length !== n) return this.fail('conflicting content-length');
-        length = n;
-      } else if (nameLen === 17 && sameLower(b, line, 'transfer-encoding')) {
-        if (lastIsChunked(b, vs, ve)) chunked = true;
-        else otherCoding = true;
-      } else if (nameLen === 10 && sameLower(b, line, 'connection')) {
-        if (hasToken(b, vs, ve, 'close')) keepAlive = false;
-        else if (hasToken(b, vs, ve, 'keep-alive')) keepAlive = true;
-      }
-      line = eol + 1;
-    }
+    const h = this.headInfo;
+    const error = h.parse(b, s, headEnd);
+    if (error !== '') return this.fail(error);
+    const { status, keepAlive, length, chunked, otherCoding } = h;
     if (status < 200) {
       // 101 would switch protocols, which we never ask for; other 1xx are interim.
       if (status === 101) return this.fail('unexpected 101 Switching Protocols');
