@@ -4,9 +4,10 @@
  * previous one settled, until N have been started. Latency runs from the
  * moment the request is written to the last body byte, like ab's "Total": it
  * includes the server's time and reading the whole body, and for the first
- * request on a connection also connecting (measured from dispatch); the
- * event-loop turn undici waits before reusing a socket is left out, because
- * it is the client's overhead, not the target's.
+ * request on a connection also connecting (measured from dispatch). The raw
+ * client (raw-client.ts) writes at dispatch; on undici, the event-loop turn
+ * it waits before reusing a socket is left out, because it is the client's
+ * overhead, not the target's.
  */
 import type { Client, Dispatcher } from 'undici';
 import { dispatchOptions, workerClients } from './dispatchers.js';
