@@ -1,14 +1,16 @@
 /**
- * How true the load phase's numbers are: against a server with a fixed 50 ms
- * latency, golive's p95 must sit within max(1 ms, 2 %) of the truth and within
- * 5 % of what `ab` (the runbook's own tool) reports against the same server.
+ * How true the load phase's numbers are, against a server with a fixed 50 ms
+ * latency: golive's p95 must sit within max(1 ms, 2 %) of the truth, and
+ * within 5 % of what `ab` (the runbook's own tool) reports.
  *
- * The truth is what the server itself observed (arrival to last byte: 50 ms
- * plus whatever its own event loop added; on two busy cores its timers fire
- * late too, which is no error of the client), shifted by the constant cost of
- * the loopback round trip, which a client cannot avoid and which shows at the
- * median as well (a bare node:net client measures the same ~0.6 ms here). What
- * remains at p95 beyond that is golive's own overhead and jitter.
+ * The truth a client can see on this machine is 50 ms plus the server's own
+ * timer lateness plus the loopback and scheduling cost of a round trip; on two
+ * shared cores the last two reach about a millisecond at p95 for any client,
+ * ab included. So the truth is measured, by the smallest possible Node client
+ * (test/support/minimal-client.mjs, which does nothing but send and time)
+ * against the same warmed server, interleaved with golive's runs: what golive
+ * adds beyond it is golive's own error. The server's own view of its latency
+ * is printed beside it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -18,7 +20,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result.js';
 import type { LatencySnapshot } from '../src/reference-api/server-latency.js';
-import { runCli, spawnReferenceApi } from './support/processes.js';
+import { ROOT, runCli, spawnReferenceApi } from './support/processes.js';
 import type { SpawnedApi } from './support/processes.js';
 
 const run = promisify(execFile);
@@ -40,6 +42,13 @@ export function abPercentile(output: string, p: number): number {
   return Number(m[1]);
 }
 
+/** The truth a client can see: the minimal client's p95 against the same server. */
+async function minimalClientP95(): Promise<number> {
+  const { port } = new URL(api.url);
+  const { stdout } = await run(process.execPath, [join(ROOT, 'test/support/minimal-client.mjs'), port, '1000', '10'], { timeout: 60_000 });
+  return (JSON.parse(stdout) as { p95: number }).p95;
+}
+
 async function serverLatency(reset = false): Promise<LatencySnapshot> {
   const res = await fetch(`${api.url}/_reference/latency`, { method: reset ? 'DELETE' : 'GET', signal: AbortSignal.timeout(5000) });
   return (await res.json()) as LatencySnapshot;
@@ -47,33 +56,34 @@ async function serverLatency(reset = false): Promise<LatencySnapshot> {
 
 describe('latency accuracy against a fixed 50 ms server', () => {
   it('measures p95 within max(1 ms, 2 %) of the truth and within 5 % of ab', async () => {
+    // Warm the server first (its JIT and its sockets): a cold target's slower
+    // request parsing happens before its own clock starts, so it would count
+    // against the client.
+    await run('ab', ['-k', '-n', '500', '-c', '10', `${api.url}/health`], { timeout: 60_000 });
+    const attempts: string[] = [];
+    const tolerance = Math.max(1, LATENCY_MS * 0.02);
+    let p95 = NaN;
     // Up to five attempts: a noisy neighbour on two cores can spoil a run,
     // but not a tool that adds its own overhead every time.
-    const attempts: string[] = [];
-    let p95 = NaN;
     for (let attempt = 1; attempt <= 5; attempt++) {
-      await serverLatency(true);
       const out = await mkdtemp(join(tmpdir(), 'golive-acc-'));
+      await serverLatency(true);
       const res = await runCli(['check', '--target', api.url, '--phases', 'load', '--requests', '1000', '--concurrency', '10', '--out', out]);
       expect(res.code, res.stderr).toBe(0);
       const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
-      const values = summary.metrics['http_req_duration{phase:load}']?.values ?? {};
-      p95 = values['p(95)'] ?? NaN;
-      const med = values.med ?? NaN;
+      p95 = summary.metrics['http_req_duration{phase:load}']?.values['p(95)'] ?? NaN;
       const server = await serverLatency(true);
       expect(server.count).toBe(1000);
       expect(p95).toBeGreaterThanOrEqual(LATENCY_MS);
-      const loopback = Math.max(0, med - server.p50);
-      const truth = server.p95 + loopback;
-      const tolerance = Math.max(1, LATENCY_MS * 0.02);
-      attempts.push(`golive p95 ${p95.toFixed(2)} vs truth ${truth.toFixed(2)} (server p95 ${server.p95.toFixed(2)} + loopback ${loopback.toFixed(2)})`);
-      if (Math.abs(p95 - truth) <= tolerance) break;
+      const floor = await minimalClientP95();
+      attempts.push(`golive p95 ${p95.toFixed(2)} vs truth ${floor.toFixed(2)} (minimal client; server itself ${server.p95.toFixed(2)})`);
+      if (Math.abs(p95 - floor) <= tolerance) break;
     }
+    console.info(`accuracy: ${attempts.join('; ')}`);
     const within = (a: string) => {
       const [, got, truth] = /p95 ([\d.]+) vs truth ([\d.]+)/.exec(a) ?? [];
-      return Math.abs(Number(got) - Number(truth)) <= Math.max(1, LATENCY_MS * 0.02);
+      return Math.abs(Number(got) - Number(truth)) <= tolerance;
     };
-    console.info(`accuracy: ${attempts.join("; ")}`);
     expect(attempts.some(within), `no attempt within max(1 ms, 2 %): ${attempts.join('; ')}`).toBe(true);
 
     // The runbook's own command, against the same server, right after.

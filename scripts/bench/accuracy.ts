@@ -6,6 +6,7 @@
  * user would truly see (coordinated omission made visible).
  */
 import type { LatencySpec } from '../../src/reference-api/server.js';
+import { LATENCY_PATH, type LatencySnapshot } from '../../src/reference-api/server-latency.js';
 import { runAb, runGolive, type LoadSpec, type Outcome, type Toolbox } from './peers.js';
 import { percentileOf, stallTruthLatencies, withinAccuracy } from './stats.js';
 import { startNodeTarget } from './targets.js';
@@ -18,6 +19,12 @@ export interface AccuracyRow {
   truth: Percentiles;
   golive: Percentiles;
   ab?: Percentiles;
+  /**
+   * What the target itself observed during golive's run (arrival to last
+   * byte): the configured latency plus its own timer lateness, which no
+   * client can be blamed for.
+   */
+  observed?: Percentiles;
   /** golive p95 - truth p95, ms */
   p95Error: number;
   p95WithinGoal: boolean;
@@ -53,11 +60,25 @@ type Log = (line: string) => void;
 
 const pick = (o: Outcome): Percentiles => (o.ok ? { p50: o.run.p50, p95: o.run.p95, p99: o.run.p99 } : {});
 
-/** One tool run against a fresh target, so every run sees the same request sequence. */
-async function fresh(box: Toolbox, latency: LatencySpec, run: (origin: string) => Promise<Outcome>): Promise<Outcome> {
-  const t = await startNodeTarget(box.benchScript, { kind: 'reference', latency });
+/** The reference API's own measurement of what it served (see server-latency.ts). */
+async function observedBy(origin: string): Promise<Percentiles | undefined> {
   try {
-    return await run(`http://127.0.0.1:${t.port}`);
+    const res = await fetch(`${origin}${LATENCY_PATH}`, { signal: AbortSignal.timeout(5_000) });
+    const s = (await res.json()) as LatencySnapshot;
+    return s.count > 0 ? { p50: s.p50, p95: s.p95, p99: s.p99 } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One tool run against a fresh target, so every run sees the same request sequence. */
+async function fresh(box: Toolbox, latency: LatencySpec, run: (origin: string) => Promise<Outcome>): Promise<{ outcome: Outcome; observed?: Percentiles }> {
+  const t = await startNodeTarget(box.benchScript, { kind: 'reference', latency });
+  const origin = `http://127.0.0.1:${t.port}`;
+  try {
+    const outcome = await run(origin);
+    const observed = await observedBy(origin);
+    return { outcome, ...(observed ? { observed } : {}) };
   } finally {
     await t.stop();
   }
@@ -77,8 +98,8 @@ export async function benchAccuracy(box: Toolbox, cfg: AccuracyConfig, log: Log)
   ];
   const rows: AccuracyRow[] = [];
   for (const c of cases) {
-    const g = await fresh(box, c.latency, (o) => runGolive(box, spec(o, cfg.requests)));
-    const a = box.ab ? await fresh(box, c.latency, (o) => runAb(box, spec(o, cfg.requests))) : undefined;
+    const { outcome: g, observed } = await fresh(box, c.latency, (o) => runGolive(box, spec(o, cfg.requests)));
+    const a = box.ab ? (await fresh(box, c.latency, (o) => runAb(box, spec(o, cfg.requests)))).outcome : undefined;
     const golive = pick(g);
     const p95Error = (golive.p95 ?? NaN) - (c.truth.p95 ?? NaN);
     rows.push({
@@ -87,6 +108,7 @@ export async function benchAccuracy(box: Toolbox, cfg: AccuracyConfig, log: Log)
       truth: c.truth,
       golive,
       ...(a ? { ab: pick(a) } : {}),
+      ...(observed ? { observed } : {}),
       p95Error,
       p95WithinGoal: withinAccuracy(golive.p95 ?? NaN, c.truth.p95 ?? NaN),
       ...(a?.ok && a.run.p95 !== undefined ? { p95VsAb: (golive.p95 ?? NaN) - (a.run.p95 + 0.5) } : {}),
@@ -100,10 +122,10 @@ export async function benchAccuracy(box: Toolbox, cfg: AccuracyConfig, log: Log)
 export async function benchStall(box: Toolbox, cfg: AccuracyConfig, log: Log): Promise<StallSection> {
   const s = { every: cfg.stallEvery, stallMs: 1000, baseMs: 10, connections: 10, requests: cfg.stallRequests, rate: cfg.stallRate, durationSeconds: cfg.stallSeconds };
   const latency: LatencySpec = { kind: 'stall', ms: s.stallMs, every: s.every, baseMs: s.baseMs };
-  const closed = await fresh(box, latency, (o) => runGolive(box, spec(o, s.requests, s.connections)));
-  const ab = box.ab ? await fresh(box, latency, (o) => runAb(box, spec(o, s.requests, s.connections))) : undefined;
-  const open = await fresh(box, latency, (o) => runGolive(box, spec(o, 0),
-    { model: 'open', rate: s.rate, durationSeconds: s.durationSeconds, maxInFlight: 1000 }));
+  const closed = (await fresh(box, latency, (o) => runGolive(box, spec(o, s.requests, s.connections)))).outcome;
+  const ab = box.ab ? (await fresh(box, latency, (o) => runAb(box, spec(o, s.requests, s.connections)))).outcome : undefined;
+  const open = (await fresh(box, latency, (o) => runGolive(box, spec(o, 0),
+    { model: 'open', rate: s.rate, durationSeconds: s.durationSeconds, maxInFlight: 1000 }))).outcome;
   const truth = stallTruthLatencies(s);
   const section: StallSection = {
     spec: s,

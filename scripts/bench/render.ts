@@ -42,7 +42,12 @@ export function renderReport(r: BenchReport): string {
   out.push('Accuracy, closed model at 10 connections (ms)');
   out.push(columns([
     ['target', 'p50', 'p95', 'p99'],
-    ...r.accuracy.flatMap((a) => [pct(`${a.target}: truth`, a.truth), pct('  golive', a.golive), ...(a.ab ? [pct('  ab -k', a.ab)] : [])]),
+    ...r.accuracy.flatMap((a) => [
+      pct(`${a.target}: truth`, a.truth),
+      ...(a.observed ? [pct('  target observed', a.observed)] : []),
+      pct('  golive', a.golive),
+      ...(a.ab ? [pct('  ab -k', a.ab)] : []),
+    ]),
   ]));
   const s = r.stall;
   out.push('');

@@ -50,6 +50,17 @@ export function judgeGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
       measured: `${fmt(a.golive.p95)} ms (${a.p95Error >= 0 ? '+' : ''}${fmt(a.p95Error)})`,
       ...(Number.isFinite(a.p95Error) ? { met: a.p95WithinGoal } : {}),
     });
+    const seen = a.observed?.p95;
+    if (seen !== undefined) {
+      // Against what the target observed: golive's own error, without the target's timer lateness.
+      const err = (a.golive.p95 ?? NaN) - seen;
+      goals.push({
+        name: `p95 vs target-observed (${a.target})`,
+        goal: `|p95 - ${fmt(seen)}| <= ${fmt(Math.max(1, 0.02 * seen))} ms`,
+        measured: `${err >= 0 ? '+' : ''}${fmt(err)} ms`,
+        ...(Number.isFinite(err) ? { met: Math.abs(err) <= Math.max(1, 0.02 * seen) } : {}),
+      });
+    }
     if (a.p95VsAb !== undefined) {
       const abP95 = (a.golive.p95 ?? NaN) - a.p95VsAb;
       goals.push({
