@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# What `npm test` needs besides node_modules, installed only when missing:
+# Debian packages (ab, Prometheus, Pushgateway, promtool, nginx, wrk, openssl)
+# and the Kubernetes control plane built from Go modules (cached under
+# ~/.cache/golive/, slow only the first time). Idempotent; runs before every
+# `npm test` (pretest), so a fresh machine needs nothing but `npm ci && npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have ab || need+=(apache2-utils)
+have prometheus || need+=(prometheus)
+have promtool || need+=(prometheus)
+have prometheus-pushgateway || need+=(prometheus-pushgateway)
+have nginx || need+=(nginx-light)
+have wrk || need+=(wrk)
+have openssl || need+=(openssl)
+if ((${#need[@]})); then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); elif have sudo; then sudo=(sudo -n); else
+    echo "test-deps: missing ${need[*]}: run 'apt-get install -y ${need[*]}' as root" >&2
+    exit 1
+  fi
+  echo "test-deps: installing ${need[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Prints its bin dir; exits at once when the binaries are cached.
+bash scripts/setup/k8s-control-plane.sh >/dev/null
