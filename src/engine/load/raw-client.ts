@@ -14,14 +14,10 @@ import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import { ClosedModel, workerCount } from './closed.js';
 import type { RawTarget } from './raw-request.js';
 import { DONE, FAILED, NEED_MORE, ResponseParser } from './response-parser.js';
-import type { LoadSlot } from './run-state.js';
+import { LoadSlot, type SlotOwner } from './run-state.js';
 import type { LoadOptions } from './types.js';
 
 const READ_BUFFER_BYTES = 64 * 1024;
-
-interface RawOwner {
-  settle(slot: RawWorker, error: Error | undefined): void;
-}
 
 /** How a worker reaches the target; shared by all workers of a run. */
 export interface RawEndpoint {
@@ -35,26 +31,17 @@ export interface RawEndpoint {
   readBuffer: Buffer;
 }
 
-export class RawWorker implements LoadSlot {
-  t0 = 0;
-  sentAt = 0;
-  busy = false;
-  cancelled = false;
-  status = 0;
-  bytes = 0;
+export class RawWorker extends LoadSlot {
   private socket: Socket | null = null;
   private readonly parser = new ResponseParser();
   private tlsSession: Buffer | undefined;
 
-  constructor(private readonly owner: RawOwner, private readonly endpoint: RawEndpoint) {}
+  constructor(private readonly owner: SlotOwner<RawWorker>, private readonly endpoint: RawEndpoint) {
+    super();
+  }
 
-  begin(t0: number, sentAt: number): void {
-    this.t0 = t0;
-    this.sentAt = sentAt;
-    this.busy = true;
-    this.cancelled = false;
-    this.status = 0;
-    this.bytes = 0;
+  override begin(t0: number, sentAt: number): void {
+    super.begin(t0, sentAt);
     this.parser.reset();
   }
 

@@ -8,23 +8,41 @@ import type { LoadOptions, LoadStats } from './types.js';
 
 const PROGRESS_EVERY_MS = 100;
 
-/** One request in flight at a time, reused for every request it carries. */
-export interface LoadSlot {
+/**
+ * One request in flight at a time, reused for every request it carries: the
+ * state the run reads, whatever carries the request (undici or the raw client).
+ */
+export abstract class LoadSlot {
   /** where latency is measured from (send time or scheduled time) */
-  t0: number;
+  t0 = 0;
   /** when the request was handed to its connection: the timeout runs from here */
-  sentAt: number;
-  busy: boolean;
+  sentAt = 0;
+  busy = false;
   /** cancelled by an abort: settles without a sample */
-  cancelled: boolean;
-  status: number;
-  bytes: number;
-  begin(t0: number, sentAt: number): void;
+  cancelled = false;
+  status = 0;
+  bytes = 0;
+
+  /** Starts a request; a carrier that keeps more per request resets it too. */
+  begin(t0: number, sentAt: number): void {
+    this.t0 = t0;
+    this.sentAt = sentAt;
+    this.busy = true;
+    this.cancelled = false;
+    this.status = 0;
+    this.bytes = 0;
+  }
+
   /** fails the request in flight with err (it then settles), if it can be reached */
-  abort(err: Error): void;
+  abstract abort(err: Error): void;
 }
 
-export abstract class LoadRun<S extends LoadSlot> {
+/** Where a slot reports its request settled: the run. */
+export interface SlotOwner<S extends LoadSlot> {
+  settle(slot: S, error: Error | undefined): void;
+}
+
+export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   started = 0;
   completed = 0;
   failed = 0;

@@ -8,14 +8,9 @@
  * on every response.
  */
 import type { Dispatcher } from 'undici';
+import { LoadSlot, type SlotOwner } from './run-state.js';
 
-export interface SlotOwner {
-  settle(slot: Slot, error: Error | undefined): void;
-}
-
-export class Slot {
-  /** where latency is measured from (send time or scheduled time) */
-  t0 = 0;
+export class Slot extends LoadSlot {
   /**
    * Closed model: on a reused connection, move t0 to the moment undici writes
    * the request. undici 7 waits one event-loop turn before reusing a
@@ -26,24 +21,14 @@ export class Slot {
   measureFromWrite: (() => number) | null = null;
   /** set by the connection's 'connect' event: the next request is its first */
   freshConnection = false;
-  /** when the request was handed to its connection: the timeout runs from here */
-  sentAt = 0;
-  busy = false;
-  /** cancelled by an abort: settles without a sample */
-  cancelled = false;
-  status = 0;
-  bytes = 0;
   private abortFn: ((err?: Error) => void) | null = null;
 
-  constructor(private readonly owner: SlotOwner, readonly dispatcher: Dispatcher) {}
+  constructor(private readonly owner: SlotOwner<Slot>, readonly dispatcher: Dispatcher) {
+    super();
+  }
 
-  begin(t0: number, sentAt: number): void {
-    this.t0 = t0;
-    this.sentAt = sentAt;
-    this.busy = true;
-    this.cancelled = false;
-    this.status = 0;
-    this.bytes = 0;
+  override begin(t0: number, sentAt: number): void {
+    super.begin(t0, sentAt);
     this.abortFn = null;
   }
 
