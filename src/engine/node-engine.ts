@@ -54,7 +54,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const { plan } = run;
   const http = new HttpClient({ origin: plan.target, timeoutMs: plan.requestTimeoutMs, clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}) });
   const health: HealthPhaseState = { unavailable: [] };
-  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), completed: 0, sent: 0 };
+  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), sent: 0 };
   const notes: string[] = [];
   let loadPhase = createLoadPhase(load, run.ca);
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {

@@ -12,7 +12,7 @@ export interface LoadPhaseState {
   /** requests this runner must send; the share of a parallel runner's segment */
   workload: Workload;
   errors: Map<string, number>;
-  completed: number;
+  /** requests handed to a connection */
   sent: number;
 }
 
@@ -37,7 +37,6 @@ export function createLoadPhase(state: LoadPhaseState, ca?: string): PhaseRunner
         onSample: recorder.onSample,
         onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}) }),
       });
-      state.completed = stats.completed;
       state.sent = stats.started;
       if (stats.dropped > 0) store.add('dropped_iterations', stats.dropped, { phase: 'load', scenario: 'load' });
       store.add('iterations', stats.completed, { phase: 'load', scenario: 'load' });
