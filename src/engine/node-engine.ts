@@ -72,16 +72,17 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     const p = await optionalPhase(name);
     if (p) phases.push(p);
   }
+  const runPlan = effectivePlan(plan, load);
   let state: RunState;
   try {
-    state = await runPhases(effectivePlan(plan, load), { phases, clock: run.clock, emit: run.emit, signal: run.signal, ...(run.now ? { now: run.now } : {}) });
+    state = await runPhases(runPlan, { phases, clock: run.clock, emit: run.emit, signal: run.signal, ...(run.now ? { now: run.now } : {}) });
   } finally {
     await http.close();
   }
   const durationSeconds = state.durationMs / 1000;
   const ran = new Set(state.phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
   // Thresholds of a phase that did not run are not judged: the skip itself is the failure.
-  const defs = Object.fromEntries(Object.entries(thresholdDefs(effectivePlan(plan, load))).filter(([sel]) => {
+  const defs = Object.fromEntries(Object.entries(thresholdDefs(runPlan)).filter(([sel]) => {
     const phase = /[{,]\s*phase\s*:\s*([\w-]+)/.exec(sel)?.[1];
     return phase === undefined || ran.has(phase as PhaseName);
   }));
