@@ -92,8 +92,6 @@ export interface LoadFigures {
   failedCount?: number;
 }
 
-const LOAD_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
-
 /**
  * Key figures of the load phase. The summary carries `{phase:load}`
  * sub-metrics only where a threshold selects them, so the rest are read from
@@ -107,7 +105,7 @@ export function loadFigures(result: RunResult): LoadFigures | undefined {
   const seconds = load.durationMs / 1000;
   const values = (name: string): Record<string, number> | undefined => {
     const sub = phaseMetric(result, name, 'load')?.values;
-    const fromSeries = store()?.select(name, { phase: 'load' })?.summaryValues(seconds, LOAD_TREND_STATS);
+    const fromSeries = store()?.select(name, { phase: 'load' })?.summaryValues(seconds);
     const v = sub ?? fromSeries ?? result.metrics[name]?.values;
     // k6's default trend stats omit p(99); the histogram still has it.
     return v && fromSeries ? { ...fromSeries, ...v } : v;
