@@ -4,8 +4,9 @@
  * resolution, 3 significant digits) so memory stays flat however long the run
  * and runners can be merged exactly: percentiles are never averaged.
  */
-import hdr from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
+import { decodeState, emptyState, encodeState, mergeInto, record, type State } from './metric-state.js';
+
+export { newHistogram } from './metric-state.js';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 export type MetricContains = 'default' | 'time' | 'data';
@@ -32,70 +33,11 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
   dropped_iterations: { type: 'counter', contains: 'default' },
 };
 
-const HIGHEST_US = 3_600_000_000; // one hour: nothing we wait for lasts longer
-
-export function newHistogram(): Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_US,
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
-}
-
-interface TrendState { kind: 'trend'; hist: Histogram; sum: number; min: number; max: number }
-interface CounterState { kind: 'counter'; sum: number }
-interface RateState { kind: 'rate'; passes: number; fails: number }
-interface GaugeState { kind: 'gauge'; value: number; min: number; max: number; seen: boolean }
-type State = TrendState | CounterState | RateState | GaugeState;
-
 export interface Series {
   readonly name: string;
   readonly info: MetricInfo;
   readonly tags: Tags;
   readonly state: State;
-}
-
-function emptyState(type: MetricType): State {
-  switch (type) {
-    case 'trend': return { kind: 'trend', hist: newHistogram(), sum: 0, min: Infinity, max: -Infinity };
-    case 'counter': return { kind: 'counter', sum: 0 };
-    case 'rate': return { kind: 'rate', passes: 0, fails: 0 };
-    case 'gauge': return { kind: 'gauge', value: 0, min: Infinity, max: -Infinity, seen: false };
-  }
-}
-
-function record(state: State, value: number): void {
-  switch (state.kind) {
-    case 'trend': {
-      state.hist.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(value * 1000))));
-      state.sum += value;
-      if (value < state.min) state.min = value;
-      if (value > state.max) state.max = value;
-      return;
-    }
-    case 'counter': state.sum += value; return;
-    case 'rate': if (value) state.passes++; else state.fails++; return;
-    case 'gauge': {
-      state.value = value; state.seen = true;
-      if (value < state.min) state.min = value;
-      if (value > state.max) state.max = value;
-    }
-  }
-}
-
-function mergeInto(into: State, from: State): void {
-  if (into.kind === 'trend' && from.kind === 'trend') {
-    into.hist.add(from.hist); into.sum += from.sum;
-    into.min = Math.min(into.min, from.min); into.max = Math.max(into.max, from.max);
-  } else if (into.kind === 'counter' && from.kind === 'counter') {
-    into.sum += from.sum;
-  } else if (into.kind === 'rate' && from.kind === 'rate') {
-    into.passes += from.passes; into.fails += from.fails;
-  } else if (into.kind === 'gauge' && from.kind === 'gauge' && from.seen) {
-    into.value = from.value; into.seen = true;
-    into.min = Math.min(into.min, from.min); into.max = Math.max(into.max, from.max);
-  }
 }
 
 /** An aggregate over one or more series: what a threshold or a summary reads. */
@@ -236,33 +178,16 @@ export class MetricStore {
   }
 
   toJSON(): SerializedSeries[] {
-    return this.series().map(({ name, info, tags, state }) => {
-      const base = { name, type: info.type, contains: info.contains, tags: { ...tags } };
-      switch (state.kind) {
-        case 'trend': return { ...base, hdr: hdr.encodeIntoCompressedBase64(state.hist), sum: state.sum, min: state.min, max: state.max };
-        case 'counter': return { ...base, sum: state.sum };
-        case 'rate': return { ...base, passes: state.passes, fails: state.fails };
-        // An unseen gauge has no value: writing 0 would invent a sample on the way back.
-        case 'gauge': return state.seen ? { ...base, value: state.value, min: state.min, max: state.max } : base;
-      }
-    });
+    return this.series().map(({ name, info, tags, state }) => ({
+      name, type: info.type, contains: info.contains, tags: { ...tags }, ...encodeState(state),
+    }));
   }
 
   static fromJSON(items: readonly SerializedSeries[]): MetricStore {
     const store = new MetricStore();
     for (const it of items) {
-      const info: MetricInfo = { type: it.type, contains: it.contains };
-      const s = store.seriesFor(it.name, it.tags, info);
-      const st = s.state;
-      if (st.kind === 'trend') {
-        const h = it.hdr ? hdr.decodeFromCompressedBase64(it.hdr) : newHistogram();
-        st.hist.add(h);
-        st.sum += it.sum ?? 0;
-        st.min = Math.min(st.min, it.min ?? Infinity);
-        st.max = Math.max(st.max, it.max ?? -Infinity);
-      } else if (st.kind === 'counter') st.sum += it.sum ?? 0;
-      else if (st.kind === 'rate') { st.passes += it.passes ?? 0; st.fails += it.fails ?? 0; }
-      else if (it.value !== undefined) mergeInto(st, { kind: 'gauge', value: it.value, min: it.min ?? it.value, max: it.max ?? it.value, seen: true });
+      const s = store.seriesFor(it.name, it.tags, { type: it.type, contains: it.contains });
+      mergeInto(s.state, decodeState(s.info.type, it));
     }
     return store;
   }
