@@ -16,6 +16,7 @@ import { describeError, exitCodeFor, GoliveError } from '../src/core/errors.js';
 import { classifyK6Exit, findK6, K6_SUMMARY_FILE, runK6Engine } from '../src/engine/k6/index.js';
 import { lastLogMessage } from '../src/engine/k6/exit-codes.js';
 import { installFakeK6 } from './doubles/k6/fake-k6.js';
+import { waitFor } from './support/wait.js';
 
 const TOKEN = 'tok-k6-engine-5d1e';
 const fakeDir = installFakeK6();
@@ -99,14 +100,6 @@ function setup(fake: Record<string, string>, summary: unknown = cannedSummary())
 }
 
 const base = { runId: 'run-1', version: '0.0.0-test', tty: { stdout: false, stderr: false } };
-
-async function waitFor(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('findK6', () => {
   it('finds k6 on PATH, or the file K6_BINARY names, and nothing else', () => {
@@ -209,7 +202,7 @@ describe('runK6Engine', () => {
     const t = setup({ FAKE_K6_WAIT: '1' });
     const ac = new AbortController();
     const running = runK6Engine({ ...base, plan: plan(), signal: ac.signal, outDir: t.outDir, env: t.env });
-    await waitFor(() => existsSync(t.record), 'the fake k6 to start');
+    await waitFor('the fake k6 to start', async () => existsSync(t.record) || undefined, 20_000, 20);
     ac.abort('SIGINT');
     const { result, outcome } = await running;
     expect(t.read().signal).toBe('SIGINT');

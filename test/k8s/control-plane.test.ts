@@ -5,13 +5,9 @@ import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../support/control-plane.js';
 import { localProcessRunner, startTestKubelet, type TestKubelet } from '../support/test-kubelet.js';
-import { waitFor as waitUntil } from '../support/wait.js';
+import { waitFor } from './helpers/cluster-env.js';
 
 const NAMESPACE = 'golive-cp-test';
-
-/** (what, timeout, probe) order, as these tests call it. */
-const waitFor = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> =>
-  waitUntil(what, probe, timeoutMs, 200);
 
 function job(name: string, script: string): V1Job {
   const restricted = {
