@@ -31,7 +31,7 @@ beforeAll(async () => {
   await run('ab', ['-V']).catch(() => {
     throw new Error('ab not found: install it with `apt-get install -y apache2-utils` (.ci/run does)');
   });
-  api = await spawnReferenceApi(['--token', 't', '--latency', `fixed:${LATENCY_MS}`]);
+  api = await spawnReferenceApi('t', ['--latency', `fixed:${LATENCY_MS}`]);
 });
 afterAll(async () => api?.stop());
 

@@ -19,7 +19,7 @@ let prom: Server;
 let pgw: Server;
 
 beforeAll(async () => {
-  api = await spawnReferenceApi(['--token', TOKEN]);
+  api = await spawnReferenceApi(TOKEN);
   prom = await startPrometheus({ ruleFiles: [join(ROOT, 'k8s/monitoring/golive-rules.yaml')] });
   pgw = await startPushgateway();
 });

@@ -27,7 +27,7 @@ async function summary(dir: string): Promise<RunResult> {
 }
 
 async function check(apiArgs: string[], cliArgs: string[], env: Record<string, string> = { GOLIVE_TOKEN: TOKEN }) {
-  api = await spawnReferenceApi(['--token', TOKEN, ...apiArgs]);
+  api = await spawnReferenceApi(TOKEN, apiArgs);
   const out = await outDir();
   const res = await runCli(['check', '--target', api.url, '--out', out, '--no-color', ...cliArgs], { env });
   return { res, out };

@@ -64,9 +64,13 @@ export interface SpawnedApi {
   stop(): Promise<void>;
 }
 
-/** The reference API in its own process, so its timers never share our event loop. */
-export function spawnReferenceApi(args: readonly string[], deadlineMs = 15_000): Promise<SpawnedApi> {
-  const child = spawn(process.execPath, [REFERENCE_API, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The reference API in its own process, so its timers never share our event
+ * loop. The token goes through the environment: a child's argv is visible to
+ * every local user.
+ */
+export function spawnReferenceApi(token: string, args: readonly string[] = [], deadlineMs = 15_000): Promise<SpawnedApi> {
+  const child = spawn(process.execPath, [REFERENCE_API, '--port', '0', ...args], { env: cleanEnv({ GOLIVE_TOKEN: token }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
