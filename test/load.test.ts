@@ -227,11 +227,12 @@ describe('runLoad, open model', () => {
   it('stops scheduling when aborted', async () => {
     const { origin } = await countingServer(ok);
     const ac = new AbortController();
+    let samples = 0;
     const { opts } = options(origin, { model: 'open', rate: 200, durationSeconds: 60, maxInFlight: 10 }, {
       signal: ac.signal,
+      onSample: () => { if (++samples === 20) ac.abort(); },
     });
     const started = performance.now();
-    setTimeout(() => ac.abort(), 200);
     const result = await runLoad(opts);
     expect(result.aborted).toBe(true);
     expect(result.started).toBeLessThan(200);
