@@ -8,6 +8,7 @@ import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { MetricStore } from '../core/metrics.js';
 import type { PhaseName } from '../core/result.js';
+import { trustedCas } from './tls.js';
 import type { Clock } from './types.js';
 
 export interface HttpCall {
@@ -53,7 +54,7 @@ export class HttpClient {
   constructor(private readonly opts: HttpClientOptions) {
     this.agent = new Agent({
       keepAliveTimeout: 10_000,
-      connect: { timeout: opts.timeoutMs, ...(opts.ca ? { ca: opts.ca } : {}) },
+      connect: { timeout: opts.timeoutMs, ...(opts.ca ? { ca: trustedCas(opts.ca) } : {}) },
     });
   }
 

@@ -1,6 +1,6 @@
 /** Keep-alive connections for the load loop, one request per connection at a time. */
-import { rootCertificates } from 'node:tls';
 import { Client, Pool, type Dispatcher } from 'undici';
+import { trustedCas } from '../tls.js';
 import type { LoadRequest } from './types.js';
 
 interface ConnOptions {
@@ -17,7 +17,7 @@ function clientOptions({ timeoutMs, ca }: ConnOptions): Client.Options {
     bodyTimeout: timeoutMs,
     keepAliveTimeout: 30_000,
     // An extra CA is added to the default roots, never replacing verification.
-    ...(ca ? { connect: { ca: [...rootCertificates, ca], rejectUnauthorized: true } } : {}),
+    ...(ca ? { connect: { ca: trustedCas(ca), rejectUnauthorized: true } } : {}),
   };
 }
 

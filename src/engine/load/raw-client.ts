@@ -10,7 +10,8 @@
  * roots plus the optional extra CA, exactly like the undici path.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
+import { trustedCas } from '../tls.js';
 import { ClosedModel, workerCount } from './closed.js';
 import type { RawTarget } from './raw-request.js';
 import { DONE, FAILED, NEED_MORE, ResponseParser } from './response-parser.js';
@@ -151,7 +152,7 @@ export class RawClosedLoad extends ClosedModel<RawWorker> {
     super(opts, requests);
     const endpoint: RawEndpoint = {
       target,
-      ca: opts.ca ? [...rootCertificates, opts.ca] : undefined,
+      ca: trustedCas(opts.ca),
       readBuffer: Buffer.allocUnsafe(target.tls ? 0 : READ_BUFFER_BYTES),
     };
     for (let i = workerCount(requests, concurrency); i > 0; i--) this.slots.push(new RawWorker(this, endpoint));
