@@ -4,7 +4,7 @@ import { resolvePlan } from '../config/load.js';
 import { parseSegment } from '../engine/segment.js';
 import { executeCheck } from './execute.js';
 import { CHECK_HELP } from './help.js';
-import type { CliIO } from './io.js';
+import { useColor, type CliIO } from './io.js';
 
 export async function checkCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const flags = parseCheckFlags(argv);
@@ -15,7 +15,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const segment = flags.segment !== undefined ? parseSegment(flags.segment) : undefined;
   const { plan, ca } = await resolvePlan(flags, io.env, io.cwd);
   return executeCheck({
-    plan, emitResult: flags.emitResult, color: !flags.noColor && io.stdout.isTTY === true && !io.env.NO_COLOR,
+    plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io),
     ...(ca ? { ca } : {}), ...(segment ? { segment } : {}),
   }, io);
 }

@@ -10,7 +10,7 @@ import { resolvePlan } from '../config/load.js';
 import { startReferenceApi } from '../reference-api/server.js';
 import { executeCheck } from './execute.js';
 import { DEMO_HELP } from './help.js';
-import type { CliIO } from './io.js';
+import { useColor, type CliIO } from './io.js';
 
 export async function demoCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const flags = parseCheckFlags(argv);
@@ -25,7 +25,7 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
     io.stderr.write(`demo: reference API on ${api.url}\n`);
     const env = { ...io.env, GOLIVE_TARGET: undefined, GOLIVE_TOKEN: undefined };
     const { plan, ca } = await resolvePlan(flags, env, io.cwd, { target: api.url, token });
-    return await executeCheck({ plan, emitResult: flags.emitResult, color: !flags.noColor && io.stdout.isTTY === true && !io.env.NO_COLOR, ...(ca ? { ca } : {}) }, io);
+    return await executeCheck({ plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), ...(ca ? { ca } : {}) }, io);
   } finally {
     await api.close();
   }

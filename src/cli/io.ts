@@ -14,3 +14,8 @@ export interface CliIO {
 }
 
 export const VERSION = '0.1.0';
+
+/** Colour only on a terminal, unless --no-color or NO_COLOR says otherwise. */
+export function useColor(noColorFlag: boolean, io: Pick<CliIO, 'stdout' | 'env'>): boolean {
+  return !noColorFlag && io.stdout.isTTY === true && !io.env.NO_COLOR;
+}
