@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planSchema } from '../src/config/schema.js';
@@ -196,6 +197,15 @@ describe('runK6Engine', () => {
     expect((err as GoliveError).code).toBe('GOLIVE_ENGINE_ERROR');
     expect(describeError(err)).toBe('golive: the k6 script threw an exception (exit 107): TypeError: bad header Bearer *** at golive.js:12');
     expect(exitCodeFor(err)).toBe(107);
+  });
+
+  it('k6\'s log lines reach stderr with the token masked, even when it arrives in pieces', async () => {
+    const t = setup({ FAKE_K6_EXIT: '107', FAKE_K6_STDERR: `bad header Bearer ${TOKEN}`, FAKE_K6_STDERR_SPLIT: '1' }, {});
+    let forwarded = '';
+    const stderr = new Writable({ write(chunk: Buffer, _enc, done) { forwarded += chunk.toString('utf8'); done(); } });
+    await runK6Engine({ ...base, plan: plan(), signal: new AbortController().signal, outDir: t.outDir, env: t.env, stderr }).catch(() => undefined);
+    expect(forwarded).toContain('msg="bad header Bearer ***"\n');
+    expect(forwarded).not.toContain(TOKEN.slice(0, 5));
   });
 
   it('an interrupt is forwarded as SIGINT; k6\'s partial summary gives an aborted result', async () => {

@@ -86,10 +86,12 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
     const tail: string[] = [];
     let partial = '';
     child.stdout.resume(); // handleSummary's text: golive prints its own table
+    const token = env['GOLIVE_TOKEN'];
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      opts.stderr?.write(redact(chunk, env['GOLIVE_TOKEN']));
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
+      // Whole lines only: a token split across two reads is still masked.
+      if (lines.length > 0) opts.stderr?.write(redact(`${lines.join('\n')}\n`, token));
       tail.push(...lines);
       tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
     });
@@ -109,7 +111,10 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
     child.once('close', (code, signal) => {
       opts.signal.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
-      if (partial !== '') tail.push(partial);
+      if (partial !== '') {
+        tail.push(partial);
+        opts.stderr?.write(redact(partial, token));
+      }
       resolve({ code, signal, interrupted, tail });
     });
   });

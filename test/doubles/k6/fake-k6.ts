@@ -12,6 +12,8 @@
  *   FAKE_K6_SUMMARY  file with the summary JSON to copy to $GOLIVE_SUMMARY
  *   FAKE_K6_EXIT     exit code (default 0)
  *   FAKE_K6_STDERR   a line to print on stderr before exiting
+ *   FAKE_K6_STDERR_SPLIT  "1": print that line in two writes 100 ms apart,
+ *                    split in the middle of its message (a slow writer)
  *   FAKE_K6_WAIT     "1": write FAKE_K6_RECORD, then wait for SIGINT, then
  *                    write the summary and exit 105 (as k6 does)
  */
@@ -30,7 +32,16 @@ const record = (extra) => fs.writeFileSync(env.FAKE_K6_RECORD, JSON.stringify({
 }));
 const finish = (code) => {
   if (env.FAKE_K6_SUMMARY && env.GOLIVE_SUMMARY) fs.copyFileSync(env.FAKE_K6_SUMMARY, env.GOLIVE_SUMMARY);
-  if (env.FAKE_K6_STDERR) process.stderr.write('time="2025-09-01T00:00:00Z" level=error msg="' + env.FAKE_K6_STDERR + '"\n');
+  if (env.FAKE_K6_STDERR) {
+    const line = 'time="2025-09-01T00:00:00Z" level=error msg="' + env.FAKE_K6_STDERR + '"\n';
+    if (env.FAKE_K6_STDERR_SPLIT === '1') {
+      const cut = line.length - 8;
+      fs.writeSync(2, line.slice(0, cut));
+      setTimeout(() => { fs.writeSync(2, line.slice(cut)); process.exit(code); }, 100);
+      return;
+    }
+    process.stderr.write(line);
+  }
   process.exit(code);
 };
 if (env.FAKE_K6_WAIT === '1') {
