@@ -58,10 +58,10 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const notes: string[] = [];
   let loadPhase = createLoadPhase(load, run.ca);
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
-    const { sampleHpas, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
+    const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
     const { watchHpasDuring } = await import('./hpa-watch.js');
     loadPhase = watchHpasDuring(loadPhase, {
-      sample: () => sampleHpas(plan.cluster.namespace, plan.cluster.kubeconfig ? { kubeconfig: plan.cluster.kubeconfig } : {}),
+      sample: hpaSampler(plan.cluster.namespace, plan.cluster.kubeconfig ? { kubeconfig: plan.cluster.kubeconfig } : {}),
       describe: (before, during) => compareHpaSamples(before, during).map(describeHpaScaling),
       intervalMs: 5000,
       notes,

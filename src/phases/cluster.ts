@@ -56,11 +56,16 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
 export const clusterPhase: PhaseRunner = makeClusterPhase();
 
 /**
- * For the load phase: sample the HPAs before and during the load, then
- * compareHpaSamples(before, during) says whether each one scaled.
+ * For the load phase: samples the HPAs before and during the load, then
+ * compareHpaSamples(before, during) says whether each one scaled. The
+ * kubeconfig is read once, at the first sample, not at every interval.
  */
-export function sampleHpas(namespace: string, opts: { clients?: K8sClients; kubeconfig?: string; now?: () => number } = {}): Promise<HpaSample[]> {
-  return readHpas(opts.clients ?? makeClients(loadKubeConfig(opts.kubeconfig)), namespace, opts.now);
+export function hpaSampler(namespace: string, opts: { clients?: K8sClients; kubeconfig?: string; now?: () => number } = {}): () => Promise<HpaSample[]> {
+  let clients = opts.clients;
+  return async () => {
+    clients ??= makeClients(loadKubeConfig(opts.kubeconfig));
+    return readHpas(clients, namespace, opts.now);
+  };
 }
 
 /** One line per HPA for the report, e.g. "hpa gateway scaled under load: 2 -> 4 replicas (desired peak 4)". */
