@@ -6,6 +6,7 @@ import type { RawConfig } from '../src/config/merge.js';
 import { DEMO_HINT, validatePlan } from '../src/config/validate.js';
 import { GoliveError, exitCodeFor } from '../src/core/errors.js';
 import type { ErrorCode } from '../src/core/errors.js';
+import { parseK8sFlags } from '../src/k8s/cli-flags.js';
 
 /** The GoliveError a call throws; asserts code, exit code 104 and a single line. */
 function failure(fn: () => unknown, code: ErrorCode): string {
@@ -73,6 +74,16 @@ describe('parseCheckFlags', () => {
     const m = failure(() => parseCheckFlags(argv), 'GOLIVE_USAGE');
     expect(m).toMatch(msg);
     expect(m).toMatch(/see golive check --help/);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['render', '--bogus'], /^unknown flag --bogus/],
+    [['render', '--image'], /^--image: expected a value/],
+    [['render', '--target', '--json'], /^--target: the value starts with '-'; write --target=VALUE/],
+  ])('golive k8s %j words flag errors as golive check does', (argv, msg) => {
+    const m = failure(() => parseK8sFlags(argv), 'GOLIVE_USAGE');
+    expect(m).toMatch(msg);
+    expect(m).toMatch(/see golive k8s --help/);
   });
 
   it('refuses --token without echoing the secret', () => {

@@ -88,6 +88,15 @@ function usage(msg: string): GoliveError {
   return new GoliveError('GOLIVE_USAGE', `${msg} (see golive check --help)`);
 }
 
+/** node:util parseArgs' error, in our words: one line naming the flag. */
+export function parseArgsMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+  return msg
+    .replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1')
+    .replace(/^Option '(.*?)' argument is ambiguous.*$/, "$1: the value starts with '-'; write $1=VALUE")
+    .replace(/^Option '(.*?)(?: <value>)?' argument missing.*$/, '$1: expected a value');
+}
+
 /** `metric=expr` pairs; the selector may itself contain ':' and ',' but not '='. */
 export function parseThresholdFlags(values: readonly string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -106,11 +115,7 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   try {
     ({ values } = parseArgs({ args: [...argv], options: CHECK_OPTIONS, strict: true, allowPositionals: false }));
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-    throw usage(msg
-      .replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1')
-      .replace(/^Option '(.*?)' argument is ambiguous.*$/, "$1: the value starts with '-'; write $1=VALUE")
-      .replace(/^Option '(.*?)(?: <value>)?' argument missing.*$/, '$1: expected a value'));
+    throw usage(parseArgsMessage(err));
   }
   if (values.token !== undefined) {
     throw new GoliveError('GOLIVE_USAGE', '--token is not accepted (it would land in shell history): set GOLIVE_TOKEN or use --token-file FILE');

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { GoliveError } from '../core/errors.js';
-import { CHECK_OPTIONS, parseCheckFlags, type CheckFlags } from '../config/flags.js';
+import { CHECK_OPTIONS, parseArgsMessage, parseCheckFlags, type CheckFlags } from '../config/flags.js';
 import { isValidRunId } from './names.js';
 import type { CleanupPolicy } from './orchestrator.js';
 
@@ -75,8 +75,7 @@ export function parseK8sFlags(argv: readonly string[]): K8sFlags {
   try {
     parsed = parseArgs({ args: rest, options: { ...CHECK_OPTIONS, ...K8S_OPTIONS }, strict: true, allowPositionals: false, tokens: true });
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-    throw usage(msg.replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1').replace(/^Option '(.*?)' argument missing.*$/, '$1: expected a value'));
+    throw usage(parseArgsMessage(err));
   }
   // Hand the plan flags to the shared parser, so both commands read them identically.
   const drop = new Set<number>();
