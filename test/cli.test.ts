@@ -194,3 +194,24 @@ describe('golive check interrupted', () => {
     }
   });
 });
+
+describe('golive check --engine k6 through the CLI', () => {
+  it("forwards k6's log lines to stderr with the token masked (k6 is a stand-in: not obtainable here)", async () => {
+    const { installFakeK6 } = await import('./doubles/k6/fake-k6.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const fakeDir = installFakeK6();
+    const work = mkdtempSync(join(tmpdir(), 'golive-cli-k6-'));
+    const summaryFile = join(work, 'summary-in.json');
+    writeFileSync(summaryFile, JSON.stringify({
+      root_group: { name: '', path: '', id: 'r', groups: [], checks: [] },
+      options: { summaryTrendStats: ['avg', 'p(95)', 'count'], summaryTimeUnit: '', noColor: true },
+      state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: 10 },
+      metrics: {},
+    }));
+    const res = await runCli(['check', '--target', 'http://127.0.0.1:9', '--engine', 'k6', '--phases', 'health', '--out', join(work, 'out')], {
+      env: { PATH: `${fakeDir}:${process.env.PATH ?? ''}`, GOLIVE_TOKEN: TOKEN, FAKE_K6_RECORD: join(work, 'record.json'), FAKE_K6_SUMMARY: summaryFile, FAKE_K6_STDERR: `request failed, token ${TOKEN}` },
+    });
+    expect(res.stderr).toMatch(/level=error msg="request failed, token \*\*\*"/);
+    expect(res.stderr).not.toContain(TOKEN);
+  });
+});

@@ -34,7 +34,7 @@ async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, r
   const tty = { stdout: io.stdout.isTTY === true, stderr: io.stderr.isTTY === true };
   if (opts.plan.engine === 'k6') {
     const { runK6Engine } = await import('../engine/k6/index.js');
-    return runK6Engine({ plan: opts.plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, ...(opts.segment ? { segment: opts.segment } : {}) });
+    return runK6Engine({ plan: opts.plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, stderr: io.stderr, ...(opts.segment ? { segment: opts.segment } : {}) });
   }
   const { result, state } = await runNodeEngine({
     plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION,
