@@ -25,6 +25,9 @@ import type { SpawnedApi } from './support/processes.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
+// Enough that the first requests of a fresh process (connecting, code not yet optimised) are
+// well inside the top 5 % rather than deciding the p95.
+const REQUESTS = 2000;
 let api: SpawnedApi;
 
 beforeAll(async () => {
@@ -45,7 +48,7 @@ export function abPercentile(output: string, p: number): number {
 /** The truth a client can see: the minimal client's p95 against the same server. */
 async function minimalClientP95(): Promise<number> {
   const { port } = new URL(api.url);
-  const { stdout } = await run(process.execPath, [join(ROOT, 'test/support/minimal-client.mjs'), port, '1000', '10'], { timeout: 60_000 });
+  const { stdout } = await run(process.execPath, [join(ROOT, 'test/support/minimal-client.mjs'), port, String(REQUESTS), '10'], { timeout: 60_000 });
   return (JSON.parse(stdout) as { p95: number }).p95;
 }
 
@@ -56,10 +59,11 @@ async function serverLatency(reset = false): Promise<LatencySnapshot> {
 
 describe('latency accuracy against a fixed 50 ms server', () => {
   it('measures p95 within max(1 ms, 2 %) of the truth and within 5 % of ab', async () => {
-    // Warm the server first (its JIT and its sockets): a cold target's slower
+    // Warm the server first (its JIT and its sockets; ab, then a full minimal-client run): a cold target's slower
     // request parsing happens before its own clock starts, so it would count
     // against the client.
     await run('ab', ['-k', '-n', '500', '-c', '10', `${api.url}/health`], { timeout: 60_000 });
+    await minimalClientP95();
     const attempts: string[] = [];
     const tolerance = Math.max(1, LATENCY_MS * 0.02);
     let p95 = NaN;
@@ -68,12 +72,12 @@ describe('latency accuracy against a fixed 50 ms server', () => {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const out = await mkdtemp(join(tmpdir(), 'golive-acc-'));
       await serverLatency(true);
-      const res = await runCli(['check', '--target', api.url, '--phases', 'load', '--requests', '1000', '--concurrency', '10', '--out', out]);
+      const res = await runCli(['check', '--target', api.url, '--phases', 'load', '--requests', String(REQUESTS), '--concurrency', '10', '--out', out]);
       expect(res.code, res.stderr).toBe(0);
       const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
       p95 = summary.metrics['http_req_duration{phase:load}']?.values['p(95)'] ?? NaN;
       const server = await serverLatency(true);
-      expect(server.count).toBe(1000);
+      expect(server.count).toBe(REQUESTS);
       expect(p95).toBeGreaterThanOrEqual(LATENCY_MS);
       const floor = await minimalClientP95();
       attempts.push(`golive p95 ${p95.toFixed(2)} vs truth ${floor.toFixed(2)} (minimal client; server itself ${server.p95.toFixed(2)})`);
@@ -87,7 +91,7 @@ describe('latency accuracy against a fixed 50 ms server', () => {
     expect(attempts.some(within), `no attempt within max(1 ms, 2 %): ${attempts.join('; ')}`).toBe(true);
 
     // The runbook's own command, against the same server, right after.
-    const ab = await run('ab', ['-n', '1000', '-c', '10', `${api.url}/health`], { timeout: 60_000 });
+    const ab = await run('ab', ['-n', String(REQUESTS), '-c', '10', `${api.url}/health`], { timeout: 60_000 });
     const abP95 = abPercentile(ab.stdout, 95);
     // ab prints whole milliseconds; allow for its resolution as well.
     expect(Math.abs(p95 - abP95), `golive p95 ${p95} vs ab p95 ${abP95}`).toBeLessThanOrEqual(Math.max(abP95 * 0.05, 1));
