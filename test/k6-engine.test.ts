@@ -17,6 +17,8 @@ import { describeError, exitCodeFor, GoliveError } from '../src/core/errors.js';
 import { classifyK6Exit, findK6, K6_SUMMARY_FILE, runK6Engine } from '../src/engine/k6/index.js';
 import { lastLogMessage } from '../src/engine/k6/exit-codes.js';
 import { installFakeK6 } from './doubles/k6/fake-k6.js';
+import { rootCertificates } from 'node:tls';
+import { trustedCaBundle } from '../src/engine/tls.js';
 import { waitFor } from './support/wait.js';
 
 const TOKEN = 'tok-k6-engine-5d1e';
@@ -168,6 +170,20 @@ describe('runK6Engine', () => {
     expect(rec.env['GOLIVE_PROMETHEUS_PASSWORD']).toBeUndefined();
     expect(rec.env['K6_VUS']).toBeUndefined();
     expect(rec.env['K6_NO_USAGE_REPORT']).toBe('true');
+  });
+
+  it('with --ca-file, k6 gets the default roots plus that CA as SSL_CERT_FILE (Go replaces its roots with it)', async () => {
+    const t = setup({});
+    const caFile = join(work, 'extra-ca.pem');
+    const pem = '-----BEGIN CERTIFICATE-----\nTUlJQ2V4dHJh\n-----END CERTIFICATE-----';
+    writeFileSync(caFile, `${pem}\n`);
+    await runK6Engine({ ...base, plan: plan({ caFile }), signal: new AbortController().signal, outDir: t.outDir, env: t.env });
+    const certFile = t.read().env['SSL_CERT_FILE'];
+    expect(certFile).toMatch(/ca-bundle\.pem$/);
+    expect(certFile).not.toBe(caFile);
+    const bundle = trustedCaBundle(pem);
+    expect(bundle).toContain(pem);
+    expect(bundle.match(/BEGIN CERTIFICATE/g)?.length).toBe(rootCertificates.length + 1);
   });
 
   it('a parallel runner passes its k6 execution segment', async () => {

@@ -8,3 +8,11 @@ import { rootCertificates } from 'node:tls';
 export function trustedCas(ca: string | undefined): string[] | undefined {
   return ca ? [...rootCertificates, ca] : undefined;
 }
+
+/**
+ * The same trust as one PEM bundle, for programs that take a file (k6 reads
+ * SSL_CERT_FILE, which in Go replaces the system roots instead of adding).
+ */
+export function trustedCaBundle(ca: string): string {
+  return `${(trustedCas(ca) ?? []).map((c) => c.trim()).join('\n')}\n`;
+}

@@ -7,7 +7,7 @@
  * K6_* option override (k6 lets env vars override script options) leaks in.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import type { Plan } from '../../config/schema.js';
 import { GoliveError } from '../../core/errors.js';
 import type { Segment } from '../segment.js';
 import { k6SegmentArgs } from '../segment.js';
+import { trustedCaBundle } from '../tls.js';
 import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
 import { findK6, k6NotFoundMessage } from './find.js';
 import { k6EnvFor } from './plan.js';
@@ -53,15 +54,16 @@ export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))
 }
 
 /** The child's environment: the parent's minus GOLIVE_* and K6_*, plus the plan. */
-export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
     if (v !== undefined && !k.startsWith('GOLIVE_') && !k.startsWith('K6_')) env[k] = v;
   }
   Object.assign(env, k6EnvFor(plan, { summaryPath, ...(segment ? { segment } : {}) }));
   env['K6_NO_USAGE_REPORT'] = 'true';
-  // Go reads extra roots from SSL_CERT_FILE; verification itself stays on.
-  if (plan.caFile !== undefined) env['SSL_CERT_FILE'] = plan.caFile;
+  // Go takes SSL_CERT_FILE instead of the system roots, so it gets the default roots plus
+  // the extra CA (trustedCaBundle); verification itself stays on.
+  if (caBundlePath !== undefined) env['SSL_CERT_FILE'] = caBundlePath;
   return env;
 }
 
@@ -137,7 +139,12 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
   const work = mkdtempSync(join(tmpdir(), 'golive-k6-'));
   try {
     const script = await bundle(root, work);
-    const env = childEnv(opts.env, plan, summaryPath, segment);
+    let caBundle: string | undefined;
+    if (plan.caFile !== undefined) {
+      caBundle = join(work, 'ca-bundle.pem');
+      writeFileSync(caBundle, trustedCaBundle(readFileSync(plan.caFile, 'utf8')));
+    }
+    const env = childEnv(opts.env, plan, summaryPath, segment, caBundle);
     const exit = await runChild(bin, ['run', '--quiet', '--no-color', script], env, opts);
     // k6's own failure, when there is one, says more than a summary it left half-written.
     let summary: K6Summary | undefined;
