@@ -10,6 +10,7 @@ import type { MetricStore } from '../core/metrics.js';
 import type { PhaseName } from '../core/result.js';
 import { trustedCas } from './tls.js';
 import type { Clock } from './types.js';
+import { describeError } from './load/describe-error.js';
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -34,19 +35,8 @@ export interface HttpClientOptions {
 
 const defaultExpected = (s: number) => s >= 200 && s < 400;
 
-/** A one-line cause for a failed request, without stack or URL credentials. */
-export function describeRequestError(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { code?: unknown; name?: unknown; message?: unknown };
-    if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
-    if (e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') return 'aborted';
-    if (typeof e.code === 'string') return e.code;
-    const cause = (err as { cause?: unknown }).cause;
-    if (cause) return describeRequestError(cause);
-    if (typeof e.message === 'string') return e.message.split('\n')[0] ?? 'error';
-  }
-  return String(err);
-}
+/** A one-line cause for a failed request: the load loops' wording, one rule for both. */
+export const describeRequestError = describeError;
 
 export class HttpClient {
   private readonly agent: Dispatcher;
