@@ -5,7 +5,7 @@ import { BUILTIN_METRICS, MetricStore } from '../src/core/metrics.js';
 import type { SummaryMetric } from '../src/core/result.js';
 import {
   canonicalSelector, defaultThresholds, evaluateThresholds, mergeThresholds, normalizeThreshold,
-  parseMetricSelector, parseThreshold, rollbackTriggers, summaryMetricSource, validateFor, validateThresholdDefs,
+  parseMetricSelector, parseThreshold, rollbackTriggers, summaryMetricSource, thresholdsForPhasesThatRan, validateFor, validateThresholdDefs,
 } from '../thresholds/index.js';
 
 function configError(fn: () => unknown): string {
@@ -322,6 +322,19 @@ describe('defaultThresholds and mergeThresholds', () => {
     ]);
     expect(merged['http_req_duration{ phase: load }']).toEqual(['p(99)<800']);
     expect(merged['http_req_duration{phase:load}']).toBeUndefined();
+  });
+});
+
+describe('thresholdsForPhasesThatRan', () => {
+  it('keeps untagged selectors and those of phases that ran, drops those of skipped phases', () => {
+    const defs = {
+      'checks{phase:health}': ['rate==1'],
+      'http_req_duration{ scenario:x , phase:load }': ['p(95)<500'],
+      http_req_failed: ['rate<0.01'],
+    };
+    const phases = [{ name: 'health', status: 'failed' }, { name: 'load', status: 'skipped' }];
+    expect(Object.keys(thresholdsForPhasesThatRan(defs, phases))).toEqual(['checks{phase:health}', 'http_req_failed']);
+    expect(Object.keys(thresholdsForPhasesThatRan(defs, [{ name: 'load', status: 'passed' }]))).toEqual(['http_req_duration{ scenario:x , phase:load }', 'http_req_failed']);
   });
 });
 

@@ -3,7 +3,7 @@
  * and how custom thresholds from config combine with them.
  */
 import type { Plan } from '../src/config/schema.js';
-import { canonicalSelector } from './parse.js';
+import { canonicalSelector, parseMetricSelector } from './parse.js';
 
 /** Runbook "Load Testing": 95th percentile response time < 500ms. */
 export const LOAD_P95_MS = 500;
@@ -60,4 +60,20 @@ export function mergeThresholds<T>(
   }
   for (const [key, list] of Object.entries(custom)) if (!(key in out)) out[key] = [...list];
   return out;
+}
+
+/**
+ * Drops the thresholds of phases that did not run: a skipped phase is already
+ * the failure, judging its thresholds too would only report "no samples" twice.
+ * Shared by both engines so they judge the same set.
+ */
+export function thresholdsForPhasesThatRan<T>(
+  defs: Readonly<Record<string, T>>,
+  phases: readonly { name: string; status: string }[],
+): Record<string, T> {
+  const ran = new Set(phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
+  return Object.fromEntries(Object.entries(defs).filter(([sel]) => {
+    const phase = parseMetricSelector(sel).tags['phase'];
+    return phase === undefined || ran.has(phase);
+  }));
 }

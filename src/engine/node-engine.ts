@@ -5,7 +5,7 @@
 import type { Plan } from '../config/schema.js';
 import type { PhaseName, RunResult } from '../core/result.js';
 import {
-  defaultThresholds, evaluateThresholds, mergeThresholds, rollbackTriggers,
+  defaultThresholds, evaluateThresholds, mergeThresholds, rollbackTriggers, thresholdsForPhasesThatRan,
 } from '../../thresholds/index.js';
 import { HttpClient } from './http.js';
 import { runPhases } from './run.js';
@@ -80,12 +80,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     await http.close();
   }
   const durationSeconds = state.durationMs / 1000;
-  const ran = new Set(state.phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
   // Thresholds of a phase that did not run are not judged: the skip itself is the failure.
-  const defs = Object.fromEntries(Object.entries(thresholdDefs(runPlan)).filter(([sel]) => {
-    const phase = /[{,]\s*phase\s*:\s*([\w-]+)/.exec(sel)?.[1];
-    return phase === undefined || ran.has(phase as PhaseName);
-  }));
+  const defs = thresholdsForPhasesThatRan(thresholdDefs(runPlan), state.phases);
   const thresholds = evaluateThresholds(defs, state.store, durationSeconds);
   const loadAllFailed = load.sent > 0 && (state.store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
   const unavailable = [...health.unavailable, ...(loadAllFailed ? [`every load request failed (${[...load.errors.keys()].join(', ') || 'error statuses'})`] : [])];

@@ -11,7 +11,7 @@ import type {
   CheckResult, PhaseName, PhaseResult, RollbackSignal, SummaryGroup, SummaryMetric, ThresholdResult,
 } from '../../core/result.js';
 import {
-  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource,
+  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsForPhasesThatRan,
 } from '../../../thresholds/index.js';
 import { k6Thresholds, runnerPlan, toK6Plan } from './plan.js';
 import type { K6Segment } from './plan.js';
@@ -112,12 +112,7 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResu
 
 /** The node engine's definitions, minus those of phases that did not run (the skip is the failure). */
 export function thresholdDefsFor(ctx: ConvertContext, phases: readonly PhaseResult[]): Record<string, string[]> {
-  const ran = new Set<string>(phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
-  const all = k6Thresholds(runnerPlan(toK6Plan(ctx.plan), ctx.segment));
-  return Object.fromEntries(Object.entries(all).filter(([sel]) => {
-    const phase = parseMetricSelector(sel).tags['phase'];
-    return phase === undefined || ran.has(phase);
-  }));
+  return thresholdsForPhasesThatRan(k6Thresholds(runnerPlan(toK6Plan(ctx.plan), ctx.segment)), phases);
 }
 
 function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readonly ThresholdResult[]): Record<string, SummaryMetric> {
