@@ -3,7 +3,7 @@
  * is never a flag value (it would land in shell history): only env or a file.
  */
 import { parseArgs } from 'node:util';
-import { GoliveError } from '../core/errors.js';
+import { GoliveError, firstLine } from '../core/errors.js';
 import type { RawConfig } from './merge.js';
 
 export const CHECK_OPTIONS = {
@@ -90,7 +90,7 @@ function usage(msg: string): GoliveError {
 
 /** node:util parseArgs' error, in our words: one line naming the flag. */
 export function parseArgsMessage(err: unknown): string {
-  const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+  const msg = firstLine(err);
   return msg
     .replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1')
     .replace(/^Option '(.*?)' argument is ambiguous.*$/, "$1: the value starts with '-'; write $1=VALUE")

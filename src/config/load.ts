@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GoliveError } from '../core/errors.js';
+import { GoliveError, firstLine } from '../core/errors.js';
 import { envConfig } from './env.js';
 import type { CheckFlags } from './flags.js';
 import { mergeRaw } from './merge.js';
@@ -40,7 +40,7 @@ export async function readConfigFile(file: string): Promise<RawConfig> {
   try {
     value = extname(file) === '.json' ? JSON.parse(await readFile(file, 'utf8')) : await importModule(file);
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const msg = firstLine(err);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `config file ${file}: ${msg}`);
   }
   if (!isObject(value)) throw new GoliveError('GOLIVE_INVALID_CONFIG', `config file ${file}: expected an object (a default export for .ts/.js)`);
@@ -53,7 +53,7 @@ async function readSecretFile(file: string, what: string): Promise<string> {
     if (v === '') throw new Error('file is empty');
     return v;
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const msg = firstLine(err);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `${what} ${file}: ${msg}`);
   }
 }

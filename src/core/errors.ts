@@ -55,6 +55,11 @@ export function exitCodeFor(err: unknown): ExitCode {
   }
 }
 
+/** The first line of an error's message (or of its text): causes go into one-line errors. */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
+
 /** One line, no stack: what the user sees for any error. */
 export function describeError(err: unknown): string {
   if (err instanceof GoliveError) return `golive: ${err.message}`.split('\n')[0] ?? 'golive: error';

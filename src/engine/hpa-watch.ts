@@ -6,6 +6,7 @@
  */
 import type { HpaSample } from '../phases/cluster.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
+import { firstLine } from '../core/errors.js';
 
 export interface HpaWatchDeps {
   sample(): Promise<HpaSample[]>;
@@ -13,10 +14,6 @@ export interface HpaWatchDeps {
   intervalMs: number;
   /** where the one-line findings go */
   notes: string[];
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'error';
 }
 
 /** Wraps the load phase so the HPAs are sampled around and during it. */
@@ -28,7 +25,7 @@ export function watchHpasDuring(load: PhaseRunner, deps: HpaWatchDeps): PhaseRun
       try {
         before = await deps.sample();
       } catch (err) {
-        deps.notes.push(`hpa sampling failed: ${oneLine(err)}`);
+        deps.notes.push(`hpa sampling failed: ${firstLine(err)}`);
         return load.run(ctx);
       }
       const during: HpaSample[] = [];

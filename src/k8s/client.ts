@@ -6,7 +6,7 @@
 import {
   AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, NetworkingV1Api,
 } from '@kubernetes/client-node';
-import { GoliveError } from '../core/errors.js';
+import { GoliveError, firstLine } from '../core/errors.js';
 import { k8sError, TimeoutError } from './api-errors.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
@@ -30,7 +30,7 @@ export function loadKubeConfig(path?: string): KubeConfig {
     if (path) kc.loadFromFile(path);
     else kc.loadFromDefault();
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const msg = firstLine(err);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `kubeconfig${path ? ` ${path}` : ''}: ${msg}`);
   }
   if (!kc.getCurrentCluster()) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GoliveError } from '../core/errors.js';
+import { GoliveError, firstLine } from '../core/errors.js';
 import type { LatencySpec } from './faults.js';
 import type { ReferenceApiOptions } from './server.js';
 
@@ -54,7 +54,7 @@ export function parseReferenceApiArgs(
     const msg =
       code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
         ? 'unexpected positional argument'
-        : (err instanceof Error ? err.message : String(err)).split('\n')[0];
+        : firstLine(err);
     throw new GoliveError('GOLIVE_USAGE', `reference-api: ${msg} (see --help)`);
   }
 

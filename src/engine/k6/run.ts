@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleK6Entry } from '../../../scripts/build-k6.mjs';
 import type { Plan } from '../../config/schema.js';
-import { GoliveError } from '../../core/errors.js';
+import { GoliveError, firstLine } from '../../core/errors.js';
 import type { Segment } from '../segment.js';
 import { k6SegmentArgs } from '../segment.js';
 import { trustedCaBundle } from '../tls.js';
@@ -75,7 +75,7 @@ async function bundle(root: string, dir: string): Promise<string> {
   try {
     return await bundleK6Entry(root, 'golive', join(dir, 'golive.js'));
   } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const first = firstLine(err);
     throw new GoliveError('GOLIVE_ENGINE_ERROR', `could not bundle scenarios/k6/golive.ts: ${first}`, { cause: err });
   }
 }
