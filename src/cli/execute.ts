@@ -11,7 +11,7 @@ import { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
 import type { Segment } from '../engine/segment.js';
-import { buildRunResult } from '../engine/summary.js';
+import { buildRunResult, runIdentity } from '../engine/summary.js';
 import { decideVerdict } from '../engine/verdict.js';
 import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
@@ -51,9 +51,7 @@ function errorResult(plan: Plan, runId: string, err: unknown, startedAt: Date): 
     rollback: { triggered: false, reasons: [] }, deliveries: [], durationMs,
     tty: { stdout: false, stderr: false },
     golive: {
-      version: VERSION, runId, testid: plan.testid ?? runId, engine: plan.engine, target: plan.target,
-      ...(plan.environment ? { environment: plan.environment } : {}),
-      startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
+      ...runIdentity(plan, { version: VERSION, runId, engine: plan.engine }, startedAt, new Date()),
       verdict: 'error', exitCode: exitCodeFor(err), error: describeError(err).replace(/^golive: /, ''),
     },
   });

@@ -12,7 +12,7 @@ import { runPhases } from './run.js';
 import type { RunState } from './run.js';
 import { segmentWorkload } from './segment.js';
 import type { Segment } from './segment.js';
-import { buildRunResult } from './summary.js';
+import { buildRunResult, runIdentity } from './summary.js';
 import type { Clock, EventSink, PhaseRunner } from './types.js';
 import { createHealthPhase } from '../phases/health.js';
 import type { HealthPhaseState } from '../phases/health.js';
@@ -104,14 +104,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     durationMs: state.durationMs,
     tty: run.tty,
     golive: {
-      version: run.version,
-      runId: run.runId,
-      testid: plan.testid ?? run.runId,
-      ...(plan.environment ? { environment: plan.environment } : {}),
-      engine: 'node',
-      target: plan.target,
-      startedAt: state.startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
+      ...runIdentity(plan, { ...run, engine: 'node' }, state.startedAt, finishedAt),
       verdict,
       exitCode,
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : {}),

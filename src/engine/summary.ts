@@ -25,6 +25,27 @@ export interface SummaryInput {
   includeSeries?: boolean;
 }
 
+export type RunIdentity = Pick<GoliveBlock, 'version' | 'runId' | 'testid' | 'environment' | 'engine' | 'target' | 'startedAt' | 'finishedAt'>;
+
+/** Who ran what, against which target, when: the same head for every engine and for a broken run. */
+export function runIdentity(
+  plan: { testid?: string | undefined; environment?: string | undefined; target: string },
+  run: { version: string; runId: string; engine: GoliveBlock['engine'] },
+  startedAt: Date,
+  finishedAt: Date,
+): RunIdentity {
+  return {
+    version: run.version,
+    runId: run.runId,
+    testid: plan.testid ?? run.runId,
+    ...(plan.environment ? { environment: plan.environment } : {}),
+    engine: run.engine,
+    target: plan.target,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+  };
+}
+
 const id = (s: string) => createHash('md5').update(s).digest('hex');
 
 function metricsMap(store: MetricStore, thresholds: ThresholdResult[], durationSeconds: number): Record<string, SummaryMetric> {

@@ -9,6 +9,7 @@ import { MetricStore } from '../../core/metrics.js';
 import type { RunResult } from '../../core/result.js';
 import type { Segment } from '../segment.js';
 import { decideVerdict } from '../verdict.js';
+import { runIdentity } from '../summary.js';
 import { convertK6Summary } from './convert.js';
 import type { K6RunPieces } from './convert.js';
 import { runK6 } from './run.js';
@@ -60,14 +61,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
     state: { isStdOutTTY: run.tty.stdout, isStdErrTTY: run.tty.stderr, testRunDurationMs: pieces.durationMs },
     metrics: pieces.metrics,
     golive: {
-      version: run.version,
-      runId: run.runId,
-      testid: plan.testid ?? run.runId,
-      ...(plan.environment ? { environment: plan.environment } : {}),
-      engine: 'k6',
-      target: plan.target,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
+      ...runIdentity(plan, { ...run, engine: 'k6' }, startedAt, finishedAt),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       verdict,
       exitCode,
