@@ -172,3 +172,57 @@ describe('reference API against the shared checks', () => {
     });
   });
 });
+
+describe('reference API --saturate', () => {
+  const arrivals = (rate: number, seconds: number, capacity: number): number[] => {
+    const faults = createFaults({ saturateRps: capacity });
+    const out: number[] = [];
+    for (let i = 0; i < rate * seconds; i++) out.push(faults.decide(i + 1, 1000 + (i * 1000) / rate).delayMs);
+    return out;
+  };
+
+  it('adds nothing at or below capacity', () => {
+    expect(Math.max(...arrivals(50, 3, 50))).toBe(0);
+    expect(Math.max(...arrivals(20, 3, 50))).toBe(0);
+  });
+
+  it('grows with the overload: 2x capacity adds about a second once a full second of arrivals is seen', () => {
+    const at2x = arrivals(100, 3, 50);
+    expect(at2x[0]).toBe(0);
+    const settled = at2x.slice(150);
+    expect(Math.min(...settled)).toBeGreaterThanOrEqual(950);
+    expect(Math.max(...settled)).toBeLessThanOrEqual(1050);
+    const at15x = arrivals(75, 3, 50).slice(120);
+    expect(Math.min(...at15x)).toBeGreaterThanOrEqual(450);
+    expect(Math.max(...at15x)).toBeLessThanOrEqual(550);
+  });
+
+  it('recovers when the rate falls back under capacity', () => {
+    const faults = createFaults({ saturateRps: 10 });
+    for (let i = 0; i < 40; i++) faults.decide(i + 1, i * 25); // 40/s for a second
+    expect(faults.decide(41, 1000).delayMs).toBeGreaterThan(0);
+    expect(faults.decide(42, 2500).delayMs).toBe(0);
+  });
+
+  it('a real server slows down above capacity and not below', async () => {
+    await withApi({ saturateRps: 5 }, async (api) => {
+      const t0 = performance.now();
+      const first = await call(api.url, '/health');
+      expect(first.status).toBe(200);
+      expect(performance.now() - t0).toBeLessThan(400);
+      // 20 arrivals at once: the last ones find 4x capacity, +3 s.
+      const started = performance.now();
+      const burst = await Promise.all(Array.from({ length: 19 }, () => call(api.url, '/health').then(() => performance.now() - started)));
+      expect(Math.max(...burst)).toBeGreaterThan(2000);
+    });
+  });
+});
+
+describe('reference API --saturate flag', () => {
+  it('parses a capacity and refuses zero or junk with one line naming the flag', async () => {
+    const { parseReferenceApiArgs } = await import('../src/reference-api/args.js');
+    expect(parseReferenceApiArgs(['--token', 't', '--saturate', '50'], {}).saturateRps).toBe(50);
+    expect(() => parseReferenceApiArgs(['--token', 't', '--saturate', '0'], {})).toThrow(/--saturate: expected requests per second above 0/);
+    expect(() => parseReferenceApiArgs(['--token', 't', '--saturate', 'lots'], {})).toThrow(/--saturate: expected/);
+  });
+});

@@ -16,6 +16,8 @@ export const REFERENCE_API_USAGE = `usage: npm run reference-api -- --token T | 
   --latency SPEC           none | fixed:MS | uniform:MIN-MAX | bimodal:FAST,SLOW,FRACTION | stall:MS/EVERY[,BASE]
   --error-rate FRACTION    answer 500 to exactly that fraction of requests, evenly spread (0..1);
                            the first failure is request ceil(1/FRACTION) unless --seed shifts it
+  --saturate RPS           capacity: once more than RPS requests arrived in the last second, each
+                           response waits 1000 ms more per 100 % of overload (2x RPS: +1 s)
   --seed N                 shifts which requests fail; seeds the uniform latency draws
   --down                   health endpoints answer 503
   --bad-schema             market data in the wrong shape
@@ -29,6 +31,7 @@ const OPTIONS = {
   latency: { type: 'string' },
   'error-rate': { type: 'string' },
   seed: { type: 'string' },
+  saturate: { type: 'string' },
   down: { type: 'boolean' },
   'bad-schema': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -66,6 +69,10 @@ export function parseReferenceApiArgs(
   }
   if (values.latency !== undefined) opts.latency = parseLatency(values.latency);
   if (values['error-rate'] !== undefined) opts.errorRate = parseNumberIn('--error-rate', values['error-rate'], 0, 1, 'a fraction from 0 to 1');
+  if (values.saturate !== undefined) {
+    opts.saturateRps = parseNumberIn('--saturate', values.saturate, 0, 10_000_000, 'requests per second above 0');
+    if (opts.saturateRps === 0) throw usage('--saturate: expected requests per second above 0, got "0"');
+  }
   if (values.seed !== undefined) opts.seed = parseIntIn('--seed', values.seed, 0, 2 ** 32 - 1);
   if (values.down) opts.down = true;
   if (values['bad-schema']) opts.badSchema = true;

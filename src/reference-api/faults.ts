@@ -11,6 +11,7 @@
  * ceil(1 / rate) (34 at 0.03); a seed picks another phase.
  */
 import { mulberry32 } from './prng.js';
+import { createRateMeter, saturationDelayMs } from './saturate.js';
 
 export type LatencySpec =
   | { kind: 'none' }
@@ -24,6 +25,8 @@ export type LatencySpec =
 export interface FaultOptions {
   latency?: LatencySpec;
   errorRate?: number;
+  /** capacity in arrivals per second: above it every response is slowed (see saturate.ts) */
+  saturateRps?: number;
   seed?: number;
   /** overrides the seeded generator (the error phase and the uniform-latency draws) */
   random?: () => number;
@@ -55,6 +58,8 @@ export function createFaults(opts: FaultOptions): Faults {
   const errorPhase = random ? random() : 0;
   const latencyRandom = random ?? mulberry32(0x9e3779b9);
   let stallUntil = 0;
+  const saturateRps = opts.saturateRps;
+  const meter = saturateRps === undefined ? undefined : createRateMeter();
 
   const delayFor = (n: number, nowMs: number): number => {
     switch (latency.kind) {
@@ -75,7 +80,8 @@ export function createFaults(opts: FaultOptions): Faults {
   return {
     decide(n, nowMs) {
       const fail = errorRate > 0 && evenlyPicked(n, errorRate, errorPhase);
-      return { fail, delayMs: delayFor(n, nowMs) };
+      const overload = meter && saturateRps !== undefined ? saturationDelayMs(meter.arrive(nowMs), saturateRps) : 0;
+      return { fail, delayMs: delayFor(n, nowMs) + overload };
     },
     holdUntil: () => stallUntil,
   };

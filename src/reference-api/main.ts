@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
   const faults = [
     opts.latency && opts.latency.kind !== 'none' ? `latency ${describeLatency(opts.latency)}` : '',
     opts.errorRate ? `error-rate ${opts.errorRate}` : '',
+    opts.saturateRps ? `saturate ${opts.saturateRps}/s` : '',
     opts.down ? 'down' : '',
     opts.badSchema ? 'bad-schema' : '',
   ].filter(Boolean);

@@ -19,6 +19,8 @@ export interface ReferenceApiOptions {
   latency?: LatencySpec;
   /** fraction of requests (any endpoint) answered with 500 */
   errorRate?: number;
+  /** latency grows once the arrival rate passes this many requests per second */
+  saturateRps?: number;
   /** health endpoints answer 503 */
   down?: boolean;
   /** market data in the wrong shape; health stays fine */
