@@ -5,6 +5,7 @@
  * and runners can be merged exactly: percentiles are never averaged.
  */
 import { decodeState, emptyState, encodeState, mergeInto, record, type State } from './metric-state.js';
+import { Timeline, type TimelineJSON } from './timeline.js';
 
 export { newHistogram } from './metric-state.js';
 
@@ -130,14 +131,23 @@ export interface SerializedSeries {
 
 export class MetricStore {
   private readonly byKey = new Map<string, Series>();
+  /** http_req_duration per interval, per phase and stage: the report's time axis */
+  readonly timeline: Timeline;
+
+  constructor(timeline: Timeline = new Timeline()) {
+    this.timeline = timeline;
+  }
 
   add(name: string, value: number, tags: Tags = {}, info?: MetricInfo): void {
-    record(this.seriesFor(name, tags, info).state, value);
+    this.recorder(name, tags, info)(value);
   }
 
   /** A bound recorder for hot loops: resolves the series once. */
   recorder(name: string, tags: Tags = {}, info?: MetricInfo): (value: number) => void {
     const state = this.seriesFor(name, tags, info).state;
+    // Every response has one duration sample: that is where the time series counts it.
+    const timed = name === 'http_req_duration' ? this.timeline.recorder(tags) : undefined;
+    if (timed) return (value) => { record(state, value); timed(value); };
     return (value) => record(state, value);
   }
 
@@ -175,6 +185,7 @@ export class MetricStore {
 
   merge(other: MetricStore): void {
     for (const s of other.series()) mergeInto(this.seriesFor(s.name, s.tags, s.info).state, s.state);
+    this.timeline.merge(other.timeline);
   }
 
   toJSON(): SerializedSeries[] {
@@ -183,8 +194,8 @@ export class MetricStore {
     }));
   }
 
-  static fromJSON(items: readonly SerializedSeries[]): MetricStore {
-    const store = new MetricStore();
+  static fromJSON(items: readonly SerializedSeries[], timeline?: TimelineJSON): MetricStore {
+    const store = new MetricStore(Timeline.fromJSON(timeline));
     for (const it of items) {
       const s = store.seriesFor(it.name, it.tags, { type: it.type, contains: it.contains });
       mergeInto(s.state, decodeState(s.info.type, it));

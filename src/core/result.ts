@@ -4,6 +4,7 @@
  * `golive` block adds what a gate needs: verdict, phases, rollback signal.
  */
 import type { MetricContains, MetricType, SerializedSeries } from './metrics.js';
+import type { TimelineJSON } from './timeline.js';
 
 export const PHASES = ['health', 'market-data', 'load', 'cluster', 'monitoring'] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -100,6 +101,8 @@ export interface GoliveBlock {
   deliveries: DeliveryResult[];
   /** the raw series (HDR histograms encoded), so runners can be merged exactly */
   series?: SerializedSeries[];
+  /** requests, failures and latency per interval, per phase (and stage): the report's time axis */
+  timeline?: TimelineJSON;
   /** one-line cause when verdict is error/aborted */
   error?: string;
   /** findings that inform but do not gate, e.g. whether the HPAs scaled under load */

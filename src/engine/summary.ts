@@ -21,7 +21,7 @@ export interface SummaryInput {
   deliveries: DeliveryResult[];
   durationMs: number;
   tty: { stdout: boolean; stderr: boolean };
-  golive: Omit<GoliveBlock, 'phases' | 'checks' | 'thresholds' | 'rollback' | 'deliveries' | 'series' | 'durationMs'>;
+  golive: Omit<GoliveBlock, 'phases' | 'checks' | 'thresholds' | 'rollback' | 'deliveries' | 'series' | 'timeline' | 'durationMs'>;
   includeSeries?: boolean;
 }
 
@@ -89,6 +89,11 @@ function rootGroup(checks: CheckResult[], phases: PhaseResult[]): SummaryGroup {
   return { name: '', path: '', id: id(''), groups, checks: [] };
 }
 
+function timelineOf(store: MetricStore): Pick<GoliveBlock, 'timeline'> {
+  const timeline = store.timeline.toJSON();
+  return timeline ? { timeline } : {};
+}
+
 export function buildRunResult(input: SummaryInput): RunResult {
   const durationSeconds = input.durationMs / 1000;
   return {
@@ -105,6 +110,7 @@ export function buildRunResult(input: SummaryInput): RunResult {
       rollback: input.rollback,
       deliveries: input.deliveries,
       ...(input.includeSeries === false ? {} : { series: input.store.toJSON() }),
+      ...timelineOf(input.store),
     },
   };
 }

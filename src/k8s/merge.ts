@@ -56,7 +56,7 @@ function mergeChecks(results: readonly RunResult[]): CheckResult[] {
 
 export function mergeStores(results: readonly RunResult[]): MetricStore {
   const store = new MetricStore();
-  for (const r of results) store.merge(MetricStore.fromJSON(r.golive.series ?? []));
+  for (const r of results) store.merge(MetricStore.fromJSON(r.golive.series ?? [], r.golive.timeline));
   return store;
 }
 
