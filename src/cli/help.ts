@@ -62,5 +62,6 @@ export const DEMO_HELP = `Usage: golive demo [check flags]   (npm run demo)
 
 Starts the bundled reference API on a free loopback port with a random token,
 runs the full check (health, market-data, load) against it and writes the
-reports. Any 'golive check' flag except --target applies.
+reports. Any 'golive check' flag except --target, --config and --token-file
+applies; no config file and no GOLIVE_* variable is read.
 `;
