@@ -6,6 +6,8 @@ const TIMING = ['test/accuracy.test.ts'];
 
 export default defineConfig({
   test: {
+    // dist/ is built once here, never by a test: others spawn it concurrently.
+    globalSetup: ['test/support/global-build.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GoliveError } from '../src/core/errors.js';
 import { parseReferenceApiArgs } from '../src/reference-api/args.js';
 import { ROOT, call } from './support/reference-api-client.js';
@@ -72,10 +70,6 @@ describe('reference API arguments', () => {
 });
 
 describe('dist/reference-api.js', () => {
-  beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, timeout: 120_000 });
-  });
-
   it('prints its URL, serves, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'dist/reference-api.js'), '--port', '0', '--token', 't'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(child, 'exit');
