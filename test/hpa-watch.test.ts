@@ -37,23 +37,25 @@ describe('watchHpasDuring', () => {
     let calls = 0;
     const load = gatedLoad();
     const notes: string[] = [];
-    const sampled = new Promise<void>((resolve) => {
-      const wrapped = watchHpasDuring(load.phase, {
-        sample: async () => {
-          const s = samples[Math.min(calls, samples.length - 1)] ?? [];
-          calls++;
-          if (calls === 3) resolve();
-          return s;
-        },
-        describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling),
-        intervalMs: 5,
-        notes,
-      });
-      void wrapped.run(ctx()).then((out) => expect(out.status).toBe('passed'));
+    let sampledThrice!: () => void;
+    const sampled = new Promise<void>((resolve) => { sampledThrice = resolve; });
+    const wrapped = watchHpasDuring(load.phase, {
+      sample: async () => {
+        const s = samples[Math.min(calls, samples.length - 1)] ?? [];
+        calls++;
+        if (calls === 3) sampledThrice();
+        return s;
+      },
+      describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling),
+      intervalMs: 5,
+      notes,
     });
+    // Held and awaited below: an expectation on it can fail this test, not a later one.
+    const outcome = wrapped.run(ctx());
     await sampled;
     load.finish();
-    await expect.poll(() => notes.length, { timeout: 5000 }).toBe(1);
+    expect((await outcome).status).toBe('passed');
+    expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/hpa gateway scaled under load: 2 -> 4 replicas/);
   });
 
