@@ -60,8 +60,15 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   return `${where}: ${issue.message}`;
 }
 
+/** A body the client did not keep (e.g. larger than the cap): every check on it fails with the reason. */
+export class UnreadableBody {
+  // A class, not a plain object: no JSON a target sends can pass for one.
+  constructor(readonly reason: string) {}
+}
+
 /** Bodies arrive parsed (node engine) or as text (k6 `res.body`). */
 export function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (body instanceof UnreadableBody) return { ok: false, reason: body.reason };
   if (typeof body !== 'string') return { ok: true, value: body };
   try {
     return { ok: true, value: JSON.parse(body) as unknown };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricStore } from '../src/core/metrics.js';
+import { FailureTally } from '../src/engine/failures.js';
 import { HttpClient, describeRequestError } from '../src/engine/http.js';
 import type { HttpClientOptions } from '../src/engine/http.js';
 import { systemClock } from '../src/engine/types.js';
@@ -166,7 +167,7 @@ describe('HttpClient failures', () => {
     expect(only(store, 'http_req_failed').tags).toMatchObject({ status: '0', expected_response: 'false' });
   });
 
-  it('the run signal aborts a request in flight: error "aborted", promptly', async () => {
+  it('the run signal aborts a request in flight: kind "aborted" (not an error of the target), promptly', async () => {
     let arrived!: () => void;
     const requestArrived = new Promise<void>((r) => { arrived = r; });
     const { port } = await serve(() => { arrived(); });
@@ -176,15 +177,57 @@ describe('HttpClient failures', () => {
     const t0 = performance.now();
     ac.abort('SIGINT');
     const out = await pending;
-    expect(out).toMatchObject({ kind: 'error', error: 'aborted' });
+    expect(out).toMatchObject({ kind: 'aborted' });
     expect(performance.now() - t0).toBeLessThan(1_000);
   });
 
   it('the run deadline aborting a request reads as "aborted" too', async () => {
     const { port } = await serve(() => { /* never answers */ });
     const out = await client(`http://127.0.0.1:${port}`, { timeoutMs: 10_000, signal: AbortSignal.timeout(200) }).call({ method: 'GET', path: '/health' });
-    expect(out).toMatchObject({ kind: 'error', error: 'aborted' });
+    expect(out).toMatchObject({ kind: 'aborted' });
     expect(out.durationMs).toBeLessThan(2_000);
+  });
+
+  it('an aborted request is not recorded: it is no evidence against the target', async () => {
+    const { port } = await serve(() => { /* never answers */ });
+    const ac = new AbortController();
+    const store = new MetricStore();
+    const failures = new FailureTally();
+    const pending = client(`http://127.0.0.1:${port}`, { signal: ac.signal, failures }).measured('health', { method: 'GET', path: '/health' }, store);
+    setImmediate(() => ac.abort('SIGTERM'));
+    expect(await pending).toMatchObject({ kind: 'aborted' });
+    expect(store.series()).toEqual([]);
+    expect(failures.list()).toEqual([]);
+  });
+
+  it('a body over maxBodyBytes is not kept: the outcome carries "body larger than N bytes"', async () => {
+    const { port } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"status":"${'x'.repeat(5000)}"}`);
+    });
+    const out = await client(`http://127.0.0.1:${port}`, { maxBodyBytes: 1000 }).call({ method: 'GET', path: '/health' });
+    expect(out).toMatchObject({ kind: 'response', status: 200, body: undefined, text: '', bodyError: 'body larger than 1000 bytes' });
+  });
+
+  it('a chunked body over the cap (no content-length) is cut while streaming', async () => {
+    const { port } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < 10; i++) res.write('x'.repeat(500));
+      res.end();
+    });
+    const out = await client(`http://127.0.0.1:${port}`, { maxBodyBytes: 1200 }).call({ method: 'GET', path: '/health' });
+    expect(out).toMatchObject({ kind: 'response', bodyError: 'body larger than 1200 bytes' });
+  });
+
+  it('a header value we cannot send is a client fault, not recorded against the target', async () => {
+    const { port, seen } = await serve(json(200, {}));
+    const store = new MetricStore();
+    const failures = new FailureTally();
+    const out = await client(`http://127.0.0.1:${port}`, { failures }).measured('health', { method: 'GET', path: '/health', headers: { authorization: 'Bearer a\nb' } }, store);
+    expect(out.kind).toBe('client-fault');
+    expect(seen).toHaveLength(0);
+    expect(store.series()).toEqual([]);
+    expect(failures.list()).toMatchObject([{ phase: 'health', side: 'golive', count: 1 }]);
   });
 
   it('TLS is verified: refused without the CA, trusted with it', async () => {

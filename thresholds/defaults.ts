@@ -65,13 +65,16 @@ export function mergeThresholds<T>(
 /**
  * Drops the thresholds of phases that did not run: a skipped phase is already
  * the failure, judging its thresholds too would only report "no samples" twice.
+ * A phase in `error` did not measure what was asked (a fault of ours, e.g.
+ * EMFILE): its thresholds would blame the target for it, so they are not judged
+ * either; the error itself decides the run (107).
  * Shared by both engines so they judge the same set.
  */
 export function thresholdsForPhasesThatRan<T>(
   defs: Readonly<Record<string, T>>,
   phases: readonly { name: string; status: string }[],
 ): Record<string, T> {
-  const ran = new Set(phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
+  const ran = new Set(phases.filter((p) => p.status !== 'skipped' && p.status !== 'error').map((p) => p.name));
   return Object.fromEntries(Object.entries(defs).filter(([sel]) => {
     const phase = parseMetricSelector(sel).tags['phase'];
     return phase === undefined || ran.has(phase);

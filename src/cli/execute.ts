@@ -10,6 +10,7 @@ import { describeError, EXIT, exitCodeFor } from '../core/errors.js';
 import { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
+import { withTimeout } from '../engine/timeout.js';
 import type { Segment } from '../engine/segment.js';
 import { buildRunResult, runIdentity } from '../engine/summary.js';
 import { decideVerdict } from '../engine/verdict.js';
@@ -66,8 +67,9 @@ async function deliver(plan: Plan, result: RunResult, store: MetricStore): Promi
 export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<number> {
   const { plan } = opts;
   const runId = io.env.GOLIVE_RUN_ID || plan.testid || `golive-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 8)}`;
-  const deadline = AbortSignal.timeout(plan.deadlineSeconds * 1000);
-  const signal = AbortSignal.any([io.signal, deadline]);
+  // A strongly held timer: AbortSignal.timeout() inside AbortSignal.any() can be collected (nodejs/node#57736).
+  const deadline = withTimeout(io.signal, plan.deadlineSeconds * 1000);
+  const signal = deadline.signal;
   const progress = createProgress(io.stderr, io.clock);
   const startedAt = new Date();
   let result: RunResult;
@@ -77,6 +79,7 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   } catch (err) {
     result = errorResult(plan, runId, err, startedAt);
   } finally {
+    deadline.clear();
     progress.done();
   }
 

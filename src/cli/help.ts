@@ -34,7 +34,9 @@ Load:
 Judging:
   --threshold 'METRIC=EXPR' k6 threshold, repeatable, e.g. 'http_req_duration{phase:load}=p(99)<800'
                             (replaces the default list for that metric)
-  --timeout MS              per-request timeout (default 10000)
+  --timeout MS              per-request timeout, end to end, body included (default 10000)
+  --max-body-bytes N        functional checks keep at most N body bytes; a larger body fails
+                            them with "body larger than N bytes" (default 4194304)
   --deadline S              whole-run deadline; when it passes the run aborts with 105 (default 900)
   --ca-file FILE            extra CA bundle (PEM); TLS verification is always on
 Output:

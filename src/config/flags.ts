@@ -22,6 +22,7 @@ export const CHECK_OPTIONS = {
   token: { type: 'string' },
   'token-file': { type: 'string' },
   timeout: { type: 'string' },
+  'max-body-bytes': { type: 'string' },
   deadline: { type: 'string' },
   threshold: { type: 'string', multiple: true },
   environment: { type: 'string' },
@@ -59,6 +60,7 @@ export const FLAG_FOR_PATH: Readonly<Record<string, string>> = {
   engine: '--engine',
   out: '--out',
   requestTimeoutMs: '--timeout',
+  maxBodyBytes: '--max-body-bytes',
   deadlineSeconds: '--deadline',
   'load.path': '--endpoint',
   'load.workload.requests': '--requests',
@@ -134,6 +136,7 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['json'], values.json);
   set(['requestTimeoutMs'], num('--timeout', values.timeout));
   set(['deadlineSeconds'], num('--deadline', values.deadline));
+  set(['maxBodyBytes'], num('--max-body-bytes', values['max-body-bytes']));
   set(['environment'], values.environment);
   set(['testid'], values.testid);
   set(['load', 'path'], values.endpoint);

@@ -6,7 +6,21 @@
 import { z } from 'zod';
 import { PHASES } from '../core/result.js';
 
-const duration = z.number().positive();
+/**
+ * Upper bounds, so a typo cannot become a plan Node cannot execute: its
+ * timers are 32-bit signed milliseconds (above, they fire after 1 ms).
+ */
+export const LIMITS = {
+  timerMs: 2 ** 31 - 1,
+  requests: 100_000_000,
+  connections: 100_000,
+  rate: 1_000_000,
+  maxBodyBytes: 256 * 1024 * 1024,
+} as const;
+
+const seconds = (what: string) => z.number().positive().max(LIMITS.timerMs / 1000, `${what} above ${Math.floor(LIMITS.timerMs / 1000)} s (Node's timer range)`);
+const duration = seconds('a duration');
+const millis = z.number().positive().max(LIMITS.timerMs, `above ${LIMITS.timerMs} ms (Node's timer range)`);
 const httpUrl = z.string().refine((s) => {
   try {
     const u = new URL(s);
@@ -20,16 +34,16 @@ const thresholdMap = z.record(z.string().min(1), z.array(z.string().min(1)).min(
 
 export const closedModel = z.object({
   model: z.literal('closed'),
-  requests: z.number().int().positive().default(1000),
-  concurrency: z.number().int().positive().default(10),
+  requests: z.number().int().positive().max(LIMITS.requests).default(1000),
+  concurrency: z.number().int().positive().max(LIMITS.connections).default(10),
 });
 export const openModel = z.object({
   model: z.literal('open'),
   /** arrivals per second, fixed schedule: late responses do not delay later sends */
-  rate: z.number().positive(),
+  rate: z.number().positive().max(LIMITS.rate),
   durationSeconds: duration,
   /** cap on requests in flight; arrivals beyond it are counted as dropped_iterations */
-  maxInFlight: z.number().int().positive().default(1000),
+  maxInFlight: z.number().int().positive().max(LIMITS.connections).default(1000),
 });
 
 export const planSchema = z.object({
@@ -40,17 +54,19 @@ export const planSchema = z.object({
   phases: z.array(z.enum(PHASES)).min(1).default(['health', 'market-data', 'load']),
   out: z.string().min(1).default('reports'),
   json: z.boolean().default(false),
-  /** per-request timeout */
-  requestTimeoutMs: z.number().int().positive().default(10_000),
+  /** per-request timeout, end to end (connect, headers and body) */
+  requestTimeoutMs: millis.int().default(10_000),
+  /** bytes of a functional response body kept for the checks; beyond it the checks fail */
+  maxBodyBytes: z.number().int().positive().max(LIMITS.maxBodyBytes).default(4 * 1024 * 1024),
   /** whole-run deadline: the run is aborted (exit 105) when it passes */
-  deadlineSeconds: duration.default(900),
+  deadlineSeconds: seconds('the deadline').default(900),
   /** extra CA bundle (PEM path) for TLS; verification is never turned off */
   caFile: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   testid: z.string().min(1).optional(),
   health: z.object({
     endpoints: z.array(z.string().startsWith('/')).min(1).default(['/health', '/api/v1/data/health']),
-    maxResponseMs: z.number().positive().default(500),
+    maxResponseMs: millis.default(500),
   }).prefault({}),
   marketData: z.object({
     path: z.string().startsWith('/').default('/api/v1/data/market'),
@@ -69,7 +85,7 @@ export const planSchema = z.object({
   thresholds: thresholdMap.default({}),
   rollback: z.object({
     /** runbook: "Response times > 5 seconds" */
-    maxP95Ms: z.number().positive().default(5000),
+    maxP95Ms: millis.default(5000),
   }).prefault({}),
   prometheus: z.object({
     remoteWriteUrl: httpUrl.optional(),

@@ -75,6 +75,15 @@ export interface RollbackSignal {
   reasons: string[];
 }
 
+/** Requests that failed, by cause; `side: 'golive'` marks causes raised on our side. */
+export interface FailedRequests {
+  phase: PhaseName;
+  /** e.g. "timeout", "ECONNREFUSED", "status 503", "EMFILE" */
+  cause: string;
+  count: number;
+  side: 'target' | 'golive';
+}
+
 export interface DeliveryResult {
   sink: 'prometheus-remote-write' | 'pushgateway';
   ok: boolean;
@@ -99,6 +108,8 @@ export interface GoliveBlock {
   thresholds: ThresholdResult[];
   rollback: RollbackSignal;
   deliveries: DeliveryResult[];
+  /** failed requests by cause with counts (every phase; empty when none failed) */
+  failedRequests?: FailedRequests[];
   /** the raw series (HDR histograms encoded), so runners can be merged exactly */
   series?: SerializedSeries[];
   /** requests, failures and latency per interval, per phase (and stage): the report's time axis */

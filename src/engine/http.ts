@@ -1,16 +1,22 @@
 /**
  * Single requests for the functional phases (health, market-data): undici with
- * keep-alive, a per-request timeout and TLS verification on (an extra CA may be
- * added, verification is never turned off). Every request is recorded as k6
- * records it: http_reqs, http_req_duration, http_req_failed, tagged.
+ * keep-alive, a per-request timeout that holds end to end (body included) and
+ * a cap on the body kept, TLS verification on (an extra CA may be added,
+ * verification is never turned off). Every request the target saw is recorded
+ * as k6 records it: http_reqs, http_req_duration, http_req_failed, tagged. An
+ * aborted request and a fault of our own are not: they say nothing about the
+ * target.
  */
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { MetricStore } from '../core/metrics.js';
 import type { PhaseName } from '../core/result.js';
+import { bodyTooLarge, readCapped } from './body.js';
+import type { FailureTally } from './failures.js';
+import { clientFault, describeError } from './load/describe-error.js';
+import { withTimeout } from './timeout.js';
 import { trustedCas } from './tls.js';
 import type { Clock } from './types.js';
-import { describeError } from './load/describe-error.js';
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -22,16 +28,28 @@ export interface HttpCall {
 }
 
 export type HttpOutcome =
-  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number }
-  | { kind: 'error'; error: string; durationMs: number };
+  /** `bodyError` when the body could not be kept (over the cap): the checks on it fail with it */
+  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string }
+  /** no answer: evidence against the target (timeout, refused, reset, TLS) */
+  | { kind: 'error'; error: string; durationMs: number }
+  /** a fault raised on our side (EMFILE, a header we cannot send): never evidence */
+  | { kind: 'client-fault'; error: string; hint: string; durationMs: number }
+  /** the run was aborted (signal or deadline) while the request was in flight */
+  | { kind: 'aborted'; durationMs: number };
 
 export interface HttpClientOptions {
   origin: string;
   timeoutMs: number;
+  /** bytes of a body kept for the checks; more fails them with "body larger than N bytes" */
+  maxBodyBytes?: number;
   clock: Clock;
   ca?: string;
   signal: AbortSignal;
+  /** where failed requests are counted by cause */
+  failures?: FailureTally;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const defaultExpected = (s: number) => s >= 200 && s < 400;
 
@@ -50,9 +68,15 @@ export class HttpClient {
 
   async call(call: HttpCall): Promise<HttpOutcome> {
     const { clock, timeoutMs } = this.opts;
+    const maxBytes = this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const url = new URL(call.path, this.opts.origin);
     const start = clock.now();
+    const elapsed = () => clock.now() - start;
+    if (this.opts.signal.aborted) return { kind: 'aborted', durationMs: 0 };
+    let deadline: ReturnType<typeof withTimeout> | undefined;
     try {
+      // One timer for headers and body: the request is bounded end to end.
+      deadline = withTimeout(this.opts.signal, timeoutMs);
       const res = await request(url, {
         method: call.method,
         headers: call.headers,
@@ -60,23 +84,39 @@ export class HttpClient {
         dispatcher: this.agent,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: AbortSignal.any([this.opts.signal, AbortSignal.timeout(timeoutMs)]),
+        signal: deadline.signal,
       });
-      const text = await res.body.text();
-      const durationMs = clock.now() - start;
-      return { kind: 'response', status: res.statusCode, body: parseJson(text), text, durationMs };
+      const declared = Number(res.headers['content-length']);
+      const read = declared > maxBytes ? { ok: false as const } : await readCapped(res.body, maxBytes);
+      if (!read.ok) {
+        res.body.destroy();
+        return { kind: 'response', status: res.statusCode, body: undefined, text: '', durationMs: elapsed(), bodyError: bodyTooLarge(maxBytes) };
+      }
+      return { kind: 'response', status: res.statusCode, body: parseJson(read.text), text: read.text, durationMs: elapsed() };
     } catch (err) {
       // undici rejects with the run signal's reason (e.g. 'SIGINT'), which says nothing about the request.
-      const error = this.opts.signal.aborted ? 'aborted' : describeRequestError(err);
-      return { kind: 'error', error, durationMs: clock.now() - start };
+      if (this.opts.signal.aborted) return { kind: 'aborted', durationMs: elapsed() };
+      const error = deadline?.timedOut() ? 'timeout' : describeRequestError(err);
+      const hint = clientFault(error);
+      return hint !== undefined
+        ? { kind: 'client-fault', error, hint, durationMs: elapsed() }
+        : { kind: 'error', error, durationMs: elapsed() };
+    } finally {
+      deadline?.clear();
     }
   }
 
-  /** Calls and records the k6 HTTP metrics for it. */
+  /** Calls and records the k6 HTTP metrics for a request the target saw. */
   async measured(phase: PhaseName, call: HttpCall, store: MetricStore): Promise<HttpOutcome> {
     const out = await this.call(call);
+    if (out.kind === 'aborted') return out;
+    if (out.kind === 'client-fault') {
+      this.opts.failures?.add(phase, out.error);
+      return out;
+    }
     const status = out.kind === 'response' ? out.status : 0;
     const expected = (call.expected ?? defaultExpected)(status);
+    if (!expected) this.opts.failures?.add(phase, out.kind === 'error' ? out.error : `status ${status}`);
     const tags = {
       phase,
       scenario: phase,

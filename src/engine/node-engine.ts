@@ -7,6 +7,7 @@ import type { PhaseName, RunResult } from '../core/result.js';
 import {
   defaultThresholds, evaluateThresholds, mergeThresholds, rollbackTriggers, thresholdsForPhasesThatRan,
 } from '../../thresholds/index.js';
+import { FailureTally } from './failures.js';
 import { HttpClient } from './http.js';
 import { runPhases } from './run.js';
 import type { RunState } from './run.js';
@@ -52,9 +53,13 @@ export function thresholdDefs(plan: Plan): Record<string, string[]> {
 
 export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const { plan } = run;
-  const http = new HttpClient({ origin: plan.target, timeoutMs: plan.requestTimeoutMs, clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}) });
+  const failures = new FailureTally();
+  const http = new HttpClient({
+    origin: plan.target, timeoutMs: plan.requestTimeoutMs, maxBodyBytes: plan.maxBodyBytes,
+    clock: run.clock, signal: run.signal, failures, ...(run.ca ? { ca: run.ca } : {}),
+  });
   const health: HealthPhaseState = { unavailable: [] };
-  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), sent: 0 };
+  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), sent: 0, failures };
   const notes: string[] = [];
   let loadPhase = createLoadPhase(load, run.ca);
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
@@ -84,7 +89,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const defs = thresholdsForPhasesThatRan(thresholdDefs(runPlan), state.phases);
   const thresholds = evaluateThresholds(defs, state.store, durationSeconds);
   const loadAllFailed = load.sent > 0 && (state.store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
-  const unavailable = [...health.unavailable, ...(loadAllFailed ? [`every load request failed (${[...load.errors.keys()].join(', ') || 'error statuses'})`] : [])];
+  const targetCauses = failures.list().filter((f) => f.phase === 'load' && f.side === 'target').map((f) => f.cause);
+  const unavailable = [...health.unavailable, ...(loadAllFailed ? [`every load request failed (${targetCauses.join(', ') || 'error statuses'})`] : [])];
   const rollback = rollbackTriggers({
     source: state.store,
     maxP95Ms: plan.rollback.maxP95Ms,
@@ -109,6 +115,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       exitCode,
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : {}),
       ...(notes.length > 0 ? { notes } : {}),
+      failedRequests: failures.list(),
     },
   });
   return { result, state };

@@ -6,11 +6,18 @@
  */
 import type { MetricStore } from '../core/metrics.js';
 import type { LoadSample } from './load/index.js';
+import { clientFault } from './load/describe-error.js';
 
 export interface SampleRecorder {
   onSample(sample: LoadSample): void;
-  /** one-line causes of requests without a response, counted */
+  /**
+   * one-line causes of requests without a response, counted; causes raised on
+   * our side (EMFILE, ...) are counted here but never recorded as the target's
+   * requests: they are not evidence against it
+   */
   readonly errors: Map<string, number>;
+  /** responses with a status outside 200-399, counted by status */
+  readonly badStatuses: Map<number, number>;
   /** responses outside 200-399, or none at all */
   unexpected(): number;
 }
@@ -18,6 +25,7 @@ export interface SampleRecorder {
 export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>): SampleRecorder {
   const recorders = new Map<number, (durationMs: number) => void>();
   const errors = new Map<string, number>();
+  const badStatuses = new Map<number, number>();
   let unexpected = 0;
   const recorderFor = (status: number): ((durationMs: number) => void) => {
     const expected = status >= 200 && status < 400;
@@ -26,16 +34,22 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
     const failed = store.recorder('http_req_failed', tags);
     const dur = store.recorder('http_req_duration', tags);
     const flag = expected ? 0 : 1;
-    const r = (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; };
+    const r = expected || status === 0
+      ? (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; }
+      : (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
     recorders.set(status, r);
     return r;
   };
   return {
     onSample(s) {
+      if (s.error !== undefined) {
+        errors.set(s.error, (errors.get(s.error) ?? 0) + 1);
+        if (clientFault(s.error) !== undefined) return;
+      }
       (recorders.get(s.status) ?? recorderFor(s.status))(s.durationMs);
-      if (s.error !== undefined) errors.set(s.error, (errors.get(s.error) ?? 0) + 1);
     },
     errors,
+    badStatuses,
     unexpected: () => unexpected,
   };
 }

@@ -5,6 +5,8 @@
  */
 import type { Workload } from '../config/schema.js';
 import { runLoad } from '../engine/load/index.js';
+import { clientFaultReason } from '../engine/failures.js';
+import type { FailureTally } from '../engine/failures.js';
 import { createSampleRecorder } from '../engine/sample-recorder.js';
 import type { PhaseOutcome, PhaseRunner } from '../engine/types.js';
 
@@ -14,6 +16,8 @@ export interface LoadPhaseState {
   errors: Map<string, number>;
   /** requests handed to a connection */
   sent: number;
+  /** where failed requests are counted by cause */
+  failures?: FailureTally;
 }
 
 export function createLoadPhase(state: LoadPhaseState, ca?: string): PhaseRunner {
@@ -38,9 +42,13 @@ export function createLoadPhase(state: LoadPhaseState, ca?: string): PhaseRunner
         onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}) }),
       });
       state.sent = stats.started;
+      for (const [cause, n] of recorder.errors) state.failures?.add('load', cause, n);
+      for (const [status, n] of recorder.badStatuses) state.failures?.add('load', `status ${status}`, n);
       if (stats.dropped > 0) store.add('dropped_iterations', stats.dropped, { phase: 'load', scenario: 'load' });
       store.add('iterations', stats.completed, { phase: 'load', scenario: 'load' });
       if (stats.aborted) return { status: 'aborted', reason: `aborted after ${stats.completed} requests` };
+      const faults = state.failures?.clientFaults('load') ?? [];
+      if (faults.length > 0) return { status: 'error', reason: clientFaultReason(faults) };
       return { status: 'passed' };
     },
   };

@@ -4,12 +4,18 @@
  * credentials), never as exceptions.
  */
 import { request } from 'undici';
+import { bodyTooLarge, readCapped } from '../engine/body.js';
+import { withTimeout } from '../engine/timeout.js';
 import type { Credentials } from '../sinks/delivery.js';
 import { authorize, describeFailure } from '../sinks/delivery.js';
 import { oneLine, redactUrl, scrubSecrets } from '../sinks/redact.js';
 
+/** Prometheus answers for one query are small; a bigger body is refused, not kept. */
+export const MAX_API_BODY_BYTES = 16 * 1024 * 1024;
+
 export interface ApiOptions {
   timeoutMs: number;
+  maxBodyBytes?: number;
   signal: AbortSignal;
   credentials?: Credentials;
 }
@@ -32,20 +38,28 @@ export async function getJson(url: string, opts: ApiOptions): Promise<ApiRespons
     return { ok: false, error: `invalid URL ${redactUrl(url)}` };
   }
   const timeoutMs = Math.max(1, Math.round(opts.timeoutMs));
+  const maxBytes = opts.maxBodyBytes ?? MAX_API_BODY_BYTES;
+  let deadline: ReturnType<typeof withTimeout> | undefined;
   try {
+    // One strongly held timer for headers and body (see engine/timeout.ts).
+    deadline = withTimeout(opts.signal, timeoutMs);
     const res = await request(auth.url, {
       method: 'GET',
       headers: { accept: 'application/json', ...(auth.authorization ? { authorization: auth.authorization } : {}) },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)]),
+      signal: deadline.signal,
     });
-    const text = await res.body.text();
+    const read = await readCapped(res.body, maxBytes);
+    if (!read.ok) return { ok: false, error: `GET ${redactUrl(url)}: ${bodyTooLarge(maxBytes)}` };
+    const text = read.text;
     let body: unknown;
     try { body = JSON.parse(text) as unknown; } catch { body = undefined; }
     return { ok: true, status: res.statusCode, body, text };
   } catch (err) {
     const why = scrubSecrets(describeFailure(err, timeoutMs), auth.secrets);
     return { ok: false, error: oneLine(`GET ${redactUrl(url)}: ${why}`) };
+  } finally {
+    deadline?.clear();
   }
 }

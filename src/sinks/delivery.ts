@@ -4,6 +4,8 @@
  * how many attempts were made and, on failure, why (one line, no secrets).
  */
 import { Agent, request } from 'undici';
+import { readCapped } from '../engine/body.js';
+import { withTimeout } from '../engine/timeout.js';
 import type { Clock } from '../engine/types.js';
 import { oneLine, redactUrl, scrubSecrets } from './redact.js';
 
@@ -75,7 +77,11 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
   return step / 2 + random() * (step / 2);
 }
 
+/** A sink's error body is only ever quoted in one line: this much is plenty. */
+const MAX_SINK_BODY_BYTES = 16 * 1024;
+
 async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string, string>, timeoutMs: number, agent: Agent): Promise<Attempt> {
+  const deadline = withTimeout(undefined, timeoutMs);
   try {
     const res = await request(url, {
       method: d.method,
@@ -84,9 +90,10 @@ async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string,
       dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline.signal,
     });
-    const text = await res.body.text();
+    const read = await readCapped(res.body, MAX_SINK_BODY_BYTES);
+    const text = read.ok ? read.text : `(body larger than ${MAX_SINK_BODY_BYTES} bytes)`;
     if (res.statusCode >= 200 && res.statusCode < 300) return { kind: 'ok' };
     const why = oneLine(`HTTP ${res.statusCode}${text ? `: ${text}` : ''}`);
     // 4xx means the request itself is wrong: sending it again cannot help.
@@ -94,6 +101,8 @@ async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string,
     return retryable ? { kind: 'retry', why } : { kind: 'permanent', why };
   } catch (err) {
     return { kind: 'retry', why: describeFailure(err, timeoutMs) };
+  } finally {
+    deadline.clear();
   }
 }
 

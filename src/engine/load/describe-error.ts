@@ -7,6 +7,32 @@ const TIMEOUT_CODES = new Set([
   'GOLIVE_LOAD_TIMEOUT',
 ]);
 
+const INVALID_REQUEST = 'invalid request';
+
+/**
+ * Causes raised on our side, before or without any word from the target: file
+ * descriptors, buffers or local ports ran out, or a request we could not
+ * build. They are never evidence against the target (issue 12): a run that
+ * meets one ends as an engine error naming it.
+ */
+const CLIENT_FAULTS: Readonly<Record<string, string>> = {
+  EMFILE: 'too many open files in golive: raise `ulimit -n` or lower --concurrency/--max-in-flight',
+  ENFILE: 'the system-wide file table is full',
+  ENOBUFS: 'the local network stack ran out of buffer space',
+  ENOMEM: 'golive ran out of memory',
+  EADDRNOTAVAIL: 'no local address or port left to connect from (ephemeral ports exhausted)',
+  ERR_INVALID_CHAR: 'a header value golive cannot send',
+  ERR_HTTP_INVALID_HEADER_VALUE: 'a header value golive cannot send',
+  ERR_STRING_TOO_LONG: 'a string longer than V8 can hold',
+  ERR_OUT_OF_RANGE: 'a value outside the range Node accepts (e.g. a timer)',
+};
+
+/** The hint for a cause raised on our side, or undefined when the cause may be the target's. */
+export function clientFault(cause: string): string | undefined {
+  if (cause.startsWith(`${INVALID_REQUEST}:`)) return 'a request golive could not build';
+  return Object.hasOwn(CLIENT_FAULTS, cause) ? CLIENT_FAULTS[cause] : undefined;
+}
+
 /** Raised by our own sweeper when a request outlives timeoutMs end to end. */
 export class LoadTimeoutError extends Error {
   readonly code = 'GOLIVE_LOAD_TIMEOUT';
@@ -27,6 +53,8 @@ export function describeError(err: unknown): string {
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'aborted';
   if (typeof code === 'string') {
     if (TIMEOUT_CODES.has(code)) return 'timeout';
+    // A request undici refused to build (a header value it will not send) never left this process.
+    if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return `${INVALID_REQUEST}: ${typeof message === 'string' ? message.split('\n')[0] : code}`;
     // Node's own codes (ECONNREFUSED, CERT_HAS_EXPIRED, ...) say it best;
     // undici's (UND_ERR_SOCKET) say less than their message.
     if (!code.startsWith('UND_ERR')) return code;

@@ -1,0 +1,36 @@
+/**
+ * Failed requests by cause, with counts, for every report: "timeout ×3",
+ * "status 503 ×12", and apart from those the causes raised on our side
+ * ("EMFILE ×670"), which are never evidence against the target.
+ */
+import type { FailedRequests, PhaseName } from '../core/result.js';
+import { clientFault } from './load/describe-error.js';
+
+export class FailureTally {
+  private readonly counts = new Map<string, { phase: PhaseName; cause: string; count: number }>();
+
+  add(phase: PhaseName, cause: string, count = 1): void {
+    const key = `${phase}\u0000${cause}`;
+    const e = this.counts.get(key);
+    if (e) e.count += count;
+    else this.counts.set(key, { phase, cause, count });
+  }
+
+  /** Client-side causes of one phase with counts, e.g. "EMFILE ×670 (too many open files ...)". */
+  clientFaults(phase: PhaseName): string[] {
+    return [...this.counts.values()]
+      .filter((e) => e.phase === phase && clientFault(e.cause) !== undefined)
+      .map((e) => `${e.cause} ×${e.count} (${clientFault(e.cause) ?? ''})`);
+  }
+
+  list(): FailedRequests[] {
+    return [...this.counts.values()]
+      .map((e) => ({ ...e, side: clientFault(e.cause) !== undefined ? 'golive' as const : 'target' as const }))
+      .sort((a, b) => b.count - a.count);
+  }
+}
+
+/** The reason of a phase that met faults of our own: one line, never the target's fault. */
+export function clientFaultReason(faults: readonly string[]): string {
+  return `client-side fault, not the target: ${faults.join('; ')}`;
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * A hostile target of our own, in its own process (its timers and memory are
+ * never golive's): `node server.mjs MODE` listens on 127.0.0.1 port 0, prints
+ * `listening on http://127.0.0.1:PORT`, and serves every path the MODE's way.
+ * GET /__stats answers {"requests": n} (not counted), so a test can see
+ * whether a process it killed is still loading the target.
+ *
+ * Modes (the defects of issue 12 they reproduce):
+ *   ok           healthy answers, valid market data, 401 without a token, 5 ms each
+ *   slow         like ok, every answer after 200 ms (a run to interrupt mid-load)
+ *   drip         headers, then one body byte every 500 ms, forever
+ *   endless      headers, then an endless fast body (no content-length)
+ *   huge         a 600 MB body with content-length, as fast as the socket takes it
+ *   deep-json    health ok; market data whose `symbol` is nested 100k arrays deep
+ *   long-status  health answers 503 with a 5 MB status string
+ *   control      health ok, market data whose symbol and error strings carry ESC, OSC, C1, NUL and bidi overrides
+ *   sink-control every request answers 500 with terminal escapes in the body (a hostile sink)
+ */
+import { createServer } from 'node:http';
+
+const mode = process.argv[2] ?? 'ok';
+const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u0000\u009b31m\u202eevil\u202c\u2066x\u2069';
+let requests = 0;
+
+const json = (res, status, body) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+function market(req, res, body, symbol) {
+  if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) return json(res, 401, { error: 'unauthorized' });
+  let q;
+  try { q = JSON.parse(body); } catch { return json(res, 400, { error: 'bad json' }); }
+  const bar = { date: q.start_date, open: 10, high: 12, low: 9, close: 11, volume: 100 };
+  return json(res, 200, { symbol: symbol ?? q.symbol, start_date: q.start_date, end_date: q.end_date, bars: [bar] });
+}
+
+function answerOk(req, res, body) {
+  if (req.url === '/api/v1/data/market') return market(req, res, body);
+  return json(res, 200, { status: 'healthy' });
+}
+
+const MODES = {
+  ok: answerOk,
+  slow: (req, res, body) => { setTimeout(() => answerOk(req, res, body), 200); },
+  drip: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{');
+    const t = setInterval(() => res.write(' '), 500);
+    res.on('close', () => clearInterval(t));
+  },
+  endless: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => { while (res.write(chunk)); };
+    res.on('drain', pump);
+    res.on('close', () => res.off('drain', pump));
+    pump();
+  },
+  huge: (_req, res) => {
+    const total = 600 * 1024 * 1024;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': total });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return;
+      }
+      res.end();
+    };
+    res.on('drain', pump);
+    pump();
+  },
+  'deep-json': (req, res, body) => {
+    if (req.url !== '/api/v1/data/market') return answerOk(req, res, body);
+    if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) return json(res, 401, { error: 'unauthorized' });
+    const depth = 100_000;
+    const text = `{"symbol":${'['.repeat(depth)}${']'.repeat(depth)},"start_date":"2025-09-01","end_date":"2025-09-03","bars":[]}`;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+    res.end(text);
+  },
+  'long-status': (req, res) => json(res, 503, { status: `down ${'x'.repeat(5 * 1024 * 1024)}` }),
+  control: (req, res, body) => {
+    if (req.url === '/api/v1/data/market') return market(req, res, body, `AAPL${HOSTILE}`);
+    return json(res, 200, { status: `degraded${HOSTILE}` });
+  },
+  'sink-control': (_req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end(`boom${HOSTILE}`);
+  },
+};
+
+const handle = MODES[mode];
+if (!handle) {
+  process.stderr.write(`unknown mode ${mode}: expected one of ${Object.keys(MODES).join(', ')}\n`);
+  process.exit(2);
+}
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    if (req.url === '/__stats') return json(res, 200, { requests });
+    requests++;
+    handle(req, res, Buffer.concat(chunks).toString('utf8'));
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`);
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
