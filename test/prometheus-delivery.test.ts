@@ -88,7 +88,7 @@ describe('delivery', () => {
     const out = await deliver({ ...body, url: withUserinfo }, env());
     expect(calls).toBe(1);
     expect(auth).toBe(`Basic ${Buffer.from('admin:s3cr3t-pw').toString('base64')}`);
-    expect(out).toEqual({ ok: false, attempts: 1, error: `prometheus remote write to ${url}/api/v1/write failed after 1 attempt: HTTP 400: out of order sample second line` });
+    expect(out).toEqual({ ok: false, attempts: 1, error: `prometheus remote write to ${url}/api/v1/write?token=*** failed after 1 attempt: HTTP 400: out of order sample second line` });
 
     const bearer = await deliver({ ...body, url }, env({ credentials: { bearerToken: 'tok-very-secret' } }));
     expect(auth).toBe('Bearer tok-very-secret');

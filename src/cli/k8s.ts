@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
+import { redactUrls } from '../core/redact.js';
 import { resolvePlan } from '../config/load.js';
 import { renderConsole } from '../reporters/console.js';
 import { writeReports } from '../reporters/write.js';
@@ -92,7 +93,7 @@ async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
   }
 
   const clients = makeClients(loadKubeConfig(plan.cluster.kubeconfig));
-  const say = (line: string) => io.stderr.write(`golive k8s: ${line}\n`);
+  const say = (line: string) => io.stderr.write(`golive k8s: ${redactUrls(line)}\n`);
   const onEvent = (e: OrchestratorEvent) => { const l = describeEvent(e); if (l) say(l); };
   if (f.action === 'schedule') {
     const out = await scheduleInCluster(runner, schedule, { clients, onEvent }, scripts);

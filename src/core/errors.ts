@@ -1,3 +1,5 @@
+import { redactUrls } from './redact.js';
+
 /**
  * Typed errors with stable codes. Every failure that reaches the user is one of
  * these; `exitCodeFor` is the single place that maps them to process exit codes.
@@ -60,9 +62,9 @@ export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }
 
-/** One line, no stack: what the user sees for any error. */
+/** One line, no stack, no URL credential: what the user sees for any error. */
 export function describeError(err: unknown): string {
-  if (err instanceof GoliveError) return `golive: ${err.message}`.split('\n')[0] ?? 'golive: error';
+  if (err instanceof GoliveError) return redactUrls(`golive: ${err.message}`.split('\n')[0] ?? 'golive: error');
   const msg = err instanceof Error ? err.message : String(err);
-  return `golive: internal error: ${msg}`.split('\n')[0] ?? 'golive: internal error';
+  return redactUrls(`golive: internal error: ${msg}`.split('\n')[0] ?? 'golive: internal error');
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { MetricStore } from '../core/metrics.js';
 import { BUILTIN_METRICS, TREND_STATS } from '../core/metrics.js';
+import { redactUrl } from '../core/redact.js';
 import type {
   CheckResult, DeliveryResult, GoliveBlock, PhaseResult, RollbackSignal, RunResult,
   SummaryGroup, SummaryMetric, ThresholdResult,
@@ -40,7 +41,8 @@ export function runIdentity(
     testid: plan.testid ?? run.runId,
     ...(plan.environment ? { environment: plan.environment } : {}),
     engine: run.engine,
-    target: plan.target,
+    // The RunResult is written, printed and emitted into pod logs: it holds the target redacted.
+    target: redactUrl(plan.target),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
   };

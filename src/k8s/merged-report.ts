@@ -1,4 +1,5 @@
 /** The merged run as one RunResult, so the usual reporters (console, JSON, JUnit, HTML) serve it. */
+import { redactUrl } from '../core/redact.js';
 import type { RunResult } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
 import { buildRunResult } from '../engine/summary.js';
@@ -40,7 +41,7 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
       testid: first?.testid ?? i.runId,
       ...(i.plan.environment ? { environment: i.plan.environment } : {}),
       engine: 'node',
-      target: i.plan.target,
+      target: redactUrl(i.plan.target),
       startedAt: starts[0] ?? new Date(0).toISOString(),
       finishedAt: ends[ends.length - 1] ?? new Date(0).toISOString(),
       verdict: i.merged.verdict,

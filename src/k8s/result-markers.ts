@@ -3,13 +3,15 @@
  * `golive check --emit-result` prints the JSON (with `golive.series`, the encoded
  * HDR histograms) on one line between these markers, after everything else.
  */
+import { redactingReplacer } from '../core/redact.js';
 import type { RunResult } from '../core/result.js';
 
 export const RESULT_BEGIN = '---GOLIVE-RESULT-BEGIN---';
 export const RESULT_END = '---GOLIVE-RESULT-END---';
 
 export function formatEmittedResult(result: RunResult): string {
-  return `${RESULT_BEGIN}\n${JSON.stringify(result)}\n${RESULT_END}\n`;
+  // The pod log is read by anyone with pods/log: every URL in it is redacted.
+  return `${RESULT_BEGIN}\n${JSON.stringify(result, redactingReplacer)}\n${RESULT_END}\n`;
 }
 
 export type Extracted =

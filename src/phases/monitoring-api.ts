@@ -8,7 +8,8 @@ import { bodyTooLarge, readCapped } from '../engine/body.js';
 import { withTimeout } from '../engine/timeout.js';
 import type { Credentials } from '../sinks/delivery.js';
 import { authorize, describeFailure } from '../sinks/delivery.js';
-import { oneLine, redactUrl, scrubSecrets } from '../sinks/redact.js';
+import { redactUrl } from '../core/redact.js';
+import { oneLine, scrubSecrets } from '../sinks/redact.js';
 
 /** Prometheus answers for one query are small; a bigger body is refused, not kept. */
 export const MAX_API_BODY_BYTES = 16 * 1024 * 1024;

@@ -2,11 +2,12 @@
  * The console table printed on stdout at the end of a run. Pure: RunResult in,
  * string out; colour only when asked, so piped output stays plain.
  */
+import { redactUrls } from '../core/redact.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { loadFigures } from './latency.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
-  removeControlChars, stripUserinfo,
+  removeControlChars,
 } from './text.js';
 
 export interface ConsoleOptions {
@@ -30,7 +31,7 @@ interface Cell { text: string; tone?: Tone }
 
 function clean(text: string): string {
   // Terminal escapes in a check name or reason must not repaint the user's screen.
-  return removeControlChars(stripUserinfo(text)).replace(/[\u001B\u007F-\u009F\r\n\t]/g, ' ');
+  return removeControlChars(redactUrls(text)).replace(/[\u001B\u007F-\u009F\r\n\t]/g, ' ');
 }
 
 function widthOf(text: string): number {

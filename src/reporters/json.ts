@@ -4,7 +4,7 @@
  * encoded histograms that let runners be merged exactly, and it is small.
  */
 import type { RunResult } from '../core/result.js';
-import { stripUserinfo } from './text.js';
+import { redactingReplacer } from '../core/redact.js';
 
 export interface JsonOptions {
   includeSeries?: boolean;
@@ -17,7 +17,7 @@ export function renderJson(result: RunResult, opts: JsonOptions = {}): string {
     : result;
   // JSON has no Infinity/NaN: they would silently become null; say "absent" instead.
   return `${JSON.stringify(doc, (_key, value: unknown) => {
-    if (typeof value === 'string') return stripUserinfo(value);
+    if (typeof value === 'string') return redactingReplacer(_key, value);
     if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
     return value;
   }, 2)}\n`;

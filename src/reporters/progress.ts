@@ -6,7 +6,8 @@
  */
 import type { Clock, RunEvent } from '../engine/types.js';
 import type { PhaseName } from '../core/result.js';
-import { STATUS_MARK, fmtDuration, removeControlChars, stripUserinfo } from './text.js';
+import { redactUrls } from '../core/redact.js';
+import { STATUS_MARK, fmtDuration, removeControlChars } from './text.js';
 
 export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
@@ -61,7 +62,7 @@ export function createProgress(stream: ProgressStream, clock: Clock): Progress {
   /** A permanent line above the bar, then the bar again. */
   const println = (text: string): void => {
     clear();
-    stream.write(`${fit(removeControlChars(stripUserinfo(text)).replace(/[\r\n\u001B]/g, ' '))}\n`);
+    stream.write(`${fit(removeControlChars(redactUrls(text)).replace(/[\r\n\u001B]/g, ' '))}\n`);
     if (current) draw(clock.now());
   };
 

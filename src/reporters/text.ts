@@ -1,17 +1,9 @@
 /**
- * Small text helpers shared by the reporters: redaction of URL credentials,
+ * Small text helpers shared by the reporters: URL redaction (src/core/redact.ts),
  * number formatting, and escaping for XML and HTML.
  */
+import { redactUrl, redactUrls } from '../core/redact.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
-
-/**
- * Removes `user:pass@` from every URL in a string. RunResult should carry no
- * secrets, but a target given as `https://u:p@host` would otherwise be echoed
- * into every report and CI log.
- */
-export function stripUserinfo(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
-}
 
 /** Characters XML 1.0 forbids outright (they cannot even be escaped). */
 // eslint-disable-next-line no-control-regex
@@ -26,9 +18,12 @@ const ENTITIES: Readonly<Record<string, string>> = {
   '\n': '&#10;', '\r': '&#13;', '\t': '&#9;',
 };
 
-/** Text content for XML or HTML: forbidden characters dropped, markup escaped. */
+/**
+ * Text content for XML or HTML: URLs redacted (a URL given with credentials would otherwise
+ * be echoed into every report), forbidden characters dropped, markup escaped.
+ */
 export function escapeText(text: string): string {
-  return removeControlChars(stripUserinfo(text)).replace(/[&<>]/g, (c) => ENTITIES[c] ?? c);
+  return removeControlChars(redactUrls(text)).replace(/[&<>]/g, (c) => ENTITIES[c] ?? c);
 }
 
 /**
@@ -36,7 +31,7 @@ export function escapeText(text: string): string {
  * references so a parser's attribute normalisation keeps the newlines.
  */
 export function escapeAttr(text: string): string {
-  return removeControlChars(stripUserinfo(text)).replace(/[&<>"'\n\r\t]/g, (c) => ENTITIES[c] ?? c);
+  return removeControlChars(redactUrls(text)).replace(/[&<>"'\n\r\t]/g, (c) => ENTITIES[c] ?? c);
 }
 
 export function fmtMs(ms: number | undefined): string {
@@ -73,5 +68,5 @@ export const STATUS_MARK: Readonly<Record<PhaseStatus, string>> = {
 
 /** The target as it may be printed. */
 export function displayTarget(result: RunResult): string {
-  return stripUserinfo(result.golive.target);
+  return redactUrl(result.golive.target);
 }

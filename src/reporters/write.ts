@@ -11,7 +11,7 @@ import type { RunResult } from '../core/result.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
-import { stripUserinfo } from './text.js';
+import { redactUrls } from '../core/redact.js';
 
 export const REPORT_FILES = {
   json: 'summary.json',
@@ -40,7 +40,7 @@ function oneLine(err: unknown): string {
   const msg = e instanceof Error
     ? (e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message)
     : String(err);
-  return stripUserinfo(msg).replace(/\s*[\r\n]+\s*/g, ' ');
+  return redactUrls(msg).replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 /** Temp file, fsync, rename: the rename is the commit point. */

@@ -7,7 +7,8 @@ import { Agent, request } from 'undici';
 import { readCapped } from '../engine/body.js';
 import { withTimeout } from '../engine/timeout.js';
 import type { Clock } from '../engine/types.js';
-import { oneLine, redactUrl, scrubSecrets } from './redact.js';
+import { redactUrl } from '../core/redact.js';
+import { oneLine, scrubSecrets } from './redact.js';
 
 export interface RetryPolicy {
   /** total attempts, the first included */

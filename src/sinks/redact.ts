@@ -1,16 +1,8 @@
 /**
- * Credentials must never reach a log, report or error text: URLs are shown
- * without userinfo and query (tokens hide in both), and any known secret
- * that still slipped into a message is masked.
+ * Credentials must never reach a log, report or error text: URLs go through the
+ * one redaction (src/core/redact.ts), and any known secret that still slipped
+ * into a message is masked.
  */
-export function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
 
 export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;

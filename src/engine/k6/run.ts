@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleK6Entry } from '../../../scripts/build-k6.mjs';
 import type { Plan } from '../../config/schema.js';
 import { GoliveError, firstLine } from '../../core/errors.js';
+import { redactUrls } from '../../core/redact.js';
 import type { Segment } from '../segment.js';
 import { k6SegmentArgs } from '../segment.js';
 import { trustedCaBundle } from '../tls.js';
@@ -67,8 +68,9 @@ export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: strin
   return env;
 }
 
+/** k6's log names request URLs: the token is masked and every URL redacted. */
 function redact(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('***') : text;
+  return redactUrls(secret ? text.split(secret).join('***') : text);
 }
 
 async function bundle(root: string, dir: string): Promise<string> {
