@@ -52,7 +52,9 @@ describe('golive check against the reference API', () => {
     expect(res.code).toBe(99);
     expect(res.stdout).toContain('p(95)<500');
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<failure[^>]*p\(95\)=6\d\d/);
+    // At least the 600 ms the server waits; a loaded machine only adds to it.
+    const p95 = Number(/<failure[^>]*p\(95\)=([\d.]+)ms/.exec(junit)?.[1]);
+    expect(p95).toBeGreaterThanOrEqual(600);
     expect(junit).toContain('p(95)&lt;500');
   });
 
