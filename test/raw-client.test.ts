@@ -53,7 +53,7 @@ async function runRaw(origin: string, requests: number, concurrency: number, ext
     timeoutMs: 5_000,
     signal: new AbortController().signal,
     clock: systemClock,
-    onSample: (s) => { samples.push(s); },
+    onSample: (s) => { samples.push({ ...s }); },
     ...extra,
   };
   const target = rawTarget(origin, request);

@@ -29,7 +29,11 @@ Load:
   --requests N              closed model: N requests in total (default 1000)
   --concurrency C           closed model: C requests in flight (default 10)
   --rate R --duration S     open model: R arrivals/s for S seconds (no coordinated omission)
+  --stages D:R[:NAME],...   staged open model, e.g. 30s:50,60s:100,30s:100:2x: the rate ramps
+                            linearly to R over D (from 0), samples tagged stage:0.. or stage:NAME
   --max-in-flight N         open model: cap; arrivals beyond it count as dropped_iterations
+  --max-schedule-lag MS     open model: the generator fell behind (exit 107) when its
+                            schedule-lag p99 passes MS (default 5)
   --endpoint PATH           load target path (default /health)
 Judging:
   --threshold 'METRIC=EXPR' k6 threshold, repeatable, e.g. 'http_req_duration{phase:load}=p(99)<800'

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { GoliveError, firstLine } from '../core/errors.js';
 import type { RawConfig } from './merge.js';
+import { parseStagesFlag } from './stages-flag.js';
 
 export const CHECK_OPTIONS = {
   target: { type: 'string' },
@@ -14,6 +15,8 @@ export const CHECK_OPTIONS = {
   rate: { type: 'string' },
   duration: { type: 'string' },
   'max-in-flight': { type: 'string' },
+  stages: { type: 'string' },
+  'max-schedule-lag': { type: 'string' },
   endpoint: { type: 'string' },
   engine: { type: 'string' },
   out: { type: 'string' },
@@ -68,6 +71,8 @@ export const FLAG_FOR_PATH: Readonly<Record<string, string>> = {
   'load.workload.rate': '--rate',
   'load.workload.durationSeconds': '--duration',
   'load.workload.maxInFlight': '--max-in-flight',
+  'load.workload.stages': '--stages',
+  'load.maxScheduleLagMs': '--max-schedule-lag',
   thresholds: '--threshold',
   'prometheus.remoteWriteUrl': '--prometheus-rw-url',
   'prometheus.pushgatewayUrl': '--pushgateway-url',
@@ -141,11 +146,19 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['testid'], values.testid);
   set(['load', 'path'], values.endpoint);
   const open = values.rate !== undefined || values.duration !== undefined;
-  if (!open && values['max-in-flight'] !== undefined) throw usage('--max-in-flight: only applies to the open model; add --rate R --duration S');
-  if (open && (values.requests !== undefined || values.concurrency !== undefined)) {
+  const staged = values.stages !== undefined;
+  const closed = values.requests !== undefined || values.concurrency !== undefined;
+  if (!open && !staged && values['max-in-flight'] !== undefined) throw usage('--max-in-flight: only applies to the open model; add --rate R --duration S or --stages');
+  if (open && closed) {
     throw usage('--rate/--duration (open model) cannot be combined with --requests/--concurrency (closed model)');
   }
-  if (open) {
+  if (staged && (open || closed)) throw usage('--stages cannot be combined with --rate/--duration or --requests/--concurrency');
+  set(['load', 'maxScheduleLagMs'], num('--max-schedule-lag', values['max-schedule-lag']));
+  if (staged) {
+    set(['load', 'workload', 'model'], 'staged');
+    set(['load', 'workload', 'stages'], parseStagesFlag(values.stages ?? ''));
+    set(['load', 'workload', 'maxInFlight'], num('--max-in-flight', values['max-in-flight']));
+  } else if (open) {
     set(['load', 'workload', 'model'], 'open');
     set(['load', 'workload', 'rate'], num('--rate', values.rate));
     set(['load', 'workload', 'durationSeconds'], num('--duration', values.duration));

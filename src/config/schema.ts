@@ -45,6 +45,26 @@ export const openModel = z.object({
   /** cap on requests in flight; arrivals beyond it are counted as dropped_iterations */
   maxInFlight: z.number().int().positive().max(LIMITS.connections).default(1000),
 });
+/** A stage tag value given in config: not a bare index, so `stage:1` stays unambiguous. */
+const stageName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, _ . or -').refine((s) => !/^\d+$/.test(s), 'expected a name that is not a number (stages are also tagged by index)');
+export const stage = z.object({
+  /** how long the stage lasts; 0 jumps to the target at once */
+  durationSeconds: z.number().nonnegative(),
+  /** arrivals per second reached at the end of the stage (linear ramp from the previous target) */
+  target: z.number().nonnegative(),
+  /** tag value for this stage's samples instead of its index, e.g. `2x` */
+  name: stageName.optional(),
+});
+/** k6's ramping-arrival-rate: the open model with a rate that follows the stages. */
+export const stagedModel = z.object({
+  model: z.literal('staged'),
+  /** arrivals per second at the start of the first stage */
+  startRate: z.number().nonnegative().default(0),
+  stages: z.array(stage).min(1)
+    .refine((st) => st.length === 0 || st.reduce((s, x) => s + x.durationSeconds, 0) > 0, 'expected stages that last longer than 0 s in total')
+    .refine((st) => new Set(st.map((x) => x.name).filter((n) => n !== undefined)).size === st.filter((x) => x.name !== undefined).length, 'expected distinct stage names'),
+  maxInFlight: z.number().int().positive().default(1000),
+});
 
 export const planSchema = z.object({
   target: httpUrl,
@@ -79,7 +99,9 @@ export const planSchema = z.object({
   load: z.object({
     path: z.string().startsWith('/').default('/health'),
     method: z.enum(['GET', 'POST']).default('GET'),
-    workload: z.discriminatedUnion('model', [closedModel, openModel]).prefault({ model: 'closed' }),
+    /** the generator's honesty: schedule-lag p99 above this (ms) means it fell behind (exit 107) */
+    maxScheduleLagMs: z.number().positive().default(5),
+    workload: z.discriminatedUnion('model', [closedModel, openModel, stagedModel]).prefault({ model: 'closed' }),
   }).prefault({}),
   /** extra k6-syntax thresholds, merged over the runbook defaults */
   thresholds: thresholdMap.default({}),
@@ -113,3 +135,4 @@ export const planSchema = z.object({
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 export type Workload = Plan['load']['workload'];
+export type Stage = z.infer<typeof stage>;

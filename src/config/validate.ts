@@ -15,7 +15,9 @@ export const DEMO_HINT = 'to try golive against the bundled reference API, run `
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
-  const flag = FLAG_FOR_PATH[path] ?? FLAG_FOR_PATH[issue.path.slice(0, -1).map(String).join('.')];
+  // The flag of the nearest path that has one: load.workload.stages.0.target -> --stages.
+  let flag: string | undefined;
+  for (let n = issue.path.length; n > 0 && flag === undefined; n--) flag = FLAG_FOR_PATH[issue.path.slice(0, n).map(String).join('.')];
   const where = path === '' ? 'config' : flag ? `${path} (${flag})` : path;
   return `${where}: ${issue.message}`;
 }

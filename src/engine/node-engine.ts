@@ -59,8 +59,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     clock: run.clock, signal: run.signal, failures, ...(run.ca ? { ca: run.ca } : {}),
   });
   const health: HealthPhaseState = { unavailable: [] };
-  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), sent: 0, failures };
   const notes: string[] = [];
+  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), sent: 0, failures, notes };
   let loadPhase = createLoadPhase(load, run.ca);
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
@@ -100,6 +100,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
+  // An error verdict says why in one line (e.g. the load generator fell behind).
+  const erroredPhase = state.phases.find((p) => p.status === 'error');
   const result = buildRunResult({
     store: state.store,
     checks: state.checks.all(),
@@ -113,7 +115,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...runIdentity(plan, { ...run, engine: 'node' }, state.startedAt, finishedAt),
       verdict,
       exitCode,
-      ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : {}),
+      ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : verdict === 'error' && erroredPhase?.reason ? { error: erroredPhase.reason } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       failedRequests: failures.list(),
     },

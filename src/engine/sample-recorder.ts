@@ -22,14 +22,20 @@ export interface SampleRecorder {
   unexpected(): number;
 }
 
-export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>): SampleRecorder {
-  const recorders = new Map<number, (durationMs: number) => void>();
+/**
+ * `stageNames`: a staged open model tags every sample with its stage's name
+ * (its config name, or its index), e.g. `http_req_duration{stage:2x}`.
+ */
+export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>, stageNames?: readonly string[]): SampleRecorder {
+  // one map per stage (a single one without stages), status -> bound recorder
+  const byStage = (stageNames ?? ['']).map(() => new Map<number, (durationMs: number) => void>());
   const errors = new Map<string, number>();
   const badStatuses = new Map<number, number>();
   let unexpected = 0;
-  const recorderFor = (status: number): ((durationMs: number) => void) => {
+  const recorderFor = (stage: number, status: number): ((durationMs: number) => void) => {
     const expected = status >= 200 && status < 400;
-    const tags = { ...base, status: String(status), expected_response: String(expected) };
+    const stageTag = stageNames?.[stage];
+    const tags = { ...base, ...(stageTag !== undefined ? { stage: stageTag } : {}), status: String(status), expected_response: String(expected) };
     const reqs = store.recorder('http_reqs', tags);
     const failed = store.recorder('http_req_failed', tags);
     const dur = store.recorder('http_req_duration', tags);
@@ -37,7 +43,7 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
     const r = expected || status === 0
       ? (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; }
       : (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
-    recorders.set(status, r);
+    byStage[stage]?.set(status, r);
     return r;
   };
   return {
@@ -46,7 +52,8 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
         errors.set(s.error, (errors.get(s.error) ?? 0) + 1);
         if (clientFault(s.error) !== undefined) return;
       }
-      (recorders.get(s.status) ?? recorderFor(s.status))(s.durationMs);
+      const stage = stageNames === undefined ? 0 : Math.min(s.stage ?? 0, byStage.length - 1);
+      (byStage[stage]?.get(s.status) ?? recorderFor(stage, s.status))(s.durationMs);
     },
     errors,
     badStatuses,

@@ -38,5 +38,11 @@ export function segmentWorkload(w: Workload, seg: Segment | undefined): Workload
   if (w.model === 'closed') {
     return { ...w, requests: share(w.requests, seg), concurrency: Math.max(1, share(w.concurrency, seg)) };
   }
-  return { ...w, rate: w.rate / seg.count, maxInFlight: Math.max(1, share(w.maxInFlight, seg)) };
+  const maxInFlight = Math.max(1, share(w.maxInFlight, seg));
+  if (w.model === 'staged') {
+    // Every runner follows the same stages at its share of each rate, so the
+    // stage boundaries (and the stage tags) line up when results are merged.
+    return { ...w, startRate: w.startRate / seg.count, stages: w.stages.map((s) => ({ ...s, target: s.target / seg.count })), maxInFlight };
+  }
+  return { ...w, rate: w.rate / seg.count, maxInFlight };
 }

@@ -48,6 +48,22 @@ export function loadScenario(plan: K6Plan, exec?: string): Scenario {
       ...common,
     };
   }
+  if (w.model === 'staged') {
+    // k6 wants integer rates per one time unit for all stages: per 1000 s when any is fractional.
+    const rates = [w.startRate, ...w.stages.map((s) => s.target)];
+    const perMille = rates.some((r) => !Number.isInteger(r));
+    const unit = (r: number): number => (perMille ? Math.round(r * 1000) : r);
+    const peak = Math.max(...rates);
+    return {
+      executor: 'ramping-arrival-rate',
+      startRate: unit(w.startRate),
+      timeUnit: perMille ? '1000s' : '1s',
+      stages: w.stages.map((s) => ({ duration: `${Math.round(s.durationSeconds * 1000)}ms`, target: unit(s.target) })),
+      preAllocatedVUs: Math.min(w.maxInFlight, Math.max(1, Math.ceil(peak))),
+      maxVUs: w.maxInFlight,
+      ...common,
+    };
+  }
   return {
     executor: 'constant-arrival-rate',
     ...arrivalRate(w.rate),

@@ -3,10 +3,12 @@ import { GoliveError } from '../../core/errors.js';
 import { ClosedLoad } from './closed.js';
 import { OpenLoad } from './open.js';
 import { RawClosedLoad } from './raw-client.js';
+import { RawOpenLoad } from './raw-open.js';
 import { rawTarget } from './raw-request.js';
 import type { LoadOptions, LoadStats } from './types.js';
 
-export type { LoadOptions, LoadRequest, LoadSample, LoadStats } from './types.js';
+export type { ArrivalWorkload, LoadOptions, LoadRequest, LoadSample, LoadStats, LoopDelay } from './types.js';
+export type { StageCounts } from './pacer.js';
 export { describeError } from './describe-error.js';
 
 /** Returns the origin in the form undici wants (no path). */
@@ -40,5 +42,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadStats> {
     if (target) return new RawClosedLoad(opts, target, w.requests, w.concurrency).run();
     return new ClosedLoad(opts, w.requests, w.concurrency).run();
   }
-  return new OpenLoad(opts, w.rate, w.durationSeconds, w.maxInFlight).run();
+  const target = rawTarget(opts.origin, opts.request);
+  if (target) return new RawOpenLoad(opts, target, w).run();
+  return new OpenLoad(opts, w).run();
 }

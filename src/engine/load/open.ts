@@ -1,82 +1,135 @@
 /**
- * Open model: arrival i is due at t0 + i/rate whatever the target is doing,
- * and its latency runs from that scheduled time, so a stalled server (or a
- * late load generator) shows up in the percentiles instead of silently
- * thinning the load (no coordinated omission). At most maxInFlight requests
- * are outstanding; an arrival that finds no free slot is counted as dropped,
- * never delayed. After durationSeconds no new arrivals are scheduled and the
- * run waits for what is in flight (each bounded by timeoutMs).
+ * Open model: arrival k is due when the rate profile (constant, or the
+ * stages) says so, whatever the target is doing, and its latency runs from
+ * that scheduled time, so a stalled server (or a late load generator) shows
+ * up in the percentiles instead of silently thinning the load (no coordinated
+ * omission). One loop releases every due arrival in order (pacer.ts): no timer
+ * per request. It sleeps on a timer until just before the next arrival, then
+ * turns the event loop (reading responses) until it is due, because Node's
+ * timers fire up to a millisecond late and that millisecond would land in
+ * every latency. It also looks at the schedule after every response.
+ * Connections are opened as arrivals need them, up to maxInFlight; an arrival
+ * that finds all of them busy is dropped, never delayed. After the last
+ * arrival the run waits for what is in flight (each bounded by timeoutMs).
  */
 import type { Dispatcher, Pool } from 'undici';
 import { arrivalPool, dispatchOptions } from './dispatchers.js';
-import { LoadRun } from './run-state.js';
+import { Pacer, type ArrivalSink } from './pacer.js';
+import { LoadRun, type LoadSlot } from './run-state.js';
+import { rateProfile } from './schedule.js';
 import { Slot } from './slot.js';
-import type { LoadOptions } from './types.js';
+import type { ArrivalWorkload, LoadOptions, LoadStats } from './types.js';
 
-export class OpenLoad extends LoadRun<Slot> {
-  private readonly pool: Pool;
-  private readonly dispatchOpts: Dispatcher.DispatchOptions;
-  private readonly free: Slot[];
-  private readonly intervalMs: number;
-  private readonly arrivals: number;
-  private next_ = 0;
-  private t0 = 0;
+/** Sleep on a timer only when the next arrival is further away than this (ms). */
+const SPIN_MS = 1.5;
+/** An arrival released later than this many times the allowed lag is dropped as ours. */
+const LATE_FACTOR = 20;
+const MIN_LATE_MS = 100;
+const MAX_PER_TURN = 1024;
+
+/** The open model's schedule and pool, whatever carries the requests. */
+export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implements ArrivalSink {
+  protected readonly pacer: Pacer;
+  private readonly free: S[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
 
-  constructor(opts: LoadOptions, rate: number, durationSeconds: number, maxInFlight: number) {
-    const arrivals = Math.ceil(rate * durationSeconds - 1e-9);
-    super(opts, arrivals);
-    this.dispatchOpts = dispatchOptions(opts.request, opts.timeoutMs);
-    this.arrivals = arrivals;
-    this.intervalMs = 1000 / rate;
-    // As many connections as requests may be in flight: a slow response must
-    // not hold a later arrival back in the client's queue.
-    this.pool = arrivalPool(opts.origin, maxInFlight, { timeoutMs: opts.timeoutMs, ca: opts.ca });
-    for (let i = 0; i < maxInFlight; i++) this.slots.push(new Slot(this, this.pool));
-    this.free = [...this.slots];
+  constructor(opts: LoadOptions, w: ArrivalWorkload, private readonly maxInFlight: number) {
+    const profile = rateProfile(w);
+    const maxLagMs = opts.maxScheduleLagMs ?? 5;
+    const pacer = new Pacer(profile, { maxLagMs, lateMs: Math.max(MIN_LATE_MS, LATE_FACTOR * maxLagMs), maxPerTurn: MAX_PER_TURN });
+    super(opts, pacer.schedule.total);
+    this.pacer = pacer;
   }
+
+  /** a new carrier for one request at a time (its connection opens on first use) */
+  protected abstract newSlot(): S;
 
   protected begin(): void {
-    this.t0 = this.opts.clock.now();
-    this.tick();
+    this.pacer.t0 = this.opts.clock.now();
+    this.pump();
   }
 
-  /** Sends every arrival that is due, then sleeps until the next one. */
-  private readonly tick = (): void => {
+  private readonly pump = (): void => {
     this.timer = undefined;
+    this.immediate = undefined;
     if (this.stopped) return;
-    const now = this.opts.clock.now();
-    while (this.next_ < this.arrivals) {
-      const due = this.t0 + this.next_ * this.intervalMs;
-      if (due > now) break;
-      this.next_++;
-      const slot = this.free.pop();
-      if (slot) this.send(slot, due, now);
-      else this.dropped++;
-    }
-    if (this.next_ < this.arrivals) {
-      const wait = this.t0 + this.next_ * this.intervalMs - this.opts.clock.now();
-      this.timer = setTimeout(this.tick, Math.max(0, wait));
-    } else {
+    const more = this.pacer.release(this.opts.clock.now(), this);
+    if (this.pacer.done) {
       this.checkDone();
+      return;
     }
+    const wait = more ? 0 : this.pacer.nextDue - this.opts.clock.now();
+    if (wait > SPIN_MS + 1) this.timer = setTimeout(this.pump, Math.floor(wait - SPIN_MS));
+    else this.immediate = setImmediate(this.pump);
   };
 
-  protected next(slot: Slot): void {
+  trySend(dueAt: number, stage: number, now: number): boolean {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      if (this.slots.length >= this.maxInFlight) return false;
+      slot = this.newSlot();
+      this.slots.push(slot);
+    }
+    slot.stage = stage;
+    this.opts.onLag?.(now - dueAt, stage);
+    this.send(slot, dueAt, now);
+    return true;
+  }
+
+  protected next(slot: S): void {
     this.free.push(slot);
+    // A response is a free moment to look at the schedule; the loop's own
+    // wake-up stays armed and finds less to do.
+    const now = this.opts.clock.now();
+    if (this.pacer.nextDue <= now) this.pacer.release(now, this);
+  }
+
+  protected exhausted(): boolean {
+    return this.pacer.done;
+  }
+
+  protected override stats(): Partial<LoadStats> {
+    let behind = 0;
+    let maxInFlight = 0;
+    for (const s of this.pacer.stages) {
+      behind += s.droppedBehind;
+      maxInFlight += s.droppedMaxInFlight;
+    }
+    return { dropped: maxInFlight, droppedBehind: behind, stages: this.pacer.stages.map((s) => ({ ...s })), profile: this.pacer.profile };
+  }
+
+  protected stopTimers(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+}
+
+/** The open model on undici: for requests the raw client leaves to it. */
+export class OpenLoad extends OpenModel<Slot> {
+  private readonly pool: Pool;
+  private readonly dispatchOpts: Dispatcher.DispatchOptions;
+
+  constructor(opts: LoadOptions, w: ArrivalWorkload) {
+    super(opts, w, w.maxInFlight);
+    this.dispatchOpts = dispatchOptions(opts.request, opts.timeoutMs);
+    // As many connections as requests may be in flight: a slow response must
+    // not hold a later arrival back in the client's queue.
+    this.pool = arrivalPool(opts.origin, w.maxInFlight, { timeoutMs: opts.timeoutMs, ca: opts.ca });
+  }
+
+  protected newSlot(): Slot {
+    return new Slot(this, this.pool);
   }
 
   protected dispatch(slot: Slot): void {
     slot.dispatcher.dispatch(this.dispatchOpts, slot);
   }
 
-  protected exhausted(): boolean {
-    return this.next_ >= this.arrivals;
-  }
-
   protected async destroyDispatchers(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimers();
     await this.pool.destroy().catch(() => undefined);
   }
 }

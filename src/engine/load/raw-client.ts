@@ -146,15 +146,16 @@ export class RawWorker extends LoadSlot {
   }
 }
 
+/** One endpoint per run: the request bytes built once, one read buffer for every connection. */
+export function rawEndpoint(target: RawTarget, ca: string | undefined): RawEndpoint {
+  return { target, ca: trustedCas(ca), readBuffer: Buffer.allocUnsafe(target.tls ? 0 : READ_BUFFER_BYTES) };
+}
+
 /** The closed model on the raw client, for requests rawTarget() accepted. */
 export class RawClosedLoad extends ClosedModel<RawWorker> {
   constructor(opts: LoadOptions, target: RawTarget, requests: number, concurrency: number) {
     super(opts, requests);
-    const endpoint: RawEndpoint = {
-      target,
-      ca: trustedCas(opts.ca),
-      readBuffer: Buffer.allocUnsafe(target.tls ? 0 : READ_BUFFER_BYTES),
-    };
+    const endpoint = rawEndpoint(target, opts.ca);
     for (let i = workerCount(requests, concurrency); i > 0; i--) this.slots.push(new RawWorker(this, endpoint));
   }
 

@@ -3,8 +3,9 @@
  * progress, the end-to-end timeout sweeper, abort handling and the promise
  * that resolves when the last request has settled.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describeError, LoadTimeoutError } from './describe-error.js';
-import type { LoadOptions, LoadStats } from './types.js';
+import type { LoadOptions, LoadSample, LoadStats } from './types.js';
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -22,6 +23,8 @@ export abstract class LoadSlot {
   cancelled = false;
   status = 0;
   bytes = 0;
+  /** open model: the stage the current arrival belongs to */
+  stage = 0;
 
   /** Starts a request; a carrier that keeps more per request resets it too. */
   begin(t0: number, sentAt: number): void {
@@ -46,7 +49,6 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   started = 0;
   completed = 0;
   failed = 0;
-  dropped = 0;
   inFlight = 0;
   /** no more requests will be sent: workload done, aborted or a callback threw */
   stopped = false;
@@ -58,6 +60,8 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   private sweeper: NodeJS.Timeout | undefined;
   private resolveDone!: () => void;
   private readonly done = new Promise<void>((r) => { this.resolveDone = r; });
+  /** handed to onSample for every request, refilled each time: no object per request */
+  private readonly sample: LoadSample = { status: 0, durationMs: 0, error: undefined, bytes: 0, stage: 0 };
   private readonly onAbort = (): void => {
     this.aborted = true;
     this.abortAll();
@@ -77,8 +81,16 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   /** the model has nothing more to send (besides what is in flight) */
   protected abstract exhausted(): boolean;
 
+  /** what a model adds to the counts */
+  protected stats(): Partial<LoadStats> {
+    return {};
+  }
+
   async run(): Promise<LoadStats> {
     const { signal, timeoutMs } = this.opts;
+    // Our own event loop's delay: a saturated generator inflates latency too.
+    const eld = monitorEventLoopDelay({ resolution: 10 });
+    eld.enable();
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -90,6 +102,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       this.checkDone();
       await this.done;
     }
+    eld.disable();
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -100,9 +113,13 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       started: this.started,
       completed: this.completed,
       failed: this.failed,
-      dropped: this.dropped,
+      dropped: 0,
+      droppedBehind: 0,
+      stages: [],
       elapsedMs: this.opts.clock.now() - this.startedAt,
       aborted: this.aborted,
+      eventLoopDelay: loopDelay(eld),
+      ...this.stats(),
     };
   }
 
@@ -121,9 +138,13 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       if (error === undefined) this.completed++;
       else this.failed++;
       try {
-        this.opts.onSample(error === undefined
-          ? { status: slot.status, durationMs, error: undefined, bytes: slot.bytes }
-          : { status: 0, durationMs, error: describeError(error), bytes: slot.bytes });
+        const sample = this.sample;
+        sample.status = error === undefined ? slot.status : 0;
+        sample.durationMs = durationMs;
+        sample.error = error === undefined ? undefined : describeError(error);
+        sample.bytes = slot.bytes;
+        sample.stage = slot.stage;
+        this.opts.onSample(sample);
         if (this.opts.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
           this.lastProgress = now;
           this.opts.onProgress(this.completed + this.failed, this.total);
@@ -177,4 +198,10 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
 
   /** Closes every connection; in-flight requests error, which settles them. */
   protected abstract destroyDispatchers(): Promise<void>;
+}
+
+/** ms; the histogram counts ns and is empty (NaN) when no timer turn was seen */
+function loopDelay(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99: number; max: number } {
+  const ms = (ns: number): number => (Number.isFinite(ns) && h.count > 0 ? ns / 1e6 : 0);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }

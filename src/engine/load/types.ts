@@ -5,6 +5,8 @@
  */
 import type { Workload } from '../../config/schema.js';
 import type { Clock } from '../types.js';
+import type { StageCounts } from './pacer.js';
+import type { RateProfile } from './schedule.js';
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -28,6 +30,18 @@ export interface LoadSample {
   error?: string;
   /** response body bytes received (the body is always consumed fully) */
   bytes?: number;
+  /** open model: index of the stage the arrival was scheduled in (0 for a constant rate) */
+  stage?: number;
+}
+
+/** The workloads with a schedule: a constant rate, or stages. */
+export type ArrivalWorkload = Exclude<Workload, { model: 'closed' }>;
+
+/** Event-loop delay while the load ran (perf_hooks.monitorEventLoopDelay), ms. */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface LoadOptions {
@@ -42,8 +56,15 @@ export interface LoadOptions {
   clock: Clock;
   /** extra PEM CA, added to the default roots; verification stays on */
   ca?: string;
-  /** called once for every request that got a response or failed */
+  /**
+   * called once for every request that got a response or failed; the sample
+   * object is reused for the next one: copy what you keep
+   */
   onSample(sample: LoadSample): void;
+  /** open model: per request sent, ms from its scheduled time to handing it to the connection */
+  onLag?(lagMs: number, stage: number): void;
+  /** open model: an arrival this late (ms) without a free connection is the generator's drop (default 5) */
+  maxScheduleLagMs?: number;
   /** throttled to about ten calls a second, plus one at the end */
   onProgress?(done: number, total?: number): void;
 }
@@ -55,8 +76,15 @@ export interface LoadStats {
   completed: number;
   /** requests with no response (timeout, connection error) */
   failed: number;
-  /** open model: arrivals not sent because maxInFlight requests were already in flight */
+  /** open model: arrivals not sent because maxInFlight requests were already in flight (the target's side) */
   dropped: number;
+  /** open model: arrivals not sent because the generator itself was too late (our side) */
+  droppedBehind: number;
+  /** open model: per stage (one for a constant rate), what was scheduled, sent and dropped */
+  stages: StageCounts[];
+  /** open model: the schedule the counts refer to */
+  profile?: RateProfile;
+  eventLoopDelay: LoopDelay;
   elapsedMs: number;
   /** the signal fired before the workload was done; started - completed - failed were cancelled */
   aborted: boolean;

@@ -1,0 +1,71 @@
+/**
+ * Pure: did the load generator send what was asked? Judged per stage (one
+ * stage for a constant rate). A stage passes when the generator released at
+ * least 95 % of the stage's arrivals per second (sent, or dropped because
+ * maxInFlight requests were out: that is the target being slow, not us), its
+ * schedule-lag p99 stayed under the limit, and no arrival was dropped because
+ * the generator itself was late. A failure is ours: exit 107, never 99 and
+ * never a pass.
+ */
+import type { StageCounts } from './pacer.js';
+import type { RateProfile } from './schedule.js';
+
+export const GENERATOR_CHECK = 'load generator kept up';
+const MIN_SHARE = 0.95;
+
+export interface StageVerdict {
+  stage: string;
+  ok: boolean;
+  /** arrivals per second the schedule asked for (average over the stage) */
+  targetRate: number;
+  /** arrivals per second the generator released */
+  achievedRate: number;
+  lagP99Ms: number;
+  droppedBehind: number;
+  /** one line: why it failed, or what it did */
+  detail: string;
+}
+
+export interface HonestyInput {
+  profile: RateProfile;
+  stages: readonly StageCounts[];
+  /** schedule-lag p99 (ms) per stage index; NaN/undefined when nothing was sent */
+  lagP99Ms: (stage: number) => number | undefined;
+  maxScheduleLagMs: number;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (n < 10 ? n.toFixed(2) : n.toFixed(0));
+
+export function judgeGenerator(input: HonestyInput): StageVerdict[] {
+  const out: StageVerdict[] = [];
+  for (const seg of input.profile.segments) {
+    const c = input.stages[seg.stage];
+    if (c === undefined || seg.durationMs <= 0 || c.expected === 0) continue;
+    const name = input.profile.stageNames[seg.stage] ?? String(seg.stage);
+    const targetRate = c.expected / (seg.durationMs / 1000);
+    // Late releases stretch the stage: a generator that sends everything, but
+    // only after the stage is over, did not keep the rate.
+    const spanMs = Math.max(seg.durationMs, c.lastReleaseMs - seg.startMs);
+    const achievedRate = (c.sent + c.droppedMaxInFlight) / (spanMs / 1000);
+    const lag = input.lagP99Ms(seg.stage) ?? 0;
+    const lagP99Ms = Number.isFinite(lag) ? lag : 0;
+    const problems: string[] = [];
+    if (achievedRate < MIN_SHARE * targetRate) problems.push(`sent ${int(achievedRate)} of ${int(targetRate)} req/s`);
+    if (lagP99Ms > input.maxScheduleLagMs) problems.push(`schedule lag p99 ${ms(lagP99Ms)} ms (limit ${ms(input.maxScheduleLagMs)} ms)`);
+    if (c.droppedBehind > 0) problems.push(`${int(c.droppedBehind)} arrivals dropped because the generator was late`);
+    const ok = problems.length === 0;
+    if (!ok && !problems[0]?.startsWith('sent')) problems.unshift(`sent ${int(achievedRate)} of ${int(targetRate)} req/s`);
+    out.push({
+      stage: name, ok, targetRate, achievedRate, lagP99Ms, droppedBehind: c.droppedBehind,
+      detail: ok ? `sent ${int(achievedRate)} of ${int(targetRate)} req/s, schedule lag p99 ${ms(lagP99Ms)} ms` : problems.join('; '),
+    });
+  }
+  return out;
+}
+
+/** The one line a run that fell behind ends with (exit 107). */
+export function fellBehindLine(v: StageVerdict, staged: boolean): string {
+  const where = staged ? ` in stage ${v.stage}` : '';
+  return `the load generator fell behind${where}: ${v.detail}; lower --rate or add runners with \`golive k8s run --parallelism\``;
+}

@@ -1,0 +1,68 @@
+/**
+ * The open model end to end through `golive check` against the reference API:
+ * stages tag their samples, drops at max-in-flight stay on the target's side,
+ * and a generator asked for more than it can send ends in exit 107 with one
+ * line, never in a pass and never in a failed gate.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunResult } from '../src/core/result.js';
+import { runCli, spawnReferenceApi, type SpawnedApi } from './support/processes.js';
+
+const TOKEN = 'test-token-0123456789';
+let api: SpawnedApi | undefined;
+afterEach(async () => {
+  await api?.stop();
+  api = undefined;
+});
+
+async function check(apiArgs: string[], cliArgs: string[]) {
+  api = await spawnReferenceApi(TOKEN, apiArgs);
+  const out = await mkdtemp(join(tmpdir(), 'golive-open-'));
+  const res = await runCli(['check', '--target', api.url, '--out', out, '--no-color', '--phases', 'health,load', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN } });
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
+  return { res, summary };
+}
+
+describe('open model through golive check', () => {
+  it('--stages: every sample carries its stage, a stage threshold judges it, and the generator check passes per stage', async () => {
+    // A generous lag limit: this test is about the stages, not about a busy machine.
+    const { res, summary } = await check([], ['--stages', '1s:100,1s:100:hold', '--max-schedule-lag', '1000',
+      '--threshold', 'http_reqs{phase:load,stage:hold}=count>=100', '--threshold', 'http_reqs{phase:load,stage:0}=count>=50',
+      '--threshold', 'golive_schedule_lag{phase:load,stage:hold}=p(99)<1000']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(summary.metrics['http_reqs{phase:load,stage:hold}']?.values.count).toBe(100);
+    expect(summary.metrics['http_reqs{phase:load,stage:0}']?.values.count).toBe(50);
+    const gen = summary.golive.checks.find((c) => c.name === 'load generator kept up');
+    expect(gen).toMatchObject({ phase: 'load', passes: 2, fails: 0 });
+    // the lag of every request sent, per stage: its own clock, kept apart from http_req_duration
+    expect(summary.metrics['golive_schedule_lag{phase:load,stage:hold}']?.values['p(99)']).toBeGreaterThanOrEqual(0);
+    expect(summary.metrics.golive_event_loop_delay_p99?.values.value).toBeGreaterThanOrEqual(0);
+  });
+
+  it('arrivals dropped at --max-in-flight are the target\'s: dropped_iterations, thresholdable (99), the generator still kept up', async () => {
+    const { res, summary } = await check(['--latency', 'fixed:300'], ['--rate', '50', '--duration', '1', '--max-in-flight', '2', '--max-schedule-lag', '1000',
+      '--threshold', 'dropped_iterations{phase:load}=count==0']);
+    expect(res.code).toBe(99);
+    expect(summary.golive.phases.find((p) => p.name === 'load')?.status).toBe('passed');
+    const dropped = summary.metrics['dropped_iterations{phase:load}']?.values.count ?? 0;
+    expect(dropped).toBeGreaterThanOrEqual(40);
+    expect(summary.golive.thresholds.find((t) => t.metric === 'dropped_iterations{phase:load}')?.ok).toBe(false);
+    expect(summary.golive.checks.find((c) => c.name === 'load generator kept up')).toMatchObject({ passes: 1, fails: 0 });
+  });
+
+  it('asked for 200,000 req/s it ends in exit 107 with one line, and judges no load threshold', async () => {
+    const { res, summary } = await check([], ['--rate', '200000', '--duration', '1', '--max-in-flight', '50']);
+    expect(res.code).toBe(107);
+    const line = res.stderr.trim();
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toMatch(/^golive: the load generator fell behind: sent [\d,]+ of 200,000 req\/s; .*lower --rate or add runners with `golive k8s run --parallelism`$/);
+    expect(summary.golive.verdict).toBe('error');
+    expect(summary.golive.phases.find((p) => p.name === 'load')?.status).toBe('error');
+    expect(summary.golive.thresholds.filter((t) => t.phase === 'load' || t.metric.includes('phase:load'))).toEqual([]);
+    expect(summary.golive.checks.find((c) => c.name === 'load generator kept up')).toMatchObject({ passes: 0, fails: 1 });
+  });
+});
