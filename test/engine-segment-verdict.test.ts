@@ -3,7 +3,7 @@ import type { Workload } from '../src/config/schema.js';
 import { EXIT, GoliveError, exitCodeFor } from '../src/core/errors.js';
 import { MetricStore } from '../src/core/metrics.js';
 import type { DeliveryResult, PhaseResult, PhaseStatus, ThresholdResult } from '../src/core/result.js';
-import { CheckRecorder } from '../src/engine/check-recorder.js';
+import { CheckRecorder } from '../src/core/check-recorder.js';
 import { k6SegmentArgs, parseSegment, segmentWorkload, share } from '../src/engine/segment.js';
 import { decideVerdict } from '../src/engine/verdict.js';
 import type { VerdictInput } from '../src/engine/verdict.js';

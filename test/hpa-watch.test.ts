@@ -5,10 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planSchema } from '../src/config/schema.js';
-import { MetricStore } from '../src/core/metrics.js';
-import { CheckRecorder } from '../src/engine/check-recorder.js';
 import { watchHpasDuring } from '../src/engine/hpa-watch.js';
-import type { PhaseContext, PhaseRunner } from '../src/engine/types.js';
+import type { PhaseContext, PhaseRunner } from '../src/phases/types.js';
 import { compareHpaSamples, describeHpaScaling } from '../src/phases/cluster.js';
 import type { HpaSample } from '../src/phases/cluster.js';
 import { renderConsole } from '../src/reporters/console.js';
@@ -17,9 +15,8 @@ import { fixtureResult, fixtureStore } from './support/prometheus-fixtures.js';
 const hpa = (current: number, desired: number, at: number): HpaSample => ({ name: 'gateway', current, desired, min: 2, max: 6, at });
 
 function ctx(): PhaseContext {
-  const store = new MetricStore();
   return {
-    plan: planSchema.parse({ target: 'http://127.0.0.1:1' }), store, checks: new CheckRecorder(store),
+    plan: planSchema.parse({ target: 'http://127.0.0.1:1' }),
     signal: new AbortController().signal, clock: { now: () => performance.now() }, emit: () => undefined,
   };
 }
@@ -36,7 +33,6 @@ describe('watchHpasDuring', () => {
     const samples = [[hpa(2, 2, 0)], [hpa(2, 4, 1)], [hpa(4, 4, 2)], [hpa(4, 4, 3)]];
     let calls = 0;
     const load = gatedLoad();
-    const notes: string[] = [];
     let sampledThrice!: () => void;
     const sampled = new Promise<void>((resolve) => { sampledThrice = resolve; });
     const wrapped = watchHpasDuring(load.phase, {
@@ -48,24 +44,24 @@ describe('watchHpasDuring', () => {
       },
       describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling),
       intervalMs: 5,
-      notes,
     });
     // Held and awaited below: an expectation on it can fail this test, not a later one.
     const outcome = wrapped.run(ctx());
     await sampled;
     load.finish();
-    expect((await outcome).status).toBe('passed');
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/hpa gateway scaled under load: 2 -> 4 replicas/);
+    const out = await outcome;
+    expect(out.status).toBe('passed');
+    expect(out.notes).toHaveLength(1);
+    expect(out.notes?.[0]).toMatch(/hpa gateway scaled under load: 2 -> 4 replicas/);
   });
 
   it('says so when nothing scaled, when there is no HPA, and when sampling fails', async () => {
     const run = async (sample: () => Promise<HpaSample[]>) => {
-      const notes: string[] = [];
-      const phase: PhaseRunner = { name: 'load', needs: [], run: async () => ({ status: 'passed' }) };
-      const out = await watchHpasDuring(phase, { sample, describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling), intervalMs: 1000, notes }).run(ctx());
+      const phase: PhaseRunner = { name: 'load', needs: [], run: async () => ({ status: 'passed', notes: ['from the phase'] }) };
+      const out = await watchHpasDuring(phase, { sample, describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling), intervalMs: 1000 }).run(ctx());
       expect(out.status).toBe('passed');
-      return notes;
+      expect(out.notes?.[0]).toBe('from the phase');
+      return out.notes?.slice(1);
     };
     expect(await run(async () => [hpa(2, 2, 0)])).toEqual([expect.stringMatching(/did not scale under load: 2 replicas/)]);
     expect(await run(async () => [])).toEqual(['no HPA in the namespace: auto-scaling not observed']);

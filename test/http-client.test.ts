@@ -10,7 +10,7 @@ import { MetricStore } from '../src/core/metrics.js';
 import { FailureTally } from '../src/engine/failures.js';
 import { HttpClient, describeRequestError } from '../src/engine/http.js';
 import type { HttpClientOptions } from '../src/engine/http.js';
-import { systemClock } from '../src/engine/types.js';
+import { systemClock } from '../src/core/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -68,7 +68,7 @@ describe('HttpClient.measured', () => {
   it('records http_reqs, http_req_duration and http_req_failed with the k6 tags', async () => {
     const { port } = await serve(json(200, { status: 'healthy' }));
     const store = new MetricStore();
-    const out = await client(`http://127.0.0.1:${port}`).measured('health', { method: 'GET', path: '/health' }, store);
+    const out = await client(`http://127.0.0.1:${port}`).measured('health', { method: 'GET', path: '/health' }, { store });
     expect(out).toMatchObject({ kind: 'response', status: 200, body: { status: 'healthy' }, text: '{"status":"healthy"}' });
     const tags = { phase: 'health', scenario: 'health', name: '/health', method: 'GET', status: '200', expected_response: 'true' };
     expect(only(store, 'http_reqs')).toMatchObject({ tags });
@@ -91,7 +91,7 @@ describe('HttpClient.measured', () => {
   ])('status %i: expected_response=%s, failed rate %i', async (status, expected, failed) => {
     const { port } = await serve((_req, res) => { res.writeHead(status, { location: '/elsewhere' }); res.end('x'); });
     const store = new MetricStore();
-    const out = await client(`http://127.0.0.1:${port}`).measured('load', { method: 'GET', path: '/health' }, store);
+    const out = await client(`http://127.0.0.1:${port}`).measured('load', { method: 'GET', path: '/health' }, { store });
     expect(out).toMatchObject({ kind: 'response', status });
     expect(only(store, 'http_req_failed').tags).toMatchObject({ status: String(status), expected_response: expected });
     expect(store.select('http_req_failed')?.value('rate')).toBe(failed);
@@ -103,7 +103,7 @@ describe('HttpClient.measured', () => {
       const store = new MetricStore();
       await client(`http://127.0.0.1:${port}`).measured('market-data', {
         method: 'POST', path: '/api/v1/data/market', body: '{}', expected: (s) => s === 401 || s === 403,
-      }, store);
+      }, { store });
       expect(only(store, 'http_reqs').tags).toMatchObject({ method: 'POST', status: String(status), expected_response: String(expected) });
       expect(store.select('http_req_failed')?.value('rate')).toBe(expected ? 0 : 1);
     });
@@ -114,7 +114,7 @@ describe('HttpClient.measured', () => {
     const store = new MetricStore();
     const out = await c.measured('market-data', {
       method: 'POST', path: '/api/v1/data/market?x=1', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"symbol":"aapl"}',
-    }, store);
+    }, { store });
     for (let i = 0; i < 10; i++) await c.call({ method: 'GET', path: '/health' });
     expect(out).toMatchObject({ kind: 'response', status: 200, text: '{"SYMBOL":"AAPL"}', body: { SYMBOL: 'AAPL' } });
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/api/v1/data/market?x=1', body: '{"symbol":"aapl"}' });
@@ -137,7 +137,7 @@ describe('HttpClient failures', () => {
     const { port } = await serve(() => { /* never answers */ });
     const store = new MetricStore();
     const t0 = performance.now();
-    const out = await client(`http://127.0.0.1:${port}`, { timeoutMs: 300 }).measured('health', { method: 'GET', path: '/health' }, store);
+    const out = await client(`http://127.0.0.1:${port}`, { timeoutMs: 300 }).measured('health', { method: 'GET', path: '/health' }, { store });
     const wall = performance.now() - t0;
     expect(out).toMatchObject({ kind: 'error', error: 'timeout' });
     expect(out.durationMs).toBeGreaterThanOrEqual(290);
@@ -162,7 +162,7 @@ describe('HttpClient failures', () => {
     const { port } = probe.address() as AddressInfo;
     await new Promise((r) => probe.close(r));
     const store = new MetricStore();
-    const out = await client(`http://127.0.0.1:${port}`, { timeoutMs: 2_000 }).measured('health', { method: 'GET', path: '/health' }, store);
+    const out = await client(`http://127.0.0.1:${port}`, { timeoutMs: 2_000 }).measured('health', { method: 'GET', path: '/health' }, { store });
     expect(out).toMatchObject({ kind: 'error', error: 'ECONNREFUSED' });
     expect(only(store, 'http_req_failed').tags).toMatchObject({ status: '0', expected_response: 'false' });
   });
@@ -193,7 +193,7 @@ describe('HttpClient failures', () => {
     const ac = new AbortController();
     const store = new MetricStore();
     const failures = new FailureTally();
-    const pending = client(`http://127.0.0.1:${port}`, { signal: ac.signal, failures }).measured('health', { method: 'GET', path: '/health' }, store);
+    const pending = client(`http://127.0.0.1:${port}`, { signal: ac.signal }).measured('health', { method: 'GET', path: '/health' }, { store, failures });
     setImmediate(() => ac.abort('SIGTERM'));
     expect(await pending).toMatchObject({ kind: 'aborted' });
     expect(store.series()).toEqual([]);
@@ -223,7 +223,7 @@ describe('HttpClient failures', () => {
     const { port, seen } = await serve(json(200, {}));
     const store = new MetricStore();
     const failures = new FailureTally();
-    const out = await client(`http://127.0.0.1:${port}`, { failures }).measured('health', { method: 'GET', path: '/health', headers: { authorization: 'Bearer a\nb' } }, store);
+    const out = await client(`http://127.0.0.1:${port}`).measured('health', { method: 'GET', path: '/health', headers: { authorization: 'Bearer a\nb' } }, { store, failures });
     expect(out.kind).toBe('client-fault');
     expect(seen).toHaveLength(0);
     expect(store.series()).toEqual([]);

@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanInput } from '../src/config/schema.js';
-import { MetricStore } from '../src/core/metrics.js';
-import { CheckRecorder } from '../src/engine/check-recorder.js';
-import type { PhaseContext, RunEvent } from '../src/engine/types.js';
-import { systemClock } from '../src/engine/types.js';
+import { systemClock } from '../src/core/clock.js';
+import type { RunEvent } from '../src/core/events.js';
+import type { PhaseContext, PhaseOutcome } from '../src/phases/types.js';
 import { monitoringPhase } from '../src/phases/monitoring.js';
 import { fixturePlan } from './support/prometheus-fixtures.js';
 import { freePort, getJson, query, startPrometheus, waitFor } from './support/prometheus.js';
@@ -71,34 +70,36 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-function context(prometheus: PlanInput['prometheus']): { ctx: PhaseContext; checks: CheckRecorder; events: RunEvent[] } {
-  const store = new MetricStore();
-  const checks = new CheckRecorder(store);
+function context(prometheus: PlanInput['prometheus']): { ctx: PhaseContext; events: RunEvent[] } {
   const events: RunEvent[] = [];
   const ctx: PhaseContext = {
-    plan: fixturePlan({ requestTimeoutMs: 3000, prometheus }), store, checks,
+    plan: fixturePlan({ requestTimeoutMs: 3000, prometheus }),
     signal: new AbortController().signal, clock: systemClock, emit: (e) => events.push(e),
   };
-  return { ctx, checks, events };
+  return { ctx, events };
 }
+
+/** The outcome without its samples and checks, for comparing status and reason. */
+const verdictOf = ({ status, reason }: PhaseOutcome) => ({ status, ...(reason !== undefined ? { reason } : {}) });
 
 describe('monitoring phase', () => {
   it('passes against a healthy Prometheus with the golive rules, and a healthy Grafana', async () => {
-    const { ctx, checks } = context({ url: healthy.url, targetsSelector: 'up{job="prometheus"}', grafanaUrl });
-    expect(await monitoringPhase.run(ctx)).toEqual({ status: 'passed' });
-    expect(checks.all().map((c) => [c.name, c.passes, c.fails])).toEqual([
+    const { ctx } = context({ url: healthy.url, targetsSelector: 'up{job="prometheus"}', grafanaUrl });
+    const out = await monitoringPhase.run(ctx);
+    expect(verdictOf(out)).toEqual({ status: 'passed' });
+    expect(out.checks?.map((c) => [c.name, c.passes, c.fails])).toEqual([
       ['prometheus ready', 1, 0], ['scrape targets up', 1, 0], ['golive rule groups loaded', 1, 0],
       ['no critical alert firing', 1, 0], ['grafana healthy', 1, 0],
     ]);
-    expect(ctx.store.select('checks', { phase: 'monitoring' })?.value('rate')).toBe(1);
+    expect(out.store?.select('checks', { phase: 'monitoring' })?.value('rate')).toBe(1);
   });
 
   it('fails naming the scrape target that is down', async () => {
-    const { ctx, checks } = context({ url: healthy.url, targetsSelector: 'up' });
+    const { ctx } = context({ url: healthy.url, targetsSelector: 'up' });
     const out = await monitoringPhase.run(ctx);
     expect(out.status).toBe('failed');
     expect(out.reason).toBe(`target 127.0.0.1:${downPort} (job down) is down (up = 0)`);
-    const targets = checks.all().find((c) => c.name === 'scrape targets up');
+    const targets = out.checks?.find((c) => c.name === 'scrape targets up');
     expect([targets?.passes, targets?.fails]).toEqual([1, 1]);
   });
 
@@ -121,23 +122,23 @@ describe('monitoring phase', () => {
     grafanaStatus = 503;
     try {
       const { ctx } = context({ url: healthy.url, targetsSelector: 'up{job="prometheus"}', grafanaUrl });
-      expect(await monitoringPhase.run(ctx)).toEqual({ status: 'failed', reason: 'grafana /api/health answered 503 (database failing)' });
+      expect(verdictOf(await monitoringPhase.run(ctx))).toEqual({ status: 'failed', reason: 'grafana /api/health answered 503 (database failing)' });
     } finally { grafanaStatus = 200; }
   });
 
   it('fails in one line when Prometheus is unreachable', async () => {
     const port = await freePort();
     const { ctx } = context({ url: `http://127.0.0.1:${port}` });
-    expect(await monitoringPhase.run(ctx)).toEqual({
+    expect(verdictOf(await monitoringPhase.run(ctx))).toEqual({
       status: 'failed', reason: `Prometheus not reachable: GET http://127.0.0.1:${port}/-/ready: ECONNREFUSED`,
     });
   });
 
   it('is an error naming --prometheus-url when no Prometheus is configured', async () => {
-    const { ctx, checks } = context({});
+    const { ctx } = context({});
     const out = await monitoringPhase.run(ctx);
     expect(out.status).toBe('error');
     expect(out.reason).toContain('--prometheus-url');
-    expect(checks.all()).toEqual([]);
+    expect(out.checks ?? []).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, DEFAULT_RETRY } from '../src/sinks/delivery.js';
 import type { DeliveryEnv } from '../src/sinks/delivery.js';
 import { deliverAll } from '../src/sinks/index.js';
-import { systemClock } from '../src/engine/types.js';
+import { systemClock } from '../src/core/clock.js';
 import { fixturePlan, fixtureResult, fixtureStore } from './support/prometheus-fixtures.js';
 import { freePort } from './support/prometheus.js';
 

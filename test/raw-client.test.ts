@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RawClosedLoad } from '../src/engine/load/raw-client.js';
 import { rawTarget } from '../src/engine/load/raw-request.js';
 import type { LoadOptions, LoadRequest, LoadSample, LoadStats } from '../src/engine/load/types.js';
-import { systemClock } from '../src/engine/types.js';
+import { systemClock } from '../src/core/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -3,7 +3,10 @@ import { validatePlan } from '../src/config/validate.js';
 import type { Plan } from '../src/config/schema.js';
 import type { PhaseName } from '../src/core/result.js';
 import { abortText, runPhases } from '../src/engine/run.js';
-import type { Clock, PhaseContext, PhaseOutcome, PhaseRunner, RunEvent } from '../src/engine/types.js';
+import type { Clock } from '../src/core/clock.js';
+import type { RunEvent } from '../src/core/events.js';
+import { Findings } from '../src/phases/findings.js';
+import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../src/phases/types.js';
 
 function manualClock(start = 1000): Clock & { advance(ms: number): void } {
   let t = start;
@@ -31,9 +34,10 @@ describe('runPhases', () => {
     const order: string[] = [];
     const pass = (ms: number) => async (ctx: PhaseContext): Promise<PhaseOutcome> => {
       order.push(ctx.plan.phases.join());
-      ctx.checks.record('health', 'ok', true);
+      const found = new Findings();
+      found.checks.record('health', 'ok', true);
       clock.advance(ms);
-      return { status: 'passed' };
+      return found.outcome('passed');
     };
     const { state, events } = await run(['market-data', 'health'], [runner('health', [], pass(70)), runner('market-data', [], pass(30))], undefined, clock);
     expect(state.phases).toEqual([
@@ -42,7 +46,7 @@ describe('runPhases', () => {
     ]);
     expect(state.durationMs).toBe(100);
     expect(state.abortReason).toBeUndefined();
-    expect(state.checks.all()[0]).toMatchObject({ passes: 2 });
+    expect(state.checks).toEqual([{ phase: 'health', name: 'ok', passes: 2, fails: 0, reasons: [] }]);
     expect(state.store.select('checks')?.value('passes')).toBe(2);
     expect(events.map((e) => `${e.type}:${'phase' in e ? e.phase : ''}`)).toEqual(['phase-start:market-data', 'phase-end:market-data', 'phase-start:health', 'phase-end:health']);
   });

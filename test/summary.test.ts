@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MetricStore } from '../src/core/metrics.js';
-import { CheckRecorder } from '../src/engine/check-recorder.js';
+import { CheckRecorder } from '../src/core/check-recorder.js';
 import { buildRunResult } from '../src/engine/summary.js';
 import type { SummaryInput } from '../src/engine/summary.js';
 

@@ -1,5 +1,5 @@
 /** What a command gets from the outside world; passed in so tests need no globals. */
-import type { Clock } from '../engine/types.js';
+import type { Clock } from '../core/clock.js';
 
 export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 

@@ -3,7 +3,7 @@
  * exit code in one place. The only file that ends the process.
  */
 import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
-import { systemClock } from '../engine/types.js';
+import { systemClock } from '../core/clock.js';
 import { MAIN_HELP } from './help.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './io.js';

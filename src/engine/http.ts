@@ -16,7 +16,7 @@ import type { FailureTally } from './failures.js';
 import { clientFault, describeError } from './load/describe-error.js';
 import { withTimeout } from './timeout.js';
 import { trustedCas } from './tls.js';
-import type { Clock } from './types.js';
+import type { Clock } from '../core/clock.js';
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -45,7 +45,11 @@ export interface HttpClientOptions {
   clock: Clock;
   ca?: string;
   signal: AbortSignal;
-  /** where failed requests are counted by cause */
+}
+
+/** Where a measured request goes: the phase's samples and its failures by cause. */
+export interface MeasuredInto {
+  store: MetricStore;
   failures?: FailureTally;
 }
 
@@ -107,16 +111,17 @@ export class HttpClient {
   }
 
   /** Calls and records the k6 HTTP metrics for a request the target saw. */
-  async measured(phase: PhaseName, call: HttpCall, store: MetricStore): Promise<HttpOutcome> {
+  async measured(phase: PhaseName, call: HttpCall, into: MeasuredInto): Promise<HttpOutcome> {
+    const { store, failures } = into;
     const out = await this.call(call);
     if (out.kind === 'aborted') return out;
     if (out.kind === 'client-fault') {
-      this.opts.failures?.add(phase, out.error);
+      failures?.add(phase, out.error);
       return out;
     }
     const status = out.kind === 'response' ? out.status : 0;
     const expected = (call.expected ?? defaultExpected)(status);
-    if (!expected) this.opts.failures?.add(phase, out.kind === 'error' ? out.error : `status ${status}`);
+    if (!expected) failures?.add(phase, out.kind === 'error' ? out.error : `status ${status}`);
     const tags = {
       phase,
       scenario: phase,

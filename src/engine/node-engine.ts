@@ -2,24 +2,23 @@
  * The embedded `node` engine: builds the phases for the plan, runs them, then
  * judges the measurements (thresholds, rollback triggers) into a RunResult.
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan, Workload } from '../config/schema.js';
 import type { PhaseName, RunResult } from '../core/result.js';
 import {
   defaultThresholds, evaluateThresholds, mergeThresholds, rollbackTriggers, thresholdsForPhasesThatRan,
 } from '../../thresholds/index.js';
-import { FailureTally } from './failures.js';
 import { HttpClient } from './http.js';
 import { runPhases } from './run.js';
 import type { RunState } from './run.js';
 import { segmentWorkload } from './segment.js';
 import type { Segment } from './segment.js';
 import { buildRunResult, runIdentity } from './summary.js';
-import type { Clock, EventSink, PhaseRunner } from './types.js';
+import type { Clock } from '../core/clock.js';
+import type { EventSink } from '../core/events.js';
+import type { PhaseRunner } from '../phases/types.js';
 import { createHealthPhase } from '../phases/health.js';
-import type { HealthPhaseState } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
-import type { LoadPhaseState } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
 
 export interface EngineRun {
@@ -53,15 +52,12 @@ export function thresholdDefs(plan: Plan): Record<string, string[]> {
 
 export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const { plan } = run;
-  const failures = new FailureTally();
   const http = new HttpClient({
     origin: plan.target, timeoutMs: plan.requestTimeoutMs, maxBodyBytes: plan.maxBodyBytes,
-    clock: run.clock, signal: run.signal, failures, ...(run.ca ? { ca: run.ca } : {}),
+    clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}),
   });
-  const health: HealthPhaseState = { unavailable: [] };
-  const notes: string[] = [];
-  const load: LoadPhaseState = { workload: segmentWorkload(plan.load.workload, run.segment), errors: new Map(), sent: 0, failures, notes };
-  let loadPhase = createLoadPhase(load, run.ca);
+  const workload = segmentWorkload(plan.load.workload, run.segment);
+  let loadPhase = createLoadPhase(workload, run.ca);
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
     const { watchHpasDuring } = await import('./hpa-watch.js');
@@ -69,15 +65,14 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       sample: hpaSampler(plan.cluster.namespace, plan.cluster.kubeconfig ? { kubeconfig: plan.cluster.kubeconfig } : {}),
       describe: (before, during) => compareHpaSamples(before, during).map(describeHpaScaling),
       intervalMs: 5000,
-      notes,
     });
   }
-  const phases: PhaseRunner[] = [createHealthPhase(http, health), createMarketDataPhase(http), loadPhase];
+  const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), loadPhase];
   for (const name of plan.phases) {
     const p = await optionalPhase(name);
     if (p) phases.push(p);
   }
-  const runPlan = effectivePlan(plan, load);
+  const runPlan = effectivePlan(plan, workload);
   let state: RunState;
   try {
     state = await runPhases(runPlan, { phases, clock: run.clock, emit: run.emit, signal: run.signal, ...(run.now ? { now: run.now } : {}) });
@@ -88,9 +83,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   // Thresholds of a phase that did not run are not judged: the skip itself is the failure.
   const defs = thresholdsForPhasesThatRan(thresholdDefs(runPlan), state.phases);
   const thresholds = evaluateThresholds(defs, state.store, durationSeconds);
-  const loadAllFailed = load.sent > 0 && (state.store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
-  const targetCauses = failures.list().filter((f) => f.phase === 'load' && f.side === 'target').map((f) => f.cause);
-  const unavailable = [...health.unavailable, ...(loadAllFailed ? [`every load request failed (${targetCauses.join(', ') || 'error statuses'})`] : [])];
+  const { unavailable, notes, failures } = state;
   const rollback = rollbackTriggers({
     source: state.store,
     maxP95Ms: plan.rollback.maxP95Ms,
@@ -104,7 +97,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const erroredPhase = state.phases.find((p) => p.status === 'error');
   const result = buildRunResult({
     store: state.store,
-    checks: state.checks.all(),
+    checks: state.checks,
     phases: state.phases,
     thresholds,
     rollback,
@@ -124,13 +117,13 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
 }
 
 /** The plan as this runner executes it: a parallel runner's share of the load. */
-function effectivePlan(plan: Plan, load: LoadPhaseState): Plan {
-  if (load.workload === plan.load.workload) return plan;
+function effectivePlan(plan: Plan, workload: Workload): Plan {
+  if (workload === plan.load.workload) return plan;
   // A runner whose share of a tiny load is zero requests has no load to run.
-  const empty = load.workload.model === 'closed' && load.workload.requests === 0;
+  const empty = workload.model === 'closed' && workload.requests === 0;
   return {
     ...plan,
     ...(empty ? { phases: plan.phases.filter((p) => p !== 'load') } : {}),
-    load: { ...plan.load, workload: load.workload },
+    load: { ...plan.load, workload },
   };
 }

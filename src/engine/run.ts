@@ -1,18 +1,29 @@
 /**
  * Runs the selected phases in order, gating each on the phases it needs, and
- * collects their outcomes. It never throws for a phase's failure: a phase that
- * throws is recorded as `error` with a one-line reason and the run goes on, so
- * the reports always have every phase in them.
+ * folds the outcomes they return into one RunState. It never throws for a
+ * phase's failure: a phase that throws is recorded as `error` with a one-line
+ * reason and the run goes on, so the reports always have every phase in them.
  */
+import { mergeCheckResults } from '../core/check-recorder.js';
+import type { Clock } from '../core/clock.js';
+import { firstLine } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
 import { MetricStore } from '../core/metrics.js';
-import type { PhaseName, PhaseResult } from '../core/result.js';
+import type { CheckResult, PhaseName, PhaseResult } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
-import { CheckRecorder } from './check-recorder.js';
-import type { Clock, EventSink, PhaseRunner } from './types.js';
+import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
+import { FailureTally } from './failures.js';
 
 export interface RunState {
+  /** every phase's samples, merged */
   store: MetricStore;
-  checks: CheckRecorder;
+  checks: CheckResult[];
+  /** findings that inform but do not gate, in phase order */
+  notes: string[];
+  /** evidence for the "service unavailable" rollback trigger, in phase order */
+  unavailable: string[];
+  /** failed requests by cause, every phase's */
+  failures: FailureTally;
   phases: PhaseResult[];
   startedAt: Date;
   durationMs: number;
@@ -30,12 +41,22 @@ export interface RunDeps {
 
 export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
   const store = new MetricStore();
-  const checks = new CheckRecorder(store);
+  let checks: CheckResult[] = [];
+  const notes: string[] = [];
+  const unavailable: string[] = [];
+  const failures = new FailureTally();
+  const fold = (out: PhaseOutcome): void => {
+    if (out.store) store.merge(out.store);
+    checks = mergeCheckResults([checks, out.checks ?? []]);
+    notes.push(...(out.notes ?? []));
+    unavailable.push(...(out.unavailable ?? []));
+    for (const f of out.failedRequests ?? []) failures.add(f.phase, f.cause, f.count);
+  };
   const startedAt = (deps.now ?? (() => new Date()))();
   const t0 = deps.clock.now();
   const results: PhaseResult[] = [];
   const byName = new Map<PhaseName, PhaseResult>();
-  const ctx = { plan, store, checks, signal: deps.signal, clock: deps.clock, emit: deps.emit };
+  const ctx = { plan, signal: deps.signal, clock: deps.clock, emit: deps.emit };
 
   for (const name of runOrder(plan.phases, deps.phases)) {
     const phase = deps.phases.find((p) => p.name === name);
@@ -53,11 +74,11 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
         deps.emit({ type: 'phase-start', phase: name });
         try {
           const out = await phase.run(ctx);
+          fold(out);
           const status = deps.signal.aborted && out.status === 'passed' ? 'aborted' : out.status;
           result = { name, status, ...(out.reason ? { reason: out.reason } : {}), durationMs: deps.clock.now() - started };
         } catch (err) {
-          const msg = err instanceof Error ? err.message : String(err);
-          result = { name, status: 'error', reason: msg.split('\n')[0] ?? 'error', durationMs: deps.clock.now() - started };
+          result = { name, status: 'error', reason: firstLine(err), durationMs: deps.clock.now() - started };
         }
         result.startedAt = new Date(startedAt.getTime() + (started - t0)).toISOString();
       }
@@ -70,6 +91,9 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
   return {
     store,
     checks,
+    notes,
+    unavailable,
+    failures,
     phases: results,
     startedAt,
     durationMs: deps.clock.now() - t0,

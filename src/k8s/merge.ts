@@ -4,6 +4,7 @@
  * definitions: a percentile is never averaged, and a per-runner count is never
  * compared against the whole run's total.
  */
+import { mergeCheckResults } from '../core/check-recorder.js';
 import { MetricStore } from '../core/metrics.js';
 import type { CheckResult, PhaseResult, PhaseStatus, RunResult, ThresholdResult, Verdict } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
@@ -37,23 +38,6 @@ function mergePhases(results: readonly RunResult[]): PhaseResult[] {
   return [...byName.values()];
 }
 
-function mergeChecks(results: readonly RunResult[]): CheckResult[] {
-  const byKey = new Map<string, CheckResult>();
-  for (const r of results) {
-    for (const c of r.golive.checks) {
-      const key = `${c.phase}\u0000${c.name}`;
-      const cur = byKey.get(key);
-      if (!cur) byKey.set(key, { ...c, reasons: [...c.reasons] });
-      else {
-        cur.passes += c.passes;
-        cur.fails += c.fails;
-        for (const why of c.reasons) if (cur.reasons.length < 5 && !cur.reasons.includes(why)) cur.reasons.push(why);
-      }
-    }
-  }
-  return [...byKey.values()];
-}
-
 export function mergeStores(results: readonly RunResult[]): MetricStore {
   const store = new MetricStore();
   for (const r of results) store.merge(MetricStore.fromJSON(r.golive.series ?? [], r.golive.timeline));
@@ -74,5 +58,5 @@ export function mergeRunnerResults(plan: Plan, results: readonly RunResult[]): M
     aborted: results.some((r) => r.golive.verdict === 'aborted'),
     ...(engineError !== undefined ? { engineError } : {}),
   });
-  return { store, phases, checks: mergeChecks(results), thresholds, durationMs, verdict, exitCode };
+  return { store, phases, checks: mergeCheckResults(results.map((r) => r.golive.checks)), thresholds, durationMs, verdict, exitCode };
 }

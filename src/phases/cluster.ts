@@ -4,7 +4,8 @@
  * endpoints, Ingresses with an address, HPAs at or above their floor. Each object
  * is one check sample, and a failing one names the object.
  */
-import type { PhaseOutcome, PhaseRunner } from '../engine/types.js';
+import { Findings } from './findings.js';
+import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { loadKubeConfig, makeClients, type K8sClients } from '../k8s/client.js';
 import {
   checkDeployment, checkHpa, checkIngress, checkPod, checkService, judgedService, type Finding,
@@ -26,7 +27,7 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
     name: 'cluster',
     needs: [],
     async run(ctx): Promise<PhaseOutcome> {
-      const { plan, checks } = ctx;
+      const { plan } = ctx;
       const ns = plan.cluster.namespace;
       const now = deps.now ?? Date.now;
       const clients = deps.clients ?? makeClients(loadKubeConfig(plan.cluster.kubeconfig));
@@ -39,6 +40,8 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
         ['ingresses have an address', s.ingresses.map(checkIngress)],
         ['hpas at or above minimum', s.hpas.map(checkHpa)],
       ];
+      const found = new Findings();
+      const { checks } = found;
       let failed = 0;
       for (const [name, findings] of groups) {
         for (const f of findings) if (!checks.record('cluster', name, f.ok, f.reason)) failed++;
@@ -48,7 +51,7 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
       for (const h of s.hpas) {
         ctx.emit({ type: 'log', level: 'info', message: `hpa ${h.name}: ${h.current} current, ${h.desired} desired (min ${h.min}, max ${h.max})` });
       }
-      return failed === 0 ? { status: 'passed' } : { status: 'failed', reason: `${failed} cluster check(s) failed in namespace ${ns}` };
+      return failed === 0 ? found.outcome('passed') : found.outcome('failed', `${failed} cluster check(s) failed in namespace ${ns}`);
     },
   };
 }

@@ -7,7 +7,8 @@
 import type { MetricInfo, MetricStore } from '../core/metrics.js';
 import { fellBehindLine, GENERATOR_CHECK, judgeGenerator } from '../engine/load/honesty.js';
 import type { LoadStats } from '../engine/load/index.js';
-import type { PhaseContext } from '../engine/types.js';
+import type { Plan } from '../config/schema.js';
+import type { Findings } from './findings.js';
 
 const TIME_TREND: MetricInfo = { type: 'trend', contains: 'time' };
 const TIME_GAUGE: MetricInfo = { type: 'gauge', contains: 'time' };
@@ -41,8 +42,8 @@ export function recordLoadCounts(store: MetricStore, stats: LoadStats, stageName
  * generator fell behind. The closed model has no schedule to miss: its
  * event-loop delay is reported as a note when it is high, without gating.
  */
-export function judgeLoadGenerator(ctx: PhaseContext, stats: LoadStats, notes: string[]): string | undefined {
-  const { store, plan } = ctx;
+export function judgeLoadGenerator(plan: Plan, found: Findings, stats: LoadStats): string | undefined {
+  const { store, notes } = found;
   const limit = plan.load.maxScheduleLagMs;
   if (!stats.profile) {
     const p99 = stats.eventLoopDelay.p99;
@@ -56,7 +57,7 @@ export function judgeLoadGenerator(ctx: PhaseContext, stats: LoadStats, notes: s
     lagP99Ms: (i) => store.select('golive_schedule_lag', { phase: 'load', ...(profile.staged ? { stage: profile.stageNames[i] ?? String(i) } : {}) })?.value('p(99)'),
     maxScheduleLagMs: limit,
   });
-  for (const v of verdicts) ctx.checks.record('load', GENERATOR_CHECK, v.ok, profile.staged ? `stage ${v.stage}: ${v.detail}` : v.detail);
+  for (const v of verdicts) found.checks.record('load', GENERATOR_CHECK, v.ok, profile.staged ? `stage ${v.stage}: ${v.detail}` : v.detail);
   const failed = verdicts.find((v) => !v.ok);
   return failed ? fellBehindLine(failed, profile.staged) : undefined;
 }

@@ -5,14 +5,17 @@
 import { checkAuthRefused, checkMarketData, UnreadableBody } from '../../checks/index.js';
 import type { HttpClient, HttpOutcome } from '../engine/http.js';
 import { clientFaultReason } from '../engine/failures.js';
-import type { PhaseOutcome, PhaseRunner } from '../engine/types.js';
+import { Findings } from './findings.js';
+import type { PhaseOutcome, PhaseRunner } from './types.js';
 
 export function createMarketDataPhase(http: HttpClient): PhaseRunner {
   return {
     name: 'market-data',
     needs: [],
     async run(ctx): Promise<PhaseOutcome> {
-      const { plan, store, checks } = ctx;
+      const { plan } = ctx;
+      const found = new Findings();
+      const { checks } = found;
       const md = plan.marketData;
       const query = { symbol: md.symbol, start_date: md.startDate, end_date: md.endDate };
       const body = JSON.stringify(query);
@@ -31,7 +34,7 @@ export function createMarketDataPhase(http: HttpClient): PhaseRunner {
       const out = await http.measured('market-data', {
         method: 'POST', path: md.path, body,
         headers: { ...json, authorization: `Bearer ${plan.token ?? ''}` },
-      }, store);
+      }, found);
       if (!answered(out)) { /* nothing to judge */ } else if (out.kind === 'error') rec(`POST ${md.path} answers`, false, out.error);
       else if (out.kind === 'response') {
         const doc = out.bodyError !== undefined ? new UnreadableBody(out.bodyError) : out.body;
@@ -42,16 +45,16 @@ export function createMarketDataPhase(http: HttpClient): PhaseRunner {
         const anon = await http.measured('market-data', {
           method: 'POST', path: md.path, body, headers: json,
           expected: (s) => s === 401 || s === 403,
-        }, store);
+        }, found);
         if (!answered(anon)) { /* nothing to judge */ } else if (anon.kind === 'error') rec('unauthenticated call refused', false, anon.error);
         else if (anon.kind === 'response') {
           const c = checkAuthRefused(anon.status);
           rec(c.name, c.ok, c.reason);
         }
       }
-      if (ctx.signal.aborted) return { status: 'aborted', reason: 'aborted' };
-      if (faults.length > 0) return { status: 'error', reason: clientFaultReason(faults) };
-      return failed === 0 ? { status: 'passed' } : { status: 'failed', reason: `${failed} market-data check(s) failed` };
+      if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');
+      if (faults.length > 0) return found.outcome('error', clientFaultReason(faults));
+      return failed === 0 ? found.outcome('passed') : found.outcome('failed', `${failed} market-data check(s) failed`);
     },
   };
 }

@@ -3,7 +3,8 @@
  * targets up, golive's rule groups loaded, no critical alert firing, and
  * (with --grafana-url) Grafana healthy. Each is a recorded check.
  */
-import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../engine/types.js';
+import { Findings } from './findings.js';
+import type { PhaseContext, PhaseOutcome, PhaseRunner } from './types.js';
 import { apiUrl, getJson } from './monitoring-api.js';
 import type { ApiOptions } from './monitoring-api.js';
 import { CHECK, judgeAlerts, judgeGrafana, judgeRules, judgeTargets, targetsQuery } from './monitoring-checks.js';
@@ -54,10 +55,11 @@ export const monitoringPhase: PhaseRunner = {
       verdicts.push(res.ok ? judgeGrafana(res.status, res.body) : { name: CHECK.grafana, ok: false, reason: res.error });
     }
     if (ctx.signal.aborted) return { status: 'aborted', reason: 'aborted' };
-    for (const v of verdicts) ctx.checks.record(PHASE, v.name, v.ok, v.reason);
+    const found = new Findings();
+    for (const v of verdicts) found.checks.record(PHASE, v.name, v.ok, v.reason);
     const failed = verdicts.filter((v) => !v.ok);
-    if (failed.length === 0) return { status: 'passed' };
+    if (failed.length === 0) return found.outcome('passed');
     const reasons = [...new Set(failed.map((v) => v.reason ?? v.name))];
-    return { status: 'failed', reason: reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? ` (+${reasons.length - 3} more)` : '') };
+    return found.outcome('failed', reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? ` (+${reasons.length - 3} more)` : ''));
   },
 };

@@ -4,7 +4,8 @@
  * are throttled by the injected clock so a 50k req/s load loop does not spend
  * its time painting.
  */
-import type { Clock, RunEvent } from '../engine/types.js';
+import type { Clock } from '../core/clock.js';
+import type { RunEvent } from '../core/events.js';
 import type { PhaseName } from '../core/result.js';
 import { redactUrls } from '../core/redact.js';
 import { STATUS_MARK, fmtDuration, removeControlChars } from './text.js';

@@ -6,7 +6,7 @@
 import { Agent, request } from 'undici';
 import { readCapped } from '../engine/body.js';
 import { withTimeout } from '../engine/timeout.js';
-import type { Clock } from '../engine/types.js';
+import type { Clock } from '../core/clock.js';
 import { redactUrl } from '../core/redact.js';
 import { oneLine, scrubSecrets } from './redact.js';
 

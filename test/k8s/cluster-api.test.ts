@@ -10,9 +10,7 @@ import { promisify } from 'node:util';
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSchema } from '../../src/config/schema.js';
-import { MetricStore } from '../../src/core/metrics.js';
-import { CheckRecorder } from '../../src/engine/check-recorder.js';
-import { systemClock } from '../../src/engine/types.js';
+import { systemClock } from '../../src/core/clock.js';
 import { loadKubeConfig, makeClients } from '../../src/k8s/client.js';
 import { followJob } from '../../src/k8s/follow.js';
 import { RBAC_RULES } from '../../src/k8s/rbac.js';
@@ -125,17 +123,16 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
       const s = await env.kc.makeApiClient((await import('@kubernetes/client-node')).DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: NS, labelSelector: 'kubernetes.io/service-name=gateway' });
       return s.items.some((x) => (x.endpoints ?? []).some((e) => e.conditions?.ready)) ? true : undefined;
     });
-    const store = new MetricStore();
-    const checks = new CheckRecorder(store);
     const phase = makeClusterPhase({ clients: makeClients(loadKubeConfig(env.saKubeconfig)) });
     const plan = planSchema.parse({ target: 'http://x:1', phases: ['cluster'], cluster: { namespace: NS } });
-    const out = await phase.run({ plan, store, checks, signal: new AbortController().signal, clock: systemClock, emit: () => undefined });
+    const out = await phase.run({ plan, signal: new AbortController().signal, clock: systemClock, emit: () => undefined });
     expect(out.status).toBe('failed');
-    const reasons = checks.failures('cluster').flatMap((c) => c.reasons);
+    const checks = out.checks ?? [];
+    const reasons = checks.filter((c) => c.fails > 0).flatMap((c) => c.reasons);
     expect(reasons).toContain('pod data-service-abc not Ready: ContainersNotReady');
     expect(reasons).toContain('service data-service has no ready endpoints');
     expect(reasons.filter((r) => r.includes('gateway'))).toEqual([]);
-    expect(checks.all().find((c) => c.name === 'services have ready endpoints')?.passes).toBe(1);
+    expect(checks.find((c) => c.name === 'services have ready endpoints')?.passes).toBe(1);
   }, 60_000);
 
   it('a watch that keeps dropping ends in one line naming the Job', async () => {

@@ -4,7 +4,7 @@
  */
 import { MetricStore, TREND_STATS } from '../../src/core/metrics.js';
 import type { PhaseResult, RunResult, SummaryMetric, ThresholdResult } from '../../src/core/result.js';
-import { CheckRecorder } from '../../src/engine/check-recorder.js';
+import { CheckRecorder } from '../../src/core/check-recorder.js';
 import { planSchema } from '../../src/config/schema.js';
 import type { Plan, PlanInput } from '../../src/config/schema.js';
 

@@ -3,8 +3,8 @@
  * check name, so `checks{phase:health}` thresholds work) and as per-check pass
  * and fail counts with the first few distinct failure reasons for the reports.
  */
-import type { MetricStore } from '../core/metrics.js';
-import type { CheckResult, PhaseName } from '../core/result.js';
+import type { MetricStore } from './metrics.js';
+import type { CheckResult, PhaseName } from './result.js';
 
 const MAX_REASONS = 5;
 
@@ -37,4 +37,25 @@ export class CheckRecorder {
   all(): CheckResult[] {
     return [...this.results.values()];
   }
+}
+
+/**
+ * Folds check results by (phase, name): counts add up, reasons keep the first
+ * few distinct ones. Used where outcomes meet (phases of one run, runners of a Job).
+ */
+export function mergeCheckResults(lists: Iterable<readonly CheckResult[]>): CheckResult[] {
+  const byKey = new Map<string, CheckResult>();
+  for (const list of lists) {
+    for (const c of list) {
+      const key = `${c.phase}\u0000${c.name}`;
+      const cur = byKey.get(key);
+      if (!cur) byKey.set(key, { ...c, reasons: [...c.reasons] });
+      else {
+        cur.passes += c.passes;
+        cur.fails += c.fails;
+        for (const why of c.reasons) if (cur.reasons.length < MAX_REASONS && !cur.reasons.includes(why)) cur.reasons.push(why);
+      }
+    }
+  }
+  return [...byKey.values()];
 }
