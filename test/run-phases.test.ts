@@ -51,6 +51,23 @@ describe('runPhases', () => {
     expect(events.map((e) => `${e.type}:${'phase' in e ? e.phase : ''}`)).toEqual(['phase-start:market-data', 'phase-end:market-data', 'phase-start:health', 'phase-end:health']);
   });
 
+  it('folds what each phase returns (samples, checks, notes, unavailable evidence) in phase order', async () => {
+    const health = runner('health', [], async () => {
+      const found = new Findings();
+      found.store.add('http_reqs', 1, { phase: 'health' });
+      found.checks.record('health', 'GET /health status is 200', false, 'got 503');
+      found.unavailable.push('GET /health returned 503');
+      return found.outcome('failed', '1 health check(s) failed');
+    });
+    const md = runner('market-data', [], async () => ({ status: 'passed', notes: ['a note'], unavailable: ['second'] }));
+    const { state } = await run(['health', 'market-data'], [health, md]);
+    expect(state.unavailable).toEqual(['GET /health returned 503', 'second']);
+    expect(state.notes).toEqual(['a note']);
+    expect(state.checks).toEqual([{ phase: 'health', name: 'GET /health status is 200', passes: 0, fails: 1, reasons: ['got 503'] }]);
+    expect(state.store.select('http_reqs')?.value('count')).toBe(1);
+    expect(state.store.select('checks', { phase: 'health' })?.value('fails')).toBe(1);
+  });
+
   it('a phase whose need failed is skipped with the reason and never run', async () => {
     const load = runner('load', ['health'], async () => ({ status: 'passed' }));
     const md = runner('market-data', [], async () => ({ status: 'passed' }));
