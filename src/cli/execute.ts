@@ -6,12 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Plan } from '../config/schema.js';
-import { describeError, EXIT, exitCodeFor } from '../core/errors.js';
+import { checkFdBudget } from '../config/preflight.js';
+import { openFileLimit } from '../config/fd-limit.js';
+import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
 import { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
 import { withTimeout } from '../engine/timeout.js';
+import { segmentWorkload } from '../engine/segment.js';
 import type { Segment } from '../engine/segment.js';
+import { OutDirError, probeOutDir } from '../reporters/out-dir.js';
 import { buildRunResult, runIdentity } from '../engine/summary.js';
 import { decideVerdict } from '../engine/verdict.js';
 import { renderConsole } from '../reporters/console.js';
@@ -28,6 +32,8 @@ export interface ExecuteOptions {
   segment?: Segment;
   emitResult: boolean;
   color: boolean;
+  /** `ulimit -n`; read from /proc/self/limits when not given */
+  openFileLimit?: number;
 }
 
 
@@ -64,8 +70,25 @@ async function deliver(plan: Plan, result: RunResult, store: MetricStore): Promi
   return deliverAll({ result, store, plan });
 }
 
+/**
+ * What can be known about the plan before the first request, on this
+ * machine: the reports directory is writable and the load's connections fit
+ * in `ulimit -n`. Either failing is exit 104.
+ */
+async function preflight(opts: ExecuteOptions, io: CliIO): Promise<void> {
+  const { plan } = opts;
+  try {
+    await probeOutDir(resolve(io.cwd, plan.out));
+  } catch (err) {
+    if (!(err instanceof OutDirError)) throw err;
+    throw new GoliveError('GOLIVE_INVALID_CONFIG', `--out ${plan.out}: ${err.message}`);
+  }
+  checkFdBudget(plan, segmentWorkload(plan.load.workload, opts.segment), opts.openFileLimit ?? openFileLimit());
+}
+
 export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<number> {
   const { plan } = opts;
+  await preflight(opts, io);
   const runId = io.env.GOLIVE_RUN_ID || plan.testid || `golive-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 8)}`;
   // A strongly held timer: AbortSignal.timeout() inside AbortSignal.any() can be collected (nodejs/node#57736).
   const deadline = withTimeout(io.signal, plan.deadlineSeconds * 1000);

@@ -69,7 +69,8 @@ export const stagedModel = z.object({
 export const planSchema = z.object({
   target: httpUrl,
   /** bearer token for the authenticated endpoints; from env or file only */
-  token: z.string().min(1).optional(),
+  // Trimmed: `kubectl create secret --from-file` and `echo > file` leave a trailing newline.
+  token: z.string().trim().min(1).optional(),
   engine: z.enum(['node', 'k6']).default('node'),
   phases: z.array(z.enum(PHASES)).min(1).default(['health', 'market-data', 'load']),
   out: z.string().min(1).default('reports'),
@@ -122,7 +123,7 @@ export const planSchema = z.object({
     /** credentials, from env or file only; never printed */
     username: z.string().optional(),
     password: z.string().optional(),
-    bearerToken: z.string().optional(),
+    bearerToken: z.string().trim().optional(),
   }).prefault({}),
   cluster: z.object({
     namespace: z.string().min(1).default('signal-trading'),

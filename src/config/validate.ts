@@ -7,6 +7,7 @@ import { GoliveError } from '../core/errors.js';
 import { BUILTIN_METRICS } from '../core/metrics.js';
 import { defaultThresholds, mergeThresholds, validateThresholdDefs } from '../../thresholds/index.js';
 import { FLAG_FOR_PATH } from './flags.js';
+import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
 import { planSchema } from './schema.js';
 import type { Plan } from './schema.js';
@@ -38,7 +39,12 @@ export function validatePlan(raw: RawConfig): Plan {
       'the market-data phase needs a bearer token: set GOLIVE_TOKEN or pass --token-file FILE (or leave market-data out of --phases)',
     );
   }
+  // A token that cannot be a header value would fail every request on our side, not the target's.
+  checkHeaderSecret(plan.token, 'the bearer token (GOLIVE_TOKEN or --token-file)');
+  checkHeaderSecret(plan.prometheus.bearerToken, 'the Prometheus bearer token (GOLIVE_PROMETHEUS_BEARER_TOKEN)');
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
-  validateThresholdDefs(mergeThresholds(defaultThresholds(plan), plan.thresholds), (n) => BUILTIN_METRICS[n]?.type);
+  const defs = mergeThresholds(defaultThresholds(plan), plan.thresholds);
+  checkThresholdMetrics(Object.keys(defs), plan.engine);
+  validateThresholdDefs(defs, (n) => BUILTIN_METRICS[n]?.type);
   return plan;
 }

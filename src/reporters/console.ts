@@ -4,6 +4,7 @@
  */
 import { redactUrls } from '../core/redact.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
+import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { loadFigures } from './latency.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
@@ -129,6 +130,17 @@ export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
         ...(load.failedCount ? { tone: 'bad' as const } : {}),
       }],
     ]));
+  }
+
+  const failed = failedRequests(result);
+  if (failed.length) {
+    out.push('', line({ text: 'Failed requests by cause', tone: 'bold' }));
+    out.push(...table(failed.map((f) => [
+      { text: f.phase, tone: 'dim' },
+      { text: clean(f.cause), tone: 'bad' },
+      { text: String(f.count) },
+      { text: f.side === 'golive' ? GOLIVE_SIDE : '' },
+    ])));
   }
 
   const failedDeliveries = g.deliveries.filter((d) => !d.ok);

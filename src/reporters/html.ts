@@ -4,6 +4,7 @@
  * Every piece of text from the result is escaped; a CSP forbids scripts even
  * if an escaping bug ever slipped through.
  */
+import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { latencyRows, loadFigures } from './latency.js';
 import { renderLatencyChart } from './svg-chart.js';
@@ -91,6 +92,12 @@ function sections(result: RunResult): string[] {
       ...['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'].map((k) => [td(`http_req_duration ${k}`), td(fmtMs(d[k]))]),
       [td('http_req_failed'), td(`${fmtPercent(load.failedRate)}${load.failedCount !== undefined ? ` (${fmtNumber(load.failedCount)} failed)` : ''}`)],
     ]));
+  }
+  const failed = failedRequests(result);
+  if (failed.length) {
+    out.push('<h2>Failed requests by cause</h2>', table(['phase', 'cause', 'count', ''], failed.map((f) => [
+      td(f.phase), td(f.cause, 'bad'), td(String(f.count), 'num'), td(f.side === 'golive' ? GOLIVE_SIDE : ''),
+    ])));
   }
   if (g.notes?.length) {
     out.push('<h2>Notes</h2>', `<ul>${g.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);

@@ -4,6 +4,7 @@
  * CI summary line says *why* without opening the file.
  */
 import type { CheckResult, PhaseName, PhaseResult, RunResult, ThresholdResult } from '../core/result.js';
+import { describeFailedRequests, failedRequests } from './failed-requests.js';
 import { escapeAttr, escapeText } from './text.js';
 
 type Outcome =
@@ -19,6 +20,8 @@ interface Suite {
   cases: Case[];
   timeSeconds: number;
   timestamp?: string;
+  /** e.g. the phase's failed requests by cause */
+  systemOut?: string;
 }
 
 const seconds = (ms: number): number => Math.max(0, ms) / 1000;
@@ -91,8 +94,10 @@ function buildSuites(result: RunResult): Suite[] {
   const suites: Suite[] = g.phases.map((p) => {
     const checks = g.checks.filter((c) => c.phase === p.name);
     const own = phaseCase(p, checks);
+    const failed = failedRequests(result, p.name);
     return {
       name: `golive.${p.name}`,
+      ...(failed.length ? { systemOut: `failed requests by cause: ${describeFailedRequests(failed)}` } : {}),
       timeSeconds: seconds(p.durationMs),
       ...(p.startedAt ? { timestamp: p.startedAt } : {}),
       cases: [
@@ -180,6 +185,7 @@ export function renderJunit(result: RunResult): string {
     const stamp = s.timestamp ?? result.golive.startedAt;
     lines.push(`  <testsuite name="${escapeAttr(s.name)}" id="${id}" ${countsAttrs(totals(s.cases), s.timeSeconds)} timestamp="${escapeAttr(stamp)}">`);
     lines.push(...s.cases.map(renderCase));
+    if (s.systemOut) lines.push(`    <system-out>${escapeText(s.systemOut)}</system-out>`);
     lines.push('  </testsuite>');
   });
   lines.push('</testsuites>');

@@ -5,13 +5,14 @@
  * interrupted run leaves either the old file or the new one, never half.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../core/result.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { redactUrls } from '../core/redact.js';
+import { ensureDir } from './out-dir.js';
 
 export const REPORT_FILES = {
   json: 'summary.json',
@@ -74,7 +75,7 @@ export async function writeReports(result: RunResult, outDir: string, opts: Writ
   const written: string[] = [];
   const errors: string[] = [];
   try {
-    await mkdir(outDir, { recursive: true });
+    await ensureDir(outDir);
   } catch (err) {
     return { written, errors: kinds.map((k) => `${REPORT_FILES[k]}: cannot create directory ${outDir}: ${oneLine(err)}`) };
   }

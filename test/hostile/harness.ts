@@ -103,7 +103,9 @@ function readOr(path: string): string {
 export async function runGolive(args: readonly string[], opts: GoliveOptions = {}): Promise<GoliveRun> {
   const out = mkdtempSync(join(tmpdir(), 'golive-hostile-'));
   const rusage = join(out, '.rusage.json');
-  const node = [...(opts.gcEveryMs ? ['--expose-gc'] : []), '--import', PRELOAD, CLI, 'check', '--out', out, '--no-color', ...args];
+  // HOSTILE_CLI runs the suite against another build (e.g. the code before a fix).
+  const cli = process.env.HOSTILE_CLI ?? CLI;
+  const node = [...(opts.gcEveryMs ? ['--expose-gc'] : []), '--import', PRELOAD, cli, 'check', '--out', out, '--no-color', ...args];
   const env = cleanEnv({ GOLIVE_TOKEN: TOKEN, HOSTILE_RUSAGE_FILE: rusage, ...(opts.gcEveryMs ? { HOSTILE_GC_MS: String(opts.gcEveryMs) } : {}), ...opts.env });
   const child = opts.nofile === undefined
     ? spawn(process.execPath, node, { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -7,7 +7,8 @@
  * K6_* option override (k6 lets env vars override script options) leaks in.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureDir } from '../../reporters/out-dir.js';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,7 +132,8 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
   if (root === undefined) {
     throw new GoliveError('GOLIVE_ENGINE_ERROR', 'scenarios/k6/golive.ts not found: the k6 engine needs a golive checkout (or pass root)');
   }
-  mkdirSync(opts.outDir, { recursive: true });
+  // Not mkdirSync(recursive): it spins forever on some paths (e.g. under /proc), synchronously.
+  await ensureDir(opts.outDir);
   const summaryPath = join(opts.outDir, K6_SUMMARY_FILE);
   rmSync(summaryPath, { force: true }); // never read a previous run's summary
   const segment = opts.segment && opts.segment.count > 1 ? k6SegmentArgs(opts.segment) : undefined;

@@ -1,0 +1,92 @@
+/**
+ * Pure plan checks that need more than the schema: a token that can be sent
+ * as a header, threshold metric names this engine measures, and connections
+ * within the file-descriptor budget. Each throws one GoliveError (exit 104)
+ * before the first request.
+ */
+import { GoliveError } from '../core/errors.js';
+import { parseMetricSelector } from '../../thresholds/index.js';
+import type { Plan, Workload } from './schema.js';
+
+/**
+ * An HTTP field value: no control characters (CR, LF, NUL, tab, DEL, C1) and
+ * nothing beyond Latin-1. Returns the offending position, or -1.
+ */
+export function badHeaderChar(value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c > 0xff) return i;
+  }
+  return -1;
+}
+
+/** The secret is never quoted: only where the bad character is and what it is. */
+export function checkHeaderSecret(value: string | undefined, what: string): void {
+  if (value === undefined) return;
+  const i = badHeaderChar(value);
+  if (i < 0) return;
+  const code = value.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+  throw new GoliveError('GOLIVE_INVALID_CONFIG',
+    `${what}: cannot be sent as an HTTP header value: character ${i + 1} of ${value.length} is U+${code} (after trimming surrounding whitespace); fix the secret`);
+}
+
+/** Metrics the node engine records; thresholds on anything else could never have samples. */
+export const NODE_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'iterations', 'dropped_iterations'] as const;
+/** k6's built-in metrics, recorded under --engine k6. */
+export const K6_METRICS = [
+  ...NODE_METRICS, 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending',
+  'http_req_waiting', 'http_req_receiving', 'iteration_duration', 'data_received', 'data_sent', 'vus', 'vus_max',
+] as const;
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestD) { best = k; bestD = d; }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+export function checkThresholdMetrics(selectors: readonly string[], engine: Plan['engine']): void {
+  const known: readonly string[] = engine === 'k6' ? K6_METRICS : NODE_METRICS;
+  for (const sel of selectors) {
+    const { name } = parseMetricSelector(sel);
+    if (known.includes(name)) continue;
+    const near = closestName(name, known);
+    const k6Only = engine === 'node' && (K6_METRICS as readonly string[]).includes(name);
+    const why = k6Only ? 'is measured only by --engine k6' : 'is not a metric golive measures';
+    const hint = near !== undefined && !k6Only ? `; did you mean "${near}"?` : `; expected one of ${known.join(', ')}`;
+    throw new GoliveError('GOLIVE_INVALID_CONFIG', `threshold metric "${name}" (--threshold) ${why}${hint}`);
+  }
+}
+
+/** File descriptors kept for golive itself (stdio, the event loop, the functional phases' client, reports). */
+export const FD_RESERVE = 64;
+
+/** Connections the load phase may hold at once. */
+export function loadConnections(w: Workload): number {
+  return w.model === 'closed' ? Math.min(w.concurrency, w.requests) : w.maxInFlight;
+}
+
+export function checkFdBudget(plan: Pick<Plan, 'phases'>, workload: Workload, openFileLimit: number | undefined): void {
+  if (openFileLimit === undefined || !plan.phases.includes('load')) return;
+  const conns = loadConnections(workload);
+  if (conns + FD_RESERVE <= openFileLimit) return;
+  const flag = workload.model === 'closed' ? '--concurrency' : '--max-in-flight';
+  const most = Math.max(0, openFileLimit - FD_RESERVE);
+  throw new GoliveError('GOLIVE_INVALID_CONFIG',
+    `${flag}: ${conns} connections need ${conns + FD_RESERVE} file descriptors (${FD_RESERVE} kept for golive itself) but \`ulimit -n\` is ${openFileLimit}; lower ${flag} to at most ${most} or raise the limit (ulimit -n ${conns + FD_RESERVE})`);
+}
