@@ -3,25 +3,21 @@
  * a k6 summary through summaryMetricSource). Unlike k6, a threshold over a
  * metric or sub-metric with no samples FAILS: a gate must not pass silently.
  */
-import type { MetricContains, MetricType } from '../src/core/metrics.js';
+import type { MetricType } from '../src/core/metrics.js';
 import { PHASES } from '../src/core/result.js';
 import type { PhaseName, ThresholdResult } from '../src/core/result.js';
+import { GoliveError } from '../src/core/errors.js';
+import { windowsUnsupported } from '../src/core/window-support.js';
+import { judgeWindows } from './windows.js';
+import { formatMeasured, hasSamples } from './source.js';
+import type { MetricSource } from './source.js';
+
+export type { MetricSource, SelectedMetric, WindowSelection } from './source.js';
+export { formatMeasured, hasSamples } from './source.js';
 import {
   compare, normalizeThreshold, parseMetricSelector, parseThreshold, validateFor,
 } from './parse.js';
 import type { MetricSelector, ParsedThreshold, ThresholdInput } from './parse.js';
-
-export interface SelectedMetric {
-  /** `contains` is optional so a plain source can omit it; 'time' adds the ms unit to messages */
-  info: { type: MetricType; contains?: MetricContains };
-  samples: number;
-  value(agg: string, durationSeconds?: number): number | undefined;
-}
-
-/** What the evaluator reads; MetricStore satisfies it (its `select` returns an Aggregate). */
-export interface MetricSource {
-  select(name: string, tags: Record<string, string>): SelectedMetric | undefined;
-}
 
 export type ThresholdDefs = Readonly<Record<string, readonly ThresholdInput[]>>;
 
@@ -49,6 +45,10 @@ function compile(defs: ThresholdDefs): Compiled[] {
  */
 export function validateThresholdDefs(defs: ThresholdDefs, typeOf: (name: string) => MetricType | undefined): void {
   for (const c of compile(defs)) {
+    if (c.parsed.windowSeconds !== undefined) {
+      const why = windowsUnsupported(c.selector.name, c.selector.tags);
+      if (why !== undefined) throw new GoliveError('GOLIVE_INVALID_CONFIG', `threshold ${JSON.stringify(c.parsed.source)} on ${c.metric}: ${why}`);
+    }
     const type = typeOf(c.selector.name);
     if (type !== undefined) validateFor(c.parsed, type, c.metric);
   }
@@ -59,27 +59,12 @@ function phaseOf(tags: Record<string, string>): PhaseName | undefined {
   return (PHASES as readonly string[]).includes(p ?? '') ? (p as PhaseName) : undefined;
 }
 
-/** Milliseconds for time metrics; rates and counts as short plain numbers. */
-export function formatMeasured(value: number, contains: MetricContains | undefined): string {
-  if (contains === 'time') return `${value.toFixed(2)}ms`;
-  if (Number.isInteger(value)) return String(value);
-  return String(Number(value.toPrecision(4)));
-}
-
-/**
- * Counters are the exception to "samples > 0": a counter series that exists
- * was touched by the engine, so a count of 0 (e.g. no dropped iterations) is a
- * measurement, not an absence. Other types need at least one sample.
- */
-function hasSamples(m: SelectedMetric): boolean {
-  return m.info.type === 'counter' || m.samples > 0;
-}
-
 function judge(c: Compiled, source: MetricSource, durationSeconds: number): ThresholdResult {
   const { metric, selector, parsed } = c;
   const base: ThresholdResult = { metric, expression: parsed.source, ok: false, message: '' };
   const phase = phaseOf(selector.tags);
   if (phase !== undefined) base.phase = phase;
+  if (parsed.windowSeconds !== undefined) return judgeWindows(c, source, base, parsed.windowSeconds);
   const m = source.select(selector.name, selector.tags);
   if (m === undefined || !hasSamples(m)) return { ...base, message: `no samples for ${metric}` };
   validateFor(parsed, m.info.type, metric);

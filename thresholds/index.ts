@@ -3,3 +3,4 @@ export * from './evaluate.js';
 export * from './summary-source.js';
 export * from './defaults.js';
 export * from './rollback.js';
+export * from './windows.js';

@@ -20,6 +20,12 @@ export interface ParsedThreshold {
   aggName: string;
   operator: Operator;
   value: number;
+  /**
+   * golive's extension `... over 10s`: the expression must hold in EVERY
+   * sliding window of this many seconds (one second apart) of the samples,
+   * not only over the whole run. Absent for plain k6 thresholds.
+   */
+  windowSeconds?: number;
 }
 
 /** k6's object form of a threshold; `abortOnFail` stops the run early in k6. */
@@ -70,7 +76,31 @@ export function aggregationName(a: Aggregation): string {
   return a.kind === 'p' ? `p(${a.percentile})` : a.kind;
 }
 
+const OVER = /^(.*?)\s+over\s+(\S*)\s*$/s;
+const WINDOW = /^(\d+)(s|m|h)$/;
+const MAX_WINDOW_SECONDS = 3600;
+
+/** `10s`, `1m`, `1h` -> seconds; windows are whole seconds (the timeline's resolution). */
+function parseWindow(expr: string, text: string): number {
+  const m = WINDOW.exec(text);
+  const n = m ? Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WINDOW_SECONDS) {
+    throw invalid(expr, `window must be whole seconds, minutes or hours from 1s to 1h, e.g. "p(95)<500 over 10s", got "over ${text}"`);
+  }
+  return n;
+}
+
+/** True for golive's windowed form, which k6 itself does not parse (the k6 scripts leave it out). */
+export function isWindowedThreshold(expr: string): boolean {
+  return OVER.test(expr);
+}
+
 export function parseThreshold(expr: string): ParsedThreshold {
+  const over = OVER.exec(expr);
+  if (over) {
+    const inner = parseThreshold(over[1] ?? '');
+    return { ...inner, source: expr, windowSeconds: parseWindow(expr, over[2] ?? '') };
+  }
   const m = SHAPE.exec(expr);
   if (!m) throw invalid(expr, EXPECTED);
   const [, rawAgg = '', op = '', rawNum = ''] = m;

@@ -6,6 +6,7 @@
  */
 import { decodeState, emptyState, encodeState, mergeInto, record, type State } from './metric-state.js';
 import { Timeline, type TimelineJSON } from './timeline.js';
+import { timelineWindows, type MeasuredWindow } from './windows.js';
 
 export { newHistogram } from './metric-state.js';
 
@@ -181,6 +182,11 @@ export class MetricStore {
       mergeInto(agg.state, s.state);
     }
     return agg;
+  }
+
+  /** Sliding windows of `seconds` over the timeline (see windows.ts); none for what it does not keep. */
+  windows(name: string, filter: Tags, seconds: number): MeasuredWindow[] {
+    return timelineWindows(this.timeline, name, filter, seconds);
   }
 
   merge(other: MetricStore): void {

@@ -44,6 +44,17 @@ export interface ThresholdResult {
   /** human line, e.g. "p(95)=612.3ms, wanted <500" or "no samples" */
   message: string;
   phase?: PhaseName;
+  /** a windowed threshold (`... over 10s`): how its windows fared and the worst one */
+  window?: ThresholdWindow;
+}
+
+export interface ThresholdWindow {
+  seconds: number;
+  /** windows with samples that were judged */
+  windows: number;
+  failed: number;
+  /** the window furthest from the limit (the failing one when any failed) */
+  worst?: { startedAt: string; endedAt: string; actual: number };
 }
 
 /** One check (a named assertion) with its failures' first reasons. */

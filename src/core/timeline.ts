@@ -39,6 +39,14 @@ export interface TimelineJSON {
   series: TimelineSeriesJSON[];
 }
 
+/** One interval of the tracks a filter selected: counts and their encoded histograms. */
+export interface IntervalData {
+  reqs: number;
+  failed: number;
+  /** HdrHistogram compressed base64, µs, one per track with samples */
+  hdrs: string[];
+}
+
 export const BASE_INTERVAL_MS = 1000;
 export const MAX_BUCKETS = 1800;
 
@@ -94,6 +102,15 @@ function mergeBucket(into: Bucket, from: Bucket): void {
   seal(into, h);
 }
 
+/**
+ * Epoch ms from the high-resolution clock. Read through globalThis: the k6
+ * scripts type-check this module (via the threshold types) without Node's globals.
+ */
+function epochNow(): number {
+  const p = (globalThis as { performance?: { timeOrigin: number; now(): number } }).performance;
+  return p ? p.timeOrigin + p.now() : Date.now();
+}
+
 const keyOf = (phase: string, stage?: string): string => `${phase}\u0000${stage ?? ''}`;
 
 export class Timeline {
@@ -101,7 +118,7 @@ export class Timeline {
   intervalMs = BASE_INTERVAL_MS;
 
   /** `now` is epoch milliseconds, monotonic within a run. */
-  constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
+  constructor(private readonly now: () => number = epochNow) {}
 
   /** A bound recorder for one tag set: resolves the track once, for hot loops. */
   recorder(tags: Readonly<Record<string, string>>): ((ms: number) => void) | undefined {
@@ -168,6 +185,28 @@ export class Timeline {
       t.buckets = next;
     }
     this.intervalMs *= 2;
+  }
+
+  /**
+   * The closed intervals of every track matching `filter` (by phase and/or
+   * stage), merged per interval: absolute interval index -> counts and the
+   * encoded latency histogram. For windowed thresholds (src/core/windows.ts).
+   */
+  intervals(filter: { phase?: string; stage?: string }): { intervalMs: number; intervals: Map<number, IntervalData> } {
+    this.seal();
+    const out = new Map<number, IntervalData>();
+    for (const t of this.tracks.values()) {
+      if (filter.phase !== undefined && t.phase !== filter.phase) continue;
+      if (filter.stage !== undefined && t.stage !== filter.stage) continue;
+      for (const [i, b] of t.buckets) {
+        const into = out.get(i) ?? { reqs: 0, failed: 0, hdrs: [] };
+        into.reqs += b.reqs;
+        into.failed += b.failed;
+        if (b.hdr) into.hdrs.push(b.hdr);
+        out.set(i, into);
+      }
+    }
+    return { intervalMs: this.intervalMs, intervals: out };
   }
 
   get empty(): boolean {

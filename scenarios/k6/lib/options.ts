@@ -7,6 +7,7 @@
 import type { Options, Scenario } from 'k6/options';
 import type { PhaseName } from '../../../src/core/result.js';
 import { k6Thresholds, runnerPlan } from '../../../src/engine/k6/plan.js';
+import { isWindowedThreshold } from '../../../thresholds/parse.js';
 import type { K6Config, K6Plan } from '../../../src/engine/k6/plan.js';
 
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
@@ -93,9 +94,23 @@ function segmentOptions(cfg: K6Config): Options {
   };
 }
 
+/**
+ * k6 does not parse golive's windowed form (`p(95)<500 over 10s`): those are
+ * left out of k6's options and judged by golive afterwards (where a k6
+ * summary, having no time series, cannot satisfy them).
+ */
+export function k6OwnThresholds(defs: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [sel, list] of Object.entries(defs)) {
+    const kept = list.filter((e) => !isWindowedThreshold(e));
+    if (kept.length > 0) out[sel] = kept;
+  }
+  return out;
+}
+
 function baseOptions(cfg: K6Config, phases?: readonly PhaseName[]): Options {
   return {
-    thresholds: k6Thresholds(runnerPlan(cfg.plan, cfg.segment), phases),
+    thresholds: k6OwnThresholds(k6Thresholds(runnerPlan(cfg.plan, cfg.segment), phases)),
     summaryTrendStats: SUMMARY_TREND_STATS,
     // TLS verification stays on, as in the node engine.
     insecureSkipTLSVerify: false,
