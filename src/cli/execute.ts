@@ -14,6 +14,7 @@ import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
 import { withTimeout } from '../engine/timeout.js';
 import { segmentWorkload } from '../engine/segment.js';
+import { runEdgeFirst } from '../engine/edge-first.js';
 import type { Segment } from '../engine/segment.js';
 import { OutDirError, probeOutDir } from '../reporters/out-dir.js';
 import { buildRunResult, runIdentity } from '../engine/summary.js';
@@ -40,8 +41,24 @@ export interface ExecuteOptions {
 async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, runId: string, emit: Parameters<typeof runNodeEngine>[0]['emit']): Promise<{ result: RunResult; store: MetricStore }> {
   const tty = { stdout: io.stdout.isTTY === true, stderr: io.stderr.isTTY === true };
   if (opts.plan.engine === 'k6') {
+    // k6 cannot read certificate dates: the edge phase runs in Node first.
+    const edge = await runEdgeFirst(opts.plan, { clock: io.clock, emit, signal, ...(opts.ca ? { ca: opts.ca } : {}) });
+    const plan = edge?.plan ?? opts.plan;
+    if (edge && plan.phases.length === 0) {
+      const { result, state } = await runNodeEngine({ plan: { ...opts.plan, phases: [] }, signal, clock: io.clock, emit, tty, runId, version: VERSION });
+      result.golive.engine = 'k6';
+      return { result: edge.merge(result), store: state.store };
+    }
     const { runK6Engine } = await import('../engine/k6/index.js');
-    return runK6Engine({ plan: opts.plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, stderr: io.stderr, ...(opts.segment ? { segment: opts.segment } : {}) });
+    const startedAt = new Date();
+    try {
+      const out = await runK6Engine({ plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, stderr: io.stderr, ...(opts.segment ? { segment: opts.segment } : {}) });
+      return edge ? { ...out, result: edge.merge(out.result) } : out;
+    } catch (err) {
+      // k6 broke, but what the edge phase measured is still reported.
+      if (!edge) throw err;
+      return { result: edge.merge(errorResult(opts.plan, runId, err, startedAt)), store: new MetricStore() };
+    }
   }
   const { result, state } = await runNodeEngine({
     plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION,

@@ -19,8 +19,8 @@ export const CHECK_HELP = `Usage: golive check --target URL [flags]
 
 Target and phases:
   --target URL              the system under test (env GOLIVE_TARGET)
-  --phases LIST             comma list of health,market-data,load,cluster,monitoring
-                            (default health,market-data,load)
+  --phases LIST             comma list of edge,health,market-data,load,cluster,monitoring
+                            (default health,market-data,load; edge first for an https:// target)
   --token-file FILE         bearer token for market-data/load (or env GOLIVE_TOKEN);
                             there is no --token flag: it would land in shell history
   --config FILE             golive.config.ts|.mjs|.js|.json (default: ./golive.config.*)
@@ -43,6 +43,9 @@ Judging:
                             them with "body larger than N bytes" (default 4194304)
   --deadline S              whole-run deadline; when it passes the run aborts with 105 (default 900)
   --ca-file FILE            extra CA bundle (PEM); TLS verification is always on
+Edge (certificate, redirect, HSTS, DNS):
+  --edge-http-port P        plain-HTTP port that must redirect to HTTPS (default 80)
+  --dns-server IP[:PORT]    resolve the target host with this server (default: system resolver)
 Output:
   --out DIR                 reports directory (default reports): summary.json, junit.xml, report.html
   --json                    print summary.json to stdout instead of the table

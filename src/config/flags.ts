@@ -31,6 +31,8 @@ export const CHECK_OPTIONS = {
   environment: { type: 'string' },
   testid: { type: 'string' },
   'ca-file': { type: 'string' },
+  'edge-http-port': { type: 'string' },
+  'dns-server': { type: 'string' },
   'prometheus-rw-url': { type: 'string' },
   'prometheus-native-histograms': { type: 'boolean' },
   'pushgateway-url': { type: 'string' },
@@ -81,6 +83,8 @@ export const FLAG_FOR_PATH: Readonly<Record<string, string>> = {
   'prometheus.targetsSelector': '--prometheus-targets',
   'prometheus.job': '--prometheus-job',
   'cluster.namespace': '--namespace',
+  'edge.httpPort': '--edge-http-port',
+  'edge.dnsServer': '--dns-server',
 };
 
 /** A number flag as given; zod reports what was expected when it is not one. */
@@ -179,6 +183,8 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['cluster', 'namespace'], values.namespace);
   set(['cluster', 'kubeconfig'], values.kubeconfig);
   set(['caFile'], values['ca-file']);
+  set(['edge', 'httpPort'], num('--edge-http-port', values['edge-http-port']));
+  set(['edge', 'dnsServer'], values['dns-server']);
   return {
     raw,
     ...(values.config !== undefined ? { configFile: values.config } : {}),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PHASES } from '../core/result.js';
+import { parseDnsServer } from './dns-server.js';
 
 /**
  * Upper bounds, so a typo cannot become a plan Node cannot execute: its
@@ -66,13 +67,19 @@ export const stagedModel = z.object({
   maxInFlight: z.number().int().positive().default(1000),
 });
 
+/** `IP` or `IP:PORT` (IPv6 as `[IP]:PORT`) of a DNS server; a name would need a resolver itself. */
+const dnsServer = z.string().refine((s) => parseDnsServer(s) !== undefined, 'expected IP[:PORT] of a DNS server, e.g. 127.0.0.1:5353 or [::1]:53');
+
+/** The phases a plan runs when it does not say: edge only applies to an https:// target. */
+export const DEFAULT_PHASES = ['health', 'market-data', 'load'] as const;
+
 export const planSchema = z.object({
   target: httpUrl,
   /** bearer token for the authenticated endpoints; from env or file only */
   // Trimmed: `kubectl create secret --from-file` and `echo > file` leave a trailing newline.
   token: z.string().trim().min(1).optional(),
   engine: z.enum(['node', 'k6']).default('node'),
-  phases: z.array(z.enum(PHASES)).min(1).default(['health', 'market-data', 'load']),
+  phases: z.array(z.enum(PHASES)).min(1).default([...DEFAULT_PHASES]),
   out: z.string().min(1).default('reports'),
   json: z.boolean().default(false),
   /** per-request timeout, end to end (connect, headers and body) */
@@ -85,6 +92,18 @@ export const planSchema = z.object({
   caFile: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   testid: z.string().min(1).optional(),
+  edge: z.object({
+    /** port of the plain-HTTP listener that must redirect to HTTPS */
+    httpPort: z.number().int().min(1).max(65_535).default(80),
+    /** a certificate in the chain expiring sooner than this is a warning note */
+    certWarnDays: z.number().nonnegative().default(30),
+    /** ... and sooner than this a failed check */
+    certFailDays: z.number().nonnegative().default(7),
+    /** the Strict-Transport-Security max-age must be at least this (one year) */
+    hstsMinAgeSeconds: z.number().int().nonnegative().default(31_536_000),
+    /** resolve with this server instead of the system resolver */
+    dnsServer: dnsServer.optional(),
+  }).prefault({}),
   health: z.object({
     endpoints: z.array(z.string().startsWith('/')).min(1).default(['/health', '/api/v1/data/health']),
     maxResponseMs: millis.default(500),

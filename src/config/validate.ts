@@ -9,7 +9,7 @@ import { defaultThresholds, mergeThresholds, validateThresholdDefs } from '../..
 import { FLAG_FOR_PATH } from './flags.js';
 import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
-import { planSchema } from './schema.js';
+import { DEFAULT_PHASES, planSchema } from './schema.js';
 import type { Plan } from './schema.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
@@ -23,11 +23,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}`;
 }
 
+/** An https:// target gets the edge phase by default; http:// has no certificate or redirect to check. */
+function withDefaultPhases(raw: RawConfig): RawConfig {
+  if (raw.phases !== undefined || typeof raw.target !== 'string' || !/^https:/i.test(raw.target)) return raw;
+  return { ...raw, phases: ['edge', ...DEFAULT_PHASES] };
+}
+
 export function validatePlan(raw: RawConfig): Plan {
   if (raw.target === undefined) {
     throw new GoliveError('GOLIVE_MISSING_TARGET', `no target: pass --target URL or set GOLIVE_TARGET (${DEMO_HINT})`);
   }
-  const parsed = planSchema.safeParse(raw);
+  const parsed = planSchema.safeParse(withDefaultPhases(raw));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(describeIssue);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);

@@ -5,8 +5,11 @@
  */
 import type { MetricContains, MetricType, SerializedSeries } from './metrics.js';
 import type { TimelineJSON } from './timeline.js';
+import type { EdgeReport } from './edge-report.js';
 
-export const PHASES = ['health', 'market-data', 'load', 'cluster', 'monitoring'] as const;
+export type { EdgeReport } from './edge-report.js';
+
+export const PHASES = ['edge', 'health', 'market-data', 'load', 'cluster', 'monitoring'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface SummaryMetric {
@@ -129,6 +132,8 @@ export interface GoliveBlock {
   error?: string;
   /** findings that inform but do not gate, e.g. whether the HPAs scaled under load */
   notes?: string[];
+  /** what the edge phase measured (certificate chain, redirect, HSTS, DNS), when it ran */
+  edge?: EdgeReport;
 }
 
 export interface RunResult {

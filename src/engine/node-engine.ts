@@ -20,6 +20,7 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
+import type { EdgePhaseState } from '../phases/edge/phase.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -46,6 +47,14 @@ async function optionalPhase(name: PhaseName): Promise<PhaseRunner | undefined> 
   return undefined;
 }
 
+/** The edge phase, loaded only when selected; both engines run it in Node. */
+export async function edgePhaseFor(plan: Plan, ca: string | undefined, now?: () => Date): Promise<{ runner: PhaseRunner; state: EdgePhaseState } | undefined> {
+  if (!plan.phases.includes('edge')) return undefined;
+  const { createEdgePhase } = await import('../phases/edge/phase.js');
+  const state: EdgePhaseState = { notes: [] };
+  return { runner: createEdgePhase(state, { ...(ca ? { ca } : {}), ...(now ? { now } : {}) }), state };
+}
+
 export function thresholdDefs(plan: Plan): Record<string, string[]> {
   return mergeThresholds(defaultThresholds(plan), plan.thresholds);
 }
@@ -68,6 +77,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     });
   }
   const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), loadPhase];
+  const edge = await edgePhaseFor(plan, run.ca, run.now);
+  if (edge) phases.push(edge.runner);
   for (const name of plan.phases) {
     const p = await optionalPhase(name);
     if (p) phases.push(p);
@@ -92,6 +103,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
+  if (edge) notes.unshift(...edge.state.notes);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
   const erroredPhase = state.phases.find((p) => p.status === 'error');
@@ -111,6 +123,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : verdict === 'error' && erroredPhase?.reason ? { error: erroredPhase.reason } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       failedRequests: failures.list(),
+      ...(edge?.state.report ? { edge: edge.state.report } : {}),
     },
   });
   return { result, state };

@@ -102,8 +102,8 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
 }
 
 /**
- * Plan order, except that a phase runs after the selected phases it needs and
- * each runs once: the gate must hold whatever order --phases lists them in.
+ * Plan order, except that edge runs first and a phase runs after the selected
+ * phases it needs, each once: the gate must hold whatever order --phases lists them in.
  */
 function runOrder(names: readonly PhaseName[], runners: readonly PhaseRunner[]): PhaseName[] {
   const selected = new Set(names);
@@ -114,7 +114,8 @@ function runOrder(names: readonly PhaseName[], runners: readonly PhaseRunner[]):
     for (const need of needs) if (selected.has(need)) visit(need, new Set([...path, name]));
     out.push(name);
   };
-  for (const name of names) visit(name, new Set());
+  // The edge checks (DNS, certificate, redirect) come first, as the runbook's launch list has them.
+  for (const name of [...names].sort((a, b) => Number(b === 'edge') - Number(a === 'edge'))) visit(name, new Set());
   return out;
 }
 

@@ -19,6 +19,10 @@ export const REFERENCE_API_USAGE = `usage: npm run reference-api -- --token T | 
   --saturate RPS           capacity: once more than RPS requests arrived in the last second, each
                            response waits 1000 ms more per 100 % of overload (2x RPS: +1 s)
   --seed N                 shifts which requests fail; seeds the uniform latency draws
+  --tls-cert FILE          serve HTTPS with this certificate chain (PEM; with --tls-key FILE)
+  --tls-key FILE           the certificate's private key (PEM)
+  --http-redirect-port P   also listen on P over plain HTTP, answering 301 to the HTTPS site
+  --hsts MAX_AGE           send Strict-Transport-Security: max-age=MAX_AGE; includeSubDomains
   --down                   health endpoints answer 503
   --bad-schema             market data in the wrong shape
   --help                   this text`;
@@ -34,6 +38,10 @@ const OPTIONS = {
   saturate: { type: 'string' },
   down: { type: 'boolean' },
   'bad-schema': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'http-redirect-port': { type: 'string' },
+  hsts: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,7 +84,30 @@ export function parseReferenceApiArgs(
   if (values.seed !== undefined) opts.seed = parseIntIn('--seed', values.seed, 0, 2 ** 32 - 1);
   if (values.down) opts.down = true;
   if (values['bad-schema']) opts.badSchema = true;
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw usage('--tls-cert and --tls-key: give both, or neither');
+  if (values['tls-cert'] !== undefined && values['tls-key'] !== undefined) {
+    opts.tls = { cert: readPem('--tls-cert', values['tls-cert'], readFile), key: readPem('--tls-key', values['tls-key'], readFile) };
+  }
+  if (values['http-redirect-port'] !== undefined) {
+    if (!opts.tls) throw usage('--http-redirect-port: needs --tls-cert and --tls-key (it redirects to HTTPS)');
+    opts.httpRedirectPort = parseIntIn('--http-redirect-port', values['http-redirect-port'], 0, 65_535);
+  }
+  if (values.hsts !== undefined) {
+    if (!opts.tls) throw usage('--hsts: needs --tls-cert and --tls-key (browsers ignore HSTS over plain HTTP)');
+    opts.hstsMaxAge = parseIntIn('--hsts', values.hsts, 0, 2 ** 31 - 1);
+  }
   return opts;
+}
+
+function readPem(flag: string, file: string, readFile: (path: string) => string): string {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    throw usage(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if (!text.includes('-----BEGIN ')) throw usage(`${flag}: ${file} is not PEM (expected a -----BEGIN ...----- block)`);
+  return text;
 }
 
 function resolveToken(

@@ -19,7 +19,10 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-      throw new GoliveError('GOLIVE_USAGE', `reference-api: --port/--host: cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0} (${code})`);
+      throw new GoliveError('GOLIVE_USAGE', `reference-api: --port/--host${opts.httpRedirectPort !== undefined ? '/--http-redirect-port' : ''}: cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0} (${code})`);
+    }
+    if (opts.tls && /key|cert|PEM|asn1/i.test(String((err as Error).message))) {
+      throw new GoliveError('GOLIVE_USAGE', `reference-api: --tls-cert/--tls-key: ${String((err as Error).message).split('\n')[0]}`);
     }
     throw err;
   }
@@ -31,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
     opts.badSchema ? 'bad-schema' : '',
   ].filter(Boolean);
   process.stdout.write(`reference-api listening on ${api.url}\n`);
+  if (api.redirectPort !== undefined) process.stdout.write(`reference-api redirecting http://${opts.host ?? '127.0.0.1'}:${api.redirectPort} to HTTPS\n`);
   if (faults.length > 0) process.stderr.write(`reference-api: faults: ${faults.join(', ')}\n`);
 
   await new Promise<void>((resolve) => {

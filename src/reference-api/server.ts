@@ -2,7 +2,8 @@
  * The reference API: a node:http server that behaves like the Signal Trading
  * gateway and data service, with fault injection for tests and the benchmark.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tokenDigest } from './auth.js';
 import { createFaults, type LatencySpec } from './faults.js';
@@ -27,11 +28,19 @@ export interface ReferenceApiOptions {
   badSchema?: boolean;
   seed?: number;
   random?: () => number;
+  /** serve HTTPS with this certificate chain and key (PEM) */
+  tls?: { cert: string; key: string };
+  /** also listen on this port over plain HTTP, answering 301 to the HTTPS site */
+  httpRedirectPort?: number;
+  /** send Strict-Transport-Security: max-age=N; includeSubDomains on HTTPS answers */
+  hstsMaxAge?: number;
 }
 
 export interface ReferenceApi {
   url: string;
   port: number;
+  /** the plain-HTTP redirect listener's port, when asked for */
+  redirectPort?: number;
   /** requests received so far (including faulted ones) */
   requests(): number;
   /** what the server itself measured, arrival to last byte handed to the OS */
@@ -89,31 +98,58 @@ export async function startReferenceApi(opts: ReferenceApiOptions): Promise<Refe
     });
   };
 
-  const server = createServer({ keepAlive: true }, handle);
+  const hsts = opts.tls && opts.hstsMaxAge !== undefined ? `max-age=${opts.hstsMaxAge}; includeSubDomains` : undefined;
+  const serve = hsts ? (req: IncomingMessage, res: ServerResponse): void => { res.setHeader('strict-transport-security', hsts); handle(req, res); } : handle;
+  const server: Server = opts.tls ? createHttpsServer({ keepAlive: true, cert: opts.tls.cert, key: opts.tls.key }, serve) : createServer({ keepAlive: true }, serve);
   // Above typical client idle timeouts (undici 4 s) so the server is not the side that races a reuse.
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port ?? 0, host);
+  const redirect = opts.httpRedirectPort !== undefined ? createServer((req, res) => redirectToHttps(req, res, port)) : undefined;
+  let redirectPort: number | undefined;
+  try {
+    if (redirect) redirectPort = await listen(redirect, opts.httpRedirectPort ?? 0, host);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const stop = (s: Server) => new Promise<void>((resolve, reject) => {
+    s.close((err) => (err ? reject(err) : resolve()));
+    s.closeAllConnections();
+  });
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
+    ...(redirectPort !== undefined ? { redirectPort } : {}),
     requests: () => count,
     latency: () => observed.snapshot(),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        timers.cancelAll();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      timers.cancelAll();
+      await Promise.all([stop(server), ...(redirect ? [stop(redirect)] : [])]);
+    },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** 301 to the same host and path on the HTTPS port, as a production edge would. */
+function redirectToHttps(req: IncomingMessage, res: ServerResponse, httpsPort: number): void {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d+)?$/.exec(req.headers.host ?? '');
+  if (!m) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('bad Host header\n');
+    return;
+  }
+  const path = (req.url ?? '/').startsWith('/') ? req.url ?? '/' : '/';
+  res.writeHead(301, { location: `https://${m[1]}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`, 'content-length': 0 }).end();
 }
 
 function send(res: ServerResponse, response: ApiResponse): void {

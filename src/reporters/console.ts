@@ -3,6 +3,7 @@
  * string out; colour only when asked, so piped output stays plain.
  */
 import { redactUrls } from '../core/redact.js';
+import type { EdgeCheckStatus } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { loadFigures } from './latency.js';
@@ -26,6 +27,9 @@ const STATUS_TONE: Readonly<Record<PhaseStatus, Tone>> = {
 const VERDICT_TONE: Readonly<Record<Verdict, Tone>> = {
   passed: 'ok', failed: 'bad', aborted: 'warn', error: 'bad',
 };
+
+const EDGE_TONE: Readonly<Record<EdgeCheckStatus, Tone>> = { passed: 'ok', warned: 'warn', failed: 'bad', skipped: 'warn' };
+const EDGE_MARK: Readonly<Record<EdgeCheckStatus, string>> = { passed: '✓', warned: '!', failed: '✗', skipped: '-' };
 
 /** A cell: plain text plus an optional tone, so widths are measured without escapes. */
 interface Cell { text: string; tone?: Tone }
@@ -91,6 +95,16 @@ export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
     { text: p.status === 'skipped' ? '' : fmtDuration(p.durationMs), tone: 'dim' },
     { text: p.reason ? clean(p.reason) : '' },
   ])));
+
+  if (g.edge) {
+    out.push('', line({ text: `Edge (${clean(g.edge.host)}${g.edge.ranIn ? `, ${clean(g.edge.ranIn)}` : ''})`, tone: 'bold' }));
+    out.push(...table(g.edge.checks.map((c) => [
+      { text: EDGE_MARK[c.status], tone: EDGE_TONE[c.status] },
+      { text: c.name },
+      { text: c.status, tone: EDGE_TONE[c.status] },
+      { text: clean(c.detail) },
+    ])));
+  }
 
   if (g.checks.length) {
     out.push('', line({ text: 'Checks', tone: 'bold' }));

@@ -5,6 +5,7 @@
  * if an escaping bug ever slipped through.
  */
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
+import type { EdgeCheckStatus, EdgeReport } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { latencyRows, loadFigures } from './latency.js';
 import { renderLatencyChart } from './svg-chart.js';
@@ -17,7 +18,7 @@ const CSS = `
 :root{--ok:#188038;--bad:#d93025;--warn:#b06000;--muted:#5f6368;--line:#e8eaed}
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#202124;margin:0;padding:24px;max-width:1100px}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}h3{font-size:14px;margin:16px 0 6px}
 .banner{padding:16px 20px;border-radius:8px;color:#fff}
 .banner.passed{background:var(--ok)}.banner.failed,.banner.error{background:var(--bad)}.banner.aborted{background:var(--warn)}
 .meta{margin:4px 0 0;opacity:.9}
@@ -62,6 +63,24 @@ function banner(result: RunResult): string {
     + `<p class="meta">${e(meta)}</p>${g.error ? `<p class="meta">${e(g.error)}</p>` : ''}</header>`;
 }
 
+const EDGE_CLASS: Readonly<Record<EdgeCheckStatus, string>> = { passed: 'ok', warned: 'skipped', failed: 'bad', skipped: 'skipped' };
+
+/** The edge checks with their measured values, and the certificate chain as presented. */
+function edgeSection(edge: EdgeReport): string[] {
+  const out = [
+    `<h2>Edge: ${e(edge.host)}</h2>`,
+    ...(edge.ranIn ? [`<p>${e(edge.ranIn)}</p>`] : []),
+    table(['check', 'status', 'measured'], edge.checks.map((c) => [td(c.name), td(c.status, EDGE_CLASS[c.status]), td(c.detail)])),
+  ];
+  const chain = edge.certificate?.chain ?? [];
+  if (chain.length) {
+    out.push('<h3>Certificate chain</h3>', table(['', 'subject', 'issuer', 'not after', 'days left'], chain.map((c) => [
+      td(c.role), td(c.subject), td(c.issuer), td(c.notAfter), td(String(c.daysLeft), c.daysLeft < 0 ? 'num bad' : 'num'),
+    ])));
+  }
+  return out;
+}
+
 function sections(result: RunResult): string[] {
   const g = result.golive;
   const out: string[] = [];
@@ -72,6 +91,7 @@ function sections(result: RunResult): string[] {
   out.push('<h2>Phases</h2>', table(['phase', 'status', 'duration', 'reason'], g.phases.map((p) => [
     td(p.name), statusCell(p.status), td(p.status === 'skipped' ? '' : fmtDuration(p.durationMs), 'num'), td(p.reason ?? ''),
   ])));
+  if (g.edge) out.push(...edgeSection(g.edge));
   if (g.checks.length) {
     out.push('<h2>Checks</h2>', table(['', 'phase', 'check', 'passes', 'fails', 'reasons'], g.checks.map((c) => [
       mark(c.fails === 0), td(c.phase), td(c.name), td(String(c.passes), 'num'), td(String(c.fails), c.fails ? 'num bad' : 'num'),

@@ -79,7 +79,7 @@ export function spawnReferenceApi(token: string, args: readonly string[] = [], d
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`reference API exited ${code}: ${err}`)); });
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /listening on (https?:\/\/\S+)/.exec(out);
       if (!m?.[1]) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
