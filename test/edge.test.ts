@@ -2,22 +2,20 @@
 // by openssl in the test: the verdicts of `golive check --phases edge` for a
 // good chain, a leaf or an intermediate about to expire, an expired leaf, a
 // wrong host, a self-signed certificate, TLS 1.1, and the redirect and HSTS cases.
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findK6 } from '../src/engine/k6/find.js';
 import { startReferenceApi, type ReferenceApi } from '../src/reference-api/server.js';
 import { TestPki, type Issuer, type Leaf } from './support/certs.js';
 import { runEdge } from './support/edge.js';
+import { k6Binary } from './support/k6.js';
 
 const TOKEN = 'edge-test-token';
 const YEAR = 31_536_000;
-const CACHED_K6 = join(homedir(), '.cache', 'golive', 'k6-1.1.0', 'k6');
 
 let dir: string;
 let pki: TestPki;
@@ -337,12 +335,10 @@ describe('with the other phases', () => {
   });
 
   it('--engine k6: the edge phase runs in Node before k6 runs health, and the reports say so', async () => {
-    const k6 = findK6({ PATH: process.env.PATH ?? '', K6_BINARY: existsSync(CACHED_K6) ? CACHED_K6 : undefined });
-    if (!k6) throw new Error(`no k6 binary at ${CACHED_K6} or on PATH: run bash scripts/setup/test-deps.sh`);
     const a = await api(await pki.leaf(['localhost'], inter, { to: 20 }));
     try {
       const o = out();
-      const r = await runEdge(o, [...edgeArgs(a), '--phases', 'edge,health', '--engine', 'k6'], { K6_BINARY: k6 });
+      const r = await runEdge(o, [...edgeArgs(a), '--phases', 'edge,health', '--engine', 'k6'], { K6_BINARY: k6Binary() });
       expect(r.result.golive.engine).toBe('k6');
       expect(r.result.golive.phases.map((p) => [p.name, p.status])).toEqual([['edge', 'passed'], ['health', 'passed']]);
       expect(r.edge.ranIn).toBe('ran in Node before k6 (k6 cannot read certificate dates)');

@@ -20,6 +20,7 @@ import { probeHttp } from './http-probe.js';
 import { probeHttps } from './https-probe.js';
 import { judgeRedirect } from './redirect.js';
 import { errorText } from './text.js';
+import { redactUrl } from '../../core/redact.js';
 
 export interface EdgePhaseState {
   report?: EdgeReport;
@@ -115,7 +116,7 @@ export function createEdgePhase(state: EdgePhaseState, deps: EdgePhaseDeps = {})
         if (t.ip) add(skip('hsts', `target is an IP address: browsers ignore HSTS for IP hosts (RFC 6797 §8.1)`));
         else if (https.kind !== 'answer') add({ name: 'hsts', status: 'failed', detail: `no HTTPS answer to read it from: ${https.error}` });
         else {
-          const { check, hsts } = judgeHsts(https.sts, plan.edge.hstsMinAgeSeconds, `GET ${plan.target.replace(/\/+$/, '')}${path}`);
+          const { check, hsts } = judgeHsts(https.sts, plan.edge.hstsMinAgeSeconds, `GET ${redactUrl(new URL(path, plan.target).href)}`);
           report.hsts = hsts;
           add(check);
         }
