@@ -22,18 +22,17 @@ export interface EdgeFirst {
 export async function runEdgeFirst(plan: Plan, deps: { ca?: string; clock: Clock; emit: EventSink; signal: AbortSignal }): Promise<EdgeFirst | undefined> {
   const edge = await edgePhaseFor(plan, deps.ca);
   if (!edge) return undefined;
-  const state = await runPhases({ ...plan, phases: ['edge'] }, { phases: [edge.runner], clock: deps.clock, emit: deps.emit, signal: deps.signal });
-  const rest = plan.phases.filter((p) => p !== 'edge');
+  const state = await runPhases({ ...plan, phases: ['edge'] }, { phases: [edge], clock: deps.clock, emit: deps.emit, signal: deps.signal });
   return {
-    plan: { ...plan, phases: rest },
+    plan: { ...plan, phases: plan.phases.filter((p) => p !== 'edge') },
     merge(result) {
       const g = result.golive;
       g.phases = [...state.phases, ...g.phases];
-      g.checks = [...state.checks.all(), ...g.checks];
-      if (edge.state.report) g.edge = { ...edge.state.report, ranIn: EDGE_IN_NODE };
-      g.notes = [`edge phase ${EDGE_IN_NODE}`, ...edge.state.notes, ...(g.notes ?? [])];
-      const edgeGroup = { name: 'edge', path: '::edge', id: '', groups: [], checks: state.checks.all().map((c) => ({ name: c.name, path: `::edge::${c.name}`, id: '', passes: c.passes, fails: c.fails })) };
-      result.root_group.groups = [edgeGroup, ...result.root_group.groups];
+      g.checks = [...state.checks, ...g.checks];
+      if (state.edge) g.edge = { ...state.edge, ranIn: EDGE_IN_NODE };
+      g.notes = [`edge phase ${EDGE_IN_NODE}`, ...state.notes, ...(g.notes ?? [])];
+      const checks = state.checks.map((c) => ({ name: c.name, path: `::edge::${c.name}`, id: '', passes: c.passes, fails: c.fails }));
+      result.root_group.groups = [{ name: 'edge', path: '::edge', id: '', groups: [], checks }, ...result.root_group.groups];
       if (g.verdict !== 'error') Object.assign(g, decideVerdict({ phases: g.phases, thresholds: g.thresholds, deliveries: [], aborted: g.verdict === 'aborted' }));
       return result;
     },

@@ -20,7 +20,6 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
-import type { EdgePhaseState } from '../phases/edge/phase.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -48,11 +47,10 @@ async function optionalPhase(name: PhaseName): Promise<PhaseRunner | undefined> 
 }
 
 /** The edge phase, loaded only when selected; both engines run it in Node. */
-export async function edgePhaseFor(plan: Plan, ca: string | undefined, now?: () => Date): Promise<{ runner: PhaseRunner; state: EdgePhaseState } | undefined> {
+export async function edgePhaseFor(plan: Plan, ca: string | undefined, now?: () => Date): Promise<PhaseRunner | undefined> {
   if (!plan.phases.includes('edge')) return undefined;
   const { createEdgePhase } = await import('../phases/edge/phase.js');
-  const state: EdgePhaseState = { notes: [] };
-  return { runner: createEdgePhase(state, { ...(ca ? { ca } : {}), ...(now ? { now } : {}) }), state };
+  return createEdgePhase({ ...(ca ? { ca } : {}), ...(now ? { now } : {}) });
 }
 
 export function thresholdDefs(plan: Plan): Record<string, string[]> {
@@ -78,7 +76,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   }
   const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
-  if (edge) phases.push(edge.runner);
+  if (edge) phases.push(edge);
   for (const name of plan.phases) {
     const p = await optionalPhase(name);
     if (p) phases.push(p);
@@ -103,7 +101,6 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
-  if (edge) notes.unshift(...edge.state.notes);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
   const erroredPhase = state.phases.find((p) => p.status === 'error');
@@ -123,7 +120,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : verdict === 'error' && erroredPhase?.reason ? { error: erroredPhase.reason } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       failedRequests: failures.list(),
-      ...(edge?.state.report ? { edge: edge.state.report } : {}),
+      ...(state.edge ? { edge: state.edge } : {}),
     },
   });
   return { result, state };

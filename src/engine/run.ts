@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import { firstLine } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { MetricStore } from '../core/metrics.js';
-import type { CheckResult, PhaseName, PhaseResult } from '../core/result.js';
+import type { CheckResult, EdgeReport, PhaseName, PhaseResult } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
 import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
 import { FailureTally } from './failures.js';
@@ -29,6 +29,8 @@ export interface RunState {
   durationMs: number;
   /** why the run stopped early (signal or deadline), if it did */
   abortReason?: string;
+  /** what the edge phase measured, when it ran */
+  edge?: EdgeReport;
 }
 
 export interface RunDeps {
@@ -45,12 +47,14 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
   const notes: string[] = [];
   const unavailable: string[] = [];
   const failures = new FailureTally();
+  let edge: EdgeReport | undefined;
   const fold = (out: PhaseOutcome): void => {
     if (out.store) store.merge(out.store);
     checks = mergeCheckResults([checks, out.checks ?? []]);
     notes.push(...(out.notes ?? []));
     unavailable.push(...(out.unavailable ?? []));
     for (const f of out.failedRequests ?? []) failures.add(f.phase, f.cause, f.count);
+    if (out.edge) edge = out.edge;
   };
   const startedAt = (deps.now ?? (() => new Date()))();
   const t0 = deps.clock.now();
@@ -98,6 +102,7 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
     startedAt,
     durationMs: deps.clock.now() - t0,
     ...(deps.signal.aborted ? { abortReason: abortText(deps.signal) } : {}),
+    ...(edge ? { edge } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Plan } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 import type { MetricStore } from '../core/metrics.js';
-import type { CheckResult, FailedRequests, PhaseName, PhaseStatus } from '../core/result.js';
+import type { CheckResult, EdgeReport, FailedRequests, PhaseName, PhaseStatus } from '../core/result.js';
 
 export interface PhaseContext {
   readonly plan: Plan;
@@ -29,6 +29,8 @@ export interface PhaseFindings {
   notes?: string[];
   /** evidence for the "service unavailable" rollback trigger, one line each */
   unavailable?: string[];
+  /** the edge phase's measured values (certificate chain, redirect, HSTS, DNS answers) */
+  edge?: EdgeReport;
 }
 
 export interface PhaseOutcome extends PhaseFindings {

@@ -10,7 +10,8 @@ import { isIP } from 'node:net';
 import { parseDnsServer, formatDnsServer } from '../../config/dns-server.js';
 import type { Plan } from '../../config/schema.js';
 import type { EdgeCheck, EdgeCheckName, EdgeReport } from '../../core/edge-report.js';
-import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../../engine/types.js';
+import { Findings } from '../findings.js';
+import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../types.js';
 import type { K8sClients } from '../../k8s/client.js';
 import { judgeCertificate } from './certificate.js';
 import { judgeDns, type IngressView } from './dns.js';
@@ -21,12 +22,6 @@ import { probeHttps } from './https-probe.js';
 import { judgeRedirect } from './redirect.js';
 import { errorText } from './text.js';
 import { redactUrl } from '../../core/redact.js';
-
-export interface EdgePhaseState {
-  report?: EdgeReport;
-  /** warnings that do not fail the phase (a certificate inside the warning window) */
-  notes: string[];
-}
 
 export interface EdgePhaseDeps {
   ca?: string;
@@ -54,7 +49,7 @@ function targetParts(plan: Plan) {
   return { host, https, ip: isIP(host) !== 0, port: Number(url.port || (https ? 443 : 80)) };
 }
 
-export function createEdgePhase(state: EdgePhaseState, deps: EdgePhaseDeps = {}): PhaseRunner {
+export function createEdgePhase(deps: EdgePhaseDeps = {}): PhaseRunner {
   return {
     name: 'edge',
     needs: [],
@@ -66,7 +61,7 @@ export function createEdgePhase(state: EdgePhaseState, deps: EdgePhaseDeps = {})
       const server = plan.edge.dnsServer ? parseDnsServer(plan.edge.dnsServer) : undefined;
       const resolveOpts: ResolveOptions = { timeoutMs: plan.requestTimeoutMs, clock: ctx.clock, signal: ctx.signal, ...(server ? { server } : {}) };
       const report: EdgeReport = { host: t.host, checks: [] };
-      state.report = report;
+      const found = new Findings();
       const add = (c: EdgeCheck): void => { report.checks.push(c); };
       let clusterError: string | undefined;
 
@@ -107,7 +102,7 @@ export function createEdgePhase(state: EdgePhaseState, deps: EdgePhaseDeps = {})
           const { check, certificate } = judgeCertificate(https.tls, t.host, now(), { warnDays: plan.edge.certWarnDays, failDays: plan.edge.certFailDays });
           report.certificate = certificate;
           add(check);
-          if (check.status === 'warned') state.notes.push(`edge: certificate of ${t.host}: ${check.detail}`);
+          if (check.status === 'warned') found.notes.push(`edge: certificate of ${t.host}: ${check.detail}`);
         }
         const redirectUrl = `http://${t.host.includes(':') ? `[${t.host}]` : t.host}:${plan.edge.httpPort}${path}`;
         const answer = await probeHttp({ ...probe, port: plan.edge.httpPort });
@@ -123,13 +118,14 @@ export function createEdgePhase(state: EdgePhaseState, deps: EdgePhaseDeps = {})
       }
 
       for (const c of report.checks) {
-        if (c.status !== 'skipped') ctx.checks.record('edge', c.name, c.status !== 'failed', c.detail);
+        if (c.status !== 'skipped') found.checks.record('edge', c.name, c.status !== 'failed', c.detail);
       }
-      if (ctx.signal.aborted) return { status: 'aborted', reason: 'aborted' };
+      const done = (o: PhaseOutcome): PhaseOutcome => ({ ...found.outcome(o.status, o.reason), edge: report });
+      if (ctx.signal.aborted) return done({ status: 'aborted', reason: 'aborted' });
       const outcome = edgeOutcome(report.checks);
-      if (clusterError && outcome.status === 'passed') return { status: 'error', reason: clusterError };
-      if (clusterError) return { ...outcome, reason: `${outcome.reason ?? ''}; ${clusterError}` };
-      return outcome;
+      if (clusterError && outcome.status === 'passed') return done({ status: 'error', reason: clusterError });
+      if (clusterError) return done({ ...outcome, reason: `${outcome.reason ?? ''}; ${clusterError}` });
+      return done(outcome);
     },
   };
 }
