@@ -5,7 +5,8 @@ import { MetricStore } from '../src/core/metrics.js';
 import type { DeliveryResult, PhaseResult, PhaseStatus, ThresholdResult } from '../src/core/result.js';
 import { CheckRecorder } from '../src/core/check-recorder.js';
 import { k6SegmentArgs, parseSegment, segmentWorkload, share } from '../src/engine/segment.js';
-import { decideVerdict } from '../src/engine/verdict.js';
+import { decideVerdict, exitCodeAfterReports, withDeliveries } from '../src/engine/verdict.js';
+import { buildRunResult } from '../src/engine/summary.js';
 import type { VerdictInput } from '../src/engine/verdict.js';
 
 describe('segments', () => {
@@ -99,6 +100,33 @@ describe('decideVerdict', () => {
     ['aborted with nothing run', { aborted: true }, 'aborted', EXIT.aborted],
   ])('%s', (_name, o, verdict, exitCode) => {
     expect(decideVerdict(input(o))).toEqual({ verdict, exitCode });
+  });
+});
+
+describe('withDeliveries: the final result in one pure step', () => {
+  const judged = (verdict: 'passed' | 'failed' | 'aborted' | 'error', exitCode: number, phases: PhaseResult[]) => buildRunResult({
+    store: new MetricStore(), checks: [], phases, thresholds: [], rollback: { triggered: false, reasons: [] }, deliveries: [],
+    durationMs: 1, tty: { stdout: false, stderr: false },
+    golive: { version: 'v', runId: 'r', testid: 't', engine: 'node', target: 'http://x', startedAt: '', finishedAt: '', verdict, exitCode },
+  });
+  const failedPush: DeliveryResult = { sink: 'pushgateway', ok: false, attempts: 3, error: 'pushgateway push: 503' };
+
+  it('a failed delivery turns a pass into 108 without touching the judged result', () => {
+    const before = judged('passed', EXIT.passed, [{ name: 'health', status: 'passed', durationMs: 1 }]);
+    const after = withDeliveries(before, [failedPush]);
+    expect([after.golive.verdict, after.golive.exitCode, after.golive.deliveries]).toEqual(['passed', EXIT.deliveryFailed, [failedPush]]);
+    expect([before.golive.exitCode, before.golive.deliveries]).toEqual([EXIT.passed, []]);
+  });
+
+  it('an aborted run stays aborted, and a broken run keeps its own exit code', () => {
+    expect(withDeliveries(judged('aborted', EXIT.aborted, []), [failedPush]).golive.exitCode).toBe(EXIT.aborted);
+    expect(withDeliveries(judged('error', EXIT.invalidConfig, []), [failedPush]).golive).toMatchObject({ verdict: 'error', exitCode: EXIT.invalidConfig });
+  });
+
+  it('reports that could not be written make only a passing run an engine error', () => {
+    expect(exitCodeAfterReports(EXIT.passed, ['EACCES'])).toBe(EXIT.engineError);
+    expect(exitCodeAfterReports(EXIT.thresholdsFailed, ['EACCES'])).toBe(EXIT.thresholdsFailed);
+    expect(exitCodeAfterReports(EXIT.passed, [])).toBe(EXIT.passed);
   });
 });
 

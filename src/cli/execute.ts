@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Plan } from '../config/schema.js';
 import { checkFdBudget } from '../config/preflight.js';
 import { openFileLimit } from '../config/fd-limit.js';
-import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
+import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
 import { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
@@ -18,7 +18,7 @@ import { runEdgeFirst } from '../engine/edge-first.js';
 import type { Segment } from '../engine/segment.js';
 import { OutDirError, probeOutDir } from '../reporters/out-dir.js';
 import { buildRunResult, runIdentity } from '../engine/summary.js';
-import { decideVerdict } from '../engine/verdict.js';
+import { exitCodeAfterReports, withDeliveries } from '../engine/verdict.js';
 import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
@@ -81,10 +81,19 @@ function errorResult(plan: Plan, runId: string, err: unknown, startedAt: Date): 
   });
 }
 
+/** Every configured sink; never throws (a sink that could not even start fails with the cause). */
 async function deliver(plan: Plan, result: RunResult, store: MetricStore): Promise<DeliveryResult[]> {
-  if (!plan.prometheus.remoteWriteUrl && !plan.prometheus.pushgatewayUrl) return [];
-  const { deliverAll } = await import('../sinks/index.js');
-  return deliverAll({ result, store, plan });
+  const sinks: DeliveryResult['sink'][] = [];
+  if (plan.prometheus.remoteWriteUrl) sinks.push('prometheus-remote-write');
+  if (plan.prometheus.pushgatewayUrl) sinks.push('pushgateway');
+  if (sinks.length === 0) return [];
+  try {
+    const { deliverAll } = await import('../sinks/index.js');
+    return await deliverAll({ result, store, plan });
+  } catch (err) {
+    const error = describeError(err).replace(/^golive: /, '');
+    return sinks.map((sink) => ({ sink, ok: false, attempts: 0, error }));
+  }
 }
 
 /**
@@ -112,28 +121,20 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   const signal = deadline.signal;
   const progress = createProgress(io.stderr, io.clock);
   const startedAt = new Date();
-  let result: RunResult;
+  let judged: RunResult;
   let store = new MetricStore();
   try {
-    ({ result, store } = await runEngine(opts, io, signal, runId, (e) => progress.handle(e)));
+    ({ result: judged, store } = await runEngine(opts, io, signal, runId, (e) => progress.handle(e)));
   } catch (err) {
-    result = errorResult(plan, runId, err, startedAt);
+    judged = errorResult(plan, runId, err, startedAt);
   } finally {
     deadline.clear();
     progress.done();
   }
 
-  try {
-    result.golive.deliveries = await deliver(plan, result, store);
-  } catch (err) {
-    result.golive.deliveries = [{ sink: 'prometheus-remote-write', ok: false, attempts: 0, error: describeError(err).replace(/^golive: /, '') }];
-  }
-  for (const d of result.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${d.error ?? `${d.sink} delivery failed`}\n`);
-  if (result.golive.verdict !== 'error') {
-    const v = decideVerdict({ phases: result.golive.phases, thresholds: result.golive.thresholds, deliveries: result.golive.deliveries, aborted: result.golive.verdict === 'aborted' });
-    result.golive.verdict = v.verdict;
-    result.golive.exitCode = v.exitCode;
-  }
+  const deliveries = await deliver(plan, judged, store);
+  for (const d of deliveries) if (!d.ok) io.stderr.write(`golive: ${d.error ?? `${d.sink} delivery failed`}\n`);
+  const result = withDeliveries(judged, deliveries);
 
   const outDir = resolve(io.cwd, plan.out);
   const written = await writeReports(result, outDir);
@@ -144,5 +145,5 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   if (written.written.length > 0 && !plan.json) io.stdout.write(`reports: ${written.written.join(', ')}\n`);
   if (opts.emitResult) io.stdout.write(formatEmittedResult(result));
   if (result.golive.verdict === 'error' && result.golive.error) io.stderr.write(`golive: ${result.golive.error}\n`);
-  return written.errors.length > 0 && result.golive.exitCode === EXIT.passed ? EXIT.engineError : result.golive.exitCode;
+  return exitCodeAfterReports(result.golive.exitCode, written.errors);
 }

@@ -4,7 +4,7 @@
  * error (107: we could not find out), then a failed sink delivery (108).
  */
 import { EXIT } from '../core/errors.js';
-import type { DeliveryResult, PhaseResult, ThresholdResult, Verdict } from '../core/result.js';
+import type { DeliveryResult, PhaseResult, RunResult, ThresholdResult, Verdict } from '../core/result.js';
 
 export interface VerdictInput {
   phases: readonly PhaseResult[];
@@ -23,4 +23,23 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; exitCode
   }
   if (input.deliveries.some((d) => !d.ok)) return { verdict: 'passed', exitCode: EXIT.deliveryFailed };
   return { verdict: 'passed', exitCode: EXIT.passed };
+}
+
+/**
+ * The run's final result, built in one pure step from the engine's judged
+ * result (whose verdict ignored deliveries: the sinks deliver that one) and
+ * the deliveries. A run that broke (verdict error) keeps its cause and exit
+ * code; otherwise decideVerdict decides again, now knowing the deliveries.
+ */
+export function withDeliveries(result: RunResult, deliveries: readonly DeliveryResult[]): RunResult {
+  const g = result.golive;
+  const decided = g.verdict === 'error'
+    ? { verdict: g.verdict, exitCode: g.exitCode }
+    : decideVerdict({ phases: g.phases, thresholds: g.thresholds, deliveries, aborted: g.verdict === 'aborted' });
+  return { ...result, golive: { ...g, ...decided, deliveries: [...deliveries] } };
+}
+
+/** Reports that could not be written make a passing run an engine error: the evidence is lost. */
+export function exitCodeAfterReports(exitCode: number, reportErrors: readonly string[]): number {
+  return reportErrors.length > 0 && exitCode === EXIT.passed ? EXIT.engineError : exitCode;
 }

@@ -114,8 +114,3 @@ export async function deliverAll(ctx: SinkContext): Promise<DeliveryResult[]> {
   if (pushgatewayUrl) jobs.push(safe('pushgateway', () => deliverPushgateway(ctx, pushgatewayUrl)));
   return Promise.all(jobs);
 }
-
-/** True when a run that otherwise passed must exit with EXIT.deliveryFailed (108). */
-export function deliveryFailed(results: readonly DeliveryResult[]): boolean {
-  return results.some((r) => !r.ok);
-}
