@@ -5,6 +5,7 @@
 import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js';
 import { systemClock } from '../core/clock.js';
 import { MAIN_HELP } from './help.js';
+import { watchParent } from './parent-watch.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './io.js';
 
@@ -42,6 +43,13 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  watchParent(() => {
+    signals++;
+    process.stderr.write('\ngolive: the package manager that started golive exited (killed?), stopping and writing a partial report\n');
+    controller.abort('parent process exited');
+  }, { env: process.env, ppid: () => process.ppid });
+  // A reader that went away (npm killed, `| head`) must not turn into a crash: the reports are on disk.
+  for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
   const command = await load();
   return command(rest, {
     stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(),
