@@ -38,7 +38,7 @@ describe('golive rules', () => {
 
   it('define the alerts the runbook asks for, annotated and with severities', () => {
     expect([...new Set(alerts.map((a) => a.alert))].sort()).toEqual([
-      'GoLiveAvailabilityBurnRate', 'GoLiveCheckFailing', 'GoLiveCheckStale',
+      'GoLiveAvailabilityBurnRate', 'GoLiveCertificateExpiringSoon', 'GoLiveCheckFailing', 'GoLiveCheckStale',
       'GoLiveErrorRateHigh', 'GoLiveLatencyP95High', 'GoLiveRollbackTrigger',
     ]);
     for (const a of alerts) {
@@ -62,6 +62,9 @@ describe('golive rules', () => {
     // both burn-rate windows are exercised
     const burn = tests.filter((t) => t.alertname === 'GoLiveAvailabilityBurnRate').flatMap((t) => t.exp_alerts as { exp_labels: Record<string, string> }[]);
     expect(new Set(burn.map((a) => a.exp_labels.window))).toEqual(new Set(['fast', 'slow']));
+    // both certificate severities are exercised
+    const cert = tests.filter((t) => t.alertname === 'GoLiveCertificateExpiringSoon').flatMap((t) => t.exp_alerts as { exp_labels: Record<string, string> }[]);
+    expect(new Set(cert.map((a) => a.exp_labels.severity))).toEqual(new Set(['warning', 'critical']));
   });
 
   it('are the same groups in the PrometheusRule and the plain rule file', () => {

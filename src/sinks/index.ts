@@ -13,7 +13,8 @@ import { DEFAULT_RETRY, deliver } from './delivery.js';
 import type { DeliveryEnv, RetryPolicy } from './delivery.js';
 import { buildK6Series } from './k6-series.js';
 import { remoteWriteBody } from './prompb.js';
-import { groupingPath, exposition, verdictFamilies } from './pushgateway-format.js';
+import { certExpiryFamily, checkSuccessFamily, groupingPath, exposition, verdictFamilies } from './pushgateway-format.js';
+import { familySeries } from './family-series.js';
 import { oneLine } from './redact.js';
 
 export interface SinkContext {
@@ -66,6 +67,12 @@ export async function deliverRemoteWrite(ctx: SinkContext, url: string): Promise
       nativeHistograms: ctx.plan.prometheus.nativeHistograms,
       timestampMs: sampleTime(ctx),
     });
+    // The edge phase's verdict and certificate expiry, as the Pushgateway gets them (k6 has no such series).
+    const success = checkSuccessFamily(ctx.result);
+    const edgeSuccess = { ...success, samples: success.samples.filter((s) => s.labels.phase === 'edge') };
+    series.push(...familySeries([edgeSuccess, certExpiryFamily(ctx.result)], {
+      ...ctx.extraLabels, testid: ctx.plan.testid ?? g.testid, ...(ctx.plan.environment ?? g.environment ? { environment: ctx.plan.environment ?? g.environment ?? '' } : {}),
+    }, sampleTime(ctx)));
     body = remoteWriteBody(series);
   } catch (err) {
     return { sink, ok: false, attempts: 0, error: oneLine(`prometheus remote write: could not encode the series: ${err instanceof Error ? err.message : String(err)}`) };

@@ -6,7 +6,7 @@
 import type { MetricStore } from '../core/metrics.js';
 import type { RunResult } from '../core/result.js';
 
-interface Family {
+export interface Family {
   name: string;
   help: string;
   samples: { labels: Record<string, string>; value: number }[];
@@ -50,6 +50,20 @@ export function groupingPath(job: string, environment?: string): string {
   return `/metrics/${parts.join('/')}`;
 }
 
+/** Shared with remote write: the per-phase verdict. */
+export function checkSuccessFamily(result: RunResult): Family {
+  return { name: 'golive_check_success', help: '1 when every check of the phase passed in the last run (skipped phases are absent).',
+    samples: result.golive.phases.filter((p) => p.status !== 'skipped').map((p) => ({ labels: { phase: p.name }, value: p.status === 'passed' ? 1 : 0 })) };
+}
+
+/** The edge phase's earliest notAfter in the presented chain (leaf and intermediates); absent when no certificate was seen. */
+export function certExpiryFamily(result: RunResult): Family {
+  const edge = result.golive.edge;
+  const t = Date.parse(edge?.certificate?.earliestNotAfter ?? '');
+  return { name: 'golive_tls_cert_expiry_timestamp_seconds', help: 'Earliest notAfter in the certificate chain the target presented (leaf and intermediates), Unix seconds.',
+    samples: edge && Number.isFinite(t) ? [{ labels: { host: edge.host }, value: t / 1000 }] : [] };
+}
+
 export function verdictFamilies(result: RunResult, store: MetricStore): Family[] {
   const g = result.golive;
   const finished = Date.parse(g.finishedAt);
@@ -67,8 +81,8 @@ export function verdictFamilies(result: RunResult, store: MetricStore): Family[]
       samples: Number.isFinite(finished) ? [{ labels: {}, value: finished / 1000 }] : [] },
     { name: 'golive_run_duration_seconds', help: 'How long the last run took.',
       samples: [{ labels: {}, value: g.durationMs / 1000 }] },
-    { name: 'golive_check_success', help: '1 when every check of the phase passed in the last run (skipped phases are absent).',
-      samples: phases.map((p) => ({ labels: { phase: p.name }, value: p.status === 'passed' ? 1 : 0 })) },
+    checkSuccessFamily(result),
+    certExpiryFamily(result),
     { name: 'golive_threshold_success', help: '1 when the threshold held in the last run.',
       samples: g.thresholds.map((t) => ({ labels: { metric: t.metric, threshold: t.expression }, value: t.ok ? 1 : 0 })) },
     { name: 'golive_http_req_duration_p95_seconds', help: 'p95 of http_req_duration per phase in the last run.',
