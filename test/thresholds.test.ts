@@ -6,6 +6,7 @@ import type { SummaryMetric } from '../src/core/result.js';
 import {
   canonicalSelector, defaultThresholds, evaluateThresholds, mergeThresholds, normalizeThreshold,
   parseMetricSelector, parseThreshold, rollbackTriggers, summaryMetricSource, thresholdsForPhasesThatRan, validateFor, validateThresholdDefs,
+  selectorPhase, thresholdPhase, thresholdsJudged, planThresholds,
 } from '../thresholds/index.js';
 
 function configError(fn: () => unknown): string {
@@ -335,6 +336,33 @@ describe('thresholdsForPhasesThatRan', () => {
     const phases = [{ name: 'health', status: 'failed' }, { name: 'load', status: 'skipped' }];
     expect(Object.keys(thresholdsForPhasesThatRan(defs, phases))).toEqual(['checks{phase:health}', 'http_req_failed']);
     expect(Object.keys(thresholdsForPhasesThatRan(defs, [{ name: 'load', status: 'passed' }]))).toEqual(['http_req_duration{ scenario:x , phase:load }', 'http_req_failed']);
+  });
+});
+
+describe('thresholdsJudged: the one rule for which thresholds a run is judged by', () => {
+  const plan = { phases: ['health', 'load'] as const, health: { maxResponseMs: 500 }, load: { workload: { model: 'closed' as const, requests: 10, concurrency: 1 } },
+    thresholds: { 'http_req_duration{phase:load}': ['p(99)<800'], 'checks{phase:market-data}': ['rate==1'], http_req_failed: ['rate<0.1'] } };
+  it('is the plan\'s thresholds (custom ones replacing defaults per selector) minus those of phases that did not run', () => {
+    expect(Object.keys(planThresholds(plan as never))).toEqual([
+      'http_req_duration{phase:health}', 'checks{phase:health}', 'http_req_duration{phase:load}', 'http_req_failed{phase:load}', 'http_reqs{phase:load}',
+      'checks{phase:market-data}', 'http_req_failed',
+    ]);
+    const judged = thresholdsJudged(plan as never, [{ name: 'health', status: 'failed' }, { name: 'load', status: 'skipped' }]);
+    // market-data is not in the run at all: it did not run either
+    expect(judged).toEqual({ 'http_req_duration{phase:health}': ['max<500'], 'checks{phase:health}': ['rate==1'], http_req_failed: ['rate<0.1'] });
+  });
+});
+
+describe('selectorPhase / thresholdPhase: one reading of a selector\'s phase', () => {
+  it.each<[string, string | undefined]>([
+    ['http_req_duration{phase:load}', 'load'], ['http_req_duration{ scenario:x , phase:market-data }', 'market-data'],
+    ['http_req_duration', undefined], ['http_req_duration{scenario:phase}', undefined], ['not a selector{', undefined],
+  ])('%s -> %s', (sel, phase) => {
+    expect(selectorPhase(sel)).toBe(phase);
+  });
+  it('prefers the evaluator\'s phase', () => {
+    expect(thresholdPhase({ metric: 'x{phase:load}', phase: 'health' })).toBe('health');
+    expect(thresholdPhase({ metric: 'x{phase:load}' })).toBe('load');
   });
 });
 

@@ -3,7 +3,7 @@
  * and how custom thresholds from config combine with them.
  */
 import type { Plan } from '../src/config/schema.js';
-import { canonicalSelector, parseMetricSelector } from './parse.js';
+import { canonicalSelector, selectorPhase } from './parse.js';
 
 /** Runbook "Load Testing": 95th percentile response time < 500ms. */
 export const LOAD_P95_MS = 500;
@@ -62,21 +62,39 @@ export function mergeThresholds<T>(
   return out;
 }
 
+/** The thresholds a plan asks for: the runbook's for its phases, its custom ones merged in. */
+export function planThresholds(plan: DefaultsPlan & Pick<Plan, 'thresholds'>): Record<string, string[]> {
+  return mergeThresholds(defaultThresholds(plan), plan.thresholds);
+}
+
+/** The thresholds tagged with one of `phases`, and every untagged one. */
+export function thresholdsOfPhases<T>(defs: Readonly<Record<string, T>>, phases: Iterable<string>): Record<string, T> {
+  const keep = new Set(phases);
+  return Object.fromEntries(Object.entries(defs).filter(([sel]) => {
+    const phase = selectorPhase(sel);
+    return phase === undefined || keep.has(phase);
+  }));
+}
+
 /**
  * Drops the thresholds of phases that did not run: a skipped phase is already
  * the failure, judging its thresholds too would only report "no samples" twice.
- * A phase in `error` did not measure what was asked (a fault of ours, e.g.
- * EMFILE): its thresholds would blame the target for it, so they are not judged
- * either; the error itself decides the run (107).
- * Shared by both engines so they judge the same set.
  */
 export function thresholdsForPhasesThatRan<T>(
   defs: Readonly<Record<string, T>>,
   phases: readonly { name: string; status: string }[],
 ): Record<string, T> {
-  const ran = new Set(phases.filter((p) => p.status !== 'skipped' && p.status !== 'error').map((p) => p.name));
-  return Object.fromEntries(Object.entries(defs).filter(([sel]) => {
-    const phase = parseMetricSelector(sel).tags['phase'];
-    return phase === undefined || ran.has(phase);
-  }));
+  return thresholdsOfPhases(defs, phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
+}
+
+/**
+ * THE thresholds a run is judged by: the plan's (for a parallel runner, its
+ * share of the plan), minus those of phases that did not run. One rule for
+ * the node engine, the k6 engine and the merge of a Kubernetes Job's runners.
+ */
+export function thresholdsJudged(
+  plan: DefaultsPlan & Pick<Plan, 'thresholds'>,
+  phases: readonly { name: string; status: string }[],
+): Record<string, string[]> {
+  return thresholdsForPhasesThatRan(planThresholds(plan), phases);
 }

@@ -5,6 +5,7 @@
  */
 import { GoliveError } from '../src/core/errors.js';
 import type { MetricType } from '../src/core/metrics.js';
+import type { PhaseName } from '../src/core/result.js';
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
 
@@ -175,6 +176,24 @@ export function formatMetricSelector(sel: MetricSelector): string {
   const keys = Object.keys(sel.tags).sort();
   if (keys.length === 0) return sel.name;
   return `${sel.name}{${keys.map((k) => `${k}:${sel.tags[k]}`).join(',')}}`;
+}
+
+/**
+ * The phase a selector is tagged with: `x{phase:load}` -> 'load'. Undefined
+ * when untagged or not a selector at all (the evaluator reports that one with
+ * its text). The one reading of a selector's phase, for engines and reporters.
+ */
+export function selectorPhase(sel: string): string | undefined {
+  try {
+    return parseMetricSelector(sel).tags['phase'];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A judged threshold's phase: the evaluator's, else its selector's tag (results from older reports). */
+export function thresholdPhase(t: { phase?: PhaseName | undefined; metric: string }): PhaseName | undefined {
+  return t.phase ?? (selectorPhase(t.metric) as PhaseName | undefined);
 }
 
 export function canonicalSelector(sel: string): string {

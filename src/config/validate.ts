@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { GoliveError } from '../core/errors.js';
 import { BUILTIN_METRICS } from '../core/metrics.js';
-import { defaultThresholds, mergeThresholds, validateThresholdDefs } from '../../thresholds/index.js';
+import { planThresholds, validateThresholdDefs } from '../../thresholds/index.js';
 import { FLAG_FOR_PATH } from './flags.js';
 import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
@@ -49,7 +49,7 @@ export function validatePlan(raw: RawConfig): Plan {
   checkHeaderSecret(plan.token, 'the bearer token (GOLIVE_TOKEN or --token-file)');
   checkHeaderSecret(plan.prometheus.bearerToken, 'the Prometheus bearer token (GOLIVE_PROMETHEUS_BEARER_TOKEN)');
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
-  const defs = mergeThresholds(defaultThresholds(plan), plan.thresholds);
+  const defs = planThresholds(plan);
   checkThresholdMetrics(Object.keys(defs), plan.engine);
   validateThresholdDefs(defs, (n) => BUILTIN_METRICS[n]?.type);
   return plan;

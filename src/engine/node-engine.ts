@@ -5,7 +5,7 @@
 import type { Plan, Workload } from '../config/schema.js';
 import type { PhaseName, RunResult } from '../core/result.js';
 import {
-  defaultThresholds, evaluateThresholds, mergeThresholds, rollbackTriggers, thresholdsForPhasesThatRan,
+  evaluateThresholds, planThresholds, rollbackTriggers, thresholdsJudged,
 } from '../../thresholds/index.js';
 import { HttpClient } from './http.js';
 import { runPhases } from './run.js';
@@ -53,9 +53,8 @@ export async function edgePhaseFor(plan: Plan, ca: string | undefined, now?: () 
   return createEdgePhase({ ...(ca ? { ca } : {}), ...(now ? { now } : {}) });
 }
 
-export function thresholdDefs(plan: Plan): Record<string, string[]> {
-  return mergeThresholds(defaultThresholds(plan), plan.thresholds);
-}
+/** The thresholds a plan asks for (before phases that did not run are dropped). */
+export const thresholdDefs = (plan: Plan): Record<string, string[]> => planThresholds(plan);
 
 export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const { plan } = run;
@@ -90,7 +89,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   }
   const durationSeconds = state.durationMs / 1000;
   // Thresholds of a phase that did not run are not judged: the skip itself is the failure.
-  const defs = thresholdsForPhasesThatRan(thresholdDefs(runPlan), state.phases);
+  const defs = thresholdsJudged(runPlan, state.phases);
   const thresholds = evaluateThresholds(defs, state.store, durationSeconds);
   const { unavailable, notes, failures } = state;
   const rollback = rollbackTriggers({

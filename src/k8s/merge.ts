@@ -9,7 +9,7 @@ import { MetricStore } from '../core/metrics.js';
 import type { CheckResult, PhaseResult, PhaseStatus, RunResult, ThresholdResult, Verdict } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
 import { decideVerdict } from '../engine/verdict.js';
-import { defaultThresholds, evaluateThresholds, mergeThresholds } from '../../thresholds/index.js';
+import { evaluateThresholds, thresholdsJudged } from '../../thresholds/index.js';
 
 export interface MergedResult {
   store: MetricStore;
@@ -49,9 +49,9 @@ export function mergeRunnerResults(plan: Plan, results: readonly RunResult[]): M
   const store = mergeStores(results);
   // Runners run side by side: the run lasted as long as its slowest runner.
   const durationMs = Math.max(0, ...results.map((r) => r.golive.durationMs));
-  const defs = mergeThresholds(defaultThresholds(plan), plan.thresholds);
-  const thresholds = evaluateThresholds(defs, store, durationMs / 1000);
   const phases = mergePhases(results);
+  // The same rule as each runner's: thresholds of phases that did not run are not judged.
+  const thresholds = evaluateThresholds(thresholdsJudged(plan, phases), store, durationMs / 1000);
   const engineError = results.find((r) => r.golive.verdict === 'error')?.golive.error;
   const { verdict, exitCode } = decideVerdict({
     phases, thresholds, deliveries: [],

@@ -3,6 +3,7 @@
  * per threshold, failures carrying the measured value in their message so a
  * CI summary line says *why* without opening the file.
  */
+import { thresholdPhase } from '../../thresholds/parse.js';
 import type { CheckResult, PhaseName, PhaseResult, RunResult, ThresholdResult } from '../core/result.js';
 import { describeFailedRequests, failedRequests } from './failed-requests.js';
 import { escapeAttr, escapeText } from './text.js';
@@ -27,9 +28,6 @@ interface Suite {
 const seconds = (ms: number): number => Math.max(0, ms) / 1000;
 const fmtTime = (s: number): string => (Number.isFinite(s) ? s.toFixed(3) : '0.000');
 
-function thresholdPhase(t: ThresholdResult): PhaseName | undefined {
-  return t.phase ?? (/[{,]\s*phase\s*:\s*([^,}\s]+)/.exec(t.metric)?.[1] as PhaseName | undefined);
-}
 
 function checkCase(phase: PhaseName, c: CheckResult): Case {
   const base = { classname: `golive.${phase}.checks`, name: c.name };

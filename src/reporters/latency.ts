@@ -5,6 +5,7 @@
  * the encoded histograms in `golive.series`, never interpolated.
  */
 import { MetricStore } from '../core/metrics.js';
+import { thresholdPhase } from '../../thresholds/parse.js';
 import type { PhaseName, RunResult, SummaryMetric } from '../core/result.js';
 
 export interface LatencyRow {
@@ -51,8 +52,7 @@ export function p95Limits(result: RunResult): Map<PhaseName | '*', number> {
     if (!m) continue;
     const e = /^p\(95\)\s*<=?\s*(\d+(?:\.\d+)?)$/.exec(t.expression.replace(/\s+/g, ''));
     if (!e) continue;
-    const tagPhase = /(?:^|,)\s*phase\s*:\s*([^,}\s]+)/.exec(m[1] ?? '')?.[1] as PhaseName | undefined;
-    const key = t.phase ?? tagPhase ?? '*';
+    const key = thresholdPhase(t) ?? '*';
     const limit = Number(e[1]);
     const prev = out.get(key);
     out.set(key, prev === undefined ? limit : Math.min(prev, limit));

@@ -52,6 +52,23 @@ describe('mergeRunnerResults', () => {
     expect(merged.exitCode).toBe(99);
   });
 
+  it('judges only the thresholds of phases that ran, like each runner does (health failed, load skipped)', () => {
+    const withHealth = planSchema.parse({ target: 'http://t:1', phases: ['health', 'load'], load: { workload: { model: 'closed', requests: 300, concurrency: 3 } } });
+    const skipped = (): RunResult => {
+      const r = runnerResult([]);
+      const store = new MetricStore();
+      store.add('checks', 0, { phase: 'health', check: 'GET /health status is 200' });
+      store.add('http_req_duration', 5, { phase: 'health', name: '/health' });
+      r.golive.series = store.toJSON();
+      r.golive.phases = [{ name: 'health', status: 'failed', durationMs: 5 }, { name: 'load', status: 'skipped', reason: 'skipped because health failed', durationMs: 0 }];
+      return r;
+    };
+    const merged = mergeRunnerResults(withHealth, [skipped(), skipped()]);
+    expect(merged.thresholds.map((t) => t.metric)).toEqual(['http_req_duration{phase:health}', 'checks{phase:health}']);
+    expect(merged.thresholds.filter((t) => t.message.startsWith('no samples'))).toEqual([]);
+    expect(merged.exitCode).toBe(99);
+  });
+
   it('passes when the merged numbers pass', () => {
     const ok = Array.from({ length: 100 }, () => 12);
     expect(mergeRunnerResults(plan, [runnerResult(ok), runnerResult(ok), runnerResult(ok)]).exitCode).toBe(0);

@@ -11,9 +11,9 @@ import type {
   CheckResult, PhaseName, PhaseResult, RollbackSignal, SummaryGroup, SummaryMetric, ThresholdResult,
 } from '../../core/result.js';
 import {
-  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsForPhasesThatRan,
+  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
 } from '../../../thresholds/index.js';
-import { k6Thresholds, runnerPlan, toK6Plan } from './plan.js';
+import { runnerPlan, toK6Plan } from './plan.js';
 import type { K6Segment } from './plan.js';
 import type { K6SetupData, K6Summary } from './summary-schema.js';
 
@@ -112,7 +112,7 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResu
 
 /** The node engine's definitions, minus those of phases that did not run (the skip is the failure). */
 export function thresholdDefsFor(ctx: ConvertContext, phases: readonly PhaseResult[]): Record<string, string[]> {
-  return thresholdsForPhasesThatRan(k6Thresholds(runnerPlan(toK6Plan(ctx.plan), ctx.segment)), phases);
+  return thresholdsJudged(runnerPlan(toK6Plan(ctx.plan), ctx.segment), phases);
 }
 
 function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readonly ThresholdResult[]): Record<string, SummaryMetric> {

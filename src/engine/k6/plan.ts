@@ -10,7 +10,7 @@ import { planSchema } from '../../config/schema.js';
 import type { Plan } from '../../config/schema.js';
 import { GoliveError } from '../../core/errors.js';
 import type { PhaseName } from '../../core/result.js';
-import { defaultThresholds, mergeThresholds, parseMetricSelector } from '../../../thresholds/index.js';
+import { planThresholds, thresholdsOfPhases } from '../../../thresholds/index.js';
 
 export const K6_ENV = {
   target: 'GOLIVE_TARGET',
@@ -163,25 +163,12 @@ export function runnerPlan(plan: K6Plan, segment?: K6Segment): K6Plan {
   return { ...plan, load: { ...plan.load, workload: { ...w, requests } } };
 }
 
-function phaseOfSelector(selector: string): string | undefined {
-  try {
-    return parseMetricSelector(selector).tags['phase'];
-  } catch {
-    return undefined; // a bad selector is reported by the evaluator, with its text
-  }
-}
-
 /**
  * The node engine's threshold definitions (runbook defaults merged with the
  * plan's custom ones), restricted to `phases` when given: a threshold tagged
  * with a phase that this script or run does not execute is left out.
  */
 export function k6Thresholds(plan: K6Plan, phases?: readonly PhaseName[]): Record<string, string[]> {
-  const scoped = phases === undefined ? plan : { ...plan, phases: plan.phases.filter((p) => phases.includes(p)) };
-  const all = mergeThresholds(defaultThresholds(scoped), plan.thresholds);
-  if (phases === undefined) return all;
-  return Object.fromEntries(Object.entries(all).filter(([sel]) => {
-    const phase = phaseOfSelector(sel);
-    return phase === undefined || (phases as readonly string[]).includes(phase);
-  }));
+  const all = planThresholds(plan);
+  return phases === undefined ? all : thresholdsOfPhases(all, phases);
 }
