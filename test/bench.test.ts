@@ -115,6 +115,25 @@ function sampleReport(): BenchReport {
     mode: 'quick', startedAt: '2026-01-01T00:00:00Z', durationSeconds: 42,
     machine: { node: 'v20.18.0', cpus: 2, cpuModel: 'test cpu', platform: 'linux-x64' },
     missing: [{ tool: 'wrk', provider: 'Debian package wrk' }],
+    sections: ['throughput', 'accuracy', 'stall', 'open-model', 'scale', 'startup'],
+    openModel: {
+      config: { rates: [500, 2000, 5000, 20000], seconds: 2, maxInFlight: 200, searchRates: [10_000, 20_000, 30_000], closedRequests: 50_000, timeoutMs: 10_000 },
+      closed: [{ target: 'nginx', p50: 0.29, rps: 30_000 }],
+      rows: [
+        { target: 'nginx', tool: 'golive', rate: 500, p50: 0.35, p95: 0.7, dropped: 0, lagP99: 0.05, rps: 500, cpuPer10k: 1 },
+        { target: 'nginx', tool: 'k6', rate: 500, p50: 0.3, p95: 0.78, dropped: 0, rps: 500, cpuPer10k: 3 },
+        { target: 'nginx', tool: 'golive', rate: 2000, p50: 0.45, p95: 1.6, dropped: 0, rps: 2000, cpuPer10k: 1 },
+        { target: 'nginx', tool: 'k6', rate: 2000, p50: 0.4, p95: 1.5, dropped: 0, rps: 2000, cpuPer10k: 3 },
+        { target: 'nginx', tool: 'golive', rate: 5000, p50: 1, p95: 6, dropped: 10, droppedBehind: 4, rps: 4990, cpuPer10k: 1 },
+        { target: 'nginx', tool: 'k6', rate: 5000, p50: 1, p95: 5, dropped: 300, rps: 4900, cpuPer10k: 3 },
+        { target: 'nginx', tool: 'vegeta', rate: 5000, error: 'timed out' },
+      ],
+      sustained: [
+        { tool: 'golive', rate: 30_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 100, droppedPct: 0 }, { rate: 30_000, sentPct: 99.5, droppedPct: 0.5 }] },
+        { tool: 'vegeta', rate: 10_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 80, droppedPct: 20 }] },
+      ],
+      skipped: [],
+    },
     throughput: {
       config: { connections: 10, requests: 20_000, wrkSeconds: 1, repeats: 1, timeoutMs: 10_000 },
       rows: [
@@ -141,6 +160,25 @@ describe('bench report', () => {
     expect(goals.find((g) => g.name.startsWith('peak RSS'))).toMatchObject({ measured: '120.0 MB', met: true });
     expect(goals.find((g) => g.name.startsWith('golive --help'))).toMatchObject({ met: true });
   });
+  it('judges the open model against the closed model, k6 and Vegeta from the same run', () => {
+    const goals = sampleReport().goals;
+    const g = (name: string) => goals.find((x) => x.name === name);
+    expect(g('open 500/s p50 vs closed p50 (nginx)')).toMatchObject({ met: true, measured: '0.350 vs 0.290 ms (+0.060)' });
+    expect(g('open 2000/s p50 vs closed p50 (nginx)')).toMatchObject({ met: false });
+    expect(g('open 500/s p95 vs k6 (nginx)')).toMatchObject({ met: true });
+    expect(g('open 2000/s p95 vs k6 (nginx)')).toMatchObject({ met: false });
+    expect(g('open 5000/s p95 vs k6 (nginx)')).toMatchObject({ met: true });
+    expect(g('open 5000/s dropped vs k6 (nginx)')).toMatchObject({ met: true, measured: '10 vs 300' });
+    expect(g('highest sustained open rate vs closed throughput (nginx)')).toMatchObject({ met: true });
+    expect(g('highest sustained open rate vs Vegeta')).toMatchObject({ met: true, measured: '30000 vs 10000 req/s' });
+    expect(g('open model p95 under a freeze (coordinated omission)')).toMatchObject({ met: true });
+  });
+  it('judges only the sections that ran', () => {
+    const { goals: _g, throughput: _t, accuracy: _a, stall: _s, scale: _c, startup: _u, ...rest } = sampleReport();
+    const goals = judgeGoals({ ...rest, sections: ['open-model'] });
+    expect(goals.every((x) => x.name.startsWith('open ') || x.name.startsWith('highest'))).toBe(true);
+    expect(renderReport({ ...rest, sections: ['open-model'], goals })).toMatch(/nginx\s+5000\s+golive\s+1\.000\s+6\.000\s+10 \(4 late\)/);
+  });
   it('renders aligned tables with ratios and the missing peers', () => {
     const text = renderReport(sampleReport());
     expect(text).toContain('Not found: wrk (Debian package wrk)');
@@ -158,6 +196,8 @@ describe('bench flags', () => {
     expect(benchConfig([])).toMatchObject({ mode: 'full', scaleRequests: 1_000_000 });
     expect(() => benchConfig(['--fast'])).toThrow('unknown flag "--fast"; expected --quick, --out DIR or --no-install');
     expect(() => benchConfig(['--out'])).toThrow('--out: expected a directory');
+    expect(benchConfig(['--quick', '--only', 'open-model,stall'])).toMatchObject({ sections: ['open-model', 'stall'] });
+    expect(() => benchConfig(['--only', 'speed'])).toThrow('--only: expected sections from throughput, accuracy, stall, scale, startup, open-model, got "speed"');
   });
 });
 

@@ -199,7 +199,8 @@ function stallingHandler(at: number, ms: number): Handler {
 describe('runLoad, open model', () => {
   it('measures from the scheduled time, so a 1 s stall shows in p95 (the closed model hides it)', async () => {
     const open = await countingServer(stallingHandler(20, 1_000));
-    const o = options(open.origin, { model: 'open', rate: 100, durationSeconds: 3, maxInFlight: 300 });
+    // a generous lag limit: on a busy machine a late arrival would be dropped as ours
+    const o = options(open.origin, { model: 'open', rate: 100, durationSeconds: 3, maxInFlight: 300 }, { maxScheduleLagMs: 1000 });
     const result = await runLoad(o.opts);
     expect(result).toMatchObject({ started: 300, completed: 300, dropped: 0, aborted: false });
     expect(o.samples).toHaveLength(300);
@@ -232,6 +233,35 @@ describe('runLoad, open model', () => {
     // Sent requests are never late: each starts on its own schedule slot. Queued ones would
     // grow towards seconds; one sample delayed by a busy machine is not that, so no max.
     expect(percentile(samples, 90)).toBeLessThan(400);
+  });
+
+  it('opens connections as arrivals need them, up to maxInFlight, and keeps them alive', async () => {
+    let connections = 0;
+    const server = createServer(ok);
+    server.on('connection', () => { connections++; });
+    const origin = await listen(server);
+    const lags: number[] = [];
+    const { opts, samples } = options(origin, { model: 'open', rate: 200, durationSeconds: 1, maxInFlight: 20 }, {
+      maxScheduleLagMs: 1000,
+      onLag: (ms) => { lags.push(ms); },
+    });
+    const result = await runLoad(opts);
+    expect(result).toMatchObject({ started: 200, completed: 200, dropped: 0, droppedBehind: 0 });
+    expect(samples.every((s) => s.status === 200)).toBe(true);
+    // one lag per request sent, never negative (never released early)
+    expect(lags).toHaveLength(200);
+    expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
+    expect(connections).toBeGreaterThanOrEqual(1);
+    expect(connections).toBeLessThanOrEqual(20);
+  });
+
+  it('stages: samples carry the stage of their scheduled time', async () => {
+    const { origin } = await countingServer(ok);
+    const { opts, samples } = options(origin, { model: 'staged', startRate: 0, stages: [{ durationSeconds: 0.5, target: 100 }, { durationSeconds: 0.5, target: 100 }], maxInFlight: 50 }, { maxScheduleLagMs: 1000 });
+    const result = await runLoad(opts);
+    expect(result.stages.map((s) => s.expected)).toEqual([25, 50]);
+    expect(samples.filter((s) => s.stage === 0)).toHaveLength(25);
+    expect(samples.filter((s) => s.stage === 1)).toHaveLength(50);
   });
 
   it('stops scheduling when aborted', async () => {

@@ -1,6 +1,7 @@
 /** Bench modes and flags (pure). */
 import { GoliveError } from '../../src/core/errors.js';
 import type { AccuracyConfig } from './accuracy.js';
+import type { OpenModelConfig } from './open-model.js';
 import type { ThroughputConfig } from './throughput.js';
 
 export interface BenchConfig {
@@ -11,10 +12,17 @@ export interface BenchConfig {
   accuracy: AccuracyConfig;
   scaleRequests: number;
   startupRuns: number;
+  openModel: OpenModelConfig;
+  /** the sections to run (all by default; `--only` picks some while developing) */
+  sections: readonly Section[];
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--no-install]
-  --quick       CI-sized run, under a minute
+export const SECTIONS = ['throughput', 'accuracy', 'stall', 'scale', 'startup', 'open-model'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--no-install] [--only SECTION,...]
+  --quick       CI-sized run, a few minutes
+  --only LIST   run only these sections: ${SECTIONS.join(', ')}
   --out DIR     where bench.json goes (default: reports)
   --no-install  do not try to apt-get install missing peers (ab, wrk, nginx)`;
 
@@ -22,12 +30,19 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
   let quick = false;
   let out = 'reports';
   let install = true;
+  let sections: readonly Section[] = SECTIONS;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
     else if (a === '--no-install') install = false;
     else if (a === '--help' || a === '-h') return 'help';
-    else if (a === '--out') {
+    else if (a === '--only') {
+      const v = argv[++i] ?? '';
+      const picked = v.split(',').map((x) => x.trim()).filter(Boolean);
+      const bad = picked.find((x) => !(SECTIONS as readonly string[]).includes(x));
+      if (picked.length === 0 || bad !== undefined) throw new GoliveError('GOLIVE_USAGE', `--only: expected sections from ${SECTIONS.join(', ')}, got ${JSON.stringify(v)}`);
+      sections = picked as Section[];
+    } else if (a === '--out') {
       const v = argv[++i];
       if (!v || v.startsWith('--')) throw new GoliveError('GOLIVE_USAGE', '--out: expected a directory');
       out = v;
@@ -36,7 +51,9 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
   const timeoutMs = 10_000;
   return quick
     ? {
-        mode: 'quick', out, install,
+        mode: 'quick', out, install, sections,
+        // 2 s per rate: long enough for k6's VUs and golive's connections to settle.
+        openModel: { rates: [500, 2_000, 5_000, 20_000], seconds: 2, maxInFlight: 200, searchRates: [10_000, 20_000, 30_000, 40_000, 50_000, 60_000], closedRequests: 50_000, timeoutMs },
         // ~1 s each, like the timed peers: shorter runs would mostly measure JIT warm-up.
         throughput: { connections: 10, requests: 50_000, wrkSeconds: 1, repeats: 1, timeoutMs },
         // A freeze at request 300 and 600: 3 s of arrivals at 200/s, 600 closed requests.
@@ -45,7 +62,8 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
         startupRuns: 2,
       }
     : {
-        mode: 'full', out, install,
+        mode: 'full', out, install, sections,
+        openModel: { rates: [500, 2_000, 5_000, 20_000], seconds: 5, maxInFlight: 200, searchRates: [10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000], closedRequests: 200_000, timeoutMs },
         throughput: { connections: 10, requests: 200_000, wrkSeconds: 8, repeats: 5, timeoutMs },
         accuracy: { requests: 2_000, stallRequests: 2_000, stallRate: 200, stallSeconds: 10, stallEvery: 400 },
         scaleRequests: 1_000_000,

@@ -16,6 +16,7 @@ export interface LoadChildArgs {
   path: string;
   workload: Workload;
   timeoutMs: number;
+  maxScheduleLagMs?: number;
 }
 
 export interface LoadChildResult {
@@ -24,7 +25,17 @@ export interface LoadChildResult {
   failed: number;
   /** responses outside 2xx-3xx */
   unexpected: number;
+  /** open model: arrivals dropped at maxInFlight (the target's side) */
   dropped: number;
+  /** open model: arrivals dropped because the generator was late (ours) */
+  droppedBehind: number;
+  /** open model: arrivals the schedule held */
+  expected: number;
+  /** open model: scheduled time -> request written, ms */
+  lagP50: number;
+  lagP99: number;
+  /** the generator's event-loop delay p99, ms */
+  loopDelayP99: number;
   elapsedMs: number;
   rps: number;
   p50: number;
@@ -40,6 +51,7 @@ export interface LoadChildResult {
 export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
   const store = new MetricStore();
   const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' });
+  const lagRec = store.recorder('golive_schedule_lag', { phase: 'load' }, { type: 'trend', contains: 'time' });
   const stats = await runLoad({
     origin: args.origin,
     request: { method: 'GET', path: args.path },
@@ -48,7 +60,10 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
     onSample: recorder.onSample,
+    onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); },
+    ...(args.maxScheduleLagMs !== undefined ? { maxScheduleLagMs: args.maxScheduleLagMs } : {}),
   });
+  const lag = store.select('golive_schedule_lag', { phase: 'load' });
   const d = store.select('http_req_duration', { phase: 'load' });
   const v = (agg: string): number => d?.value(agg) ?? NaN;
   const ru = process.resourceUsage();
@@ -58,6 +73,11 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     failed: stats.failed,
     unexpected: recorder.unexpected(),
     dropped: stats.dropped,
+    droppedBehind: stats.droppedBehind,
+    expected: stats.stages.reduce((n, st) => n + st.expected, 0),
+    lagP50: lag?.value('med') ?? NaN,
+    lagP99: lag?.value('p(99)') ?? NaN,
+    loopDelayP99: stats.eventLoopDelay.p99,
     elapsedMs: stats.elapsedMs,
     rps: (stats.completed + stats.failed) / (stats.elapsedMs / 1000),
     p50: v('med'),

@@ -10,8 +10,9 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAccuracy, benchStall } from './accuracy.js';
-import { benchConfig, USAGE, type BenchConfig } from './config.js';
+import { benchConfig, USAGE, type BenchConfig, type Section } from './config.js';
 import { runLoadChild, type LoadChildArgs } from './load-child.js';
+import { benchOpenModel } from './open-model.js';
 import { findTools, type Toolbox } from './peers.js';
 import { runCommand } from './proc.js';
 import { renderReport } from './render.js';
@@ -48,11 +49,13 @@ async function bench(cfg: BenchConfig): Promise<BenchReport> {
     log(`  (${name} took ${((performance.now() - s0) / 1000).toFixed(1)} s)`);
     return result;
   };
-  const throughput = await section('throughput', () => benchThroughput(box, cfg.throughput, log));
-  const accuracy = await section('accuracy', () => benchAccuracy(box, cfg.accuracy, log));
-  const stall = await section('coordinated omission', () => benchStall(box, cfg.accuracy, log));
-  const scale = await section('scale', () => benchScale(box, cfg.scaleRequests, log));
-  const startup = await section('start-up', () => benchStartup(root, cfg.startupRuns));
+  const on = (s: Section): boolean => cfg.sections.includes(s);
+  const throughput = on('throughput') ? await section('throughput', () => benchThroughput(box, cfg.throughput, log)) : undefined;
+  const accuracy = on('accuracy') ? await section('accuracy', () => benchAccuracy(box, cfg.accuracy, log)) : undefined;
+  const stall = on('stall') ? await section('coordinated omission', () => benchStall(box, cfg.accuracy, log)) : undefined;
+  const openModel = on('open-model') ? await section('open model', () => benchOpenModel(box, cfg.openModel, log)) : undefined;
+  const scale = on('scale') ? await section('scale', () => benchScale(box, cfg.scaleRequests, log)) : undefined;
+  const startup = on('startup') ? await section('start-up', () => benchStartup(root, cfg.startupRuns)) : undefined;
   const cpu = cpus();
   const partial: Omit<BenchReport, 'goals'> = {
     mode: cfg.mode,
@@ -60,11 +63,13 @@ async function bench(cfg: BenchConfig): Promise<BenchReport> {
     durationSeconds: (performance.now() - t0) / 1000,
     machine: { node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown', platform: `${process.platform}-${process.arch}` },
     missing: box.missing,
-    throughput,
-    accuracy,
-    stall,
-    scale,
-    startup,
+    sections: [...cfg.sections],
+    ...(throughput ? { throughput } : {}),
+    ...(accuracy ? { accuracy } : {}),
+    ...(stall ? { stall } : {}),
+    ...(openModel ? { openModel } : {}),
+    ...(scale ? { scale } : {}),
+    ...(startup ? { startup } : {}),
   };
   return { ...partial, goals: judgeGoals(partial) };
 }

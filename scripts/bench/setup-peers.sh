@@ -1,7 +1,20 @@
 #!/bin/sh
-# Installs the benchmark's Debian peers when they are missing (idempotent):
-# ab (apache2-utils), wrk, nginx (nginx-light). autocannon comes from npm ci.
+# Installs the benchmark's peers when they are missing (idempotent):
+# ab (apache2-utils), wrk, nginx (nginx-light) from Debian; Vegeta built from
+# Go modules into the cache (like the control plane). autocannon comes from
+# npm ci; k6 from scripts/setup/k6.sh.
 set -eu
+VEGETA_VERSION=v12.13.0
+cache="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
+vegeta_dir="$cache/vegeta-$VEGETA_VERSION"
+if [ ! -x "$vegeta_dir/vegeta" ]; then
+  if command -v go >/dev/null 2>&1; then
+    mkdir -p "$vegeta_dir"
+    GOBIN="$vegeta_dir" GOFLAGS="-trimpath -buildvcs=false" go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION" >&2 || echo "setup-peers: go install vegeta failed" >&2
+  else
+    echo "setup-peers: vegeta needs Go to build (go install github.com/tsenart/vegeta/v12@$VEGETA_VERSION)" >&2
+  fi
+fi
 need=""
 command -v ab >/dev/null 2>&1 || need="$need apache2-utils"
 command -v wrk >/dev/null 2>&1 || need="$need wrk"

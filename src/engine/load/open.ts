@@ -5,9 +5,11 @@
  * up in the percentiles instead of silently thinning the load (no coordinated
  * omission). One loop releases every due arrival in order (pacer.ts): no timer
  * per request. It sleeps on a timer until just before the next arrival, then
- * turns the event loop (reading responses) until it is due, because Node's
- * timers fire up to a millisecond late and that millisecond would land in
- * every latency. It also looks at the schedule after every response.
+ * waits out the rest precisely, because Node's timers fire up to a
+ * millisecond late and that millisecond would land in every latency: with
+ * nothing in flight it sleeps on a futex (Atomics.wait, no CPU), otherwise it
+ * turns the event loop, reading responses, until the arrival is due. It also
+ * looks at the schedule after every response.
  * Connections are opened as arrivals need them, up to maxInFlight; an arrival
  * that finds all of them busy is dropped, never delayed. After the last
  * arrival the run waits for what is in flight (each bounded by timeoutMs).
@@ -26,6 +28,8 @@ const SPIN_MS = 1.5;
 const LATE_FACTOR = 20;
 const MIN_LATE_MS = 100;
 const MAX_PER_TURN = 1024;
+/** a futex to sleep on with sub-millisecond precision (nobody ever wakes it) */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /** The open model's schedule and pool, whatever carries the requests. */
 export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implements ArrivalSink {
@@ -53,15 +57,27 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   private readonly pump = (): void => {
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.stopped) return;
-    const more = this.pacer.release(this.opts.clock.now(), this);
-    if (this.pacer.done) {
-      this.checkDone();
+    for (let round = 0; ; round++) {
+      if (this.stopped) return;
+      const more = this.pacer.release(this.opts.clock.now(), this);
+      if (this.pacer.done) {
+        this.checkDone();
+        return;
+      }
+      const wait = more ? 0 : this.pacer.nextDue - this.opts.clock.now();
+      if (wait > SPIN_MS + 1) {
+        this.timer = setTimeout(this.pump, Math.floor(wait - SPIN_MS));
+        return;
+      }
+      if (wait > 0 && this.inFlight === 0 && round < 3) {
+        // Nothing to read: sleep the last sub-millisecond precisely instead of
+        // turning the loop (which burns the CPU the target needs).
+        Atomics.wait(SLEEPER, 0, 0, wait);
+        continue;
+      }
+      this.immediate = setImmediate(this.pump);
       return;
     }
-    const wait = more ? 0 : this.pacer.nextDue - this.opts.clock.now();
-    if (wait > SPIN_MS + 1) this.timer = setTimeout(this.pump, Math.floor(wait - SPIN_MS));
-    else this.immediate = setImmediate(this.pump);
   };
 
   trySend(dueAt: number, stage: number, now: number): boolean {

@@ -1,0 +1,151 @@
+/**
+ * The open model's section (issue 13): golive's arrival-rate generator beside
+ * k6's constant-arrival-rate and Vegeta, interleaved (the order of tools
+ * rotates per rate) against nginx and the Node target at fixed rates, then
+ * the highest rate each sustains with < 1 % dropped. golive's closed model
+ * against the same target, in the same run, is the reference for p50 and
+ * throughput.
+ */
+import { runGolive, type Toolbox } from './peers.js';
+import { runK6Open, runVegeta, type OpenOutcome, type OpenRun, type OpenSpec, type OpenTool } from './open-peers.js';
+import type { Service } from './proc.js';
+import { cpuPer10k, rotate } from './stats.js';
+import { startNginx, startNodeTarget } from './targets.js';
+
+export interface OpenModelConfig {
+  rates: number[];
+  seconds: number;
+  maxInFlight: number;
+  /** ascending rates tried for the highest sustained rate (nginx only); a tool stops at its first miss */
+  searchRates: number[];
+  closedRequests: number;
+  timeoutMs: number;
+}
+
+export interface OpenRow {
+  target: string;
+  tool: OpenTool;
+  rate: number;
+  p50?: number;
+  p95?: number;
+  /** arrivals not sent, all causes */
+  dropped?: number;
+  /** golive: of those, dropped because the generator was late */
+  droppedBehind?: number;
+  lagP99?: number;
+  rps?: number;
+  cpuPer10k?: number;
+  error?: string;
+}
+
+export interface ClosedRef {
+  target: string;
+  p50?: number;
+  rps?: number;
+  error?: string;
+}
+
+export interface Sustained {
+  tool: OpenTool;
+  /** highest rate with < 1 % dropped and >= 99 % of it sent; undefined when even the first missed */
+  rate?: number;
+  tried: { rate: number; sentPct: number; droppedPct: number }[];
+}
+
+export interface OpenSection {
+  config: OpenModelConfig;
+  closed: ClosedRef[];
+  rows: OpenRow[];
+  sustained: Sustained[];
+  skipped: string[];
+}
+
+type Log = (line: string) => void;
+
+async function runOpen(tool: OpenTool, box: Toolbox, spec: OpenSpec): Promise<OpenOutcome> {
+  if (tool === 'k6') return box.k6 ? runK6Open(box.k6, spec) : { ok: false, error: 'k6 not found' };
+  if (tool === 'vegeta') return box.vegeta ? runVegeta(box.vegeta, spec) : { ok: false, error: 'vegeta not found' };
+  const o = await runGolive(box, { origin: spec.origin, path: spec.path, connections: 1, requests: 0, seconds: spec.seconds, timeoutMs: spec.timeoutMs },
+    { model: 'open', rate: spec.rate, durationSeconds: spec.seconds, maxInFlight: spec.maxInFlight });
+  if (!o.ok) return { ok: false, error: o.error };
+  const r = o.run;
+  const dropped = (r.dropped ?? 0) + (r.droppedBehind ?? 0);
+  return { ok: true, run: { ...r, dropped, ...(r.droppedBehind !== undefined ? { droppedBehind: r.droppedBehind } : {}), ...(r.lagP99 !== undefined ? { lagP99: r.lagP99 } : {}) } };
+}
+
+function row(target: string, tool: OpenTool, rate: number, o: OpenOutcome): OpenRow {
+  if (!o.ok) return { target, tool, rate, error: o.error };
+  const r: OpenRun = o.run;
+  return {
+    target, tool, rate, p50: r.p50, p95: r.p95, dropped: r.dropped, rps: r.rps, cpuPer10k: cpuPer10k(r.cpuSeconds, r.requests),
+    ...(r.droppedBehind !== undefined ? { droppedBehind: r.droppedBehind } : {}),
+    ...(r.lagP99 !== undefined ? { lagP99: r.lagP99 } : {}),
+  };
+}
+
+/** Sent and dropped as shares of what was asked (pure). */
+export function sustainedAt(rate: number, seconds: number, r: OpenRun): { sentPct: number; droppedPct: number; ok: boolean } {
+  const asked = rate * seconds;
+  const sentPct = (100 * r.requests) / asked;
+  const droppedPct = (100 * r.dropped) / asked;
+  return { sentPct, droppedPct, ok: droppedPct < 1 && sentPct >= 99 };
+}
+
+export function openTools(box: Toolbox): OpenTool[] {
+  return ['golive', ...(box.k6 ? ['k6' as const] : []), ...(box.vegeta ? ['vegeta' as const] : [])];
+}
+
+export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Log): Promise<OpenSection> {
+  const skipped: string[] = [];
+  const targets: { name: string; start: () => Promise<Service> }[] = [];
+  if (box.nginx) {
+    const nginx = box.nginx;
+    targets.push({ name: 'nginx', start: () => startNginx(nginx) });
+  } else skipped.push('nginx (not found)');
+  targets.push({ name: 'node', start: () => startNodeTarget(box.benchScript, { kind: 'node-min' }) });
+  const tools = openTools(box);
+  const rows: OpenRow[] = [];
+  const closed: ClosedRef[] = [];
+  const sustained: Sustained[] = [];
+  for (const [ti, target] of targets.entries()) {
+    let service: Service;
+    try {
+      service = await target.start();
+    } catch (err) {
+      skipped.push(`${target.name} (${err instanceof Error ? err.message : String(err)})`);
+      continue;
+    }
+    const origin = `http://127.0.0.1:${service.port}`;
+    const spec = (rate: number): OpenSpec => ({ origin, path: '/health', rate, seconds: cfg.seconds, maxInFlight: cfg.maxInFlight, timeoutMs: cfg.timeoutMs });
+    try {
+      const c = await runGolive(box, { origin, path: '/health', connections: 10, requests: cfg.closedRequests, seconds: 0, timeoutMs: cfg.timeoutMs });
+      closed.push(c.ok ? { target: target.name, p50: c.run.p50 ?? NaN, rps: c.run.rps } : { target: target.name, error: c.error });
+      log(`  ${target.name} closed model: ${c.ok ? `${Math.round(c.run.rps)} req/s, p50 ${c.run.p50?.toFixed(3)} ms` : c.error}`);
+      for (const [ri, rate] of cfg.rates.entries()) {
+        for (const tool of rotate(tools, ri)) {
+          const r = row(target.name, tool, rate, await runOpen(tool, box, spec(rate)));
+          rows.push(r);
+          log(`  ${target.name} ${rate}/s ${tool}: ${r.error ?? `p50 ${r.p50?.toFixed(3)} p95 ${r.p95?.toFixed(3)} ms, dropped ${r.dropped}`}`);
+        }
+      }
+      if (ti === 0) {
+        for (const tool of tools) {
+          const s: Sustained = { tool, tried: [] };
+          for (const rate of cfg.searchRates) {
+            const o = await runOpen(tool, box, spec(rate));
+            if (!o.ok) break;
+            const at = sustainedAt(rate, cfg.seconds, o.run);
+            s.tried.push({ rate, sentPct: at.sentPct, droppedPct: at.droppedPct });
+            log(`  ${target.name} highest sustained ${tool} ${rate}/s: sent ${at.sentPct.toFixed(1)} %, dropped ${at.droppedPct.toFixed(2)} %`);
+            if (!at.ok) break;
+            s.rate = rate;
+          }
+          sustained.push(s);
+        }
+      }
+    } finally {
+      await service.stop();
+    }
+  }
+  return { config: cfg, closed, rows, sustained, skipped };
+}
