@@ -10,9 +10,7 @@ import { renderConsole } from '../src/reporters/console.js';
 import { renderHtml } from '../src/reporters/html.js';
 import { renderJson } from '../src/reporters/json.js';
 import { renderJunit } from '../src/reporters/junit.js';
-import { latencyRows } from '../src/reporters/latency.js';
 import { createProgress } from '../src/reporters/progress.js';
-import { niceTicks, renderLatencyChart } from '../src/reporters/svg-chart.js';
 import { writeReports } from '../src/reporters/write.js';
 import { abortedRun, failedRun, passedRun } from './fixtures/run-result.js';
 
@@ -205,10 +203,10 @@ describe('html', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).toContain('<header class="banner failed"><h1>golive FAILED — exit 99</h1>');
     expect(html).toContain('ROLLBACK TRIGGER: p(95)=');
-    expect(html).toMatch(/<svg [^>]*class="latency-chart"/);
+    expect(html).toMatch(/<svg [^>]*class="chart distribution"/);
     expect(html).toContain('<code>http_req_duration{phase:load}</code>');
     expect(html).not.toMatch(/hunter2|push:pw/);
-    expect(XMLValidator.validate(/<svg[\s\S]*<\/svg>/.exec(html)?.[0] ?? '')).toBe(true);
+    for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g) ?? []) expect(XMLValidator.validate(svg)).toBe(true);
   });
 
   it('escapes every piece of text from the result', () => {
@@ -220,33 +218,6 @@ describe('html', () => {
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('"&gt;&lt;img src=x onerror=alert(2)&gt;');
-  });
-});
-
-describe('svg chart', () => {
-  it('draws five bars per phase, scaled, with the p95 threshold line', () => {
-    const rows = latencyRows(failedRun());
-    expect(rows.map((x) => x.phase)).toEqual(['health', 'market-data', 'load']);
-    expect(rows.every((x) => x.p95ThresholdMs === (x.phase === 'load' ? 500 : undefined))).toBe(true);
-    const svg = renderLatencyChart(rows, { width: 600, height: 300 });
-    expect(XMLValidator.validate(svg)).toBe(true);
-    const bars = [...svg.matchAll(/<rect class="bar" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"/g)].map((m) => Number(m[2]));
-    expect(bars).toHaveLength(15);
-    // height is proportional to value: load max / load p50 ≈ heights ratio
-    const load = rows[2]!;
-    expect(bars[14]! / bars[10]!).toBeCloseTo(load.max / load.p50, 1);
-    const line = /<line class="threshold"[^>]*y1="([\d.]+)"/.exec(svg);
-    const axisTop = 36, plotH = 300 - 36 - 40, top = niceTicks(load.max).at(-1)!;
-    expect(Number(line?.[1])).toBeCloseTo(axisTop + plotH - (500 / top) * plotH, 0);
-    expect(svg).toContain('p95 &lt; 500ms');
-  });
-
-  it('says so when there are no samples, and picks round ticks', () => {
-    expect(renderLatencyChart([])).toContain('no http_req_duration samples');
-    expect(niceTicks(612)).toEqual([0, 200, 400, 600, 800]);
-    expect(niceTicks(5395.7)).toEqual([0, 2000, 4000, 6000]);
-    expect(niceTicks(5000)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
-    expect(niceTicks(0.9)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });
 });
 

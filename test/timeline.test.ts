@@ -27,9 +27,9 @@ describe('timeline', () => {
     expect(s.startMs).toBe(1_000_000_000_000);
     expect(s.reqs).toEqual([100, 0, 3]);
     expect(s.failed).toEqual([0, 0, 2]);
-    expect(s.status['2xx']).toEqual([100, 0, 1]);
-    expect(s.status['5xx']).toEqual([0, 0, 2]);
-    expect(s.status['4xx']).toBeUndefined();
+    expect(s.failedByClass['5xx']).toEqual([0, 0, 2]);
+    expect(s.failedByClass['2xx']).toBeUndefined();
+    expect(s.failedByClass['4xx']).toBeUndefined();
     expect(s.p50[0]).toBeCloseTo(50, 0);
     expect(s.p99[0]).toBeCloseTo(99, 0);
     expect(s.p95[1]).toBeNull();
@@ -83,7 +83,7 @@ describe('timeline', () => {
   });
 
   it('survives a corrupt histogram read back from a report', () => {
-    const tl = Timeline.fromJSON({ intervalMs: 1000, series: [{ phase: 'load', startMs: 0, reqs: [3], failed: [0], status: { '2xx': [3] }, p50: [1], p95: [1], p99: [1], max: [1], hdr: ['not-base64!'] }] });
+    const tl = Timeline.fromJSON({ intervalMs: 1000, series: [{ phase: 'load', startMs: 0, reqs: [3], failed: [0], failedByClass: {}, p50: [1], p95: [1], p99: [1], max: [1], hdr: ['not-base64!'] }] });
     expect(tl.toJSON()!.series[0]!.reqs).toEqual([3]);
   });
 });

@@ -3,6 +3,7 @@ import { parseCheckFlags } from '../config/flags.js';
 import { resolvePlan } from '../config/load.js';
 import { parseSegment } from '../engine/segment.js';
 import { executeCheck } from './execute.js';
+import { resolveExtras } from './extras.js';
 import { CHECK_HELP } from './help.js';
 import { useColor, type CliIO } from './io.js';
 
@@ -14,8 +15,9 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   }
   const segment = flags.segment !== undefined ? parseSegment(flags.segment) : undefined;
   const { plan, ca } = await resolvePlan(flags, io.env, io.cwd);
+  const extras = await resolveExtras(flags, io.cwd);
   return executeCheck({
-    plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io),
+    plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras,
     ...(ca ? { ca } : {}), ...(segment ? { segment } : {}),
   }, io);
 }

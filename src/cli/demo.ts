@@ -16,6 +16,7 @@ import type { Plan } from '../config/schema.js';
 import { validatePlan } from '../config/validate.js';
 import { startReferenceApi } from '../reference-api/server.js';
 import { executeCheck } from './execute.js';
+import { resolveExtras } from './extras.js';
 import { DEMO_HELP } from './help.js';
 import { useColor, type CliIO } from './io.js';
 
@@ -48,12 +49,13 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
   refuseOutsideInput(flags);
   // Validate the flags before anything starts: a bad flag is 104 with no server running.
   demoPlan(flags, 'http://127.0.0.1:1', 'placeholder');
+  const extras = await resolveExtras(flags, io.cwd);
   const token = randomBytes(18).toString('base64url');
   const api = await startReferenceApi({ port: 0, host: '127.0.0.1', token });
   try {
     io.stderr.write(`demo: reference API on ${api.url}\n`);
     const plan = demoPlan(flags, api.url, token);
-    return await executeCheck({ plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io) }, { ...io, env: demoEnv(io.env) });
+    return await executeCheck({ plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras }, { ...io, env: demoEnv(io.env) });
   } finally {
     await api.close();
   }

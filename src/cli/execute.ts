@@ -26,6 +26,8 @@ import { writeReports } from '../reporters/write.js';
 import { formatEmittedResult } from '../k8s/result-markers.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './io.js';
+import { withBaseline, type RunExtras } from './extras.js';
+import { writeMarkdownSummaries } from '../reporters/write-markdown.js';
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -35,6 +37,7 @@ export interface ExecuteOptions {
   color: boolean;
   /** `ulimit -n`; read from /proc/self/limits when not given */
   openFileLimit?: number;
+  extras?: RunExtras;
 }
 
 
@@ -132,13 +135,20 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
     progress.done();
   }
 
-  const deliveries = await deliver(plan, judged, store);
+  const compared = withBaseline(judged, opts.extras?.baseline);
+  const deliveries = await deliver(plan, compared, store);
   for (const d of deliveries) if (!d.ok) io.stderr.write(`golive: ${d.error ?? `${d.sink} delivery failed`}\n`);
-  const result = withDeliveries(judged, deliveries);
+  const result = withDeliveries(compared, deliveries);
 
   const outDir = resolve(io.cwd, plan.out);
-  const written = await writeReports(result, outDir);
+  const baseline = opts.extras?.baseline?.result;
+  const written = await writeReports(result, outDir, baseline ? { baseline } : {});
   for (const e of written.errors) io.stderr.write(`golive: report not written: ${e}\n`);
+  const md = await writeMarkdownSummaries(result, {
+    ...(opts.extras?.summaryMd ? { file: opts.extras.summaryMd } : {}),
+    ...(io.env.GITHUB_STEP_SUMMARY ? { githubStepSummary: io.env.GITHUB_STEP_SUMMARY } : {}),
+  }, io.cwd);
+  for (const e of md) io.stderr.write(`golive: ${e}\n`);
 
   if (plan.json) io.stdout.write(`${renderJson(result)}\n`);
   else io.stdout.write(`${renderConsole(result, { color: opts.color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);

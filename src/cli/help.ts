@@ -7,6 +7,8 @@ Commands:
   check        run the go-live phases against --target and decide (exit code = verdict)
   demo         start the bundled reference API on a free port and run the full check against it
   k8s          render | run | schedule the checks as Kubernetes Jobs / CronJob
+  report       re-render report.html (and a Markdown summary) from a summary.json
+  compare      compare two runs' summary.json; exit 99 past --max-regression
   version      print the version
 
 Run 'golive <command> --help' for a command's flags. Exit codes: 0 passed, 99 a check or
@@ -50,6 +52,12 @@ Output:
   --out DIR                 reports directory (default reports): summary.json, junit.xml, report.html
   --json                    print summary.json to stdout instead of the table
   --no-color                no ANSI colours in the table
+  --summary-md FILE         also write a Markdown summary (appended to $GITHUB_STEP_SUMMARY when set)
+Baseline (a CI gate before promotion):
+  --baseline FILE           a previous run's summary.json: compared per phase and endpoint, its
+                            curves drawn under this run's in report.html
+  --max-regression SPEC     fail (99) when worse than the baseline by more than e.g.
+                            'p(95)=+10%,http_req_failed=+0.5pp' (see golive compare --help)
 Prometheus:
   --prometheus-rw-url URL   remote-write results (env GOLIVE_PROMETHEUS_RW_URL)
   --prometheus-native-histograms  also send http_req_duration as a native histogram
@@ -73,4 +81,27 @@ Starts the bundled reference API on a free loopback port with a random token,
 runs the full check (health, market-data, load) against it and writes the
 reports. Any 'golive check' flag except --target, --config and --token-file
 applies; no config file and no GOLIVE_* variable is read.
+`;
+
+export const COMPARE_HELP = `Usage: golive compare BASE/summary.json NEW/summary.json [flags]
+
+Prints, per phase and endpoint, the change in p50/p95/p99 latency, failure rate and
+throughput from the baseline run to the new one. Exit 0, or 99 when a limit is crossed.
+
+  --max-regression SPEC     limits, comma-separated: p(N)|med|avg|max=+N% or +Nms (latency),
+                            http_req_failed=+Npp (percentage points) or +N%,
+                            http_reqs=-N% (throughput drop); e.g. 'p(95)=+10%,http_req_failed=+0.5pp'
+  --min-samples N           rows with fewer requests in either run are shown, not judged (default 20)
+  --json                    the comparison as JSON
+`;
+
+export const REPORT_HELP = `Usage: golive report SUMMARY.json --out DIR [flags]
+
+Re-renders report.html from a summary.json written by golive check (or golive k8s run).
+
+  --out DIR                 where report.html goes (required)
+  --baseline FILE           a baseline run's summary.json: its curves are drawn under this run's
+                            and the comparison table is added
+  --max-regression SPEC     limits for the comparison table (see golive compare --help)
+  --summary-md FILE         also write the Markdown summary there
 `;

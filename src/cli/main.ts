@@ -14,6 +14,8 @@ type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).checkCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
+  report: async () => (await import('./report.js')).reportCommand,
+  compare: async () => (await import('./compare.js')).compareCommand,
   k8s: async () => {
     const { k8sCommand } = await import('./k8s.js');
     return (argv, io) => k8sCommand([...argv], { stdout: io.stdout, stderr: io.stderr, env: io.env, signal: io.signal });

@@ -44,6 +44,11 @@ export const CHECK_OPTIONS = {
   kubeconfig: { type: 'string' },
   segment: { type: 'string' },
   'emit-result': { type: 'boolean' },
+  baseline: { type: 'string' },
+  'max-regression': { type: 'string' },
+  'summary-md': { type: 'string' },
+  notify: { type: 'string', multiple: true },
+  'notify-on': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -53,6 +58,13 @@ export interface CheckFlags {
   configFile?: string;
   tokenFile?: string;
   segment?: string;
+  /** a baseline run's summary.json, and how much worse this run may be (report.ts, compare/) */
+  baseline?: string;
+  maxRegression?: string;
+  summaryMd?: string;
+  /** --notify slack|webhook|pagerduty (repeatable or comma list), --notify-on */
+  notify?: string[];
+  notifyOn?: string;
   emitResult: boolean;
   noColor: boolean;
   help: boolean;
@@ -190,6 +202,11 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
     ...(values.config !== undefined ? { configFile: values.config } : {}),
     ...(values['token-file'] !== undefined ? { tokenFile: values['token-file'] } : {}),
     ...(values.segment !== undefined ? { segment: values.segment } : {}),
+    ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+    ...(values['max-regression'] !== undefined ? { maxRegression: values['max-regression'] } : {}),
+    ...(values['summary-md'] !== undefined ? { summaryMd: values['summary-md'] } : {}),
+    ...(values.notify !== undefined ? { notify: values.notify.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
+    ...(values['notify-on'] !== undefined ? { notifyOn: values['notify-on'] } : {}),
     emitResult: values['emit-result'] ?? false,
     noColor: values['no-color'] ?? false,
     help: values.help ?? false,

@@ -98,8 +98,33 @@ export interface FailedRequests {
   side: 'target' | 'golive';
 }
 
+/** One compared figure of one phase (and endpoint) against a baseline run. */
+export interface ComparisonRow {
+  phase: string;
+  /** the request name (path), or '*' for the whole phase */
+  endpoint: string;
+  /** p(50) p(95) p(99) (ms), http_req_failed (rate), http_reqs (per second) */
+  metric: string;
+  base?: number;
+  current?: number;
+  /** e.g. "+12.5%", "+0.40pp" */
+  change?: string;
+  /** the --max-regression limit that applies, e.g. "+10%" */
+  limit?: string;
+  regressed: boolean;
+  /** why a row is not judged, e.g. "too few samples (12 < 20)" */
+  note?: string;
+}
+
+export interface BaselineComparison {
+  baseline: { runId: string; startedAt: string; source: string };
+  /** the --max-regression limits as given */
+  limits: string[];
+  rows: ComparisonRow[];
+}
+
 export interface DeliveryResult {
-  sink: 'prometheus-remote-write' | 'pushgateway';
+  sink: 'prometheus-remote-write' | 'pushgateway' | 'slack' | 'webhook' | 'pagerduty';
   ok: boolean;
   attempts: number;
   error?: string;
@@ -128,6 +153,8 @@ export interface GoliveBlock {
   series?: SerializedSeries[];
   /** requests, failures and latency per interval, per phase (and stage): the report's time axis */
   timeline?: TimelineJSON;
+  /** this run against a baseline run (check --baseline, report --baseline) */
+  baseline?: BaselineComparison;
   /** one-line cause when verdict is error/aborted */
   error?: string;
   /** findings that inform but do not gate, e.g. whether the HPAs scaled under load */

@@ -23,8 +23,8 @@ export interface TimelineSeriesJSON {
   reqs: number[];
   /** responses outside the expected statuses, or none at all */
   failed: number[];
-  /** requests per status class; classes never seen are left out */
-  status: Partial<Record<StatusClass, number[]>>;
+  /** failed requests per status class ('none': no response); classes never seen are left out */
+  failedByClass: Partial<Record<StatusClass, number[]>>;
   /** latency percentiles in ms; null where the interval had no request */
   p50: (number | null)[];
   p95: (number | null)[];
@@ -126,8 +126,9 @@ export class Timeline {
     if (phase === undefined) return undefined;
     const track = this.track(phase, tags.stage);
     const cls = statusClass(tags.status);
+    // Only failures are counted by class: an expected 401 is not an error.
     const failed = tags.expected_response === 'false' ? 1 : 0;
-    return (ms) => this.record(track, cls, failed, ms);
+    return (ms) => this.record(track, failed ? cls : -1, failed, ms);
   }
 
   private track(phase: string, stage?: string): Track {
@@ -151,7 +152,7 @@ export class Timeline {
     }
     b.reqs++;
     b.failed += failed;
-    b.status[cls] = (b.status[cls] ?? 0) + 1;
+    if (cls >= 0) b.status[cls] = (b.status[cls] ?? 0) + 1;
     const us = Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000)));
     if (track.live && track.live.index === index) {
       track.live.hist.recordValue(us);
@@ -248,9 +249,9 @@ export class Timeline {
       const first = Math.min(...idx);
       const last = Math.max(...idx);
       const cols = Array.from({ length: last - first + 1 }, (_, k) => t.buckets.get(first + k) ?? emptyBucket());
-      const status: Partial<Record<StatusClass, number[]>> = {};
+      const failedByClass: Partial<Record<StatusClass, number[]>> = {};
       STATUS_CLASSES.forEach((c, ci) => {
-        if (cols.some((b) => (b.status[ci] ?? 0) > 0)) status[c] = cols.map((b) => b.status[ci] ?? 0);
+        if (cols.some((b) => (b.status[ci] ?? 0) > 0)) failedByClass[c] = cols.map((b) => b.status[ci] ?? 0);
       });
       series.push({
         phase: t.phase,
@@ -258,7 +259,7 @@ export class Timeline {
         startMs: first * this.intervalMs,
         reqs: cols.map((b) => b.reqs),
         failed: cols.map((b) => b.failed),
-        status,
+        failedByClass,
         p50: cols.map((b) => b.p50), p95: cols.map((b) => b.p95), p99: cols.map((b) => b.p99), max: cols.map((b) => b.max),
         hdr: cols.map((b) => b.hdr),
       });
@@ -277,11 +278,14 @@ export class Timeline {
         const b = emptyBucket();
         b.reqs = Number(reqs) || 0;
         b.failed = Number(s.failed?.[k]) || 0;
-        STATUS_CLASSES.forEach((c, ci) => { b.status[ci] = Number(s.status?.[c]?.[k]) || 0; });
+        STATUS_CLASSES.forEach((c, ci) => { b.status[ci] = Number(s.failedByClass?.[c]?.[k]) || 0; });
         const h = s.hdr?.[k];
         // A corrupt histogram costs its interval's percentiles, not the report.
         if (typeof h === 'string' && h) try { seal(b, decode(h)); } catch { b.hdr = ''; }
-        if (b.reqs > 0 || b.hdr) t.buckets.set(first + k, b);
+        if (!(b.reqs > 0 || b.hdr)) return;
+        // Two series for one key (stages folded into their phase) add up.
+        const cur = t.buckets.get(first + k);
+        if (cur) mergeBucket(cur, b); else t.buckets.set(first + k, b);
       });
     }
     return tl;

@@ -1,14 +1,17 @@
 /**
  * `report.html`: one self-contained file (inline CSS, inline SVG, no scripts,
  * fonts or images from anywhere) that can be attached to a CI run or mailed.
+ * Ordered for the first questions after a failed gate: what failed, when it
+ * went wrong (series over time), how bad (distribution, status codes).
  * Every piece of text from the result is escaped; a CSP forbids scripts even
  * if an escaping bug ever slipped through.
  */
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import type { EdgeCheckStatus, EdgeReport } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
-import { latencyRows, loadFigures } from './latency.js';
-import { renderLatencyChart } from './svg-chart.js';
+import { distributionChart, latencyOverTime, phaseTimelines, statusCodeChart, throughputOverTime } from './charts.js';
+import { loadFigures } from './latency.js';
+import { statusCodes } from './report-data.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, escapeAttr, escapeText, fmtDuration, fmtMs,
   fmtNumber, fmtPercent,
@@ -32,16 +35,17 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .banner .passed,.banner .failed{color:inherit}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
 ul.reasons{margin:0;padding-left:18px}
-.chart{overflow-x:auto}
+.chart{overflow-x:auto;margin:8px 0}
+h3{font-size:14px;margin:18px 0 4px}.muted{color:var(--muted)}
 footer{margin-top:32px;color:var(--muted);font-size:12px}
 `;
 
 const e = escapeText;
 
-function table(head: readonly string[], rows: readonly string[][]): string {
+function table(head: readonly string[], rows: readonly string[][], cls?: string): string {
   const th = head.map((h) => `<th>${e(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table${cls ? ` class="${escapeAttr(cls)}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 const td = (text: string, cls?: string): string => `<td${cls ? ` class="${escapeAttr(cls)}"` : ''}>${e(text)}</td>`;
@@ -81,29 +85,85 @@ function edgeSection(edge: EdgeReport): string[] {
   return out;
 }
 
-function sections(result: RunResult): string[] {
+/** Failures first: the reader came to see what broke. */
+const failuresFirst = <T>(items: readonly T[], failed: (t: T) => boolean): T[] =>
+  [...items.filter(failed), ...items.filter((t) => !failed(t))];
+
+function verdictTables(g: RunResult['golive']): string[] {
+  const out: string[] = [];
+  if (g.thresholds.length) {
+    out.push('<h2>Thresholds</h2>', table(['', 'metric', 'threshold', 'measured'], failuresFirst(g.thresholds, (t) => !t.ok).map((t) => [
+      mark(t.ok), tdHtml(`<code>${e(t.metric)}</code>`), tdHtml(`<code>${e(t.expression)}</code>`), td(t.message, t.ok ? '' : 'bad'),
+    ]), 'thresholds'));
+  }
+  if (g.checks.length) {
+    out.push('<h2>Checks</h2>', table(['', 'phase', 'check', 'passes', 'fails', 'reasons'], failuresFirst(g.checks, (c) => c.fails > 0).map((c) => [
+      mark(c.fails === 0), td(c.phase), td(c.name), td(String(c.passes), 'num'), td(String(c.fails), c.fails ? 'num bad' : 'num'),
+      tdHtml(c.reasons.length ? `<ul class="reasons">${c.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : ''),
+    ]), 'checks'));
+  }
+  return out;
+}
+
+function comparison(g: RunResult['golive']): string[] {
+  const b = g.baseline;
+  if (!b) return [];
+  const fmt = (metric: string, v: number | undefined): string => v === undefined ? '-'
+    : metric === 'http_req_failed' ? fmtPercent(v) : metric === 'http_reqs' ? `${fmtNumber(v, 1)}/s` : fmtMs(v);
+  return [
+    '<h2>Compared with the baseline</h2>',
+    `<p class="muted">baseline run ${e(b.baseline.runId)} (${e(b.baseline.startedAt)}, ${e(b.baseline.source)}); limits: ${e(b.limits.join(', ') || 'none (report only)')}</p>`,
+    table(['', 'phase', 'endpoint', 'metric', 'baseline', 'this run', 'change', 'limit'], failuresFirst(b.rows, (r) => r.regressed).map((r) => [
+      mark(!r.regressed), td(r.phase), td(r.endpoint), td(r.metric), td(fmt(r.metric, r.base), 'num'), td(fmt(r.metric, r.current), 'num'),
+      td(r.change ?? '-', r.regressed ? 'num bad' : 'num'), td(r.note ?? r.limit ?? ''),
+    ]), 'comparison'),
+  ];
+}
+
+function overTime(result: RunResult, baseline?: RunResult): string[] {
+  const timelines = phaseTimelines(result);
+  const out: string[] = ['<h2>Over time</h2>'];
+  if (!timelines.length) {
+    out.push(`<p class="muted">${e(result.golive.engine === 'k6'
+      ? "not available for this run: k6's end-of-test summary has no time dimension (the node engine keeps per-second series)"
+      : 'no requests were timed in this run')}</p>`);
+    return out;
+  }
+  const base = baseline ? phaseTimelines(baseline) : [];
+  const brief = timelines.filter((t) => t.x.length < 2);
+  if (brief.length) out.push(`<p class="muted">${e(`${brief.map((t) => t.phase).join(', ')}: shorter than two intervals, no curve to draw (see the distribution)`)}</p>`);
+  for (const t of timelines.filter((x) => x.x.length >= 2)) {
+    const b = base.find((x) => x.phase === t.phase);
+    out.push(`<h3>${e(t.phase)}</h3>`, `<div class="chart">${latencyOverTime(result, t, b)}</div>`, `<div class="chart">${throughputOverTime(t, b)}</div>`);
+  }
+  return out;
+}
+
+function statusSection(result: RunResult): string[] {
+  const rows = statusCodes(result);
+  if (!rows.length) {
+    return ['<h2>Status codes</h2>', `<p class="muted">${e(result.golive.engine === 'k6' ? "not available: k6's summary does not count responses per status" : 'no responses')}</p>`];
+  }
+  return ['<h2>Status codes</h2>', `<div class="chart">${statusCodeChart(result)}</div>`,
+    table(['phase', 'status', 'requests'], rows.flatMap((r) => r.codes.map(([code, n]) => [
+      td(r.phase), td(code === '0' ? 'no response' : code, Number(code) >= 200 && Number(code) < 400 ? '' : 'bad'), td(String(n), 'num'),
+    ])), 'status-codes')];
+}
+
+function sections(result: RunResult, baseline?: RunResult): string[] {
   const g = result.golive;
   const out: string[] = [];
   if (g.rollback.triggered) {
     const reasons = g.rollback.reasons.length ? g.rollback.reasons : ['rollback triggered'];
     out.push(`<section class="rollback" role="alert">ROLLBACK TRIGGER: ${e(reasons.join('; '))}</section>`);
   }
+  out.push(...verdictTables(g), ...comparison(g), ...overTime(result, baseline));
+  out.push('<h2>Latency distribution</h2>', `<div class="chart">${distributionChart(result, baseline)}</div>`);
+  out.push(...statusSection(result));
   out.push('<h2>Phases</h2>', table(['phase', 'status', 'duration', 'reason'], g.phases.map((p) => [
     td(p.name), statusCell(p.status), td(p.status === 'skipped' ? '' : fmtDuration(p.durationMs), 'num'), td(p.reason ?? ''),
   ])));
   if (g.edge) out.push(...edgeSection(g.edge));
-  if (g.checks.length) {
-    out.push('<h2>Checks</h2>', table(['', 'phase', 'check', 'passes', 'fails', 'reasons'], g.checks.map((c) => [
-      mark(c.fails === 0), td(c.phase), td(c.name), td(String(c.passes), 'num'), td(String(c.fails), c.fails ? 'num bad' : 'num'),
-      tdHtml(c.reasons.length ? `<ul class="reasons">${c.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : ''),
-    ])));
-  }
-  if (g.thresholds.length) {
-    out.push('<h2>Thresholds</h2>', table(['', 'metric', 'threshold', 'measured'], g.thresholds.map((t) => [
-      mark(t.ok), tdHtml(`<code>${e(t.metric)}</code>`), tdHtml(`<code>${e(t.expression)}</code>`), td(t.message, t.ok ? '' : 'bad'),
-    ])));
-  }
-  out.push('<h2>Latency</h2>', `<div class="chart">${renderLatencyChart(latencyRows(result))}</div>`);
   const load = loadFigures(result);
   if (load) {
     const d = load.duration;
@@ -123,14 +183,19 @@ function sections(result: RunResult): string[] {
     out.push('<h2>Notes</h2>', `<ul>${g.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
   }
   if (g.deliveries.length) {
-    out.push('<h2>Deliveries</h2>', table(['', 'sink', 'attempts', 'error'], g.deliveries.map((d) => [
+    out.push('<h2>Deliveries and notifications</h2>', table(['', 'to', 'attempts', 'error'], g.deliveries.map((d) => [
       mark(d.ok), td(d.sink), td(String(d.attempts), 'num'), td(d.error ?? ''),
     ])));
   }
   return out;
 }
 
-export function renderHtml(result: RunResult): string {
+export interface HtmlOptions {
+  /** a baseline run whose curves are drawn under this run's */
+  baseline?: RunResult;
+}
+
+export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
   const g = result.golive;
   return [
     '<!doctype html>',
@@ -141,7 +206,7 @@ export function renderHtml(result: RunResult): string {
     `<title>${e(`golive ${VERDICT_LABEL[g.verdict]} — ${displayTarget(result)}`)}</title>`,
     `<style>${CSS}</style></head><body>`,
     banner(result),
-    ...sections(result),
+    ...sections(result, opts.baseline),
     `<footer>golive ${e(g.version)} · run ${e(g.runId)} · finished ${e(g.finishedAt)}</footer>`,
     '</body></html>',
     '',

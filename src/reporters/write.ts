@@ -27,6 +27,8 @@ export interface WriteOptions {
   includeSeries?: boolean;
   /** which reports to write (default all three) */
   kinds?: readonly ReportKind[];
+  /** a baseline run whose curves report.html draws under this run's */
+  baseline?: RunResult;
 }
 
 export interface WriteOutcome {
@@ -66,7 +68,7 @@ function render(kind: ReportKind, result: RunResult, opts: WriteOptions): string
   switch (kind) {
     case 'json': return renderJson(result, opts.includeSeries === undefined ? {} : { includeSeries: opts.includeSeries });
     case 'junit': return renderJunit(result);
-    case 'html': return renderHtml(result);
+    case 'html': return renderHtml(result, opts.baseline ? { baseline: opts.baseline } : {});
   }
 }
 

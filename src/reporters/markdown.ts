@@ -1,0 +1,76 @@
+/**
+ * The Markdown summary for CI (GitHub's job summary, `--summary-md FILE`):
+ * verdict, what failed with the measured values, p95 per phase, regressions
+ * against a baseline. Link-free, and every string from the run is escaped:
+ * GitHub renders HTML inside Markdown, so a hostile check reason must stay text.
+ */
+import type { RunResult } from '../core/result.js';
+import { latencyRows } from './latency.js';
+import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
+
+const MAX_ROWS = 50;
+
+/** Safe inside a table cell: no HTML, no pipes, no line breaks, no auto-links. */
+export function mdText(s: string): string {
+  return removeControlChars(s)
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c)
+    .replace(/([\\`*_[\]|#!~])/g, '\\$1')
+    .replace(/:\/\//g, ':&#47;&#47;')
+    .slice(0, 500);
+}
+
+function table(head: readonly string[], rows: readonly string[][]): string[] {
+  const cut = rows.slice(0, MAX_ROWS);
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...cut.map((r) => `| ${r.join(' | ')} |`),
+    ...(rows.length > MAX_ROWS ? [`\n… and ${rows.length - MAX_ROWS} more (see report.html)`] : []),
+  ];
+}
+
+export function renderMarkdown(result: RunResult): string {
+  const g = result.golive;
+  const icon = g.verdict === 'passed' ? (g.exitCode === 0 ? '✅' : '⚠️') : '❌';
+  const out: string[] = [
+    `### ${icon} golive ${VERDICT_LABEL[g.verdict]} (exit ${g.exitCode})`,
+    '',
+    `target ${mdText(displayTarget(result))} · engine ${g.engine}${g.environment ? ` · environment ${mdText(g.environment)}` : ''} · run ${mdText(g.runId)}`,
+    '',
+  ];
+  if (g.error) out.push(`**${mdText(g.error)}**`, '');
+  if (g.rollback.triggered) out.push(`**Rollback trigger:** ${mdText(g.rollback.reasons.join('; ') || 'triggered')}`, '');
+  const failedPhases = g.phases.filter((p) => p.status !== 'passed');
+  if (failedPhases.length) {
+    out.push('#### Phases not passed', '', ...table(['phase', 'status', 'reason'], failedPhases.map((p) => [p.name, p.status, mdText(p.reason ?? '')])), '');
+  }
+  const failedThresholds = g.thresholds.filter((t) => !t.ok);
+  if (failedThresholds.length) {
+    out.push('#### Failed thresholds', '', ...table(['metric', 'threshold', 'measured'], failedThresholds.map((t) => [mdText(t.metric), mdText(t.expression), mdText(t.message)])), '');
+  }
+  const failedChecks = g.checks.filter((c) => c.fails > 0);
+  if (failedChecks.length) {
+    out.push('#### Failed checks', '', ...table(['phase', 'check', 'fails', 'reasons'], failedChecks.map((c) => [
+      c.phase, mdText(c.name), `${c.fails} of ${c.passes + c.fails}`, mdText(c.reasons.join('; ')),
+    ])), '');
+  }
+  const rows = latencyRows(result);
+  if (rows.length) {
+    out.push('#### Latency per phase', '', ...table(['phase', 'p50', 'p95', 'p99', 'max', 'p95 limit'], rows.map((r) => [
+      r.phase, fmtMs(r.p50), fmtMs(r.p95), fmtMs(r.p99), fmtMs(r.max), r.p95ThresholdMs === undefined ? '' : `${r.p95ThresholdMs}ms`,
+    ])), '');
+  }
+  const regressed = g.baseline?.rows.filter((r) => r.regressed) ?? [];
+  if (g.baseline) {
+    out.push(`#### Against baseline ${mdText(g.baseline.baseline.runId)}`, '');
+    if (regressed.length) {
+      out.push(...table(['phase', 'endpoint', 'metric', 'change', 'limit'], regressed.map((r) => [r.phase, mdText(r.endpoint), r.metric, r.change ?? '', r.limit ?? ''])), '');
+    } else out.push(`no regression beyond ${mdText(g.baseline.limits.join(', ') || 'the limits')}`, '');
+  }
+  const failedDeliveries = g.deliveries.filter((d) => !d.ok);
+  if (failedDeliveries.length) {
+    out.push('#### Not delivered', '', ...table(['to', 'error'], failedDeliveries.map((d) => [d.sink, mdText(d.error ?? 'failed')])), '');
+  }
+  return `${out.join('\n')}\n`;
+}
