@@ -11,12 +11,13 @@ import type { RunResult } from '../src/core/result.js';
 import { runCli, spawnReferenceApi } from './support/processes.js';
 
 const TOKEN = 'test-token-0123456789';
+// Two in flight: the fixed server delay dominates, not CPU contention on a shared machine.
 
 async function realRun(latency: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ dir: string; code: number; stdout: string; stderr: string }> {
   const api = await spawnReferenceApi(TOKEN, ['--latency', latency]);
   try {
     const dir = await mkdtemp(join(tmpdir(), 'golive-compare-'));
-    const res = await runCli(['check', '--target', api.url, '--out', dir, '--no-color', '--requests', '200', '--concurrency', '10', ...extra], { env: { GOLIVE_TOKEN: TOKEN, ...env } });
+    const res = await runCli(['check', '--target', api.url, '--out', dir, '--no-color', '--requests', '200', '--concurrency', '2', ...extra], { env: { GOLIVE_TOKEN: TOKEN, ...env } });
     return { dir, code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr };
   } finally {
     await api.stop();
