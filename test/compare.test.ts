@@ -45,9 +45,16 @@ describe('compare two real runs (fixed:20 vs fixed:40)', () => {
   let fast: string;
   let slow: string;
   beforeAll(async () => {
-    fast = (await realRun('fixed:20')).dir;
-    slow = (await realRun('fixed:40')).dir;
-  }, 120_000);
+    // The fixture, not the assertion, is repeated: on a shared machine a CPU stall can lift the
+    // fast run's p95 past the slow one's. The tests below then check what compare makes of it.
+    const p95 = async (dir: string) => (await summaryOf(dir)).metrics['http_req_duration{phase:load}']?.values['p(95)'] ?? NaN;
+    for (let attempt = 1; ; attempt++) {
+      fast = (await realRun('fixed:20')).dir;
+      slow = (await realRun('fixed:40')).dir;
+      if ((await p95(fast)) * 1.25 < (await p95(slow))) break;
+      if (attempt === 4) throw new Error(`fixture: fixed:20 p95 ${await p95(fast)} ms is not clearly below fixed:40 p95 ${await p95(slow)} ms after 4 tries (machine overloaded?)`);
+    }
+  }, 240_000);
 
   it('names the p95 regression and exits 99', async () => {
     const res = await runCli(['compare', join(fast, 'summary.json'), join(slow, 'summary.json'), '--max-regression', 'p(95)=+10%']);
