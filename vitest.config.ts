@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Latency-accuracy tests run last and alone: on two cores, anything running
 // beside them shows up in the percentiles they measure.
-const TIMING = ['test/accuracy.test.ts'];
+const TIMING = ['test/accuracy.test.ts', 'test/engine-parity-latency.test.ts'];
 
 export default defineConfig({
   test: {

@@ -108,9 +108,24 @@ export function k6OwnThresholds(defs: Record<string, string[]>): Record<string, 
   return out;
 }
 
+/** The per-phase metrics the node engine reports for every phase it runs. */
+const PHASE_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks'] as const;
+
+/**
+ * k6's summary carries a tagged sub-metric only when a threshold names it; an
+ * empty list makes k6 keep it without judging anything (golive judges the
+ * thresholds itself), so every phase's metrics reach the reports, as the node
+ * engine's do.
+ */
+export function phaseSubmetrics(phases: readonly PhaseName[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const phase of phases) for (const m of PHASE_METRICS) out[`${m}{phase:${phase}}`] = [];
+  return out;
+}
+
 function baseOptions(cfg: K6Config, phases?: readonly PhaseName[]): Options {
   return {
-    thresholds: k6OwnThresholds(k6Thresholds(runnerPlan(cfg.plan, cfg.segment), phases)),
+    thresholds: { ...phaseSubmetrics(phases ?? cfg.plan.phases), ...k6OwnThresholds(k6Thresholds(runnerPlan(cfg.plan, cfg.segment), phases)) },
     summaryTrendStats: SUMMARY_TREND_STATS,
     // TLS verification stays on, as in the node engine.
     insecureSkipTLSVerify: false,
