@@ -24,11 +24,13 @@ export const ENGINES = ['node', 'k6'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /**
- * What the k6 engine's result does not carry, because k6's end-of-test summary
- * has no place for it: the per-interval timeline of the report and the failed
- * requests by cause (k6 aggregates http_req_failed without the error).
+ * What the k6 engine's result does not carry, because k6 has no measure of it
+ * or its end-of-test summary has no place for it: the per-interval timeline
+ * of the report, the failed requests by cause (k6 aggregates http_req_failed
+ * without the error), and the open model's "load generator kept up" check
+ * (k6 does not expose its schedule lag; its dropped_iterations is reported).
  */
-export const K6_CANNOT = ['golive.timeline', 'golive.failedRequests'] as const;
+export const K6_CANNOT = ['golive.timeline', 'golive.failedRequests', 'check load/load generator kept up'] as const;
 
 interface Ran { code: number; result: RunResult; stdout: string; stderr: string }
 /** a usage error: no report, one line on stderr */
@@ -96,8 +98,13 @@ describe('engine parity on the reference API (node vs the real k6)', () => {
   }, 60_000);
 
   it('open model (--rate 40 --duration 3): same verdict and checks, arrivals as scheduled under both', async () => {
-    const r = await both([], ['--phases', 'load', '--rate', '40', '--duration', '3']);
-    expect(comparable(r.k6.result, r.k6.code, { approxCounts: true })).toEqual(comparable(r.node.result, r.node.code, { approxCounts: true }));
+    // The schedule-lag limit is the node generator's own check (K6_CANNOT), not what this compares;
+    // on two shared cores its 5 ms default is about the neighbours.
+    const r = await both([], ['--phases', 'load', '--rate', '40', '--duration', '3', '--max-schedule-lag', '1000']);
+    const node = comparable(r.node.result, r.node.code, { approxCounts: true });
+    expect(r.node.result.golive.checks.map((c) => `check ${c.phase}/${c.name}`)).toEqual([K6_CANNOT[2]]);
+    delete node.perPhase['checks{phase:load}'];
+    expect(comparable(r.k6.result, r.k6.code, { approxCounts: true }), r.node.stderr).toEqual(node);
     for (const e of ENGINES) {
       const count = r[e].result.metrics['http_reqs{phase:load}']?.values['count'] ?? 0;
       expect(Math.abs(count - 120), `${e} sent ${count}`).toBeLessThanOrEqual(2);
