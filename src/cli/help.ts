@@ -36,6 +36,10 @@ Load:
   --max-in-flight N         open model: cap; arrivals beyond it count as dropped_iterations
   --max-schedule-lag MS     open model: the generator fell behind (exit 107) when its
                             schedule-lag p99 passes MS (default 5)
+  --profile 2x-baseline     capacity: warm-up at the baseline, ramp, hold at 2x (stages baseline,
+                            ramp, 2x), p(95)<500 and rate<0.01 per stage
+  --baseline-rps N          the profile's baseline rate
+  --baseline-query PROMQL   or read it from --prometheus-url before the load (one number)
   --endpoint PATH           load target path (default /health)
 Judging:
   --threshold 'METRIC=EXPR' k6 threshold, repeatable, e.g. 'http_req_duration{phase:load}=p(99)<800'
@@ -71,6 +75,8 @@ Prometheus:
 Kubernetes:
   --namespace NS            namespace for the cluster phase (default signal-trading)
   --kubeconfig FILE         kubeconfig for the cluster phase (default: in-cluster or ~/.kube/config)
+  --require-scale-out       gate: an HPA whose target is crossed in the 2x stage must scale out
+                            within cluster.scaleOutWithinSeconds (default 120) and not be maxed out
   --segment I/N             run runner I's share of the load of N parallel runners
   --emit-result             print the RunResult (with histograms) between markers on stdout
 `;

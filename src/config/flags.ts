@@ -16,6 +16,10 @@ export const CHECK_OPTIONS = {
   duration: { type: 'string' },
   'max-in-flight': { type: 'string' },
   stages: { type: 'string' },
+  profile: { type: 'string' },
+  'baseline-rps': { type: 'string' },
+  'baseline-query': { type: 'string' },
+  'require-scale-out': { type: 'boolean' },
   'max-schedule-lag': { type: 'string' },
   endpoint: { type: 'string' },
   engine: { type: 'string' },
@@ -86,6 +90,11 @@ export const FLAG_FOR_PATH: Readonly<Record<string, string>> = {
   'load.workload.durationSeconds': '--duration',
   'load.workload.maxInFlight': '--max-in-flight',
   'load.workload.stages': '--stages',
+  profile: '--profile',
+  'profile.name': '--profile',
+  'profile.baselineRps': '--baseline-rps',
+  'profile.baselineQuery': '--baseline-query',
+  'cluster.requireScaleOut': '--require-scale-out',
   'load.maxScheduleLagMs': '--max-schedule-lag',
   thresholds: '--threshold',
   'prometheus.remoteWriteUrl': '--prometheus-rw-url',
@@ -192,6 +201,13 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
   set(['prometheus', 'grafanaUrl'], values['grafana-url']);
   set(['prometheus', 'targetsSelector'], values['prometheus-targets']);
   set(['prometheus', 'job'], values['prometheus-job']);
+  set(['profile', 'name'], values.profile);
+  set(['profile', 'baselineRps'], num('--baseline-rps', values['baseline-rps']));
+  set(['profile', 'baselineQuery'], values['baseline-query']);
+  if (values.profile === undefined && (values['baseline-rps'] !== undefined || values['baseline-query'] !== undefined)) {
+    throw usage('--baseline-rps/--baseline-query: only apply to a load profile; add --profile 2x-baseline');
+  }
+  set(['cluster', 'requireScaleOut'], values['require-scale-out']);
   set(['cluster', 'namespace'], values.namespace);
   set(['cluster', 'kubeconfig'], values.kubeconfig);
   set(['caFile'], values['ca-file']);

@@ -83,7 +83,13 @@ export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string
   }
   const secrets = Object.keys(promSecrets).length > 0 ? { prometheus: promSecrets } : {};
   const raw = mergeRaw(extra, fromFile, envConfig(env), secrets, token, flags.raw);
-  const plan = validatePlan(raw);
+  let plan = validatePlan(raw);
+  // The profile's baseline from Prometheus, before the first request to the target.
+  const query = plan.profile?.baselineQuery;
+  if (query !== undefined && plan.profile?.baselineRps === undefined) {
+    const { queryBaseline } = await import('./baseline-query.js');
+    plan = validatePlan(mergeRaw(raw, { profile: { baselineRps: await queryBaseline(plan, query) } }));
+  }
   const ca = plan.caFile ? await readSecretFile(resolve(cwd, plan.caFile), '--ca-file') : undefined;
   return { plan, ...(ca ? { ca } : {}), ...(configFile ? { configFile } : {}) };
 }

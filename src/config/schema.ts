@@ -4,6 +4,7 @@
  * this schema validates; every problem is reported at once with its path.
  */
 import { z } from 'zod';
+import { profileSchema, saturationSchema } from './capacity-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from './dns-server.js';
 
@@ -149,7 +150,17 @@ export const planSchema = z.object({
     kubeconfig: z.string().min(1).optional(),
     /** a pod restarted within this window counts as a recent restart */
     restartWindowSeconds: z.number().int().nonnegative().default(900),
+    /** with --require-scale-out: an HPA whose target is crossed must raise desiredReplicas within this */
+    scaleOutWithinSeconds: z.number().positive().default(120),
+    /** gate on scale-out during the 2x (or last) stage instead of only reporting it */
+    requireScaleOut: z.boolean().default(false),
+    /** how often the HPAs are sampled during the load */
+    hpaIntervalSeconds: z.number().positive().default(5),
   }).prefault({}),
+  /** a named load profile, expanded into the staged workload and its thresholds */
+  profile: profileSchema.optional(),
+  /** resource saturation from Prometheus, judged by the monitoring phase */
+  saturation: saturationSchema.prefault({}),
 });
 
 export type Plan = z.infer<typeof planSchema>;

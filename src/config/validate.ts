@@ -9,6 +9,7 @@ import { planThresholds, validateThresholdDefs } from '../../thresholds/index.js
 import { FLAG_FOR_PATH } from './flags.js';
 import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
+import { applyProfile } from './profile.js';
 import { DEFAULT_PHASES, planSchema } from './schema.js';
 import type { Plan } from './schema.js';
 
@@ -29,6 +30,11 @@ function withDefaultPhases(raw: RawConfig): RawConfig {
   return { ...raw, phases: ['edge', ...DEFAULT_PHASES] };
 }
 
+function isExplicitWorkload(raw: RawConfig): boolean {
+  const load = raw.load;
+  return typeof load === 'object' && load !== null && (load as Record<string, unknown>).workload !== undefined;
+}
+
 export function validatePlan(raw: RawConfig): Plan {
   if (raw.target === undefined) {
     throw new GoliveError('GOLIVE_MISSING_TARGET', `no target: pass --target URL or set GOLIVE_TARGET (${DEMO_HINT})`);
@@ -38,7 +44,7 @@ export function validatePlan(raw: RawConfig): Plan {
     const problems = parsed.error.issues.map(describeIssue);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);
   }
-  const plan = parsed.data;
+  const plan = applyProfile(parsed.data, isExplicitWorkload(raw));
   if (plan.phases.includes('market-data') && plan.token === undefined) {
     throw new GoliveError(
       'GOLIVE_MISSING_TOKEN',
