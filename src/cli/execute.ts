@@ -3,9 +3,9 @@
  * reports -> console. Reports are written whatever happened before them (a
  * failed sink, an aborted phase, an engine error), so results are never lost.
  */
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Plan } from '../config/schema.js';
+import { newRunId } from '../core/run-id.js';
 import { checkFdBudget } from '../config/preflight.js';
 import { openFileLimit } from '../config/fd-limit.js';
 import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
@@ -118,7 +118,7 @@ async function preflight(opts: ExecuteOptions, io: CliIO): Promise<void> {
 export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<number> {
   const { plan } = opts;
   await preflight(opts, io);
-  const runId = io.env.GOLIVE_RUN_ID || plan.testid || `golive-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomUUID().slice(0, 8)}`;
+  const runId = io.env.GOLIVE_RUN_ID || plan.testid || `golive-${newRunId()}`;
   // A strongly held timer: AbortSignal.timeout() inside AbortSignal.any() can be collected (nodejs/node#57736).
   const deadline = withTimeout(io.signal, plan.deadlineSeconds * 1000);
   const signal = deadline.signal;

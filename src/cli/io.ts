@@ -13,7 +13,7 @@ export interface CliIO {
   signal: AbortSignal;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../core/version.js';
 
 /** Colour only on a terminal, unless --no-color or NO_COLOR says otherwise. */
 export function useColor(noColorFlag: boolean, io: Pick<CliIO, 'stdout' | 'env'>): boolean {

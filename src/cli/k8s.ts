@@ -3,9 +3,10 @@
  * as `golive check`; the k8s flags say how to run it in the cluster. Returns the exit
  * code; main.ts owns process.exit.
  */
+import { VERSION } from '../core/version.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
+import { describeError, exitCodeFor, firstLine, GoliveError } from '../core/errors.js';
 import { redactUrls } from '../core/redact.js';
 import { resolvePlan } from '../config/load.js';
 import { renderConsole } from '../reporters/console.js';
@@ -33,7 +34,6 @@ export interface K8sIO {
   logs?: LogSource;
 }
 
-const VERSION = '0.1.0';
 
 // The token lives in the cluster's Secret; the local plan never needs (or renders) it.
 const NO_LOCAL_TOKEN = { token: 'token-comes-from-the-cluster-secret' };
@@ -50,7 +50,7 @@ async function readScripts(dir: string): Promise<Scripts> {
 function describeEvent(e: OrchestratorEvent): string | undefined {
   switch (e.type) {
     case 'applied': return `${e.kind} ${e.name} ${e.action}`;
-    case 'watch-dropped': return `watch dropped (attempt ${e.attempt}): ${e.error.split('\n')[0]}; re-listing`;
+    case 'watch-dropped': return `watch dropped (attempt ${e.attempt}): ${firstLine(e.error)}; re-listing`;
     case 'finished': return e.outcome.kind === 'complete' ? 'Job complete' : `Job failed: ${e.outcome.reason}${e.outcome.message ? ` (${e.outcome.message})` : ''}`;
     case 'cleaned-up': return `deleted Job ${e.job} and its ConfigMap`;
     case 'cleanup-failed': return `cleanup failed (ttlSecondsAfterFinished removes the Job later): ${e.error}`;

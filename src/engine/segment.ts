@@ -27,10 +27,20 @@ export function share(total: number, seg: Segment): number {
   return Math.floor((total * (seg.index + 1)) / seg.count) - Math.floor((total * seg.index) / seg.count);
 }
 
+/** The boundaries of `count` equal segments as k6 writes them: 0, 1/3, 2/3, 1. */
+function segmentPoints(count: number): string[] {
+  return Array.from({ length: count + 1 }, (_, i) => (i === 0 ? '0' : i === count ? '1' : `${i}/${count}`));
+}
+
+/** k6's --execution-segment-sequence for `count` runners, e.g. `0,1/3,2/3,1`. */
+export function k6SegmentSequence(count: number): string {
+  return segmentPoints(count).join(',');
+}
+
 /** k6's --execution-segment / --execution-segment-sequence values for the runner. */
 export function k6SegmentArgs(seg: Segment): { segment: string; sequence: string } {
-  const points = Array.from({ length: seg.count + 1 }, (_, i) => (i === 0 ? '0' : i === seg.count ? '1' : `${i}/${seg.count}`));
-  return { segment: `${points[seg.index]}:${points[seg.index + 1]}`, sequence: points.join(',') };
+  const points = segmentPoints(seg.count);
+  return { segment: `${points[seg.index]}:${points[seg.index + 1]}`, sequence: k6SegmentSequence(seg.count) };
 }
 
 export function segmentWorkload(w: Workload, seg: Segment | undefined): Workload {

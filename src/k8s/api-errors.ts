@@ -3,7 +3,7 @@
  * to do: a 403 names the missing permission, a 409 the object, an unreachable API
  * server its address. Never the request's headers (they carry the credentials).
  */
-import { GoliveError } from '../core/errors.js';
+import { firstLine, GoliveError } from '../core/errors.js';
 
 interface Status {
   message?: string;
@@ -82,8 +82,7 @@ export function k8sError(err: unknown, what: string, server?: string): GoliveErr
   if (code !== undefined) return line(`cannot ${what}: API server answered ${code} (${st.message ?? st.reason ?? 'no details'})`);
   const net = networkCode(err);
   if (net) return line(`cannot ${what}: Kubernetes API server ${server ?? ''} unreachable (${net}); check the kubeconfig's server and that the cluster is up`.replace('server  un', 'server un'));
-  const msg = err instanceof Error ? err.message : String(err);
-  return line(`cannot ${what}: ${msg.split('\n')[0] ?? 'unknown error'}`);
+  return line(`cannot ${what}: ${firstLine(err)}`);
 }
 
 export function isConflict(err: unknown): boolean {

@@ -4,6 +4,7 @@
  * plan from the ConfigMap and the token from the Secret, and both split the load
  * by k6 execution segments when there is more than one runner.
  */
+import { k6SegmentSequence } from '../engine/segment.js';
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import {
   ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_SCRIPT, NODE_RUNNER_ENTRY,
@@ -54,7 +55,7 @@ function k6Command(plan: RunnerPlan): string[] {
   const run = ['k6', 'run', '--no-usage-report', '--tag', 'testid="$GOLIVE_TESTID"', ...rw];
   const script = `${CONFIG_MOUNT}/${K6_SCRIPT}`;
   if (n === 1) return ['sh', '-c', `exec ${[...run, script].join(' ')}`];
-  const sequence = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`)).join(',');
+  const sequence = k6SegmentSequence(n);
   const i = RUNNER_INDEX_ENV;
   const line = [
     `export ${K6_ENV.segment}="$((${i}))/${n}:$((${i}+1))/${n}" ${K6_ENV.segmentSequence}="${sequence}";`,

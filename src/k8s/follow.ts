@@ -4,7 +4,7 @@
  * only drops in a row without any event count against the limit.
  */
 import { Watch, type V1Job } from '@kubernetes/client-node';
-import { GoliveError } from '../core/errors.js';
+import { firstLine, GoliveError } from '../core/errors.js';
 import { call, type K8sClients } from './client.js';
 
 export type JobOutcome =
@@ -111,7 +111,7 @@ export async function followJob(c: K8sClients, ns: string, name: string, o: Foll
     lastError = round.error;
     o.onEvent?.({ type: 'watch-dropped', attempt: drops, error: round.error });
     if (drops >= maxDrops) {
-      throw new GoliveError('GOLIVE_K8S_ERROR', `watch on Job ${name} in ${ns} dropped ${drops} times in a row (last error: ${lastError.split('\n')[0]}); the Job keeps running`);
+      throw new GoliveError('GOLIVE_K8S_ERROR', `watch on Job ${name} in ${ns} dropped ${drops} times in a row (last error: ${firstLine(lastError)}); the Job keeps running`);
     }
     // Back off a little so a flapping API server is not hammered.
     await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** drops)));

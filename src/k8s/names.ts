@@ -1,5 +1,4 @@
 /** Names, labels and defaults shared by every manifest builder and the orchestrator. */
-import { randomBytes } from 'node:crypto';
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_COMPONENT = 'app.kubernetes.io/component';
@@ -28,11 +27,7 @@ export const NO_RETRY_EXIT_CODES = [99, 104] as const;
 
 const RUN_ID = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
-/** e.g. `20250901-120000-3fa2`: sortable, unique, short enough for every name it ends up in. */
-export function newRunId(now: Date = new Date(), suffix: string = randomBytes(2).toString('hex')): string {
-  const iso = now.toISOString().replace(/[-:]/g, '');
-  return `${iso.slice(0, 8)}-${iso.slice(9, 15)}-${suffix}`.toLowerCase();
-}
+export { newRunId } from '../core/run-id.js';
 
 export function isValidRunId(id: string): boolean {
   return RUN_ID.test(id);

@@ -2,7 +2,7 @@
  * Standalone entry (bundled to dist/reference-api.js): start, print the URL line
  * that tests and scripts read, serve until SIGTERM/SIGINT, then close and exit 0.
  */
-import { EXIT, GoliveError, exitCodeFor } from '../core/errors.js';
+import { EXIT, GoliveError, exitCodeFor, firstLine } from '../core/errors.js';
 import { describeLatency } from './faults.js';
 import { REFERENCE_API_USAGE, parseReferenceApiArgs, wantsHelp } from './args.js';
 import { startReferenceApi } from './server.js';
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<void> {
       throw new GoliveError('GOLIVE_USAGE', `reference-api: --port/--host${opts.httpRedirectPort !== undefined ? '/--http-redirect-port' : ''}: cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0} (${code})`);
     }
     if (opts.tls && /key|cert|PEM|asn1/i.test(String((err as Error).message))) {
-      throw new GoliveError('GOLIVE_USAGE', `reference-api: --tls-cert/--tls-key: ${String((err as Error).message).split('\n')[0]}`);
+      throw new GoliveError('GOLIVE_USAGE', `reference-api: --tls-cert/--tls-key: ${firstLine(err)}`);
     }
     throw err;
   }
@@ -56,7 +56,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const text = err instanceof Error ? err.message : String(err);
     const msg = err instanceof GoliveError ? text : `reference-api: internal error: ${text}`;
-    process.stderr.write(`${msg.split('\n')[0]}\n`);
+    process.stderr.write(`${firstLine(msg)}\n`);
     process.exitCode = exitCodeFor(err);
   },
 );

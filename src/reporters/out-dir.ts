@@ -4,6 +4,7 @@
  * result found out after the load. Directories are made one level at a time:
  * Node's recursive mkdir loops forever on some paths (e.g. under /proc).
  */
+import { firstLine } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +13,7 @@ export class OutDirError extends Error {}
 
 function why(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return typeof e.code === 'string' ? e.code : e instanceof Error ? e.message.split('\n')[0] ?? 'error' : String(err);
+  return typeof e.code === 'string' ? e.code : firstLine(err);
 }
 
 async function isDir(path: string): Promise<boolean | undefined> {
