@@ -3,6 +3,7 @@
  * when the cluster phase runs, the API server. No ingress at all: nothing calls a runner.
  */
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import { parseDnsServer } from '../config/dns-server.js';
 import type { Plan } from '../config/schema.js';
 import { APP, baseLabels, LABEL_COMPONENT, LABEL_NAME } from './names.js';
 import type { EgressPeer, RunnerPlan } from './types.js';
@@ -35,6 +36,23 @@ export function defaultEgress(plan: Plan): RunnerPlan['egress'] {
   return { target, prometheus: { podLabels: {}, namespace: 'signal-trading-monitoring', ports } };
 }
 
+/**
+ * The edge probes go where DNS points, usually a load balancer outside the
+ * namespace: the HTTPS and redirect ports anywhere, and a --dns-server by its IP.
+ */
+function edgeEgress(plan: Plan): V1NetworkPolicyEgressRule[] {
+  const ports = [...new Set([urlPort(plan.target), plan.edge.httpPort])].sort((a, b) => a - b);
+  const out: V1NetworkPolicyEgressRule[] = [{ ports: ports.map((port) => ({ protocol: 'TCP', port })) }];
+  const server = plan.edge.dnsServer ? parseDnsServer(plan.edge.dnsServer) : undefined;
+  if (server) {
+    out.push({
+      to: [{ ipBlock: { cidr: `${server.ip}/${server.ip.includes(':') ? 128 : 32}` } }],
+      ports: [{ protocol: 'UDP', port: server.port }, { protocol: 'TCP', port: server.port }],
+    });
+  }
+  return out;
+}
+
 export function buildNetworkPolicy(plan: RunnerPlan): V1NetworkPolicy {
   const dns: V1NetworkPolicyEgressRule = {
     to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
@@ -46,6 +64,7 @@ export function buildNetworkPolicy(plan: RunnerPlan): V1NetworkPolicy {
   if (plan.plan.phases.includes('cluster')) {
     egress.push({ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] });
   }
+  if (plan.plan.phases.includes('edge')) egress.push(...edgeEgress(plan.plan));
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

@@ -116,6 +116,14 @@ describe('other builders', () => {
     expect(withCluster.spec?.egress?.at(-1)?.ports?.map((p) => p.port)).toEqual([443, 6443]);
   });
 
+  it('NetworkPolicy with the edge phase: the HTTPS and redirect ports anywhere, and the --dns-server by IP', () => {
+    const np = buildNetworkPolicy(runner({ target: 'https://app.example.com', phases: ['edge', 'health'], edge: { dnsServer: '10.0.0.2:5353' } }));
+    const rules = np.spec?.egress ?? [];
+    expect(rules.at(-2)).toEqual({ ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }] });
+    expect(rules.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.2/32' } }], ports: [{ protocol: 'UDP', port: 5353 }, { protocol: 'TCP', port: 5353 }] });
+    expect(buildNetworkPolicy(runner({ phases: ['health'] })).spec?.egress).toHaveLength(2);
+  });
+
   it('Role: no Secrets, no writes beyond runs, configmaps and cronjobs', () => {
     const rules = buildRole({ namespace: 'ns', serviceAccountName: 'golive' }).rules ?? [];
     expect(rules.flatMap((r) => r.resources)).not.toContain('secrets');
