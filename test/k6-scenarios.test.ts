@@ -106,6 +106,17 @@ describe('k6 options', () => {
     expect(whole.options.thresholds?.['http_reqs{phase:load}']).toEqual(['count>=1']);
   });
 
+  it('staged model: ramping-arrival-rate with the same stages (fractional rates per 1000 s)', async () => {
+    const staged = { model: 'staged' as const, startRate: 0, stages: [{ durationSeconds: 30, target: 50 }, { durationSeconds: 60, target: 100, name: '2x' }], maxInFlight: 300 };
+    const mod = await loadScenario('golive', envFor({ load: { workload: staged } }));
+    expect(mod.options.scenarios?.['load']).toMatchObject({
+      executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', preAllocatedVUs: 100, maxVUs: 300,
+      stages: [{ duration: '30000ms', target: 50 }, { duration: '60000ms', target: 100 }],
+    });
+    const frac = await loadScenario('golive', envFor({ load: { workload: { ...staged, startRate: 0.5 } } }));
+    expect(frac.options.scenarios?.['load']).toMatchObject({ startRate: 500, timeUnit: '1000s', stages: [{ target: 50_000 }, { target: 100_000 }] });
+  });
+
   it('without a load phase an idle scenario runs, and setup gets enough time', async () => {
     const mod = await loadScenario('golive', envFor({ phases: ['health', 'market-data'], requestTimeoutMs: 5000 }));
     expect(Object.keys(mod.options.scenarios ?? {})).toEqual(['idle']);
