@@ -3,7 +3,7 @@
  * answer within the time budget (500 ms by default).
  */
 import { z } from 'zod';
-import { describeIssue, fail, parseBody, pass } from './outcome.js';
+import { describeIssue, fail, parseBody, pass, statusReason } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
 
 export const HEALTHY_STATUSES = ['ok', 'healthy', 'up', 'pass'] as const;
@@ -37,10 +37,11 @@ function bodyOutcome(body: unknown): CheckOutcome {
 }
 
 /** Always the same three outcomes, in this order, so reports list stable check names. */
-export function checkHealthResponse(status: number, body: unknown, elapsedMs: number, maxMs: number): CheckOutcome[] {
+/** `location`: the response's Location header, named when the status is a redirect. */
+export function checkHealthResponse(status: number, body: unknown, elapsedMs: number, maxMs: number, location?: string): CheckOutcome[] {
   const time = HEALTH_CHECKS.time(maxMs);
   return [
-    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, `got status ${status}`),
+    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location)),
     bodyOutcome(body),
     elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
   ];

@@ -5,7 +5,7 @@
  * first offending bar and field.
  */
 import { z } from 'zod';
-import { describeIssue, fail, parseBody, pass, typeName } from './outcome.js';
+import { describeIssue, fail, parseBody, pass, statusReason, typeName } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
 
 const isoDate = z.iso.date();
@@ -136,8 +136,8 @@ function volumeOutcome(bars: [number, Row][]): CheckOutcome {
  * names; without a `bars` array the bar rules fail as "not checked" rather than
  * pass vacuously.
  */
-export function checkMarketData(request: MarketDataRequest, status: number, body: unknown): CheckOutcome[] {
-  const statusOutcome = status === 200 ? pass(MARKET_CHECKS.status) : fail(MARKET_CHECKS.status, `got status ${status}`);
+export function checkMarketData(request: MarketDataRequest, status: number, body: unknown, location?: string): CheckOutcome[] {
+  const statusOutcome = status === 200 ? pass(MARKET_CHECKS.status) : fail(MARKET_CHECKS.status, statusReason(status, location));
   const parsed = parseBody(body);
   const value = parsed.ok ? parsed.value : undefined;
   const doc = asRow(value);
@@ -168,8 +168,8 @@ export function checkMarketData(request: MarketDataRequest, status: number, body
 }
 
 /** The same call without credentials must be refused. */
-export function checkAuthRefused(status: number): CheckOutcome {
+export function checkAuthRefused(status: number, location?: string): CheckOutcome {
   return status === 401 || status === 403
     ? pass(MARKET_CHECKS.authRefused)
-    : fail(MARKET_CHECKS.authRefused, `expected 401 or 403, got ${status}`);
+    : fail(MARKET_CHECKS.authRefused, `expected 401 or 403, ${status >= 300 && status < 400 ? statusReason(status, location) : `got ${status}`}`);
 }

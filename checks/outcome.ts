@@ -4,6 +4,7 @@
  * not Node: no node:* imports, no Buffer, no process).
  */
 import type { z } from 'zod';
+import { redactUrl } from '../src/core/redact.js';
 
 /** One named assertion; `reason` says why it failed, naming the field. */
 export interface CheckOutcome {
@@ -18,6 +19,25 @@ export function pass(name: string): CheckOutcome {
 
 export function fail(name: string, reason: string): CheckOutcome {
   return { name, ok: false, reason };
+}
+
+const LOCATION_MAX = 200;
+// C0/C1 controls and the bidi overrides and isolates: a Location is the target's text.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * "got status 302 redirecting to http://…/login (not followed)" for a 3xx:
+ * neither engine follows redirects (a redirect could carry the token to
+ * another port, scheme or host), so a redirect fails the status check and
+ * names where it pointed, redacted, stripped and capped.
+ */
+export function statusReason(status: number, location?: string): string {
+  if (status < 300 || status > 399) return `got status ${status}`;
+  if (location === undefined || location === '') return `got status ${status} (a redirect without Location; golive follows no redirects)`;
+  const clean = redactUrl(location.replace(UNSAFE, ''));
+  const shown = clean.length > LOCATION_MAX ? `${clean.slice(0, LOCATION_MAX)}…` : clean;
+  return `got status ${status} redirecting to ${shown} (not followed: golive follows no redirects)`;
 }
 
 /** `bars[2].high` from ['bars', 2, 'high']; the root is `body`. */

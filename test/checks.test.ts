@@ -197,3 +197,16 @@ describe('runtime neutrality (k6 is not Node)', () => {
     });
   });
 });
+
+describe('a redirect fails the status check naming where it pointed (no engine follows one)', () => {
+  it('names the location, redacted, stripped of control and bidi characters, capped', async () => {
+    const { statusReason } = await import('../checks/outcome.js');
+    expect(statusReason(503)).toBe('got status 503');
+    expect(statusReason(301, 'https://example.test/x')).toBe('got status 301 redirecting to https://example.test/x (not followed: golive follows no redirects)');
+    expect(statusReason(302)).toMatch(/302 \(a redirect without Location/);
+    const hostile = statusReason(307, 'http://u:p@w@evil.test/\u001b[2J\u202ex?token=abc');
+    expect(hostile).toContain('http://evil.test/[2Jx?token=***');
+    expect(hostile).not.toMatch(/[\u0000-\u001f\u202e]|p@w|abc/);
+    expect(statusReason(302, `http://h/${'a'.repeat(5000)}`).length).toBeLessThan(300);
+  });
+});

@@ -29,7 +29,7 @@ export interface HttpCall {
 
 export type HttpOutcome =
   /** `bodyError` when the body could not be kept (over the cap): the checks on it fail with it */
-  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string }
+  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string }
   /** no answer: evidence against the target (timeout, refused, reset, TLS) */
   | { kind: 'error'; error: string; durationMs: number }
   /** a fault raised on our side (EMFILE, a header we cannot send): never evidence */
@@ -91,12 +91,16 @@ export class HttpClient {
         signal: deadline.signal,
       });
       const declared = Number(res.headers['content-length']);
+      // never followed (undici follows none by default); named in the status check
+      const loc = res.headers['location'];
+      const location = Array.isArray(loc) ? loc[0] : loc;
+      const where = location === undefined ? {} : { location };
       const read = declared > maxBytes ? { ok: false as const } : await readCapped(res.body, maxBytes);
       if (!read.ok) {
         res.body.destroy();
-        return { kind: 'response', status: res.statusCode, body: undefined, text: '', durationMs: elapsed(), bodyError: bodyTooLarge(maxBytes) };
+        return { kind: 'response', status: res.statusCode, body: undefined, text: '', durationMs: elapsed(), bodyError: bodyTooLarge(maxBytes), ...where };
       }
-      return { kind: 'response', status: res.statusCode, body: parseJson(read.text), text: read.text, durationMs: elapsed() };
+      return { kind: 'response', status: res.statusCode, body: parseJson(read.text), text: read.text, durationMs: elapsed(), ...where };
     } catch (err) {
       // undici rejects with the run signal's reason (e.g. 'SIGINT'), which says nothing about the request.
       if (this.opts.signal.aborted) return { kind: 'aborted', durationMs: elapsed() };

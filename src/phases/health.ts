@@ -37,7 +37,7 @@ export function createHealthPhase(http: HttpClient): PhaseRunner {
         }
         if (out.status >= 500) found.unavailable.push(`GET ${path} returned ${out.status}`);
         const body = out.bodyError !== undefined ? new UnreadableBody(out.bodyError) : out.body;
-        for (const c of checkHealthResponse(out.status, body, out.durationMs, plan.health.maxResponseMs)) {
+        for (const c of checkHealthResponse(out.status, body, out.durationMs, plan.health.maxResponseMs, out.location)) {
           if (!checks.record('health', `GET ${path} ${c.name}`, c.ok, c.reason)) failed++;
         }
       }

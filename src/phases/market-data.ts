@@ -38,7 +38,7 @@ export function createMarketDataPhase(http: HttpClient): PhaseRunner {
       if (!answered(out)) { /* nothing to judge */ } else if (out.kind === 'error') rec(`POST ${md.path} answers`, false, out.error);
       else if (out.kind === 'response') {
         const doc = out.bodyError !== undefined ? new UnreadableBody(out.bodyError) : out.body;
-        for (const c of checkMarketData(query, out.status, doc)) rec(c.name, c.ok, c.reason);
+        for (const c of checkMarketData(query, out.status, doc, out.location)) rec(c.name, c.ok, c.reason);
       }
 
       if (md.checkAuthRefusal && !ctx.signal.aborted) {
@@ -48,7 +48,7 @@ export function createMarketDataPhase(http: HttpClient): PhaseRunner {
         }, found);
         if (!answered(anon)) { /* nothing to judge */ } else if (anon.kind === 'error') rec('unauthenticated call refused', false, anon.error);
         else if (anon.kind === 'response') {
-          const c = checkAuthRefused(anon.status);
+          const c = checkAuthRefused(anon.status, anon.location);
           rec(c.name, c.ok, c.reason);
         }
       }

@@ -129,6 +129,9 @@ function baseOptions(cfg: K6Config, phases?: readonly PhaseName[]): Options {
     summaryTrendStats: SUMMARY_TREND_STATS,
     // TLS verification stays on, as in the node engine.
     insecureSkipTLSVerify: false,
+    // No redirect is followed, as in the node engine: k6 would follow 10 and Go copies the
+    // Authorization header to the same host on any port or scheme. A 3xx fails the status check.
+    maxRedirects: 0,
     ...segmentOptions(cfg),
   };
 }

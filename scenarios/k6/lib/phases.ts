@@ -27,6 +27,11 @@ function bodyText(res: Res): string {
   return typeof res.body === 'string' ? res.body : '';
 }
 
+/** k6 canonicalises header names (Go's textproto): `Location`. */
+function location(res: Res): string | undefined {
+  return res.headers['Location'];
+}
+
 function describeError(res: Res): string {
   return res.error !== '' && res.error !== undefined ? res.error : 'no response';
 }
@@ -45,7 +50,7 @@ export function runHealth(cfg: K6Config): HealthReport {
         continue;
       }
       if (res.status >= 500) unavailable.push(`GET ${path} returned ${res.status}`);
-      const outcomes = checkHealthResponse(res.status, bodyText(res), res.timings.duration, maxResponseMs);
+      const outcomes = checkHealthResponse(res.status, bodyText(res), res.timings.duration, maxResponseMs, location(res));
       rec.record(outcomes.map((o) => ({ ...o, name: `GET ${path} ${o.name}` })));
     }
   });
@@ -64,7 +69,7 @@ export function runMarketData(cfg: K6Config): PhaseReport {
     const headers = { ...json, authorization: `Bearer ${cfg.token ?? ''}` };
     const res = http.post(url, body, params(cfg, 'market-data', md.path, { headers }));
     if (res.status === 0) rec.record([{ name: `POST ${md.path} answers`, ok: false, reason: describeError(res) }]);
-    else rec.record(checkMarketData(query, res.status, bodyText(res)));
+    else rec.record(checkMarketData(query, res.status, bodyText(res), location(res)));
 
     if (!md.checkAuthRefusal) return;
     const anon = http.post(url, body, params(cfg, 'market-data', md.path, {
@@ -73,7 +78,7 @@ export function runMarketData(cfg: K6Config): PhaseReport {
       responseCallback: http.expectedStatuses(401, 403),
     }));
     if (anon.status === 0) rec.record([{ name: 'unauthenticated call refused', ok: false, reason: describeError(anon) }]);
-    else rec.record([checkAuthRefused(anon.status)]);
+    else rec.record([checkAuthRefused(anon.status, location(anon))]);
   });
   return rec.report(Date.now() - started);
 }
