@@ -98,3 +98,38 @@ describe('judges', () => {
       .toEqual({ status: 'failed', reason: 'failed: dns; skipped: hsts' });
   });
 });
+
+describe('junit', () => {
+  it('carries every edge check: skipped ones as <skipped> with the reason, measured values in system-out', async () => {
+    const { renderJunit } = await import('../src/reporters/junit.js');
+    const { fixtureResult, fixtureStore } = await import('./support/prometheus-fixtures.js');
+    const { store, checks } = fixtureStore();
+    const result = fixtureResult(store, checks, { testid: 't', phases: [{ name: 'edge', status: 'passed', durationMs: 5 }] });
+    result.golive.checks = [{ phase: 'edge', name: 'dns', passes: 1, fails: 0, reasons: [] }];
+    result.golive.edge = { host: 'a.test', checks: [
+      { name: 'dns', status: 'passed', detail: 'a.test -> A 10.0.0.1 (system resolver, 2 ms)' },
+      { name: 'certificate', status: 'skipped', detail: 'target is http://: no TLS to check' },
+    ] };
+    const xml = renderJunit(result);
+    expect(xml).toContain('<testcase classname="golive.edge.checks" name="certificate" time="0.000">\n      <skipped message="target is http://: no TLS to check"/>');
+    expect(xml).toMatch(/<system-out>dns: passed: a\.test -&gt; A 10\.0\.0\.1 \(system resolver, 2 ms\)\ncertificate: skipped: target is http:\/\/: no TLS to check<\/system-out>/);
+  });
+});
+
+describe('reference API HTTPS flags', () => {
+  it('refuse half a TLS pair, HSTS or a redirect without TLS, and a file that is not PEM, each in one line naming the flag', async () => {
+    const { parseReferenceApiArgs } = await import('../src/reference-api/args.js');
+    const env = { GOLIVE_TOKEN: 'tok' };
+    const files: Record<string, string> = { 'c.pem': '-----BEGIN CERTIFICATE-----\n', 'k.pem': '-----BEGIN PRIVATE KEY-----\n', 'bad.pem': 'hello' };
+    const read = (f: string) => { const v = files[f]; if (v === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' }); return v; };
+    const msg = (argv: string[]) => { try { parseReferenceApiArgs(argv, env, read); return 'ok'; } catch (e) { return (e as Error).message; } };
+    expect(msg(['--tls-cert', 'c.pem'])).toBe('reference-api: --tls-cert and --tls-key: give both, or neither');
+    expect(msg(['--hsts', '300'])).toBe('reference-api: --hsts: needs --tls-cert and --tls-key (browsers ignore HSTS over plain HTTP)');
+    expect(msg(['--http-redirect-port', '8080'])).toBe('reference-api: --http-redirect-port: needs --tls-cert and --tls-key (it redirects to HTTPS)');
+    expect(msg(['--tls-cert', 'bad.pem', '--tls-key', 'k.pem'])).toBe('reference-api: --tls-cert: bad.pem is not PEM (expected a -----BEGIN ...----- block)');
+    expect(msg(['--tls-cert', 'gone.pem', '--tls-key', 'k.pem'])).toBe('reference-api: --tls-cert: cannot read gone.pem (ENOENT)');
+    expect(msg(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--hsts', 'year'])).toMatch(/^reference-api: --hsts: expected an integer from 0 to \d+, got "year"$/);
+    expect(parseReferenceApiArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--http-redirect-port', '0', '--hsts', '60'], env, read))
+      .toMatchObject({ tls: { cert: files['c.pem'], key: files['k.pem'] }, httpRedirectPort: 0, hstsMaxAge: 60 });
+  });
+});

@@ -93,14 +93,21 @@ function buildSuites(result: RunResult): Suite[] {
     const checks = g.checks.filter((c) => c.phase === p.name);
     const own = phaseCase(p, checks);
     const failed = failedRequests(result, p.name);
+    const edge = p.name === 'edge' ? g.edge : undefined;
+    const out = [
+      ...(failed.length ? [`failed requests by cause: ${describeFailedRequests(failed)}`] : []),
+      // The measured value of every edge check, passed ones included.
+      ...(edge ? edge.checks.map((c) => `${c.name}: ${c.status}: ${c.detail}`) : []),
+    ];
     return {
       name: `golive.${p.name}`,
-      ...(failed.length ? { systemOut: `failed requests by cause: ${describeFailedRequests(failed)}` } : {}),
+      ...(out.length ? { systemOut: out.join('\n') } : {}),
       timeSeconds: seconds(p.durationMs),
       ...(p.startedAt ? { timestamp: p.startedAt } : {}),
       cases: [
         ...(own ? [own] : []),
         ...checks.map((c) => checkCase(p.name, c)),
+        ...(edge ? edge.checks.filter((c) => c.status === 'skipped').map((c): Case => ({ classname: 'golive.edge.checks', name: c.name, outcome: { kind: 'skipped', message: c.detail } })) : []),
         ...g.thresholds
           .filter((t) => thresholdPhase(t) === p.name)
           .map((t) => thresholdCase(`golive.${p.name}.thresholds`, t, p)),
