@@ -28,6 +28,8 @@ const SPIN_MS = 1.5;
 const LATE_FACTOR = 20;
 const MIN_LATE_MS = 100;
 const MAX_PER_TURN = 1024;
+/** how much earlier than due a futex sleep ends (Linux adds ~50 µs of timer slack) */
+const SLACK_MS = 0.15;
 /** a futex to sleep on with sub-millisecond precision (nobody ever wakes it) */
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
@@ -70,9 +72,12 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
         return;
       }
       if (wait > 0 && this.inFlight === 0 && round < 3) {
-        // Nothing to read: sleep the last sub-millisecond precisely instead of
-        // turning the loop (which burns the CPU the target needs).
-        Atomics.wait(SLEEPER, 0, 0, wait);
+        // Nothing to read: sleep the last sub-millisecond on a futex instead of
+        // turning the loop (which burns the CPU the target needs), waking a
+        // little early (the kernel's timer slack) to spin the final stretch.
+        if (wait > SLACK_MS) Atomics.wait(SLEEPER, 0, 0, wait - SLACK_MS);
+        const until = performance.now() + Math.min(SLACK_MS, this.pacer.nextDue - this.opts.clock.now());
+        while (performance.now() < until);
         continue;
       }
       this.immediate = setImmediate(this.pump);
