@@ -3,7 +3,7 @@
  * answer within the time budget (500 ms by default).
  */
 import { z } from 'zod';
-import { describeIssue, fail, parseBody, pass, statusReason } from './outcome.js';
+import { describeIssue, fail, parseBody, pass, statusReason, preview } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
 
 export const HEALTHY_STATUSES = ['ok', 'healthy', 'up', 'pass'] as const;
@@ -31,7 +31,7 @@ function bodyOutcome(body: unknown): CheckOutcome {
   if (issue === undefined) return fail(HEALTH_CHECKS.body, 'body: not a health document');
   if (issue.code === 'custom') {
     const got = (parsed.value as { status: string }).status;
-    return fail(HEALTH_CHECKS.body, `status: ${issue.message}, got ${JSON.stringify(got)}`);
+    return fail(HEALTH_CHECKS.body, `status: ${issue.message}, got ${preview(got)}`);
   }
   return fail(HEALTH_CHECKS.body, describeIssue(issue, parsed.value));
 }

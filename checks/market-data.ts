@@ -5,7 +5,7 @@
  * first offending bar and field.
  */
 import { z } from 'zod';
-import { describeIssue, fail, parseBody, pass, statusReason, typeName } from './outcome.js';
+import { describeIssue, fail, parseBody, pass, preview, statusReason, typeName } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
 
 const isoDate = z.iso.date();
@@ -85,7 +85,7 @@ function symbolOutcome(req: MarketDataRequest, doc: Row | undefined): CheckOutco
   const got = doc?.['symbol'];
   // Symbols are case-insensitive tickers; a service may normalise `aapl` to `AAPL`.
   if (typeof got === 'string' && got.trim().toUpperCase() === req.symbol.trim().toUpperCase()) return pass(MARKET_CHECKS.symbol);
-  return fail(MARKET_CHECKS.symbol, `symbol: expected ${JSON.stringify(req.symbol)}, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`);
+  return fail(MARKET_CHECKS.symbol, `symbol: expected ${JSON.stringify(req.symbol)}, got ${preview(got)}`);
 }
 
 function rangeOutcome(req: MarketDataRequest, bars: [number, Row][]): CheckOutcome {

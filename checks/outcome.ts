@@ -57,6 +57,23 @@ export function typeName(v: unknown): string {
   return typeof v;
 }
 
+/** Characters of a target's string quoted in a reason; the rest is counted, not copied. */
+export const PREVIEW_CHARS = 120;
+
+/**
+ * A target's value as a reason quotes it: bounded, and never by walking it
+ * (JSON.stringify recurses: a 100k-deep array overflows the stack). Strings
+ * are quoted and cut, containers named by type.
+ */
+export function preview(v: unknown, max = PREVIEW_CHARS): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') {
+    return v.length > max ? `${JSON.stringify(v.slice(0, max))}… (${v.length} characters)` : JSON.stringify(v);
+  }
+  if (v === null || typeof v !== 'object') return typeName(v) === 'number' || typeof v === 'boolean' ? String(v) : typeName(v);
+  return Array.isArray(v) ? `an array of ${v.length}` : 'an object';
+}
+
 function at(root: unknown, path: readonly PropertyKey[]): unknown {
   let cur = root;
   for (const key of path) {
@@ -75,7 +92,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   }
   if (issue.code === 'invalid_format') {
     const shape = issue.format === 'date' ? 'a date YYYY-MM-DD' : `a ${issue.format}`;
-    return `${where}: expected ${shape}, got ${JSON.stringify(at(root, issue.path))}`;
+    return `${where}: expected ${shape}, got ${preview(at(root, issue.path))}`;
   }
   return `${where}: ${issue.message}`;
 }

@@ -304,4 +304,15 @@ describe('progress', () => {
     expect(text).toMatch(/✓ load passed 1\.0s\n/);
     for (const f of frames) expect([...f.replace(ANSI, '')].length).toBeLessThanOrEqual(59);
   });
+
+  it('a log line quoting a target passes no C1, bidi or escape characters to the terminal', async () => {
+    const { stream, chunks } = collect(true);
+    const p = createProgress(stream, { now: () => 0 });
+    p.handle({ type: 'log', level: 'warn', message: 'alert \u009b31m\u202eevil\u202c \u2066x\u2069 \u001b]0;t\u0007 \u0000done' });
+    p.done();
+    await new Promise<void>((resolve) => stream.end(resolve));
+    const line = chunks.join('').split('\n').find((l) => l.includes('alert')) ?? '';
+    expect(line).toMatch(/alert 31mevil x/);
+    expect(line).not.toMatch(/[\u0000\u0007\u001b\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
 });

@@ -2,6 +2,7 @@
  * The runbook's rollback triggers, reported apart from the verdict: a failed
  * gate blocks a release, a rollback signal says the live one should be undone.
  */
+import { safeLine } from '../src/core/sanitize.js';
 import type { PhaseResult, RollbackSignal } from '../src/core/result.js';
 import type { MetricSource } from './evaluate.js';
 
@@ -35,7 +36,7 @@ export function rollbackTriggers(input: RollbackInput): RollbackSignal {
   const { source, maxP95Ms } = input;
   const reasons: string[] = [];
   if (input.serviceUnavailable) {
-    reasons.push(`service unavailable: ${input.unavailableDetail ?? 'health checks got no healthy answer'}`);
+    reasons.push(safeLine(`service unavailable: ${input.unavailableDetail ?? 'health checks got no healthy answer'}`));
   }
   const slow = (p95: number): string => `p(95)=${p95.toFixed(2)}ms > ${maxP95Ms}ms`;
   let perPhase = false;

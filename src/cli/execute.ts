@@ -3,6 +3,7 @@
  * reports -> console. Reports are written whatever happened before them (a
  * failed sink, an aborted phase, an engine error), so results are never lost.
  */
+import { safeLine } from '../core/sanitize.js';
 import { resolve } from 'node:path';
 import type { Plan } from '../config/schema.js';
 import { newRunId } from '../core/run-id.js';
@@ -137,23 +138,24 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
 
   const compared = withBaseline(judged, opts.extras?.baseline);
   const deliveries = await deliver(plan, compared, store);
-  for (const d of deliveries) if (!d.ok) io.stderr.write(`golive: ${d.error ?? `${d.sink} delivery failed`}\n`);
+  // Lines that quote a sink, the file system or the engine: one clean, capped line each.
+  for (const d of deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
   const result = withDeliveries(compared, deliveries);
 
   const outDir = resolve(io.cwd, plan.out);
   const baseline = opts.extras?.baseline?.result;
   const written = await writeReports(result, outDir, baseline ? { baseline } : {});
-  for (const e of written.errors) io.stderr.write(`golive: report not written: ${e}\n`);
+  for (const e of written.errors) io.stderr.write(`golive: report not written: ${safeLine(e)}\n`);
   const md = await writeMarkdownSummaries(result, {
     ...(opts.extras?.summaryMd ? { file: opts.extras.summaryMd } : {}),
     ...(io.env.GITHUB_STEP_SUMMARY ? { githubStepSummary: io.env.GITHUB_STEP_SUMMARY } : {}),
   }, io.cwd);
-  for (const e of md) io.stderr.write(`golive: ${e}\n`);
+  for (const e of md) io.stderr.write(`golive: ${safeLine(e)}\n`);
 
   if (plan.json) io.stdout.write(`${renderJson(result)}\n`);
   else io.stdout.write(`${renderConsole(result, { color: opts.color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);
   if (written.written.length > 0 && !plan.json) io.stdout.write(`reports: ${written.written.join(', ')}\n`);
   if (opts.emitResult) io.stdout.write(formatEmittedResult(result));
-  if (result.golive.verdict === 'error' && result.golive.error) io.stderr.write(`golive: ${result.golive.error}\n`);
+  if (result.golive.verdict === 'error' && result.golive.error) io.stderr.write(`golive: ${safeLine(result.golive.error)}\n`);
   return exitCodeAfterReports(result.golive.exitCode, written.errors);
 }

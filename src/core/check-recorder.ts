@@ -3,6 +3,7 @@
  * check name, so `checks{phase:health}` thresholds work) and as per-check pass
  * and fail counts with the first few distinct failure reasons for the reports.
  */
+import { safeLine } from './sanitize.js';
 import type { MetricStore } from './metrics.js';
 import type { CheckResult, PhaseName } from './result.js';
 
@@ -23,7 +24,8 @@ export class CheckRecorder {
     if (ok) r.passes++;
     else {
       r.fails++;
-      const why = reason ?? 'failed';
+      // Reasons quote the target: capped and cleaned once, here, for every report.
+      const why = safeLine(reason ?? 'failed');
       if (r.reasons.length < MAX_REASONS && !r.reasons.includes(why)) r.reasons.push(why);
     }
     this.store.add('checks', ok ? 1 : 0, { phase, check: name });

@@ -1,3 +1,4 @@
+import { safeLine } from './sanitize.js';
 import { redactUrls } from './redact.js';
 
 /**
@@ -64,7 +65,7 @@ export function firstLine(err: unknown): string {
 
 /** One line, no stack, no URL credential: what the user sees for any error. */
 export function describeError(err: unknown): string {
-  if (err instanceof GoliveError) return redactUrls(`golive: ${err.message}`.split('\n')[0] ?? 'golive: error');
+  if (err instanceof GoliveError) return safeLine(redactUrls(`golive: ${err.message}`.split('\n')[0] ?? 'golive: error'), 1000);
   const msg = err instanceof Error ? err.message : String(err);
-  return redactUrls(`golive: internal error: ${msg}`.split('\n')[0] ?? 'golive: internal error');
+  return safeLine(redactUrls(`golive: internal error: ${msg}`.split('\n')[0] ?? 'golive: internal error'), 1000);
 }

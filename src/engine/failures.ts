@@ -4,12 +4,14 @@
  * ("EMFILE ×670"), which are never evidence against the target.
  */
 import type { FailedRequests, PhaseName } from '../core/result.js';
+import { safeLine } from '../core/sanitize.js';
 import { clientFault } from './load/describe-error.js';
 
 export class FailureTally {
   private readonly counts = new Map<string, { phase: PhaseName; cause: string; count: number }>();
 
-  add(phase: PhaseName, cause: string, count = 1): void {
+  add(phase: PhaseName, raw: string, count = 1): void {
+    const cause = safeLine(raw, 200);
     const key = `${phase}\u0000${cause}`;
     const e = this.counts.get(key);
     if (e) e.count += count;

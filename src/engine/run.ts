@@ -4,6 +4,7 @@
  * phase's failure: a phase that throws is recorded as `error` with a one-line
  * reason and the run goes on, so the reports always have every phase in them.
  */
+import { safeLine } from '../core/sanitize.js';
 import { mergeCheckResults } from '../core/check-recorder.js';
 import type { Clock } from '../core/clock.js';
 import { firstLine } from '../core/errors.js';
@@ -51,7 +52,7 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
   const fold = (out: PhaseOutcome): void => {
     if (out.store) store.merge(out.store);
     checks = mergeCheckResults([checks, out.checks ?? []]);
-    notes.push(...(out.notes ?? []));
+    notes.push(...(out.notes ?? []).map((n) => safeLine(n)));
     unavailable.push(...(out.unavailable ?? []));
     for (const f of out.failedRequests ?? []) failures.add(f.phase, f.cause, f.count);
     if (out.edge) edge = out.edge;
@@ -87,6 +88,8 @@ export async function runPhases(plan: Plan, deps: RunDeps): Promise<RunState> {
         result.startedAt = new Date(startedAt.getTime() + (started - t0)).toISOString();
       }
     }
+    // A phase's reason may quote the target (or a thrown message): one capped, clean line.
+    if (result.reason !== undefined) result.reason = safeLine(result.reason);
     deps.emit({ type: 'phase-end', phase: name, status: result.status, ...(result.reason ? { reason: result.reason } : {}) });
     results.push(result);
     byName.set(name, result);

@@ -2,6 +2,7 @@
  * Small text helpers shared by the reporters: URL redaction (src/core/redact.ts),
  * number formatting, and escaping for XML and HTML.
  */
+import { stripUnsafe } from '../core/sanitize.js';
 import { redactUrl, redactUrls } from '../core/redact.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 
@@ -9,8 +10,12 @@ import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 // eslint-disable-next-line no-control-regex
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/**
+ * What no report or terminal gets: XML's forbidden characters plus ESC, C1
+ * and bidi controls (core/sanitize.ts); tab and newline stay.
+ */
 export function removeControlChars(text: string): string {
-  return text.replace(XML_FORBIDDEN, '');
+  return stripUnsafe(text.replace(XML_FORBIDDEN, ''));
 }
 
 const ENTITIES: Readonly<Record<string, string>> = {

@@ -3,6 +3,7 @@
  * one redaction (src/core/redact.ts), and any known secret that still slipped
  * into a message is masked.
  */
+import { safeLine } from '../core/sanitize.js';
 
 export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
@@ -10,8 +11,7 @@ export function scrubSecrets(text: string, secrets: readonly (string | undefined
   return out;
 }
 
-/** First line, trimmed and capped: errors are one line. */
+/** One line, trimmed, capped and stripped of terminal controls: errors quote sinks' bodies. */
 export function oneLine(text: string, max = 200): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return safeLine(text, max);
 }

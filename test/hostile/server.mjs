@@ -13,7 +13,7 @@
  *   endless      headers, then an endless fast body (no content-length)
  *   huge         a 600 MB body with content-length, as fast as the socket takes it
  *   deep-json    health ok; market data whose `symbol` is nested 100k arrays deep
- *   long-status  health answers 503 with a 5 MB status string
+ *   long-status  health answers 503 with a 3 MB status string (under the default body cap)
  *   control      health ok, market data whose symbol and error strings carry ESC, OSC, C1, NUL and bidi overrides
  *   sink-control every request answers 500 with terminal escapes in the body (a hostile sink)
  */
@@ -82,7 +82,7 @@ const MODES = {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
     res.end(text);
   },
-  'long-status': (req, res) => json(res, 503, { status: `down ${'x'.repeat(5 * 1024 * 1024)}` }),
+  'long-status': (req, res) => json(res, 503, { status: `down ${'x'.repeat(3 * 1024 * 1024)}` }),
   control: (req, res, body) => {
     if (req.url === '/api/v1/data/market') return market(req, res, body, `AAPL${HOSTILE}`);
     return json(res, 200, { status: `degraded${HOSTILE}` });
