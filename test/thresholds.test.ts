@@ -337,6 +337,12 @@ describe('thresholdsForPhasesThatRan', () => {
     expect(Object.keys(thresholdsForPhasesThatRan(defs, phases))).toEqual(['checks{phase:health}', 'http_req_failed']);
     expect(Object.keys(thresholdsForPhasesThatRan(defs, [{ name: 'load', status: 'passed' }]))).toEqual(['http_req_duration{ scenario:x , phase:load }', 'http_req_failed']);
   });
+
+  it('drops those of a phase in error: a fault of golive\'s (EMFILE) must not fail the target\'s thresholds', () => {
+    const defs = { 'http_reqs{phase:load}': ['count>=1000'], 'checks{phase:health}': ['rate==1'] };
+    const phases = [{ name: 'health', status: 'passed' }, { name: 'load', status: 'error' }];
+    expect(Object.keys(thresholdsForPhasesThatRan(defs, phases))).toEqual(['checks{phase:health}']);
+  });
 });
 
 describe('thresholdsJudged: the one rule for which thresholds a run is judged by', () => {

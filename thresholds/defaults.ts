@@ -79,12 +79,16 @@ export function thresholdsOfPhases<T>(defs: Readonly<Record<string, T>>, phases:
 /**
  * Drops the thresholds of phases that did not run: a skipped phase is already
  * the failure, judging its thresholds too would only report "no samples" twice.
+ * A phase in `error` did not measure what was asked (a fault of golive's, e.g.
+ * EMFILE, issue 12): its thresholds would blame the target for our fault
+ * (`count>=1000` over the requests we never sent), so they are not judged
+ * either; the error itself decides the run (107).
  */
 export function thresholdsForPhasesThatRan<T>(
   defs: Readonly<Record<string, T>>,
   phases: readonly { name: string; status: string }[],
 ): Record<string, T> {
-  return thresholdsOfPhases(defs, phases.filter((p) => p.status !== 'skipped').map((p) => p.name));
+  return thresholdsOfPhases(defs, phases.filter((p) => p.status !== 'skipped' && p.status !== 'error').map((p) => p.name));
 }
 
 /**

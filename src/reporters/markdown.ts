@@ -5,6 +5,7 @@
  * GitHub renders HTML inside Markdown, so a hostile check reason must stay text.
  */
 import type { RunResult } from '../core/result.js';
+import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { latencyRows } from './latency.js';
 import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
 
@@ -67,6 +68,12 @@ export function renderMarkdown(result: RunResult): string {
     if (regressed.length) {
       out.push(...table(['phase', 'endpoint', 'metric', 'change', 'limit'], regressed.map((r) => [r.phase, mdText(r.endpoint), r.metric, r.change ?? '', r.limit ?? ''])), '');
     } else out.push(`no regression beyond ${mdText(g.baseline.limits.join(', ') || 'the limits')}`, '');
+  }
+  const failed = failedRequests(result);
+  if (failed.length) {
+    out.push('#### Failed requests by cause', '', ...table(['phase', 'cause', 'count', ''], failed.map((f) => [
+      f.phase, mdText(f.cause), String(f.count), f.side === 'golive' ? mdText(GOLIVE_SIDE) : '',
+    ])), '');
   }
   const failedDeliveries = g.deliveries.filter((d) => !d.ok);
   if (failedDeliveries.length) {
