@@ -62,6 +62,11 @@ describe('default phases', () => {
     expect(validatePlan({ ...env, target: 'https://a.example', phases: ['health'] }).phases).toEqual(['health']);
   });
 
+  it('a warning window shorter than the failing one is a config error', () => {
+    expect(() => validatePlan({ target: 'https://a.example', phases: ['edge'], edge: { certWarnDays: 5 } }))
+      .toThrow(/^invalid config: edge\.certWarnDays: expected certWarnDays >= certFailDays$/);
+  });
+
   it('edge defaults: port 80, warn 30 days, fail 7 days, HSTS one year, system resolver', () => {
     expect(validatePlan({ target: 'https://a.example', phases: ['edge'] }).edge).toEqual({ httpPort: 80, certWarnDays: 30, certFailDays: 7, hstsMinAgeSeconds: 31536000 });
   });

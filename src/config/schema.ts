@@ -104,7 +104,7 @@ export const planSchema = z.object({
     hstsMinAgeSeconds: z.number().int().nonnegative().default(31_536_000),
     /** resolve with this server instead of the system resolver */
     dnsServer: dnsServer.optional(),
-  }).prefault({}),
+  }).refine((e) => e.certWarnDays >= e.certFailDays, { message: 'expected certWarnDays >= certFailDays', path: ['certWarnDays'] }).prefault({}),
   health: z.object({
     endpoints: z.array(z.string().startsWith('/')).min(1).default(['/health', '/api/v1/data/health']),
     maxResponseMs: millis.default(500),

@@ -28,6 +28,9 @@ export async function runEdgeFirst(plan: Plan, deps: { ca?: string; clock: Clock
     merge(result) {
       const g = result.golive;
       g.phases = [...state.phases, ...g.phases];
+      // The run began with the edge phase.
+      g.startedAt = state.startedAt.toISOString();
+      g.durationMs += state.durationMs;
       g.checks = [...state.checks, ...g.checks];
       if (state.edge) g.edge = { ...state.edge, ranIn: EDGE_IN_NODE };
       g.notes = [`edge phase ${EDGE_IN_NODE}`, ...state.notes, ...(g.notes ?? [])];
