@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_VARS, envConfig } from '../src/config/env.js';
 import { CHECK_OPTIONS, FLAG_FOR_PATH, parseCheckFlags, parseThresholdFlags } from '../src/config/flags.js';
+import { CHECK_FLAG_GROUPS } from '../src/config/check-flags/index.js';
+import { CHECK_HELP } from '../src/cli/help.js';
 import { mergeRaw } from '../src/config/merge.js';
 import type { RawConfig } from '../src/config/merge.js';
 import { DEMO_HINT, validatePlan } from '../src/config/validate.js';
@@ -103,6 +105,24 @@ describe('parseCheckFlags', () => {
 
   it('every flag-named path is a real option', () => {
     for (const flag of Object.values(FLAG_FOR_PATH)) expect(CHECK_OPTIONS).toHaveProperty(flag.slice(2));
+  });
+
+  it('the flag table names the flag of every plan field a flag sets (the hand-kept map missed five)', () => {
+    for (const g of CHECK_FLAG_GROUPS) for (const f of g.flags) if (f.path) expect(FLAG_FOR_PATH[f.path]).toBe(`--${f.flag}`);
+    expect(FLAG_FOR_PATH).toMatchObject({
+      json: '--json', environment: '--environment', testid: '--testid', caFile: '--ca-file',
+      'prometheus.nativeHistograms': '--prometheus-native-histograms', 'cluster.kubeconfig': '--kubeconfig',
+    });
+  });
+
+  it('the help lists every documented flag of the table, once, under its group', () => {
+    for (const g of CHECK_FLAG_GROUPS) {
+      expect(CHECK_HELP).toContain(`${g.title}:`);
+      for (const f of g.flags.filter((x) => x.help !== undefined)) {
+        expect(CHECK_HELP.match(new RegExp(`^  --${f.flag}(?= |$)`, 'gm'))).toHaveLength(1);
+      }
+    }
+    expect(CHECK_HELP).not.toMatch(/^  --token /m);
   });
 });
 

@@ -1,0 +1,30 @@
+/** Flags: where the reports go and how the result is shown; the baseline comparison. */
+import type { FlagGroup } from '../flag-table.js';
+import { commaLists } from './parsers.js';
+
+export const OUTPUT_FLAGS: FlagGroup = {
+  title: 'Output',
+  flags: [
+    { flag: 'out', path: 'out', value: 'DIR', help: 'reports directory (default reports): summary.json, junit.xml, report.html' },
+    { flag: 'json', path: 'json', type: 'boolean', help: 'print summary.json to stdout instead of the table' },
+    { flag: 'no-color', cli: 'noColor', type: 'boolean', help: 'no ANSI colours in the table' },
+    { flag: 'summary-md', cli: 'summaryMd', value: 'FILE', help: 'also write a Markdown summary (appended to $GITHUB_STEP_SUMMARY when set)' },
+    { flag: 'notify', cli: 'notify', multiple: true, parse: commaLists, value: 'slack|webhook|pagerduty' },
+    { flag: 'notify-on', cli: 'notifyOn', value: 'WHEN' },
+    { flag: 'help', cli: 'help', type: 'boolean', short: 'h' },
+  ],
+};
+
+export const BASELINE_FLAGS: FlagGroup = {
+  title: 'Baseline (a CI gate before promotion)',
+  flags: [
+    {
+      flag: 'baseline', cli: 'baseline', value: 'FILE',
+      help: "a previous run's summary.json: compared per phase and endpoint, its\ncurves drawn under this run's in report.html",
+    },
+    {
+      flag: 'max-regression', cli: 'maxRegression', value: 'SPEC',
+      help: "fail (99) when worse than the baseline by more than e.g.\n'p(95)=+10%,http_req_failed=+0.5pp' (see golive compare --help)",
+    },
+  ],
+};
