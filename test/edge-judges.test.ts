@@ -138,3 +138,21 @@ describe('reference API HTTPS flags', () => {
       .toMatchObject({ tls: { cert: files['c.pem'], key: files['k.pem'] }, httpRedirectPort: 0, hstsMaxAge: 60 });
   });
 });
+
+describe('parallel runners', () => {
+  it('the merged report keeps the edge report, a failing runner\'s first', async () => {
+    const { mergedRunResult } = await import('../src/k8s/merged-report.js');
+    const { mergeRunnerResults } = await import('../src/k8s/merge.js');
+    const { fixturePlan, fixtureResult, fixtureStore } = await import('./support/prometheus-fixtures.js');
+    const runner = (status: 'passed' | 'failed') => {
+      const { store, checks } = fixtureStore();
+      const r = fixtureResult(store, checks, { testid: 't', phases: [{ name: 'edge', status, durationMs: 5 }] });
+      r.golive.edge = { host: 'a.test', checks: [{ name: 'dns', status, detail: status }] };
+      return r;
+    };
+    const runners = [runner('passed'), runner('failed')];
+    const plan = fixturePlan({ phases: ['edge'] });
+    const merged = mergedRunResult({ plan, runId: 'r', merged: mergeRunnerResults(plan, runners), runners, version: 'v' });
+    expect(merged.golive.edge?.checks[0]?.detail).toBe('failed');
+  });
+});

@@ -26,6 +26,9 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
     serviceUnavailable: unavailable !== undefined,
     ...(unavailable ? { unavailableDetail: unavailable.replace(/^service unavailable:\s*/, '') } : {}),
   });
+  // Every runner probed the same edge; a failing runner's view says more than a passing one's.
+  const edges = i.runners.flatMap((r) => (r.golive.edge ? [r.golive.edge] : []));
+  const edge = edges.find((e) => e.checks.some((c) => c.status === 'failed')) ?? edges[0];
   return buildRunResult({
     store: i.merged.store,
     checks: i.merged.checks,
@@ -46,6 +49,7 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
       finishedAt: ends[ends.length - 1] ?? new Date(0).toISOString(),
       verdict: i.merged.verdict,
       exitCode: i.merged.exitCode,
+      ...(edge ? { edge } : {}),
     },
   });
 }
