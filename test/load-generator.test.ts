@@ -22,7 +22,8 @@ async function check(apiArgs: string[], cliArgs: string[]) {
   api = await spawnReferenceApi(TOKEN, apiArgs);
   const out = await mkdtemp(join(tmpdir(), 'golive-open-'));
   const res = await runCli(['check', '--target', api.url, '--out', out, '--no-color', '--phases', 'health,load', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN } });
-  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
+  const text = await readFile(join(out, 'summary.json'), 'utf8').catch(() => { throw new Error(`no summary.json: exit ${res.code}: ${res.stderr}`); });
+  const summary = JSON.parse(text) as RunResult;
   return { res, summary };
 }
 

@@ -30,11 +30,17 @@ export function checkHeaderSecret(value: string | undefined, what: string): void
     `${what}: cannot be sent as an HTTP header value: character ${i + 1} of ${value.length} is U+${code} (after trimming surrounding whitespace); fix the secret`);
 }
 
+/** k6's metrics that the node engine records too. */
+const SHARED_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'iterations', 'dropped_iterations'] as const;
 /** Metrics the node engine records; thresholds on anything else could never have samples. */
-export const NODE_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'iterations', 'dropped_iterations'] as const;
+export const NODE_METRICS = [
+  ...SHARED_METRICS,
+  // the open model's own account of its generator (Load models in the README)
+  'golive_schedule_lag', 'golive_dropped_arrivals', 'golive_event_loop_delay_p99', 'golive_event_loop_delay_max',
+] as const;
 /** k6's built-in metrics, recorded under --engine k6. */
 export const K6_METRICS = [
-  ...NODE_METRICS, 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending',
+  ...SHARED_METRICS, 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending',
   'http_req_waiting', 'http_req_receiving', 'iteration_duration', 'data_received', 'data_sent', 'vus', 'vus_max',
 ] as const;
 
