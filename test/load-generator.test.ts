@@ -21,7 +21,7 @@ afterEach(async () => {
 async function check(apiArgs: string[], cliArgs: string[]) {
   api = await spawnReferenceApi(TOKEN, apiArgs);
   const out = await mkdtemp(join(tmpdir(), 'golive-open-'));
-  const res = await runCli(['check', '--target', api.url, '--out', out, '--no-color', '--phases', 'health,load', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN } });
+  const res = await runCli(['check', '--target', api.url, '--out', out, '--no-color', '--phases', 'load', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN } });
   const text = await readFile(join(out, 'summary.json'), 'utf8').catch(() => { throw new Error(`no summary.json: exit ${res.code}: ${res.stderr}`); });
   const summary = JSON.parse(text) as RunResult;
   return { res, summary };
@@ -35,6 +35,7 @@ describe('open model through golive check', () => {
       '--threshold', 'golive_schedule_lag{phase:load,stage:hold}=p(99)<1000']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
+    expect(summary.golive.phases.map((p) => [p.name, p.status])).toEqual([['load', 'passed']]);
     expect(summary.metrics['http_reqs{phase:load,stage:hold}']?.values.count).toBe(100);
     expect(summary.metrics['http_reqs{phase:load,stage:0}']?.values.count).toBe(50);
     const gen = summary.golive.checks.find((c) => c.name === 'load generator kept up');

@@ -132,10 +132,6 @@ describe('generator check (pure)', () => {
     expect(line).toBe('the load generator fell behind: sent 20,478 of 40,000 req/s; schedule lag p99 98 ms (limit 5.00 ms); 19,522 arrivals dropped because the generator was late; lower --rate or add runners with `golive k8s run --parallelism`');
     const [lag] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 40_000, droppedMaxInFlight: 0, droppedBehind: 0, lastReleaseMs: 1_000 }], lagP99Ms: () => 6, maxScheduleLagMs: 5 });
     expect(lag?.ok).toBe(false);
-    // everything sent, but only by 1.5 s: the rate was not kept
-    const [late] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 40_000, droppedMaxInFlight: 0, droppedBehind: 0, lastReleaseMs: 1_500 }], lagP99Ms: () => 1, maxScheduleLagMs: 5 });
-    expect(late?.ok).toBe(false);
-    expect(late?.detail).toMatch(/^sent 26,667 of 40,000 req\/s/);
   });
 
   it('judges every stage on its own and names it', () => {

@@ -44,10 +44,9 @@ export function judgeGenerator(input: HonestyInput): StageVerdict[] {
     if (c === undefined || seg.durationMs <= 0 || c.expected === 0) continue;
     const name = input.profile.stageNames[seg.stage] ?? String(seg.stage);
     const targetRate = c.expected / (seg.durationMs / 1000);
-    // Late releases stretch the stage: a generator that sends everything, but
-    // only after the stage is over, did not keep the rate.
-    const spanMs = Math.max(seg.durationMs, c.lastReleaseMs - seg.startMs);
-    const achievedRate = (c.sent + c.droppedMaxInFlight) / (spanMs / 1000);
+    // What it released over the stage's length; releasing late is judged by
+    // the lag (and arrivals too late are not released at all: dropped as ours).
+    const achievedRate = (c.sent + c.droppedMaxInFlight) / (seg.durationMs / 1000);
     const lag = input.lagP99Ms(seg.stage) ?? 0;
     const lagP99Ms = Number.isFinite(lag) ? lag : 0;
     const problems: string[] = [];
