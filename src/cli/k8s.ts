@@ -12,12 +12,14 @@ import { resolvePlan } from '../config/load.js';
 import { renderConsole } from '../reporters/console.js';
 import { writeReports } from '../reporters/write.js';
 import { buildAnalysisTemplate } from '../k8s/argo.js';
+import { resolveApiServer } from '../k8s/api-server.js';
 import { loadKubeConfig, makeClients } from '../k8s/client.js';
 import { parseK8sFlags, type K8sFlags } from '../k8s/cli-flags.js';
 import { K8S_HELP } from '../k8s/help.js';
 import type { Scripts } from '../k8s/configmap.js';
 import { mergedRunResult } from '../k8s/merged-report.js';
-import { jobName, K6_SCRIPT, newRunId } from '../k8s/names.js';
+import { DEFAULT_SECRET, jobName, K6_SCRIPT, newRunId } from '../k8s/names.js';
+import { refuseUrlCredentials } from '../k8s/url-credentials.js';
 import { runInCluster, scheduleInCluster, type OrchestratorEvent } from '../k8s/orchestrator.js';
 import { renderManifests, toYaml } from '../k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../k8s/runner-plan.js';
@@ -64,7 +66,16 @@ async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
   const runId = f.runId ?? (f.action === 'render' ? 'manual' : newRunId());
   // All runners of one run report one testid, so Prometheus sees one test, not N.
   const plan = f.action === 'run' ? { ...resolved.plan, testid: resolved.plan.testid ?? runId } : resolved.plan;
+  // Credentials in a URL are refused before anything talks to the cluster.
+  refuseUrlCredentials(plan, { name: f.secret ?? DEFAULT_SECRET.name, key: f.secretKey ?? DEFAULT_SECRET.key });
+  const clients = f.action === 'render' ? undefined : makeClients(loadKubeConfig(plan.cluster.kubeconfig));
+  const apiServer = await resolveApiServer({
+    flagCidrs: f.apiServerCidrs, clusterPhase: plan.phases.includes('cluster'),
+    ...(clients ? { clients } : {}), ...(plan.cluster.kubeconfig ? { kubeconfig: plan.cluster.kubeconfig } : {}),
+  });
   const runner = makeRunnerPlan(plan, {
+    egressCidrs: f.egressCidrs,
+    ...(apiServer ? { apiServer } : {}),
     runId,
     parallelism: f.parallelism,
     // A run gets its own ConfigMap (cleaned up with it); a schedule shares one.
@@ -92,7 +103,7 @@ async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
     return 0;
   }
 
-  const clients = makeClients(loadKubeConfig(plan.cluster.kubeconfig));
+  if (!clients) throw new GoliveError('GOLIVE_ENGINE_ERROR', 'internal: no Kubernetes clients');
   const say = (line: string) => io.stderr.write(`golive k8s: ${redactUrls(line)}\n`);
   const onEvent = (e: OrchestratorEvent) => { const l = describeEvent(e); if (l) say(l); };
   if (f.action === 'schedule') {

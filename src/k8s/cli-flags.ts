@@ -27,6 +27,8 @@ export const K8S_OPTIONS = {
   'scripts-dir': { type: 'string' },
   'no-job': { type: 'boolean' },
   argo: { type: 'boolean' },
+  'api-server-cidr': { type: 'string', multiple: true },
+  'egress-cidr': { type: 'string', multiple: true },
 } as const;
 
 export type K8sAction = 'render' | 'run' | 'schedule';
@@ -52,7 +54,13 @@ export interface K8sFlags {
   scriptsDir?: string;
   noJob: boolean;
   argo: boolean;
+  /** --api-server-cidr (repeatable, or comma-separated) */
+  apiServerCidrs: string[];
+  /** --egress-cidr (repeatable, or comma-separated) */
+  egressCidrs: string[];
 }
+
+const list = (v: readonly string[] | undefined): string[] => (v ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
 
 const usage = (msg: string) => new GoliveError('GOLIVE_USAGE', `${msg} (see golive k8s --help)`);
 
@@ -104,6 +112,8 @@ export function parseK8sFlags(argv: readonly string[]): K8sFlags {
     cleanup,
     noJob: v['no-job'] ?? false,
     argo: v.argo ?? false,
+    apiServerCidrs: list(v['api-server-cidr']),
+    egressCidrs: list(v['egress-cidr']),
     ...opt('runId', v['run-id']),
     ...opt('jobNamespace', v['job-namespace']),
     ...opt('image', v.image),

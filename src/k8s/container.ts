@@ -8,7 +8,7 @@ import { k6SegmentSequence } from '../engine/segment.js';
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import {
   ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_SCRIPT, NODE_RUNNER_ENTRY,
-  REPORTS_MOUNT, RUNNER_CONTAINER,
+  PROMETHEUS_SECRET_KEYS, REPORTS_MOUNT, RUNNER_CONTAINER,
 } from './names.js';
 import { K6_ENV, toK6Plan } from '../engine/k6/plan.js';
 import { containerSecurityContext } from './security.js';
@@ -18,6 +18,35 @@ export const RUNNER_INDEX_ENV = 'GOLIVE_RUNNER_INDEX';
 
 /** Where the run id comes from: a literal for `k8s run`, the Job's own name for CronJob runs. */
 export type RunIdSource = { kind: 'literal'; runId: string } | { kind: 'job-name' };
+
+/** An optional key of the run's Secret: absent keys leave the variable unset. */
+function fromSecret(plan: RunnerPlan, name: string, key: string): V1EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: plan.secret.name, key, optional: true } } };
+}
+
+const usesPrometheus = (plan: RunnerPlan) => {
+  const p = plan.plan.prometheus;
+  return [p.remoteWriteUrl, p.pushgatewayUrl, p.url].some((u) => u !== undefined);
+};
+
+/**
+ * Prometheus credentials never travel in the plan or a URL: the runner reads them from the
+ * Secret (keys prometheus-username/-password/-bearer-token), each optional.
+ */
+function prometheusCredentials(plan: RunnerPlan): V1EnvVar[] {
+  if (!usesPrometheus(plan)) return [];
+  const k = PROMETHEUS_SECRET_KEYS;
+  if (plan.engine === 'k6') {
+    // k6's remote-write output reads its own variables; a bearer token needs a header it cannot take from a Secret.
+    if (!plan.plan.prometheus.remoteWriteUrl) return [];
+    return [fromSecret(plan, 'K6_PROMETHEUS_RW_USERNAME', k.username), fromSecret(plan, 'K6_PROMETHEUS_RW_PASSWORD', k.password)];
+  }
+  return [
+    fromSecret(plan, 'GOLIVE_PROMETHEUS_USERNAME', k.username),
+    fromSecret(plan, 'GOLIVE_PROMETHEUS_PASSWORD', k.password),
+    fromSecret(plan, 'GOLIVE_PROMETHEUS_BEARER_TOKEN', k.bearerToken),
+  ];
+}
 
 function env(plan: RunnerPlan, runId: RunIdSource): V1EnvVar[] {
   const fromField = (fieldPath: string) => ({ fieldRef: { fieldPath } });
@@ -29,6 +58,7 @@ function env(plan: RunnerPlan, runId: RunIdSource): V1EnvVar[] {
     // Every runner of a run shares one testid, so Prometheus sees one test, not N.
     { name: 'GOLIVE_TESTID', value: plan.plan.testid ?? (runId.kind === 'literal' ? runId.runId : 'golive-scheduled') },
     { name: 'GOLIVE_TOKEN', valueFrom: { secretKeyRef: { name: plan.secret.name, key: plan.secret.key } } },
+    ...prometheusCredentials(plan),
     { name: RUNNER_INDEX_ENV, valueFrom: fromField(`metadata.annotations['${ANNOTATION_RUNNER_INDEX}']`) },
     { name: 'GOLIVE_RUNNERS', value: String(plan.parallelism) },
     { name: 'HOME', value: '/tmp' },

@@ -8,7 +8,16 @@ export const ANNOTATION_RUNNER_INDEX = 'batch.kubernetes.io/job-completion-index
 
 export const APP = 'golive';
 export const RUNNER_CONTAINER = 'runner';
-export const DEFAULT_SERVICE_ACCOUNT = 'golive';
+/** The runner pods' identity: read-only, token mounted only for the cluster phase. */
+export const RUNNER_SERVICE_ACCOUNT = 'golive-runner';
+/** The identity of `golive k8s` in the cluster: creates, follows and cleans up Jobs and ConfigMaps. */
+export const ORCHESTRATOR_SERVICE_ACCOUNT = 'golive-orchestrator';
+/** The API server's own Service and where its EndpointSlice lives. */
+export const API_SERVER_SERVICE = { name: 'kubernetes', namespace: 'default' } as const;
+/** Secret keys the runner pods read Prometheus credentials from (each optional). */
+export const PROMETHEUS_SECRET_KEYS = {
+  username: 'prometheus-username', password: 'prometheus-password', bearerToken: 'prometheus-bearer-token',
+} as const;
 export const DEFAULT_CONFIGMAP = 'golive-config';
 export const DEFAULT_SECRET = { name: 'golive-credentials', key: 'token' } as const;
 export const DEFAULT_SCHEDULE = '0 * * * *';

@@ -1,39 +1,21 @@
 /**
- * Egress for the runner pods: DNS, the target, Prometheus (when configured) and, only
- * when the cluster phase runs, the API server. No ingress at all: nothing calls a runner.
+ * Egress for the runner pods: DNS plus the rules of src/k8s/egress.ts (in-cluster Services
+ * by namespace, external addresses and the API server by CIDR). No ingress at all: nothing
+ * calls a runner.
  */
-import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
 import { parseDnsServer } from '../config/dns-server.js';
 import type { Plan } from '../config/schema.js';
+import { urlPort } from './egress.js';
 import { APP, baseLabels, LABEL_COMPONENT, LABEL_NAME } from './names.js';
-import type { EgressPeer, RunnerPlan } from './types.js';
+import type { EgressRule, RunnerPlan } from './types.js';
 
 const NS_LABEL = 'kubernetes.io/metadata.name';
 
-function peer(p: EgressPeer): V1NetworkPolicyPeer {
-  return {
-    podSelector: { matchLabels: p.podLabels },
-    ...(p.namespace ? { namespaceSelector: { matchLabels: { [NS_LABEL]: p.namespace } } } : {}),
-  };
-}
-
-function rule(p: EgressPeer): V1NetworkPolicyEgressRule {
-  return { to: [peer(p)], ports: p.ports.map((port) => ({ protocol: 'TCP', port })) };
-}
-
-export function urlPort(url: string): number {
-  const u = new URL(url);
-  return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
-}
-
-/** Defaults: every pod of the app namespace on the target's port; Prometheus in the runbook's `signal-trading-monitoring`. */
-export function defaultEgress(plan: Plan): RunnerPlan['egress'] {
-  const promUrls = [plan.prometheus.remoteWriteUrl, plan.prometheus.pushgatewayUrl, plan.prometheus.url]
-    .filter((u): u is string => u !== undefined);
-  const target: EgressPeer = { podLabels: {}, namespace: plan.cluster.namespace, ports: [urlPort(plan.target)] };
-  if (promUrls.length === 0) return { target };
-  const ports = [...new Set(promUrls.map(urlPort))].sort((a, b) => a - b);
-  return { target, prometheus: { podLabels: {}, namespace: 'signal-trading-monitoring', ports } };
+function toRule(r: EgressRule): V1NetworkPolicyEgressRule {
+  const ports = r.ports.map((port) => ({ protocol: 'TCP', port }));
+  if (r.kind === 'pods') return { to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: r.namespace } }, podSelector: {} }], ports };
+  return { to: r.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports };
 }
 
 /**
@@ -58,13 +40,8 @@ export function buildNetworkPolicy(plan: RunnerPlan): V1NetworkPolicy {
     to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
     ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
   };
-  const egress = [dns, rule(plan.egress.target)];
-  if (plan.egress.prometheus) egress.push(rule(plan.egress.prometheus));
-  // The API server is not a pod a selector can name; allow its ports only when the cluster phase needs it.
-  if (plan.plan.phases.includes('cluster')) {
-    egress.push({ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] });
-  }
-  if (plan.plan.phases.includes('edge')) egress.push(...edgeEgress(plan.plan));
+  // The edge probes (edge phase) are the one exception to naming every peer: see edgeEgress.
+  const edge = plan.plan.phases.includes('edge') ? edgeEgress(plan.plan) : [];
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -72,7 +49,7 @@ export function buildNetworkPolicy(plan: RunnerPlan): V1NetworkPolicy {
     spec: {
       podSelector: { matchLabels: { [LABEL_NAME]: APP, [LABEL_COMPONENT]: 'runner' } },
       policyTypes: ['Ingress', 'Egress'],
-      egress,
+      egress: [dns, ...plan.egress.map(toRule), ...edge],
     },
   };
 }

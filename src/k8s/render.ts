@@ -4,7 +4,7 @@ import { buildConfigMap, type Scripts } from './configmap.js';
 import { buildCronJob } from './cronjob.js';
 import { buildJob } from './job.js';
 import { buildNetworkPolicy } from './network-policy.js';
-import { buildRole, buildRoleBinding, buildServiceAccount } from './rbac.js';
+import { buildRbac, type RbacNames } from './rbac.js';
 import type { RunnerPlan, SchedulePlan } from './types.js';
 
 export interface Manifest { apiVersion?: string; kind?: string; metadata?: { name?: string } }
@@ -17,10 +17,13 @@ export interface RenderWhat {
   scripts?: Scripts;
 }
 
+export function rbacNames(plan: RunnerPlan): RbacNames {
+  return { namespace: plan.namespace, clusterNamespace: plan.plan.cluster.namespace, orchestrator: plan.orchestratorServiceAccountName, runner: plan.serviceAccountName };
+}
+
 export function renderManifests(plan: RunnerPlan, what: RenderWhat = {}): Manifest[] {
-  const names = { namespace: plan.namespace, serviceAccountName: plan.serviceAccountName };
   const out: Manifest[] = [
-    buildServiceAccount(names), buildRole(names), buildRoleBinding(names),
+    ...buildRbac(rbacNames(plan), plan.plan.phases.includes('cluster')),
     buildConfigMap(plan, what.scripts), buildNetworkPolicy(plan),
   ];
   if (what.job ?? true) out.push(buildJob(plan));

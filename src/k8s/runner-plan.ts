@@ -1,10 +1,12 @@
 /** Fills a RunnerPlan's defaults from a validated Plan and the k8s flags. */
 import type { Plan } from '../config/schema.js';
+import { planEgress } from './egress.js';
 import {
-  DEFAULT_CONFIGMAP, DEFAULT_SCHEDULE, DEFAULT_SECRET, DEFAULT_SERVICE_ACCOUNT, K6_IMAGE, NODE_RUNNER_IMAGE,
+  DEFAULT_CONFIGMAP, DEFAULT_SCHEDULE, DEFAULT_SECRET, K6_IMAGE, NODE_RUNNER_IMAGE, ORCHESTRATOR_SERVICE_ACCOUNT,
+  RUNNER_SERVICE_ACCOUNT,
 } from './names.js';
-import { defaultEgress } from './network-policy.js';
-import type { RunnerEngine, RunnerPlan, SchedulePlan } from './types.js';
+import type { ApiServerAddress, RunnerEngine, RunnerPlan, SchedulePlan } from './types.js';
+import { refuseUrlCredentials } from './url-credentials.js';
 
 export interface RunnerOptions {
   runId: string;
@@ -15,23 +17,37 @@ export interface RunnerOptions {
   secretName?: string;
   secretKey?: string;
   serviceAccountName?: string;
+  orchestratorServiceAccountName?: string;
   configMapName?: string;
   activeDeadlineSeconds?: number;
   ttlSecondsAfterFinished?: number;
   backoffLimit?: number;
+  /** --egress-cidr: addresses of URLs outside the cluster */
+  egressCidrs?: readonly string[];
+  /** where the API server is; required by the cluster phase */
+  apiServer?: ApiServerAddress;
 }
 
+/**
+ * Every builder renders from a RunnerPlan, so this is where a plan that cannot be rendered
+ * safely is refused (104): URL credentials, external URLs without --egress-cidr, the cluster
+ * phase without the API server's addresses.
+ */
 export function makeRunnerPlan(plan: Plan, o: RunnerOptions): RunnerPlan {
   const engine = o.engine ?? plan.engine;
+  const secret = { name: o.secretName ?? DEFAULT_SECRET.name, key: o.secretKey ?? DEFAULT_SECRET.key };
+  refuseUrlCredentials(plan, secret);
+  const namespace = o.namespace ?? plan.cluster.namespace;
   return {
     runId: o.runId,
-    namespace: o.namespace ?? plan.cluster.namespace,
+    namespace,
     engine,
     image: o.image ?? (engine === 'k6' ? K6_IMAGE : NODE_RUNNER_IMAGE),
     parallelism: o.parallelism ?? 1,
     plan,
-    secret: { name: o.secretName ?? DEFAULT_SECRET.name, key: o.secretKey ?? DEFAULT_SECRET.key },
-    serviceAccountName: o.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT,
+    secret,
+    serviceAccountName: o.serviceAccountName ?? RUNNER_SERVICE_ACCOUNT,
+    orchestratorServiceAccountName: o.orchestratorServiceAccountName ?? ORCHESTRATOR_SERVICE_ACCOUNT,
     configMapName: o.configMapName ?? DEFAULT_CONFIGMAP,
     // The run's own deadline plus time to pull the image and start.
     activeDeadlineSeconds: o.activeDeadlineSeconds ?? Math.ceil(plan.deadlineSeconds) + 300,
@@ -41,7 +57,7 @@ export function makeRunnerPlan(plan: Plan, o: RunnerOptions): RunnerPlan {
       requests: { cpu: '250m', memory: '256Mi' },
       limits: { cpu: '1', memory: '512Mi' },
     },
-    egress: defaultEgress(plan),
+    egress: planEgress(plan, { podNamespace: namespace, egressCidrs: o.egressCidrs ?? [], ...(o.apiServer ? { apiServer: o.apiServer } : {}) }),
   };
 }
 

@@ -13,13 +13,19 @@ export interface SecretRef {
   key: string;
 }
 
-/** Where the NetworkPolicy lets the runner talk to, besides DNS. */
-export interface EgressPeer {
-  /** pod labels of the peer; empty selects every pod of the namespace(s) */
-  podLabels: Record<string, string>;
-  /** namespace of the peer; undefined means the runner's own namespace */
-  namespace?: string;
+/** One egress rule of the runners' NetworkPolicy (DNS is always allowed). */
+export type EgressRule =
+  /** every pod of a namespace on these ports: an in-cluster Service's backends */
+  | { kind: 'pods'; namespace: string; ports: number[]; why: string }
+  /** addresses outside the pod network: the API server, an external target (--egress-cidr) */
+  | { kind: 'cidr'; cidrs: string[]; ports: number[]; why: string };
+
+/** Where the API server is, for the cluster phase's egress. */
+export interface ApiServerAddress {
+  cidrs: string[];
   ports: number[];
+  /** 'endpoints' when read from the kubernetes Service's EndpointSlice, 'flag' from --api-server-cidr */
+  source: 'endpoints' | 'flag';
 }
 
 export interface RunnerPlan {
@@ -33,14 +39,17 @@ export interface RunnerPlan {
   /** the validated plan; its secrets are stripped before anything is rendered */
   plan: Plan;
   secret: SecretRef;
+  /** the runner pods' identity (read-only) */
   serviceAccountName: string;
+  /** the identity of `golive k8s` in the cluster (creates and follows Jobs) */
+  orchestratorServiceAccountName: string;
   /** ConfigMap holding golive.config.json (and the k6 scripts for the k6 flavour) */
   configMapName: string;
   activeDeadlineSeconds: number;
   ttlSecondsAfterFinished: number;
   backoffLimit: number;
   resources: V1ResourceRequirements;
-  egress: { target: EgressPeer; prometheus?: EgressPeer };
+  egress: EgressRule[];
 }
 
 export interface SchedulePlan {

@@ -7,14 +7,16 @@ import { buildConfigMap } from '../../src/k8s/configmap.js';
 import { buildCronJob } from '../../src/k8s/cronjob.js';
 import { buildJob } from '../../src/k8s/job.js';
 import { buildNetworkPolicy } from '../../src/k8s/network-policy.js';
-import { buildRole, RBAC_RULES } from '../../src/k8s/rbac.js';
+import { buildRbac, ORCHESTRATOR_RULES, RUNNER_RULES } from '../../src/k8s/rbac.js';
 import { renderManifests, toYaml } from '../../src/k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../../src/k8s/runner-plan.js';
 
 const SECRET = 'tok-never-rendered-3f9a';
 
+const API_SERVER = { cidrs: ['10.0.0.1/32'], ports: [6443], source: 'flag' as const };
+
 function runner(input: Partial<PlanInput> = {}, o: Parameters<typeof makeRunnerPlan>[1] = { runId: 'r1' }) {
-  return makeRunnerPlan(planSchema.parse({ target: 'http://api.example:8080', token: SECRET, ...input }), o);
+  return makeRunnerPlan(planSchema.parse({ target: 'http://api.example:8080', token: SECRET, ...input }), { egressCidrs: ['203.0.113.10/32'], apiServer: API_SERVER, ...o });
 }
 const container = (j: V1Job): V1Container => {
   const c = j.spec?.template.spec?.containers[0];
@@ -84,6 +86,7 @@ describe('buildJob', () => {
 
   it('mounts a ServiceAccount token only for the cluster phase', () => {
     expect(buildJob(runner()).spec?.template.spec?.automountServiceAccountToken).toBe(false);
+    expect(buildJob(runner({ phases: ['health', 'load'] })).spec?.template.spec?.automountServiceAccountToken).toBe(false);
     expect(buildJob(runner({ phases: ['cluster'] })).spec?.template.spec?.automountServiceAccountToken).toBe(true);
   });
 });
@@ -107,29 +110,92 @@ describe('other builders', () => {
     expect(cm.data?.['golive.js']).toBe('export default 1');
   });
 
-  it('NetworkPolicy: DNS, target port, Prometheus ports; API server only for the cluster phase', () => {
-    const np = buildNetworkPolicy(runner({ prometheus: { pushgatewayUrl: 'http://pgw:9091' } }));
+  it('NetworkPolicy: DNS, in-cluster Services by namespace, external URLs by --egress-cidr, the API server by its addresses', () => {
+    const np = buildNetworkPolicy(runner({ target: 'http://gateway.signal-trading.svc.cluster.local:8080',
+      prometheus: { pushgatewayUrl: 'http://pgw:9091', remoteWriteUrl: 'http://prometheus.monitoring.svc:9090/api/v1/write' } }, { runId: 'r1', namespace: 'jobs', egressCidrs: [] }));
     expect(np.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
-    const ports = np.spec?.egress?.map((r) => r.ports?.map((p) => `${p.protocol}/${p.port}`).join(','));
-    expect(ports).toEqual(['UDP/53,TCP/53', 'TCP/8080', 'TCP/9091']);
-    const withCluster = buildNetworkPolicy(runner({ phases: ['cluster'] }));
-    expect(withCluster.spec?.egress?.at(-1)?.ports?.map((p) => p.port)).toEqual([443, 6443]);
+    const rules = np.spec?.egress?.map((r) => ({ to: r.to?.map((t) => t.ipBlock?.cidr ?? t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']), ports: r.ports?.map((p) => `${p.protocol}/${p.port}`) }));
+    expect(rules).toEqual([
+      { to: ['kube-system'], ports: ['UDP/53', 'TCP/53'] },
+      { to: ['signal-trading'], ports: ['TCP/8080'] },
+      { to: ['monitoring'], ports: ['TCP/9090'] },
+      // a bare Service name is in the pods' own namespace
+      { to: ['jobs'], ports: ['TCP/9091'] },
+    ]);
+    const external = buildNetworkPolicy(runner({ phases: ['health', 'cluster'] }));
+    expect(external.spec?.egress?.slice(1).map((r) => [r.to?.map((t) => t.ipBlock?.cidr), r.ports?.map((p) => p.port)])).toEqual([
+      [['203.0.113.10/32'], [8080]],
+      [['10.0.0.1/32'], [6443]],
+    ]);
+    // Nothing "anything on 443": every rule names its peers.
+    expect(external.spec?.egress?.every((r) => (r.to?.length ?? 0) > 0)).toBe(true);
   });
 
   it('NetworkPolicy with the edge phase: the HTTPS and redirect ports anywhere, and the --dns-server by IP', () => {
-    const np = buildNetworkPolicy(runner({ target: 'https://app.example.com', phases: ['edge', 'health'], edge: { dnsServer: '10.0.0.2:5353' } }));
+    const np = buildNetworkPolicy(runner({ target: 'https://app.example.com', phases: ['edge', 'health'], edge: { dnsServer: '10.0.0.2:5353' } }, { runId: 'r1', egressCidrs: [] }));
     const rules = np.spec?.egress ?? [];
     expect(rules.at(-2)).toEqual({ ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }] });
     expect(rules.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.2/32' } }], ports: [{ protocol: 'UDP', port: 5353 }, { protocol: 'TCP', port: 5353 }] });
     expect(buildNetworkPolicy(runner({ phases: ['health'] })).spec?.egress).toHaveLength(2);
   });
 
-  it('Role: no Secrets, no writes beyond runs, configmaps and cronjobs', () => {
-    const rules = buildRole({ namespace: 'ns', serviceAccountName: 'golive' }).rules ?? [];
-    expect(rules.flatMap((r) => r.resources)).not.toContain('secrets');
-    const writes = rules.filter((r) => r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v))).flatMap((r) => r.resources);
+  it('NetworkPolicy inputs that would silently block are refused (104) with the flag to pass', () => {
+    const plan = (input: Partial<PlanInput>) => planSchema.parse({ target: 'https://api.signaltrading.com', token: SECRET, phases: ['health'], ...input });
+    expect(() => makeRunnerPlan(plan({}), { runId: 'r' })).toThrow(/^--egress-cidr: --target https:\/\/api\.signaltrading\.com is outside the cluster .* e\.g\. --egress-cidr 203\.0\.113\.10\/32$/);
+    expect(() => makeRunnerPlan(plan({ target: 'http://10.0.0.7:8080' }), { runId: 'r' })).toThrow(/^--egress-cidr: --target/);
+    expect(() => makeRunnerPlan(plan({ target: 'http://gw.ns.svc', prometheus: { url: 'https://prom.example.com' } }), { runId: 'r' })).toThrow(/^--egress-cidr: --prometheus-url/);
+    expect(() => makeRunnerPlan(plan({ target: 'http://gw.ns.svc' }), { runId: 'r', egressCidrs: ['203.0.113.0/24'] })).toThrow(/^--egress-cidr: every URL of the plan is inside the cluster/);
+    expect(() => makeRunnerPlan(plan({}), { runId: 'r', egressCidrs: ['203.0.113.10'] })).toThrow(/^--egress-cidr: expected an address range like 203\.0\.113\.10\/32/);
+    expect(() => makeRunnerPlan(plan({ target: 'http://gw.ns.svc', phases: ['cluster'] }), { runId: 'r' })).toThrow(/^--api-server-cidr: the cluster phase needs the API server's addresses/);
+  });
+
+  it('two identities: the orchestrator runs Jobs, the runner only lists what the cluster phase reads; neither reads Secrets', () => {
+    const names = { namespace: 'jobs', clusterNamespace: 'app', orchestrator: 'golive-orchestrator', runner: 'golive-runner' };
+    const objs = buildRbac(names, true);
+    expect(objs.map((o) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`)).toEqual([
+      'ServiceAccount/jobs/golive-orchestrator', 'Role/jobs/golive-orchestrator', 'RoleBinding/jobs/golive-orchestrator',
+      'Role/default/golive-orchestrator-jobs-apiserver', 'RoleBinding/default/golive-orchestrator-jobs-apiserver',
+      'ServiceAccount/jobs/golive-runner', 'Role/app/golive-runner', 'RoleBinding/app/golive-runner',
+    ]);
+    expect(objs.filter((o) => o.kind === 'ServiceAccount').map((o) => (o as { automountServiceAccountToken?: boolean }).automountServiceAccountToken)).toEqual([false, false]);
+    const all = [...ORCHESTRATOR_RULES, ...RUNNER_RULES];
+    expect(all.flatMap((r) => r.resources)).not.toContain('secrets');
+    expect(all.every((r) => r.why.length > 0)).toBe(true);
+    const writes = ORCHESTRATOR_RULES.filter((r) => r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v))).flatMap((r) => r.resources);
     expect(writes.sort()).toEqual(['configmaps', 'cronjobs', 'jobs']);
-    expect(RBAC_RULES.every((r) => r.why.length > 0)).toBe(true);
+    expect([...new Set(RUNNER_RULES.flatMap((r) => r.verbs))]).toEqual(['list']);
+    // Without the cluster phase the runner has no Role at all.
+    expect(buildRbac(names, false).filter((o) => o.metadata?.name === 'golive-runner').map((o) => o.kind)).toEqual(['ServiceAccount']);
+  });
+
+  it('runner pods run as the runner identity; Prometheus credentials come from optional Secret keys', () => {
+    const j = buildJob(runner({ prometheus: { remoteWriteUrl: 'http://prometheus.monitoring.svc:9090/api/v1/write' } }));
+    expect(j.spec?.template.spec?.serviceAccountName).toBe('golive-runner');
+    const env = container(j).env ?? [];
+    expect(env.filter((e) => e.name.startsWith('GOLIVE_PROMETHEUS_'))).toEqual([
+      { name: 'GOLIVE_PROMETHEUS_USERNAME', valueFrom: { secretKeyRef: { name: 'golive-credentials', key: 'prometheus-username', optional: true } } },
+      { name: 'GOLIVE_PROMETHEUS_PASSWORD', valueFrom: { secretKeyRef: { name: 'golive-credentials', key: 'prometheus-password', optional: true } } },
+      { name: 'GOLIVE_PROMETHEUS_BEARER_TOKEN', valueFrom: { secretKeyRef: { name: 'golive-credentials', key: 'prometheus-bearer-token', optional: true } } },
+    ]);
+    const k6 = container(buildJob(runner({ engine: 'k6', prometheus: { remoteWriteUrl: 'http://prometheus.monitoring.svc:9090/api/v1/write' } }))).env ?? [];
+    expect(k6.filter((e) => e.name.startsWith('K6_PROMETHEUS_RW_') && e.valueFrom).map((e) => e.name)).toEqual(['K6_PROMETHEUS_RW_USERNAME', 'K6_PROMETHEUS_RW_PASSWORD']);
+    expect(container(buildJob(runner())).env?.some((e) => e.name.includes('PROMETHEUS'))).toBe(false);
+  });
+
+  it.each([
+    ['--target', { target: 'http://alice:p@ss@gw.ns.svc:8080' }, 'user:password@', 'under the key token'],
+    ['--target', { target: 'http://gw.ns.svc:8080/?api_key=KEY123' }, 'a query string', 'under the key token'],
+    ['--prometheus-rw-url', { target: 'http://gw.ns.svc', prometheus: { remoteWriteUrl: 'http://bob:pw@prom.mon.svc:9090/api/v1/write' } }, 'user:password@', 'prometheus-username'],
+    ['--pushgateway-url', { target: 'http://gw.ns.svc', prometheus: { pushgatewayUrl: 'http://pgw.mon.svc:9091/?token=TOK456' } }, 'a query string', 'prometheus-password'],
+  ] as const)('a credential in %s is refused (104) with where it belongs, never echoed', (flag, input, what, how) => {
+    let err: unknown;
+    try { makeRunnerPlan(planSchema.parse({ token: SECRET, phases: ['health'], ...input }), { runId: 'r' }); } catch (e) { err = e; }
+    expect(err).toMatchObject({ code: 'GOLIVE_USAGE' });
+    const msg = (err as Error).message;
+    expect(msg.startsWith(`${flag}: `)).toBe(true);
+    expect(msg).toContain(`carries ${what}`);
+    expect(msg).toContain(how);
+    for (const s of ['p@ss', 'alice', 'KEY123', 'bob:pw', 'TOK456']) expect(msg).not.toContain(s);
   });
 
   it('AnalysisTemplate: Job provider with the canary target as an argument', () => {

@@ -13,7 +13,8 @@ import { planSchema } from '../../src/config/schema.js';
 import { systemClock } from '../../src/core/clock.js';
 import { loadKubeConfig, makeClients } from '../../src/k8s/client.js';
 import { followJob } from '../../src/k8s/follow.js';
-import { RBAC_RULES } from '../../src/k8s/rbac.js';
+import { readApiServerAddress } from '../../src/k8s/api-server.js';
+import { API_SERVER_READ_RULES, ORCHESTRATOR_RULES, RUNNER_RULES, type Rule } from '../../src/k8s/rbac.js';
 import { renderManifests, toYaml } from '../../src/k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../../src/k8s/runner-plan.js';
 import { makeClusterPhase } from '../../src/phases/cluster.js';
@@ -41,8 +42,9 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
 
   it('kubectl apply --dry-run=server accepts the kustomize base', async () => {
     const { stdout } = await kubectl(['apply', '--dry-run=server', '-k', join(root, 'k8s')]);
-    for (const obj of ['serviceaccount/golive', 'role.rbac.authorization.k8s.io/golive', 'rolebinding.rbac.authorization.k8s.io/golive',
-      'configmap/golive-config', 'networkpolicy.networking.k8s.io/golive-runner', 'job.batch/golive-oneoff', 'cronjob.batch/golive']) {
+    for (const obj of ['serviceaccount/golive-orchestrator', 'role.rbac.authorization.k8s.io/golive-orchestrator', 'rolebinding.rbac.authorization.k8s.io/golive-orchestrator',
+      'role.rbac.authorization.k8s.io/golive-orchestrator-signal-trading-apiserver', 'rolebinding.rbac.authorization.k8s.io/golive-orchestrator-signal-trading-apiserver',
+      'serviceaccount/golive-runner', 'configmap/golive-config', 'networkpolicy.networking.k8s.io/golive-runner', 'job.batch/golive-oneoff', 'cronjob.batch/golive']) {
       expect(stdout).toMatch(new RegExp(`${obj.replace(/\./g, '\\.')} (created|configured|unchanged) \\(server dry run\\)`));
     }
   });
@@ -52,7 +54,9 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
   ] as const)('kubectl apply --dry-run=server accepts rendered %s manifests with %i runner(s)', async (engine, parallelism) => {
     const plan = planSchema.parse({ target: 'http://gateway.signal-trading.svc:8080', engine, phases: ['health', 'load', 'cluster'],
       prometheus: { remoteWriteUrl: 'http://prometheus.signal-trading-monitoring.svc:9090/api/v1/write' } });
-    const runner = makeRunnerPlan(plan, { runId: `dry-${engine}-${parallelism}`, parallelism, configMapName: `golive-dry-${engine}-${parallelism}` });
+    // The API server's addresses as `golive k8s` reads them, as the orchestrator identity.
+    const apiServer = await readApiServerAddress(makeClients(loadKubeConfig(env.saKubeconfig)));
+    const runner = makeRunnerPlan(plan, { runId: `dry-${engine}-${parallelism}`, parallelism, configMapName: `golive-dry-${engine}-${parallelism}`, apiServer });
     const file = join(dir, `${engine}-${parallelism}.yaml`);
     await writeFile(file, toYaml(renderManifests(runner, { schedule: makeSchedulePlan({ name: `golive-${engine}-${parallelism}` }), scripts: { 'golive.js': 'export default function () {}\n' } })));
     const { stdout } = await kubectl(['apply', '--dry-run=server', '-f', file]);
@@ -60,9 +64,9 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
     expect(stdout).toContain(`cronjob.batch/golive-${engine}-${parallelism} created (server dry run)`);
   });
 
-  const canI = async (verb: string, resource: string, ns = NS): Promise<boolean> => {
+  const canI = async (who: 'golive-orchestrator' | 'golive-runner', verb: string, resource: string, ns = NS): Promise<boolean> => {
     try {
-      await kubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${NS}:golive`]);
+      await kubectl(['auth', 'can-i', verb, resource, '-n', ns, `--as=system:serviceaccount:${NS}:${who}`]);
       return true;
     } catch (e) {
       if ((e as { code?: number }).code === 1) return false;
@@ -70,30 +74,54 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
     }
   };
 
-  it('kubectl auth can-i: the ServiceAccount may do what golive needs', async () => {
-    const wanted = RBAC_RULES.flatMap((r) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => {
-      const group = r.apiGroups?.[0] ?? '';
-      const [base, sub] = res.split('/');
-      return [v, `${base}${group ? `.${group}` : ''}${sub ? `/${sub}` : ''}`] as const;
-    })));
-    expect(wanted.length).toBeGreaterThan(20);
-    const denied = [];
-    for (const [verb, res] of wanted) if (!(await canI(verb, res))) denied.push(`${verb} ${res}`);
+  /** [verb, resource[.group][/sub][/name]] for every verb of every rule, as kubectl auth can-i takes them. */
+  const asked = (rules: readonly Rule[]) => rules.flatMap((r) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => {
+    const group = r.apiGroups?.[0] ?? '';
+    const [base, sub] = res.split('/');
+    const name = r.resourceNames?.[0];
+    return [v, `${base}${group ? `.${group}` : ''}${sub ? `/${sub}` : ''}${name ? `/${name}` : ''}`] as const;
+  })));
+
+  it('the API server\'s addresses: the orchestrator reads them from the kubernetes EndpointSlice', async () => {
+    const a = await readApiServerAddress(makeClients(loadKubeConfig(env.saKubeconfig)));
+    expect(a.source).toBe('endpoints');
+    expect(a.cidrs.length).toBeGreaterThan(0);
+    for (const c of a.cidrs) expect(c).toMatch(/^[\d.]+\/32$|^[\da-f:]+\/128$/);
+    expect(a.ports).toContain(Number(new URL(env.cp.server).port));
+    // ...and the runner may not.
+    await expect(readApiServerAddress(makeClients(loadKubeConfig(env.runnerKubeconfig)))).rejects.toThrow(/forbidden|lacks permission/);
+  });
+
+  it('kubectl auth can-i: each identity may do what it needs', async () => {
+    const denied: string[] = [];
+    for (const [verb, res] of asked(ORCHESTRATOR_RULES)) if (!(await canI('golive-orchestrator', verb, res))) denied.push(`orchestrator ${verb} ${res}`);
+    for (const [verb, res] of asked(API_SERVER_READ_RULES)) if (!(await canI('golive-orchestrator', verb, res, 'default'))) denied.push(`orchestrator ${verb} ${res} in default`);
+    for (const [verb, res] of asked(RUNNER_RULES)) if (!(await canI('golive-runner', verb, res))) denied.push(`runner ${verb} ${res}`);
+    expect(asked(ORCHESTRATOR_RULES).length + asked(RUNNER_RULES).length).toBeGreaterThan(20);
     expect(denied).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it('kubectl auth can-i: and nothing else', async () => {
-    const forbidden: Array<[string, string, string?]> = [
+    const everywhere: Array<[string, string, string?]> = [
       ['get', 'secrets'], ['list', 'secrets'], ['watch', 'secrets'], ['delete', 'deployments.apps'], ['update', 'deployments.apps'],
       ['patch', 'deployments.apps'], ['create', 'pods'], ['delete', 'pods'], ['create', 'pods/exec'], ['create', 'pods/eviction'],
       ['patch', 'jobs.batch'], ['update', 'jobs.batch'], ['delete', 'cronjobs.batch'], ['create', 'roles.rbac.authorization.k8s.io'],
       ['create', 'rolebindings.rbac.authorization.k8s.io'], ['delete', 'services'], ['create', 'serviceaccounts/token'],
       ['list', 'pods', 'kube-system'], ['create', 'jobs.batch', 'default'], ['get', 'configmaps', 'kube-system'], ['list', 'nodes', ''],
+      ['list', 'endpointslices.discovery.k8s.io', 'default'], ['get', 'endpointslices.discovery.k8s.io/other', 'default'], ['get', 'secrets', 'default'],
     ];
-    const allowed = [];
-    for (const [verb, res, ns] of forbidden) if (await canI(verb, res, ns ?? NS)) allowed.push(`${verb} ${res} in ${ns ?? NS}`);
+    // The orchestrator needs no cluster-phase reads; the runner nothing but those lists.
+    const orchestratorOnly: Array<[string, string]> = [['list', 'services'], ['list', 'deployments.apps'], ['list', 'ingresses.networking.k8s.io'], ['list', 'horizontalpodautoscalers.autoscaling']];
+    const runnerOnly: Array<[string, string, string?]> = [
+      ['create', 'jobs.batch'], ['get', 'jobs.batch'], ['watch', 'jobs.batch'], ['delete', 'jobs.batch'], ['create', 'cronjobs.batch'],
+      ['create', 'configmaps'], ['update', 'configmaps'], ['get', 'configmaps'], ['get', 'pods/log'], ['get', 'pods'], ['watch', 'pods'],
+      ['get', 'services'], ['get', 'endpointslices.discovery.k8s.io/kubernetes', 'default'],
+    ];
+    const allowed: string[] = [];
+    for (const [verb, res, ns] of [...everywhere, ...orchestratorOnly]) if (await canI('golive-orchestrator', verb, res, ns ?? NS)) allowed.push(`orchestrator ${verb} ${res} in ${ns ?? NS}`);
+    for (const [verb, res, ns] of [...everywhere, ...runnerOnly]) if (await canI('golive-runner', verb, res, ns ?? NS)) allowed.push(`runner ${verb} ${res} in ${ns ?? NS}`);
     expect(allowed).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   async function podWithStatus(name: string, labels: Record<string, string>, ready: boolean, podIP: string): Promise<void> {
     // Bound to a Node the test kubelet does not serve: this test writes the status a kubelet would.
@@ -110,7 +138,7 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
     await env.core.replaceNamespacedPodStatus({ name, namespace: NS, body: pod });
   }
 
-  it('the cluster phase, as the ServiceAccount, names a not-Ready pod and a Service without endpoints', async () => {
+  it('the cluster phase, as the runner identity, names a not-Ready pod and a Service without endpoints', async () => {
     // The EndpointSlice controller skips pods whose Node it cannot find.
     await env.core.createNode({ body: { metadata: { name: 'manual-node' } } });
     await podWithStatus('gateway-7d9f', { app: 'gateway' }, true, '10.1.0.5');
@@ -123,7 +151,8 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
       const s = await env.kc.makeApiClient((await import('@kubernetes/client-node')).DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: NS, labelSelector: 'kubernetes.io/service-name=gateway' });
       return s.items.some((x) => (x.endpoints ?? []).some((e) => e.conditions?.ready)) ? true : undefined;
     });
-    const phase = makeClusterPhase({ clients: makeClients(loadKubeConfig(env.saKubeconfig)) });
+    // The runner's read-only Role is enough for everything the phase reads.
+    const phase = makeClusterPhase({ clients: makeClients(loadKubeConfig(env.runnerKubeconfig)) });
     const plan = planSchema.parse({ target: 'http://x:1', phases: ['cluster'], cluster: { namespace: NS } });
     const out = await phase.run({ plan, signal: new AbortController().signal, clock: systemClock, emit: () => undefined });
     expect(out.status).toBe('failed');

@@ -26,7 +26,8 @@ describe('k8s/ kustomize base', () => {
     const docs = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string> });
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
       'ConfigMap/golive-config', 'CronJob/golive', 'Job/golive-oneoff', 'NetworkPolicy/golive-runner',
-      'Role/golive', 'RoleBinding/golive', 'ServiceAccount/golive',
+      'Role/golive-orchestrator', 'Role/golive-orchestrator-signal-trading-apiserver', 'RoleBinding/golive-orchestrator',
+      'RoleBinding/golive-orchestrator-signal-trading-apiserver', 'ServiceAccount/golive-orchestrator', 'ServiceAccount/golive-runner',
     ]);
     const cm = docs.find((d) => d.kind === 'ConfigMap');
     expect(cm?.data).toEqual(buildConfigMap(basePlan()).data);

@@ -59,6 +59,8 @@ describe('golive k8s against a real control plane', () => {
   const common = (target: string, runId: string) => [
     '--target', target, '--namespace', NS, '--kubeconfig', env.saKubeconfig, '--run-id', runId,
     '--image', 'golive-runner:test', '--cleanup', 'never', '--out', join(out, runId), '--follow-timeout', '120',
+    // The reference API is on loopback: outside the pod network, so it needs an explicit egress range.
+    '--egress-cidr', '127.0.0.1/32',
   ];
 
   async function jobCondition(name: string) {
@@ -120,7 +122,7 @@ describe('golive k8s against a real control plane', () => {
   }, 150_000);
 
   it('golive k8s schedule creates, then updates, the CronJob', async () => {
-    const args = ['schedule', '--target', fast.url, '--namespace', NS, '--kubeconfig', env.saKubeconfig, '--name', 'golive-hourly'];
+    const args = ['schedule', '--target', fast.url, '--namespace', NS, '--kubeconfig', env.saKubeconfig, '--name', 'golive-hourly', '--egress-cidr', '127.0.0.1/32'];
     const first = await golive(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('CronJob golive-hourly created');
@@ -135,7 +137,7 @@ describe('golive k8s against a real control plane', () => {
   }, 60_000);
 
   it('one-line errors: unreachable API server, 403 naming the permission, 409 on a foreign Job', async () => {
-    const down = await golive(['run', '--target', fast.url, '--namespace', NS, '--kubeconfig', await env.cp.kubeconfigForToken('x', 'down').then(async (p) => {
+    const down = await golive(['run', '--target', fast.url, '--egress-cidr', '127.0.0.1/32', '--namespace', NS, '--kubeconfig', await env.cp.kubeconfigForToken('x', 'down').then(async (p) => {
       const { readFile, writeFile } = await import('node:fs/promises');
       await writeFile(p, (await readFile(p, 'utf8')).replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
       return p;
@@ -145,9 +147,9 @@ describe('golive k8s against a real control plane', () => {
     expect(errorLines(down.stderr)).toHaveLength(1);
     expect(errorLines(down.stderr)[0]).toMatch(/^golive: cannot create ConfigMap golive-\S+ in golive-run: Kubernetes API server https:\/\/127.0.0.1:1 unreachable \(ECONNREFUSED\)/);
 
-    const other = await golive(['run', '--target', fast.url, '--namespace', 'default', '--kubeconfig', env.saKubeconfig]);
+    const other = await golive(['run', '--target', fast.url, '--egress-cidr', '127.0.0.1/32', '--namespace', 'default', '--kubeconfig', env.saKubeconfig]);
     expect(other.code).toBe(109);
-    expect(errorLines(other.stderr)).toEqual([expect.stringMatching(/system:serviceaccount:golive-run:golive lacks permission "create" on "configmaps" in namespace default/)]);
+    expect(errorLines(other.stderr)).toEqual([expect.stringMatching(/system:serviceaccount:golive-run:golive-orchestrator lacks permission "create" on "configmaps" in namespace default/)]);
 
     await env.batch.createNamespacedJob({ namespace: NS, body: { metadata: { name: 'golive-taken' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'x', image: 'x',
       securityContext: { runAsNonRoot: true, runAsUser: 1, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } }] } } } } });

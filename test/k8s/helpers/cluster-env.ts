@@ -2,8 +2,9 @@
 // Security "restricted", golive's ServiceAccount/Role/RoleBinding from the builders,
 // the token Secret, a kubeconfig that authenticates AS that ServiceAccount, and the
 // test kubelet running pods with clusterPodRunner.
-import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { buildRole, buildRoleBinding, buildServiceAccount } from '../../../src/k8s/rbac.js';
+import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node';
+import { buildRbac } from '../../../src/k8s/rbac.js';
+import { ORCHESTRATOR_SERVICE_ACCOUNT, RUNNER_SERVICE_ACCOUNT } from '../../../src/k8s/names.js';
 import { startControlPlane, type ControlPlane } from '../../support/control-plane.js';
 import { startTestKubelet, type PodRunner, type TestKubelet } from '../../support/test-kubelet.js';
 import { clusterPodRunner } from './pod-runner.js';
@@ -15,8 +16,10 @@ export interface ClusterEnv {
   core: CoreV1Api;
   batch: BatchV1Api;
   kubelet: TestKubelet;
-  /** kubeconfig for system:serviceaccount:<ns>:golive */
+  /** kubeconfig for system:serviceaccount:<ns>:golive-orchestrator (what `golive k8s` runs as) */
   saKubeconfig: string;
+  /** kubeconfig for system:serviceaccount:<ns>:golive-runner (what the runner pods' cluster phase runs as) */
+  runnerKubeconfig: string;
   stop(): Promise<void>;
 }
 
@@ -42,18 +45,23 @@ export async function startClusterEnv(ns: string, opts: { token: string; run?: P
       await core.createNamespace({ body: { metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } });
     }
     await waitFor('the namespace default ServiceAccount', 30_000, async () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
-    const names = { namespace: ns, serviceAccountName: 'golive' };
-    await core.createNamespacedServiceAccount({ namespace: ns, body: buildServiceAccount(names) });
-    await rbac.createNamespacedRole({ namespace: ns, body: buildRole(names) });
-    await rbac.createNamespacedRoleBinding({ namespace: ns, body: buildRoleBinding(names) });
+    // Both identities exactly as `golive k8s render` emits them (with the cluster phase).
+    const names = { namespace: ns, clusterNamespace: ns, orchestrator: ORCHESTRATOR_SERVICE_ACCOUNT, runner: RUNNER_SERVICE_ACCOUNT };
+    for (const obj of buildRbac(names, true)) {
+      const namespace = obj.metadata?.namespace ?? ns;
+      if (obj.kind === 'ServiceAccount') await core.createNamespacedServiceAccount({ namespace, body: obj as V1ServiceAccount });
+      else if (obj.kind === 'Role') await rbac.createNamespacedRole({ namespace, body: obj as V1Role });
+      else await rbac.createNamespacedRoleBinding({ namespace, body: obj as V1RoleBinding });
+    }
     await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'golive-credentials' }, stringData: { token: opts.token } } });
-    const tr = await core.createNamespacedServiceAccountToken({ name: 'golive', namespace: ns, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
-    const saKubeconfig = await cp.kubeconfigForToken(tr.status?.token ?? '', 'golive-sa');
+    const tokenFor = async (name: string) => (await core.createNamespacedServiceAccountToken({ name, namespace: ns, body: { spec: { audiences: [], expirationSeconds: 3600 } } })).status?.token ?? '';
+    const saKubeconfig = await cp.kubeconfigForToken(await tokenFor(ORCHESTRATOR_SERVICE_ACCOUNT), 'golive-orchestrator');
+    const runnerKubeconfig = await cp.kubeconfigForToken(await tokenFor(RUNNER_SERVICE_ACCOUNT), 'golive-runner');
     const run = opts.run ?? clusterPodRunner({ core });
     kubelet = await startTestKubelet({ kubeconfig: kc, namespace: ns, run });
     const k = kubelet;
     return {
-      cp, kc, core, batch, kubelet: k, saKubeconfig,
+      cp, kc, core, batch, kubelet: k, saKubeconfig, runnerKubeconfig,
       async stop() { await k.stop(); await cp.stop(); },
     };
   } catch (e) {

@@ -20,13 +20,14 @@ function fieldValue(pod: V1Pod, path: string): string {
   throw new Error(`fieldRef ${path} not supported by the test kubelet`);
 }
 
-async function envValue(core: CoreV1Api, pod: V1Pod, e: V1EnvVar): Promise<string> {
+async function envValue(core: CoreV1Api, pod: V1Pod, e: V1EnvVar): Promise<string | undefined> {
   if (e.value !== undefined) return e.value;
   const ref = e.valueFrom;
   if (ref?.fieldRef) return fieldValue(pod, ref.fieldRef.fieldPath ?? '');
   if (ref?.secretKeyRef) {
     const s = await core.readNamespacedSecret({ name: ref.secretKeyRef.name ?? '', namespace: pod.metadata?.namespace ?? '' });
     const b64 = s.data?.[ref.secretKeyRef.key];
+    if (b64 === undefined && ref.secretKeyRef.optional) return undefined; // the kubelet leaves the variable unset
     if (b64 === undefined) throw new Error(`secret ${ref.secretKeyRef.name} has no key ${ref.secretKeyRef.key}`);
     return Buffer.from(b64, 'base64').toString('utf8');
   }
@@ -63,7 +64,10 @@ export function clusterPodRunner(o: ClusterPodRunnerOptions): PodRunner {
         mounts.set(m.mountPath, dir);
       }
       const podEnv: Record<string, string> = {};
-      for (const e of c.env ?? []) podEnv[e.name] = expand(await envValue(o.core, pod, e), podEnv);
+      for (const e of c.env ?? []) {
+        const v = await envValue(o.core, pod, e);
+        if (v !== undefined) podEnv[e.name] = expand(v, podEnv);
+      }
       const hostPath = (s: string): string => {
         if (IMAGE_PATHS[s]) return IMAGE_PATHS[s] ?? s;
         for (const [mp, dir] of mounts) if (s === mp || s.startsWith(`${mp}/`)) return dir + s.slice(mp.length);
