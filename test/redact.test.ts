@@ -6,7 +6,7 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError, GoliveError } from '../src/core/errors.js';
 import { redactUrl, redactUrls, urlCredentialParts } from '../src/core/redact.js';
 import { formatEmittedResult } from '../src/k8s/result-markers.js';
@@ -14,7 +14,7 @@ import { renderConsole } from '../src/reporters/console.js';
 import { renderHtml } from '../src/reporters/html.js';
 import { renderJson } from '../src/reporters/json.js';
 import { renderJunit } from '../src/reporters/junit.js';
-import { failedRun } from './fixtures/run-result.js';
+import { failedRun, recordRealRuns } from './fixtures/run-result.js';
 import { runCli, spawnReferenceApi } from './support/processes.js';
 
 const SECRETS = ['pw', 'p@ss', 'KEY123', 'TOK456', 'FRAG789', 'alice'];
@@ -74,6 +74,7 @@ describe('redactUrls in free text', () => {
 });
 
 describe('every report and the emitted result', () => {
+  beforeAll(recordRealRuns, 120_000);
   const hostile = () => {
     const r = failedRun();
     r.golive.target = 'http://alice:p@ss@host:8080/?api_key=KEY123#FRAG789';
