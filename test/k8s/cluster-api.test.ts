@@ -32,6 +32,16 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
 
   beforeAll(async () => {
     env = await startClusterEnv(NS, { token: 'tok-cluster-api' });
+    // The API server publishes its own address in the kubernetes EndpointSlice, but never a
+    // loopback one, and an EndpointSlice may not hold one either (ours is 127.0.0.1). Write
+    // what it would publish for a routable address (a documentation address: data only,
+    // nothing connects to it).
+    const { DiscoveryV1Api } = await import('@kubernetes/client-node');
+    await env.kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({ namespace: 'default', body: {
+      metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.10'], conditions: { ready: true } }],
+      ports: [{ name: 'https', port: Number(new URL(env.cp.server).port), protocol: 'TCP' }],
+    } });
     dir = await mkdtemp(join(tmpdir(), 'golive-k8s-api-'));
   }, 180_000);
 
@@ -85,8 +95,7 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
   it('the API server\'s addresses: the orchestrator reads them from the kubernetes EndpointSlice', async () => {
     const a = await readApiServerAddress(makeClients(loadKubeConfig(env.saKubeconfig)));
     expect(a.source).toBe('endpoints');
-    expect(a.cidrs.length).toBeGreaterThan(0);
-    for (const c of a.cidrs) expect(c).toMatch(/^[\d.]+\/32$|^[\da-f:]+\/128$/);
+    expect(a.cidrs).toEqual(['192.0.2.10/32']);
     expect(a.ports).toContain(Number(new URL(env.cp.server).port));
     // ...and the runner may not.
     await expect(readApiServerAddress(makeClients(loadKubeConfig(env.runnerKubeconfig)))).rejects.toThrow(/forbidden|lacks permission/);
