@@ -56,10 +56,11 @@ describe('golive k8s render: egress that would be silently blocked', () => {
   const blocks = (np: V1NetworkPolicy) => np.spec?.egress?.flatMap((r) => (r.to ?? []).flatMap((t) => (t.ipBlock ? [`${t.ipBlock.cidr}:${r.ports?.map((p) => p.port).join(',')}`] : [])));
 
   it('an external target needs --egress-cidr (104 otherwise), then gets exactly that range on its port', async () => {
-    const refused = await render(['--target', 'https://api.signaltrading.com']);
+    // (with the edge phase, its own rule opens the target's port to any address)
+    const refused = await render(['--target', 'https://api.signaltrading.com', '--phases', 'health,load']);
     expect(refused.code).toBe(104);
     expect(refused.stderr).toMatch(/^golive: --egress-cidr: --target https:\/\/api\.signaltrading\.com is outside the cluster/);
-    const ok = await render(['--target', 'https://api.signaltrading.com', '--egress-cidr', '203.0.113.10/32,203.0.113.11/32']);
+    const ok = await render(['--target', 'https://api.signaltrading.com', '--phases', 'health,load', '--egress-cidr', '203.0.113.10/32,203.0.113.11/32']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(blocks(policy(ok.stdout))).toEqual(['203.0.113.10/32:443', '203.0.113.11/32:443']);
   });
