@@ -4,7 +4,7 @@
  * report with control, C1 or bidi characters in it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { leaks, runGolive, startHostile, stopAll } from './harness.js';
+import { leaks, runGolive, startHostile, stopAll, URL_PASSWORD } from './harness.js';
 
 afterEach(stopAll);
 
@@ -44,12 +44,24 @@ describe('hostile suite: hostile content', () => {
     expect(leaks(run.everything)).toEqual([]);
   });
 
-  it('a sink answering with terminal escapes: the delivery failure line is clean (exit 108)', async () => {
+  it('a sink answering with terminal escapes: the delivery failure line is clean, its URL credentials nowhere (exit 108)', async () => {
     const target = await startHostile('ok');
     const sink = await startHostile('sink-control');
-    const run = await runGolive(['--target', target.url, '--phases', 'health', '--pushgateway-url', sink.url]);
+    const withCreds = `${sink.url.replace('http://', `http://golive:${URL_PASSWORD}@`)}/?token=${URL_PASSWORD}`;
+    const run = await runGolive(['--target', target.url, '--phases', 'health', '--pushgateway-url', withCreds]);
     expect(run.code, run.stdout + run.stderr).toBe(108);
     expect(run.stderr).toMatch(/pushgateway.*HTTP 500: boom/);
     expect(run.everything).not.toMatch(FORBIDDEN);
+    expect(leaks(run.everything)).toEqual([]);
+  });
+
+  it('a redirect is a failed check naming where it pointed; nothing follows it with the token', async () => {
+    const h = await startHostile('redirect');
+    const run = await runGolive(['--target', h.url, '--phases', 'health,market-data']);
+    expect(run.code, run.stderr).toBe(99);
+    const reasons = run.summary?.golive.checks.flatMap((c) => c.reasons) ?? [];
+    expect(reasons.some((r) => /got status 302 redirecting to .*\/__capture/.test(r))).toBe(true);
+    expect(await h.captured()).toBe(0);
+    expect(leaks(run.everything)).toEqual([]);
   });
 });

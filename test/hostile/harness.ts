@@ -25,6 +25,8 @@ export interface Hostile {
   url: string;
   /** requests the target has seen so far */
   requests(): Promise<number>;
+  /** redirect mode: followed redirects that arrived with an Authorization header */
+  captured(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -51,16 +53,19 @@ export function startHostile(mode: string): Promise<Hostile> {
       const url = m[1];
       const h: Hostile = {
         url,
-        requests: async () => {
-          const res = await fetch(`${url}/__stats`, { signal: AbortSignal.timeout(5000) });
-          return ((await res.json()) as { requests: number }).requests;
-        },
+        requests: async () => (await stats(url)).requests,
+        captured: async () => (await stats(url)).captured,
         stop: () => stopChild(child),
       };
       started.push(h);
       resolve(h);
     });
   });
+}
+
+async function stats(url: string): Promise<{ requests: number; captured: number }> {
+  const res = await fetch(`${url}/__stats`, { signal: AbortSignal.timeout(5000) });
+  return (await res.json()) as { requests: number; captured: number };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

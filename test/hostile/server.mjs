@@ -16,12 +16,15 @@
  *   long-status  health answers 503 with a 3 MB status string (under the default body cap)
  *   control      health ok, market data whose symbol and error strings carry ESC, OSC, C1, NUL and bidi overrides
  *   sink-control every request answers 500 with terminal escapes in the body (a hostile sink)
+ *   redirect     every request answers 302 to /__capture, which counts arrivals carrying
+ *                an Authorization header (GET /__stats: {"captured": n})
  */
 import { createServer } from 'node:http';
 
 const mode = process.argv[2] ?? 'ok';
 const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u0000\u009b31m\u202eevil\u202c\u2066x\u2069';
 let requests = 0;
+let captured = 0;
 
 const json = (res, status, body) => {
   const text = JSON.stringify(body);
@@ -87,6 +90,10 @@ const MODES = {
     if (req.url === '/api/v1/data/market') return market(req, res, body, `AAPL${HOSTILE}`);
     return json(res, 200, { status: `degraded${HOSTILE}` });
   },
+  redirect: (req, res) => {
+    res.writeHead(302, { location: `http://127.0.0.1:${server.address().port}/__capture?from=${encodeURIComponent(req.url)}`, 'content-length': 0 });
+    res.end();
+  },
   'sink-control': (_req, res) => {
     res.writeHead(500, { 'content-type': 'text/plain' });
     res.end(`boom${HOSTILE}`);
@@ -103,7 +110,11 @@ const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    if (req.url === '/__stats') return json(res, 200, { requests });
+    if (req.url === '/__stats') return json(res, 200, { requests, captured });
+    if (req.url?.startsWith('/__capture')) {
+      if (req.headers.authorization) captured++;
+      return json(res, 200, { status: 'healthy' });
+    }
     requests++;
     handle(req, res, Buffer.concat(chunks).toString('utf8'));
   });
