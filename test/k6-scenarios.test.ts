@@ -224,7 +224,7 @@ describe('golive.ts load(): the health gate', () => {
     mod.load?.({ health: { ok: true } });
     expect(state.requests).toHaveLength(2);
     expect(state.requests[0]).toMatchObject({ method: 'GET', url: `${TARGET}/api/v1/data/health` });
-    expect(state.requests[0]?.params.tags).toEqual({ phase: 'load', name: '/api/v1/data/health' });
+    expect(state.requests[0]?.params.tags).toEqual({ phase: 'load', scenario: 'load', name: '/api/v1/data/health' });
     expect(state.requests[0]?.params.headers?.authorization).toBe(`Bearer ${TOKEN}`);
     expect(state.checks).toEqual([]);
   });

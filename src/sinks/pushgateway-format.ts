@@ -68,8 +68,15 @@ export function verdictFamilies(result: RunResult, store: MetricStore): Family[]
   const g = result.golive;
   const finished = Date.parse(g.finishedAt);
   const phases = g.phases.filter((p) => p.status !== 'skipped');
+  // The node engine's store, else the summary's `metric{phase:X}` (all a k6 run has; k6 keeps every phase's).
+  const fromSummary = (metric: string, phase: string, agg: string): number | undefined => {
+    const values = result.metrics[`${metric}{phase:${phase}}`]?.values;
+    const seen = (values?.['count'] ?? 0) + (values?.['passes'] ?? 0) + (values?.['fails'] ?? 0);
+    const v = values?.[agg];
+    return seen > 0 && typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
   const perPhase = (metric: string, agg: string, scale: number) => phases.flatMap((p) => {
-    const v = store.select(metric, { phase: p.name })?.value(agg);
+    const v = store.select(metric, { phase: p.name })?.value(agg) ?? fromSummary(metric, p.name, agg);
     return v === undefined ? [] : [{ labels: { phase: p.name }, value: v * scale }];
   });
   return [

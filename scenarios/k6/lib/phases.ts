@@ -19,8 +19,13 @@ export type HealthReport = NonNullable<K6SetupData['health']>;
 
 type Res = RefinedResponse<ResponseType | undefined>;
 
+/**
+ * `scenario` = the phase, as the node engine labels its series: the functional
+ * phases run in setup(), which k6 runs outside every scenario, and one
+ * dashboard groups both engines' series by scenario.
+ */
 function params(cfg: K6Config, phase: PhaseName, path: string, extra: Params = {}): Params {
-  return { timeout: cfg.plan.requestTimeoutMs, ...extra, tags: { phase, name: path } };
+  return { timeout: cfg.plan.requestTimeoutMs, ...extra, tags: { phase, scenario: phase, name: path } };
 }
 
 function bodyText(res: Res): string {

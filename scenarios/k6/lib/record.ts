@@ -23,7 +23,7 @@ export class OutcomeRecorder {
   record(outcomes: readonly CheckOutcome[]): void {
     for (const o of outcomes) {
       // One check() per outcome keeps k6's check order equal to ours.
-      check(null, { [o.name]: () => o.ok }, { phase: this.phase });
+      check(null, { [o.name]: () => o.ok }, { phase: this.phase, scenario: this.phase });
       if (o.ok) continue;
       this.failed++;
       const why = o.reason ?? 'failed';

@@ -2,7 +2,9 @@
  * `--engine k6`: runs the plan under a local k6 binary and returns the same
  * RunResult shape as the node engine. The MetricStore it returns is empty: a
  * k6 summary holds aggregates, not the raw HDR series the Prometheus sinks
- * encode, so for k6 runs the sinks carry the verdict series only.
+ * encode. With --prometheus-rw-url k6 writes its own samples through its
+ * experimental-prometheus-rw output (prometheus-output.ts); golive's sinks add
+ * the verdict series.
  */
 import type { Plan } from '../../config/schema.js';
 import { MetricStore } from '../../core/metrics.js';
@@ -86,6 +88,7 @@ export async function runK6Engine(run: K6EngineRun): Promise<{ result: RunResult
     signal: run.signal,
     outDir: run.outDir,
     env: run.env,
+    testid: run.plan.testid ?? run.runId,
     ...(run.segment ? { segment: run.segment } : {}),
     ...(run.stderr ? { stderr: run.stderr } : {}),
   });

@@ -22,6 +22,7 @@ import { trustedCaBundle } from '../tls.js';
 import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
 import { findK6, k6NotFoundMessage } from './find.js';
 import { k6EnvFor } from './plan.js';
+import { k6PrometheusOutput } from './prometheus-output.js';
 import type { K6Segment } from './plan.js';
 import { parseK6Summary } from './summary-schema.js';
 import type { K6Summary } from './summary-schema.js';
@@ -39,6 +40,8 @@ export interface K6RunOptions {
   graceMs?: number;
   /** repository root holding scenarios/k6; found from this module by default */
   root?: string;
+  /** the testid label of the series k6 remote-writes (--prometheus-rw-url) */
+  testid?: string;
 }
 
 export type K6Outcome =
@@ -148,8 +151,9 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
       caBundle = join(work, 'ca-bundle.pem');
       writeFileSync(caBundle, trustedCaBundle(readFileSync(plan.caFile, 'utf8')));
     }
-    const env = childEnv(opts.env, plan, summaryPath, segment, caBundle);
-    const exit = await runChild(bin, ['run', '--quiet', '--no-color', script], env, opts);
+    const output = k6PrometheusOutput(plan, opts.testid ?? plan.testid ?? 'golive');
+    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle), ...output.env };
+    const exit = await runChild(bin, ['run', '--quiet', '--no-color', ...output.args, script], env, opts);
     // k6's own failure, when there is one, says more than a summary it left half-written.
     let summary: K6Summary | undefined;
     let summaryError: unknown;
