@@ -231,7 +231,13 @@ describe('html', () => {
     r.golive.checks[0]!.name = '<script>alert(1)</script>';
     r.golive.checks[5]!.reasons = ['"><img src=x onerror=alert(2)>'];
     r.golive.error = '</title><script>x</script>';
+    r.golive.edge = {
+      host: '<b>h</b>', ranIn: '<i>x</i>',
+      checks: [{ name: 'hsts', status: 'failed', detail: 'malformed "<script>y</script>"' }],
+      certificate: { chain: [{ role: 'leaf', subject: 'CN=<script>z</script>', issuer: 'CN=<img src=x>', notAfter: '2030-01-01T00:00:00.000Z', daysLeft: 1 }] },
+    };
     const html = renderHtml(r);
+    expect(html).toContain('CN=&lt;script&gt;z&lt;/script&gt;');
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('"&gt;&lt;img src=x onerror=alert(2)&gt;');

@@ -30,7 +30,9 @@ export type HttpsProbe =
 
 function dn(o: Record<string, string | string[] | undefined> | undefined): string {
   if (!o) return '';
-  return Object.entries(o).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v ?? ''}`).join(', ');
+  // The server chose these strings: capped, like every byte from the target.
+  const text = Object.entries(o).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v ?? ''}`).join(', ');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 export function chainOf(leaf: DetailedPeerCertificate): SeenCert[] {
