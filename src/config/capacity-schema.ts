@@ -36,13 +36,18 @@ export const saturationQuery = z.object({
 });
 
 export const saturationSchema = z.object({
-  /** the runbook's CPU, memory, restart and OOM checks on kube-state-metrics/cAdvisor names */
-  defaults: z.boolean().default(true),
+  /**
+   * the runbook's CPU, memory, restart and OOM checks on kube-state-metrics/cAdvisor
+   * names; default: on when the cluster phase runs too (they are Kubernetes metrics)
+   */
+  defaults: z.boolean().optional(),
   /** CPU below this share of the containers' limits */
   cpuLimitRatio: z.number().positive().default(0.7),
   /** memory working set below this share of the limits */
   memoryLimitRatio: z.number().positive().default(0.8),
   intervalSeconds: seconds.default(15),
+  /** range of rate() in the CPU query: at least a few scrape intervals */
+  rateWindow: z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a PromQL duration, e.g. 1m').default('1m'),
   queries: z.array(saturationQuery).default([]),
   /** opt-in: "authentication success rate > 99 %" from the user's own counters */
   authSuccess: z.object({

@@ -20,6 +20,7 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
+import type { SaturationWatch } from '../phases/monitoring.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -40,8 +41,8 @@ export interface EngineOutput {
 }
 
 /** Phases that live outside the core and are loaded only when selected. */
-async function optionalPhase(name: PhaseName): Promise<PhaseRunner | undefined> {
-  if (name === 'monitoring') return (await import('../phases/monitoring.js')).monitoringPhase;
+async function optionalPhase(name: PhaseName, saturation?: SaturationWatch): Promise<PhaseRunner | undefined> {
+  if (name === 'monitoring') return (await import('../phases/monitoring.js')).makeMonitoringPhase(saturation);
   if (name === 'cluster') return (await import('../phases/cluster.js')).clusterPhase;
   return undefined;
 }
@@ -73,11 +74,21 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       intervalMs: 5000,
     });
   }
+  // Saturation from Prometheus: sampled around the load, judged by the monitoring phase.
+  let saturation: SaturationWatch | undefined;
+  if (plan.phases.includes('monitoring')) {
+    const { saturationDeps, SaturationLog, watchSaturationDuring } = await import('../phases/saturation/sample.js');
+    const deps = saturationDeps(plan);
+    if (deps) {
+      saturation = { deps, log: new SaturationLog() };
+      if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
+    }
+  }
   const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
   if (edge) phases.push(edge);
   for (const name of plan.phases) {
-    const p = await optionalPhase(name);
+    const p = await optionalPhase(name, saturation);
     if (p) phases.push(p);
   }
   const runPlan = effectivePlan(plan, workload);

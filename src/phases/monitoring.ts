@@ -9,6 +9,8 @@ import { apiUrl, getJson } from './monitoring-api.js';
 import type { ApiOptions } from './monitoring-api.js';
 import { CHECK, judgeAlerts, judgeGrafana, judgeRules, judgeTargets, targetsQuery } from './monitoring-checks.js';
 import type { Verdict } from './monitoring-checks.js';
+import { judgeSaturation } from './saturation/judge.js';
+import type { SaturationDeps, SaturationLog } from './saturation/sample.js';
 
 const PHASE = 'monitoring' as const;
 
@@ -36,7 +38,18 @@ async function prometheusVerdicts(ctx: PhaseContext, base: string, opts: ApiOpti
   return out;
 }
 
-export const monitoringPhase: PhaseRunner = {
+/** Saturation samples taken around the load (or, without a load, one taken here) judged into checks. */
+async function saturationVerdicts(ctx: PhaseContext, sat: SaturationWatch): Promise<Verdict[]> {
+  if (sat.log.samples.length === 0) await sat.log.take(sat.deps, 'check', ctx.signal);
+  return judgeSaturation(sat.deps.checks, sat.log.samples);
+}
+
+export interface SaturationWatch { deps: SaturationDeps; log: SaturationLog }
+
+export const monitoringPhase: PhaseRunner = makeMonitoringPhase();
+
+export function makeMonitoringPhase(saturation?: SaturationWatch): PhaseRunner {
+  return {
   name: PHASE,
   needs: [],
   async run(ctx): Promise<PhaseOutcome> {
@@ -54,6 +67,7 @@ export const monitoringPhase: PhaseRunner = {
       const res = await getJson(apiUrl(p.grafanaUrl, '/api/health'), { timeoutMs: opts.timeoutMs, signal: ctx.signal });
       verdicts.push(res.ok ? judgeGrafana(res.status, res.body) : { name: CHECK.grafana, ok: false, reason: res.error });
     }
+    if (saturation) verdicts.push(...(await saturationVerdicts(ctx, saturation)));
     if (ctx.signal.aborted) return { status: 'aborted', reason: 'aborted' };
     const found = new Findings();
     for (const v of verdicts) found.checks.record(PHASE, v.name, v.ok, v.reason);
@@ -62,4 +76,5 @@ export const monitoringPhase: PhaseRunner = {
     const reasons = [...new Set(failed.map((v) => v.reason ?? v.name))];
     return found.outcome('failed', reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? ` (+${reasons.length - 3} more)` : ''));
   },
-};
+  };
+}
