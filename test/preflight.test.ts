@@ -27,6 +27,20 @@ describe('header secrets', () => {
   });
 });
 
+describe('upper bounds', () => {
+  const base = { target: 'http://127.0.0.1:1', phases: ['health' as const] };
+  it.each([
+    [{ requestTimeoutMs: 3_000_000_000 }, /requestTimeoutMs \(--timeout\): above 2147483647 ms/],
+    [{ deadlineSeconds: 3_000_000 }, /deadlineSeconds \(--deadline\): the deadline above 2147483 s/],
+    [{ maxBodyBytes: 2 ** 40 }, /maxBodyBytes \(--max-body-bytes\)/],
+    [{ load: { workload: { model: 'closed', requests: 1e12 } } }, /load\.workload\.requests/],
+    [{ load: { workload: { model: 'staged', stages: [{ durationSeconds: 3e9, target: 1 }] } } }, /stages\.0\.durationSeconds \(--stages\): above Node's timer range/],
+    [{ load: { workload: { model: 'open', rate: 1e9, durationSeconds: 1 } } }, /load\.workload\.rate .*above 1000000 requests\/s/],
+  ])('%j is refused in one line', (extra, want) => {
+    expect(() => validatePlan({ ...base, ...extra })).toThrow(want);
+  });
+});
+
 describe('threshold metric names', () => {
   it('suggests the closest known name', () => {
     expect(closestName('http_req_duraton', NODE_METRICS)).toBe('http_req_duration');

@@ -4,8 +4,9 @@
  * from schema.ts so each stays small; schema.ts composes them.
  */
 import { z } from 'zod';
+import { boundedConnections, boundedRate, boundedSeconds } from './limits.js';
 
-const seconds = z.number().positive();
+const seconds = boundedSeconds();
 
 /**
  * `--profile 2x-baseline`: warm-up at the baseline rate, a linear ramp, a hold
@@ -16,13 +17,13 @@ const seconds = z.number().positive();
  */
 export const profileSchema = z.object({
   name: z.literal('2x-baseline'),
-  baselineRps: z.number().positive().optional(),
+  baselineRps: boundedRate().positive().optional(),
   /** PromQL giving one number: the baseline in requests per second */
   baselineQuery: z.string().min(1).optional(),
   warmupSeconds: seconds.default(30),
   rampSeconds: seconds.default(30),
   holdSeconds: seconds.default(60),
-  maxInFlight: z.number().int().positive().default(1000),
+  maxInFlight: boundedConnections().default(1000),
 }).refine((p) => p.baselineRps !== undefined || p.baselineQuery !== undefined, {
   message: 'the 2x-baseline profile needs a baseline: --baseline-rps N or --baseline-query PROMQL',
 });

@@ -4,25 +4,16 @@
  * this schema validates; every problem is reported at once with its path.
  */
 import { z } from 'zod';
+import { LIMITS, boundedConnections, boundedMillis, boundedRate, boundedSeconds } from './limits.js';
 import { profileSchema, saturationSchema } from './capacity-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from './dns-server.js';
 
-/**
- * Upper bounds, so a typo cannot become a plan Node cannot execute: its
- * timers are 32-bit signed milliseconds (above, they fire after 1 ms).
- */
-export const LIMITS = {
-  timerMs: 2 ** 31 - 1,
-  requests: 100_000_000,
-  connections: 100_000,
-  rate: 1_000_000,
-  maxBodyBytes: 256 * 1024 * 1024,
-} as const;
+export { LIMITS } from './limits.js';
 
-const seconds = (what: string) => z.number().positive().max(LIMITS.timerMs / 1000, `${what} above ${Math.floor(LIMITS.timerMs / 1000)} s (Node's timer range)`);
-const duration = seconds('a duration');
-const millis = z.number().positive().max(LIMITS.timerMs, `above ${LIMITS.timerMs} ms (Node's timer range)`);
+const seconds = (what: string) => boundedSeconds(what);
+const duration = boundedSeconds();
+const millis = boundedMillis();
 const httpUrl = z.string().refine((s) => {
   try {
     const u = new URL(s);
@@ -37,23 +28,23 @@ const thresholdMap = z.record(z.string().min(1), z.array(z.string().min(1)).min(
 export const closedModel = z.object({
   model: z.literal('closed'),
   requests: z.number().int().positive().max(LIMITS.requests).default(1000),
-  concurrency: z.number().int().positive().max(LIMITS.connections).default(10),
+  concurrency: boundedConnections().default(10),
 });
 export const openModel = z.object({
   model: z.literal('open'),
   /** arrivals per second, fixed schedule: late responses do not delay later sends */
-  rate: z.number().positive().max(LIMITS.rate),
+  rate: boundedRate().positive(),
   durationSeconds: duration,
   /** cap on requests in flight; arrivals beyond it are counted as dropped_iterations */
-  maxInFlight: z.number().int().positive().max(LIMITS.connections).default(1000),
+  maxInFlight: boundedConnections().default(1000),
 });
 /** A stage tag value given in config: not a bare index, so `stage:1` stays unambiguous. */
 const stageName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, _ . or -').refine((s) => !/^\d+$/.test(s), 'expected a name that is not a number (stages are also tagged by index)');
 export const stage = z.object({
   /** how long the stage lasts; 0 jumps to the target at once */
-  durationSeconds: z.number().nonnegative(),
+  durationSeconds: z.number().nonnegative().max(LIMITS.timerMs / 1000, "above Node's timer range"),
   /** arrivals per second reached at the end of the stage (linear ramp from the previous target) */
-  target: z.number().nonnegative(),
+  target: boundedRate().nonnegative(),
   /** tag value for this stage's samples instead of its index, e.g. `2x` */
   name: stageName.optional(),
 });
@@ -61,11 +52,11 @@ export const stage = z.object({
 export const stagedModel = z.object({
   model: z.literal('staged'),
   /** arrivals per second at the start of the first stage */
-  startRate: z.number().nonnegative().default(0),
+  startRate: boundedRate().nonnegative().default(0),
   stages: z.array(stage).min(1)
     .refine((st) => st.length === 0 || st.reduce((s, x) => s + x.durationSeconds, 0) > 0, 'expected stages that last longer than 0 s in total')
     .refine((st) => new Set(st.map((x) => x.name).filter((n) => n !== undefined)).size === st.filter((x) => x.name !== undefined).length, 'expected distinct stage names'),
-  maxInFlight: z.number().int().positive().default(1000),
+  maxInFlight: boundedConnections().default(1000),
 });
 
 /** `IP` or `IP:PORT` (IPv6 as `[IP]:PORT`) of a DNS server; a name would need a resolver itself. */
@@ -121,7 +112,7 @@ export const planSchema = z.object({
     path: z.string().startsWith('/').default('/health'),
     method: z.enum(['GET', 'POST']).default('GET'),
     /** the generator's honesty: schedule-lag p99 above this (ms) means it fell behind (exit 107) */
-    maxScheduleLagMs: z.number().positive().default(5),
+    maxScheduleLagMs: millis.default(5),
     workload: z.discriminatedUnion('model', [closedModel, openModel, stagedModel]).prefault({ model: 'closed' }),
   }).prefault({}),
   /** extra k6-syntax thresholds, merged over the runbook defaults */
@@ -149,13 +140,13 @@ export const planSchema = z.object({
     namespace: z.string().min(1).default('signal-trading'),
     kubeconfig: z.string().min(1).optional(),
     /** a pod restarted within this window counts as a recent restart */
-    restartWindowSeconds: z.number().int().nonnegative().default(900),
+    restartWindowSeconds: z.number().int().nonnegative().max(LIMITS.timerMs / 1000).default(900),
     /** with --require-scale-out: an HPA whose target is crossed must raise desiredReplicas within this */
-    scaleOutWithinSeconds: z.number().positive().default(120),
+    scaleOutWithinSeconds: duration.default(120),
     /** gate on scale-out during the 2x (or last) stage instead of only reporting it */
     requireScaleOut: z.boolean().default(false),
     /** how often the HPAs are sampled during the load */
-    hpaIntervalSeconds: z.number().positive().default(5),
+    hpaIntervalSeconds: duration.default(5),
   }).prefault({}),
   /** a named load profile, expanded into the staged workload and its thresholds */
   profile: profileSchema.optional(),
