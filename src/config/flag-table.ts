@@ -53,6 +53,11 @@ export function optionsOf(groups: readonly FlagGroup[]): ParseArgsOptions {
   return out;
 }
 
+/** The `cli` keys of a table's flags. */
+export function cliKeys(groups: readonly FlagGroup[]): Set<string> {
+  return new Set(groups.flatMap((g) => g.flags.flatMap((f) => (f.cli ? [f.cli] : []))));
+}
+
 /** Which flag sets a config path, so validation errors can name the flag. */
 export function flagForPath(groups: readonly FlagGroup[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -6,7 +6,7 @@
 import type { RawConfig } from './merge.js';
 import { CHECK_FLAG_GROUPS } from './check-flags/index.js';
 import { checkUsage } from './check-flags/parsers.js';
-import { flagForPath, optionsOf, parseWithTable } from './flag-table.js';
+import { flagForPath, optionsOf, parseWithTable, type ParsedFlags } from './flag-table.js';
 
 export { parseArgsMessage } from './flag-table.js';
 export { parseThresholdFlags } from './check-flags/parsers.js';
@@ -35,7 +35,11 @@ export interface CheckFlags {
 }
 
 export function parseCheckFlags(argv: readonly string[]): CheckFlags {
-  const { raw, cli } = parseWithTable(CHECK_FLAG_GROUPS, argv, checkUsage);
+  return checkFlagsFrom(parseWithTable(CHECK_FLAG_GROUPS, argv, checkUsage));
+}
+
+/** The table's output -> CheckFlags, with the defaults of the boolean options. */
+export function checkFlagsFrom({ raw, cli }: ParsedFlags): CheckFlags {
   const { emitResult, noColor, help, ...rest } = cli as Partial<CheckFlags>;
   return { raw: raw as RawConfig, ...rest, emitResult: emitResult ?? false, noColor: noColor ?? false, help: help ?? false };
 }

@@ -1,35 +1,73 @@
 /**
  * Pure: `golive k8s <render|run|schedule>` argv -> the check flags (plan fields, shared
- * with `golive check`) plus the k8s-only options.
+ * with `golive check`) plus the k8s-only options, all by the same flag table.
  */
-import { parseArgs } from 'node:util';
 import { GoliveError } from '../core/errors.js';
-import { CHECK_OPTIONS, parseArgsMessage, parseCheckFlags, type CheckFlags } from '../config/flags.js';
+import { CHECK_FLAG_GROUPS } from '../config/check-flags/index.js';
+import { commaLists } from '../config/check-flags/parsers.js';
+import { checkFlagsFrom, type CheckFlags } from '../config/flags.js';
+import { cliKeys, parseWithTable, type FlagGroup } from '../config/flag-table.js';
 import { isValidRunId } from './names.js';
 import type { CleanupPolicy } from './orchestrator.js';
 
-export const K8S_OPTIONS = {
-  'run-id': { type: 'string' },
-  'job-namespace': { type: 'string' },
-  parallelism: { type: 'string' },
-  image: { type: 'string' },
-  secret: { type: 'string' },
-  'secret-key': { type: 'string' },
-  'service-account': { type: 'string' },
-  cleanup: { type: 'string' },
-  schedule: { type: 'string' },
-  name: { type: 'string' },
-  'time-zone': { type: 'string' },
-  'active-deadline': { type: 'string' },
-  ttl: { type: 'string' },
-  'backoff-limit': { type: 'string' },
-  'follow-timeout': { type: 'string' },
-  'scripts-dir': { type: 'string' },
-  'no-job': { type: 'boolean' },
-  argo: { type: 'boolean' },
-  'api-server-cidr': { type: 'string', multiple: true },
-  'egress-cidr': { type: 'string', multiple: true },
-} as const;
+const usage = (msg: string) => new GoliveError('GOLIVE_USAGE', `${msg} (see golive k8s --help)`);
+
+const int = (min: number) => (v: string, flag: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw usage(`${flag}: expected an integer >= ${min}, got "${v}"`);
+  return n;
+};
+
+/** Five fields, each of cron's characters, or a @macro; the API server validates the rest. */
+const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
+
+function cleanupPolicy(v: string): CleanupPolicy {
+  if (v !== 'always' && v !== 'on-success' && v !== 'never') throw usage(`--cleanup: expected always, on-success or never, got "${v}"`);
+  return v;
+}
+
+function runId(v: string): string {
+  if (!isValidRunId(v)) throw usage(`--run-id: expected lowercase letters, digits and '-', at most 40, starting and ending alphanumeric, got "${v}"`);
+  return v;
+}
+
+function cron(v: string): string {
+  if (!CRON.test(v.trim())) throw usage(`--schedule: expected a cron expression with 5 fields, e.g. "0 * * * *", got "${v}"`);
+  return v.trim();
+}
+
+/** `golive k8s`'s own flags: one entry each, like golive check's. */
+export const K8S_FLAG_GROUPS: readonly FlagGroup[] = [{
+  title: 'K8s flags',
+  flags: [
+    { flag: 'job-namespace', cli: 'jobNamespace', value: 'NS', help: 'where the Job runs (default --namespace, i.e. cluster.namespace)' },
+    { flag: 'parallelism', cli: 'parallelism', parse: int(1), value: 'N', help: 'N runner pods (Indexed Job), the load split by k6 execution segments' },
+    { flag: 'run-id', cli: 'runId', parse: runId, value: 'ID', help: 'unique run id (default: timestamp + random); re-running the same id\nadopts its Job instead of starting another' },
+    { flag: 'image', cli: 'image', value: 'IMAGE', help: 'runner image (default ghcr.io/golive/runner:0.1.0, or grafana/k6 for --engine k6)' },
+    { flag: 'secret', cli: 'secret', value: 'NAME', help: 'Secret with the token (default golive-credentials)' },
+    { flag: 'secret-key', cli: 'secretKey', value: 'KEY', help: 'key in that Secret (default token)' },
+    { flag: 'service-account', cli: 'serviceAccount', value: 'NAME', help: 'ServiceAccount of the runner pods (default golive-runner, read-only)' },
+    {
+      flag: 'egress-cidr', cli: 'egressCidrs', multiple: true, parse: commaLists, value: 'CIDR',
+      help: 'addresses of a target or Prometheus outside the cluster (repeatable);\nwithout it such a URL is refused: the NetworkPolicy would block it',
+    },
+    {
+      flag: 'api-server-cidr', cli: 'apiServerCidrs', multiple: true, parse: commaLists, value: 'CIDR',
+      help: "the API server's addresses for the cluster phase's egress (repeatable;\ndefault: read from the kubernetes Service's EndpointSlice)",
+    },
+    { flag: 'cleanup', cli: 'cleanup', parse: cleanupPolicy, value: 'POLICY', help: 'always | on-success (default) | never: delete the Job and its ConfigMap' },
+    { flag: 'follow-timeout', cli: 'followTimeoutSeconds', parse: int(1), value: 'S', help: 'stop following after S seconds (default activeDeadlineSeconds + 60)' },
+    { flag: 'active-deadline', cli: 'activeDeadline', parse: int(1), value: 'S', help: 'Job activeDeadlineSeconds (default plan deadline + 300)' },
+    { flag: 'ttl', cli: 'ttl', parse: int(0), value: 'S', help: 'Job ttlSecondsAfterFinished (default 86400)' },
+    { flag: 'backoff-limit', cli: 'backoffLimit', parse: int(0), value: 'N', help: 'retries for infrastructure failures (default 2; exit 99/104 never retry)' },
+    { flag: 'schedule', cli: 'schedule', parse: cron, value: 'CRON', help: 'CronJob schedule (default "0 * * * *", hourly)' },
+    { flag: 'name', cli: 'name', value: 'NAME', help: 'CronJob name (default golive)' },
+    { flag: 'time-zone', cli: 'timeZone', value: 'TZ', help: 'CronJob timeZone, e.g. Europe/Berlin' },
+    { flag: 'scripts-dir', cli: 'scriptsDir', value: 'DIR', help: 'bundled k6 scripts for --engine k6 (default dist/k6)' },
+    { flag: 'no-job', cli: 'noJob', type: 'boolean', help: 'render: leave out the one-off Job' },
+    { flag: 'argo', cli: 'argo', type: 'boolean', help: 'render: add the Argo Rollouts AnalysisTemplate' },
+  ],
+}];
 
 export type K8sAction = 'render' | 'run' | 'schedule';
 
@@ -60,73 +98,27 @@ export interface K8sFlags {
   egressCidrs: string[];
 }
 
-const list = (v: readonly string[] | undefined): string[] => (v ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
-
-const usage = (msg: string) => new GoliveError('GOLIVE_USAGE', `${msg} (see golive k8s --help)`);
-
-function int(flag: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw usage(`${flag}: expected an integer >= ${min}, got "${v}"`);
-  return n;
-}
-
-/** Five fields, each of cron's characters, or a @macro; the API server validates the rest. */
-const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
+type K8sOwn = Omit<K8sFlags, 'action' | 'check'>;
 
 export function parseK8sFlags(argv: readonly string[]): K8sFlags {
   const [action, ...rest] = argv;
   if (action !== 'render' && action !== 'run' && action !== 'schedule') {
     throw usage(`expected a subcommand render, run or schedule, got ${action === undefined ? 'nothing' : `"${action}"`}`);
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: { ...CHECK_OPTIONS, ...K8S_OPTIONS }, strict: true, allowPositionals: false, tokens: true });
-  } catch (err) {
-    throw usage(parseArgsMessage(err));
-  }
-  // Hand the plan flags to the shared parser, so both commands read them identically.
-  const drop = new Set<number>();
-  for (const t of parsed.tokens) {
-    if (t.kind !== 'option' || !(t.name in K8S_OPTIONS)) continue;
-    drop.add(t.index);
-    if (t.value !== undefined && t.inlineValue === false) drop.add(t.index + 1);
-  }
-  const check = parseCheckFlags(rest.filter((_, i) => !drop.has(i)));
-  const v = parsed.values;
-  const cleanup = v.cleanup ?? 'on-success';
-  if (cleanup !== 'always' && cleanup !== 'on-success' && cleanup !== 'never') {
-    throw usage(`--cleanup: expected always, on-success or never, got "${cleanup}"`);
-  }
-  if (v['run-id'] !== undefined && !isValidRunId(v['run-id'])) {
-    throw usage(`--run-id: expected lowercase letters, digits and '-', at most 40, starting and ending alphanumeric, got "${v['run-id']}"`);
-  }
-  if (v.schedule !== undefined && !CRON.test(v.schedule.trim())) {
-    throw usage(`--schedule: expected a cron expression with 5 fields, e.g. "0 * * * *", got "${v.schedule}"`);
-  }
-  const opt = <K extends string, T>(k: K, x: T | undefined) => (x === undefined ? {} : { [k]: x } as Record<K, T>);
+  // The plan flags and golive check's own options are read exactly as golive check reads them.
+  const { raw, cli } = parseWithTable([...CHECK_FLAG_GROUPS, ...K8S_FLAG_GROUPS], rest, usage);
+  const checkKeys = cliKeys(CHECK_FLAG_GROUPS);
+  const checkCli = Object.fromEntries(Object.entries(cli).filter(([k]) => checkKeys.has(k)));
+  const own = Object.fromEntries(Object.entries(cli).filter(([k]) => !checkKeys.has(k))) as Partial<K8sOwn>;
   return {
     action,
-    check,
-    parallelism: int('--parallelism', v.parallelism, 1) ?? 1,
-    cleanup,
-    noJob: v['no-job'] ?? false,
-    argo: v.argo ?? false,
-    apiServerCidrs: list(v['api-server-cidr']),
-    egressCidrs: list(v['egress-cidr']),
-    ...opt('runId', v['run-id']),
-    ...opt('jobNamespace', v['job-namespace']),
-    ...opt('image', v.image),
-    ...opt('secret', v.secret),
-    ...opt('secretKey', v['secret-key']),
-    ...opt('serviceAccount', v['service-account']),
-    ...opt('schedule', v.schedule?.trim()),
-    ...opt('name', v.name),
-    ...opt('timeZone', v['time-zone']),
-    ...opt('activeDeadline', int('--active-deadline', v['active-deadline'], 1)),
-    ...opt('ttl', int('--ttl', v.ttl, 0)),
-    ...opt('backoffLimit', int('--backoff-limit', v['backoff-limit'], 0)),
-    ...opt('followTimeoutSeconds', int('--follow-timeout', v['follow-timeout'], 1)),
-    ...opt('scriptsDir', v['scripts-dir']),
+    check: checkFlagsFrom({ raw, cli: checkCli }),
+    ...own,
+    parallelism: own.parallelism ?? 1,
+    cleanup: own.cleanup ?? 'on-success',
+    noJob: own.noJob ?? false,
+    argo: own.argo ?? false,
+    apiServerCidrs: own.apiServerCidrs ?? [],
+    egressCidrs: own.egressCidrs ?? [],
   };
 }

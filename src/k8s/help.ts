@@ -1,4 +1,7 @@
-/** `golive k8s --help`. */
+/** `golive k8s --help`; the flags' part comes from the flag table. */
+import { renderFlagHelp } from '../config/flag-table.js';
+import { K8S_FLAG_GROUPS } from './cli-flags.js';
+
 export const K8S_HELP = `Usage: golive k8s <render|run|schedule> [plan flags] [k8s flags]
 
   render     print the manifests (YAML) for the plan: the orchestrator's and the runner's
@@ -14,28 +17,4 @@ The token is never rendered: pods read it from a Secret (see --secret), and so a
 credentials (keys prometheus-username, prometheus-password, prometheus-bearer-token). A URL with
 user:password@, a query string or a fragment is refused (104): it would land in the ConfigMap.
 
-K8s flags:
-  --job-namespace NS        where the Job runs (default --namespace, i.e. cluster.namespace)
-  --parallelism N           N runner pods (Indexed Job), the load split by k6 execution segments
-  --run-id ID               unique run id (default: timestamp + random); re-running the same id
-                            adopts its Job instead of starting another
-  --image IMAGE             runner image (default ghcr.io/golive/runner:0.1.0, or grafana/k6 for --engine k6)
-  --secret NAME             Secret with the token (default golive-credentials)
-  --secret-key KEY          key in that Secret (default token)
-  --service-account NAME    ServiceAccount of the runner pods (default golive-runner, read-only)
-  --egress-cidr CIDR        addresses of a target or Prometheus outside the cluster (repeatable);
-                            without it such a URL is refused: the NetworkPolicy would block it
-  --api-server-cidr CIDR    the API server's addresses for the cluster phase's egress (repeatable;
-                            default: read from the kubernetes Service's EndpointSlice)
-  --cleanup POLICY          always | on-success (default) | never: delete the Job and its ConfigMap
-  --follow-timeout S        stop following after S seconds (default activeDeadlineSeconds + 60)
-  --active-deadline S       Job activeDeadlineSeconds (default plan deadline + 300)
-  --ttl S                   Job ttlSecondsAfterFinished (default 86400)
-  --backoff-limit N         retries for infrastructure failures (default 2; exit 99/104 never retry)
-  --schedule CRON           CronJob schedule (default "0 * * * *", hourly)
-  --name NAME               CronJob name (default golive)
-  --time-zone TZ            CronJob timeZone, e.g. Europe/Berlin
-  --scripts-dir DIR         bundled k6 scripts for --engine k6 (default dist/k6)
-  --no-job                  render: leave out the one-off Job
-  --argo                    render: add the Argo Rollouts AnalysisTemplate
-`;
+${renderFlagHelp(K8S_FLAG_GROUPS)}`;
