@@ -15,7 +15,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   }
   const segment = flags.segment !== undefined ? parseSegment(flags.segment) : undefined;
   const { plan, ca } = await resolvePlan(flags, io.env, io.cwd);
-  const extras = await resolveExtras(flags, io.cwd);
+  const extras = await resolveExtras(flags, io.cwd, io.env);
   return executeCheck({
     plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras,
     ...(ca ? { ca } : {}), ...(segment ? { segment } : {}),

@@ -49,7 +49,7 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
   refuseOutsideInput(flags);
   // Validate the flags before anything starts: a bad flag is 104 with no server running.
   demoPlan(flags, 'http://127.0.0.1:1', 'placeholder');
-  const extras = await resolveExtras(flags, io.cwd);
+  const extras = await resolveExtras(flags, io.cwd, io.env);
   const token = randomBytes(18).toString('base64url');
   const api = await startReferenceApi({ port: 0, host: '127.0.0.1', token });
   try {

@@ -4,7 +4,7 @@
  * failed sink, an aborted phase, an engine error), so results are never lost.
  */
 import { safeLine } from '../core/sanitize.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Plan } from '../config/schema.js';
 import { newRunId } from '../core/run-id.js';
 import { checkFdBudget } from '../config/preflight.js';
@@ -23,11 +23,13 @@ import { exitCodeAfterReports, withDeliveries } from '../engine/verdict.js';
 import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
-import { writeReports } from '../reporters/write.js';
+import { REPORT_FILES, writeReports } from '../reporters/write.js';
 import { formatEmittedResult } from '../k8s/result-markers.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './io.js';
 import { withBaseline, type RunExtras } from './extras.js';
+import { previousVerdict } from '../notify/previous.js';
+import { sendNotifications } from '../notify/send.js';
 import { writeMarkdownSummaries } from '../reporters/write-markdown.js';
 
 export interface ExecuteOptions {
@@ -125,6 +127,8 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   const signal = deadline.signal;
   const progress = createProgress(io.stderr, io.clock);
   const startedAt = new Date();
+  // Before this run overwrites it (Pushgateway group or summary.json): was the last run a failure?
+  const previous = opts.extras?.notify ? (await previousVerdict(plan, resolve(io.cwd, plan.out))).previous : undefined;
   let judged: RunResult;
   let store = new MetricStore();
   try {
@@ -138,11 +142,17 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
 
   const compared = withBaseline(judged, opts.extras?.baseline);
   const deliveries = await deliver(plan, compared, store);
-  // Lines that quote a sink, the file system or the engine: one clean, capped line each.
-  for (const d of deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
-  const result = withDeliveries(compared, deliveries);
-
+  const delivered = withDeliveries(compared, deliveries);
   const outDir = resolve(io.cwd, plan.out);
+  // A failed notification is reported and, like a failed delivery, turns a pass into 108.
+  const notified = opts.extras?.notify ? await sendNotifications({
+    config: opts.extras.notify, result: delivered, previous, timeoutMs: plan.requestTimeoutMs,
+    reportLocation: io.env.GOLIVE_REPORT_URL?.trim() || join(outDir, REPORT_FILES.html),
+  }) : [];
+  const result = notified.length ? withDeliveries(compared, [...deliveries, ...notified]) : delivered;
+  // Lines that quote a sink, the file system or the engine: one clean, capped line each.
+  for (const d of result.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
+
   const baseline = opts.extras?.baseline?.result;
   const written = await writeReports(result, outDir, baseline ? { baseline } : {});
   for (const e of written.errors) io.stderr.write(`golive: report not written: ${safeLine(e)}\n`);

@@ -10,6 +10,7 @@ import { GoliveError } from '../core/errors.js';
 import type { RunResult } from '../core/result.js';
 import type { CheckFlags } from '../config/flags.js';
 import { readSummary } from '../reporters/read-summary.js';
+import { resolveNotify, type NotifyConfig } from '../notify/config.js';
 
 export interface BaselineGate {
   result: RunResult;
@@ -20,9 +21,10 @@ export interface BaselineGate {
 export interface RunExtras {
   baseline?: BaselineGate;
   summaryMd?: string;
+  notify?: NotifyConfig;
 }
 
-export async function resolveExtras(flags: CheckFlags, cwd: string): Promise<RunExtras> {
+export async function resolveExtras(flags: CheckFlags, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<RunExtras> {
   const limits = flags.maxRegression !== undefined ? parseRegressionLimits(flags.maxRegression) : [];
   if (limits.length && flags.baseline === undefined) throw new GoliveError('GOLIVE_USAGE', '--max-regression: needs --baseline FILE (a previous run\'s summary.json)');
   const out: RunExtras = {};
@@ -33,6 +35,8 @@ export async function resolveExtras(flags: CheckFlags, cwd: string): Promise<Run
     if (flags.summaryMd.trim() === '') throw new GoliveError('GOLIVE_USAGE', '--summary-md: expected a file path');
     out.summaryMd = flags.summaryMd;
   }
+  const notify = resolveNotify(flags.notify, flags.notifyOn, env);
+  if (notify) out.notify = notify;
   return out;
 }
 

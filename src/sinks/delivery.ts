@@ -40,6 +40,10 @@ export interface HttpDelivery {
   method: 'POST' | 'PUT';
   headers: Record<string, string>;
   body: Uint8Array | string;
+  /** the URL itself is a secret (a Slack webhook): errors never show it */
+  secretUrl?: boolean;
+  /** further strings masked in every error text (a routing key in the body) */
+  secrets?: readonly string[];
 }
 
 export type DeliveryOutcome =
@@ -107,6 +111,16 @@ async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string,
   }
 }
 
+/** A secret URL and the parts of it a receiver might echo back (its path, its query). */
+function secretParts(url: string): string[] {
+  try {
+    const u = new URL(url);
+    return [url, u.href, `${u.pathname}${u.search}`, u.pathname, u.search].filter((s) => s.length > 1);
+  } catch {
+    return [url];
+  }
+}
+
 export async function deliver(d: HttpDelivery, env: DeliveryEnv): Promise<DeliveryOutcome> {
   const start = env.clock.now();
   const deadline = start + env.retry.deadlineMs;
@@ -114,14 +128,16 @@ export async function deliver(d: HttpDelivery, env: DeliveryEnv): Promise<Delive
   try {
     auth = authorize(d.url, env.credentials);
   } catch {
-    return { ok: false, attempts: 0, error: `${d.what}: invalid URL ${redactUrl(d.url)}` };
+    return { ok: false, attempts: 0, error: `${d.what}: invalid URL${d.secretUrl ? '' : ` ${redactUrl(d.url)}`}` };
   }
+  const shown = d.secretUrl ? '' : ` to ${redactUrl(d.url)}`;
+  const secrets = [...auth.secrets, ...(d.secrets ?? []), ...(d.secretUrl ? secretParts(d.url) : [])];
   const headers = { ...d.headers, ...(auth.authorization ? { authorization: auth.authorization } : {}) };
   const agent = new Agent({ connect: { timeout: Math.max(1, Math.round(env.timeoutMs)) } });
   const fail = (attempts: number, why: string, note = ''): DeliveryOutcome => ({
     ok: false,
     attempts,
-    error: scrubSecrets(`${d.what} to ${redactUrl(d.url)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${note}: ${why}`, auth.secrets),
+    error: scrubSecrets(`${d.what}${shown} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${note}: ${why}`, secrets),
   });
   try {
     let attempts = 0;

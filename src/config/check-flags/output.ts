@@ -9,8 +9,14 @@ export const OUTPUT_FLAGS: FlagGroup = {
     { flag: 'json', path: 'json', type: 'boolean', help: 'print summary.json to stdout instead of the table' },
     { flag: 'no-color', cli: 'noColor', type: 'boolean', help: 'no ANSI colours in the table' },
     { flag: 'summary-md', cli: 'summaryMd', value: 'FILE', help: 'also write a Markdown summary (appended to $GITHUB_STEP_SUMMARY when set)' },
-    { flag: 'notify', cli: 'notify', multiple: true, parse: commaLists, value: 'slack|webhook|pagerduty' },
-    { flag: 'notify-on', cli: 'notifyOn', value: 'WHEN' },
+    {
+      flag: 'notify', cli: 'notify', multiple: true, parse: commaLists, value: 'LIST',
+      help: 'slack (GOLIVE_SLACK_WEBHOOK_URL), webhook (GOLIVE_WEBHOOK_URL, optional\nGOLIVE_WEBHOOK_TEMPLATE JSON), pagerduty (GOLIVE_PAGERDUTY_ROUTING_KEY); each\nalso as VAR_FILE. A failed notification is reported and turns a pass into 108',
+    },
+    {
+      flag: 'notify-on', cli: 'notifyOn', value: 'WHEN',
+      help: 'failure (default: failures and the first pass after one), change (only\nwhen the verdict flips), always',
+    },
     { flag: 'help', cli: 'help', type: 'boolean', short: 'h' },
   ],
 };
