@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { isIP } from 'node:net';
 import type { HttpAnswer } from './redirect.js';
 import type { ProbeTarget } from './https-probe.js';
+import { clientFault } from '../../engine/load/describe-error.js';
 import { errorText } from './text.js';
 
 export function probeHttp(t: ProbeTarget): Promise<HttpAnswer> {
@@ -28,7 +29,10 @@ export function probeHttp(t: ProbeTarget): Promise<HttpAnswer> {
       const location = res.headers.location;
       finish({ kind: 'answer', status: res.statusCode ?? 0, ...(location !== undefined ? { location } : {}) });
     });
-    req.on('error', (err) => finish({ kind: 'error', error: describeConnectError(err) }));
+    req.on('error', (err) => {
+      const ours = clientFault((err as NodeJS.ErrnoException).code ?? '');
+      finish({ kind: 'error', error: describeConnectError(err), ...(ours ? { ours } : {}) });
+    });
     req.end();
   });
 }

@@ -10,6 +10,7 @@ import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } fro
 import { isIP } from 'node:net';
 import { trustedCas } from '../../engine/tls.js';
 import type { SeenCert, TlsObservation } from './certificate.js';
+import { clientFault } from '../../engine/load/describe-error.js';
 import { errorText } from './text.js';
 
 export interface ProbeTarget {
@@ -26,7 +27,8 @@ export interface ProbeTarget {
 export type HttpsProbe =
   | { kind: 'answer'; tls: TlsObservation; status: number; sts: string[] }
   | { kind: 'tls-only'; tls: TlsObservation; error: string }
-  | { kind: 'error'; error: string };
+  /** `ours`: the hint when the cause was on our side (EMFILE, ...): never evidence against the target */
+  | { kind: 'error'; error: string; ours?: string };
 
 function dn(o: Record<string, string | string[] | undefined> | undefined): string {
   if (!o) return '';
@@ -79,7 +81,7 @@ export function probeHttps(t: ProbeTarget, ca: string | undefined): Promise<Http
       req.destroy();
       resolve(r);
     };
-    const fail = (error: string): void => finish(tls ? { kind: 'tls-only', tls, error } : { kind: 'error', error });
+    const fail = (error: string, ours?: string): void => finish(tls ? { kind: 'tls-only', tls, error } : { kind: 'error', error, ...(ours ? { ours } : {}) });
     const cas = trustedCas(ca);
     const req = request({
       host: t.address,
@@ -106,7 +108,7 @@ export function probeHttps(t: ProbeTarget, ca: string | undefined): Promise<Http
       if (!tls) tls = observe(res.socket as TLSSocket, t.host);
       finish({ kind: 'answer', tls, status: res.statusCode ?? 0, sts });
     });
-    req.on('error', (err) => fail(`${tls ? 'HTTPS request' : 'TLS handshake'} failed: ${errorText(err)}`));
+    req.on('error', (err) => fail(`${tls ? 'HTTPS request' : 'TLS handshake'} failed: ${errorText(err)}`, clientFault((err as NodeJS.ErrnoException).code ?? '')));
     req.end();
   });
 }

@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { parseDnsServer, formatDnsServer } from '../../config/dns-server.js';
 import type { Plan } from '../../config/schema.js';
 import type { EdgeCheck, EdgeCheckName, EdgeReport } from '../../core/edge-report.js';
+import { clientFaultReason } from '../../engine/failures.js';
 import { Findings } from '../findings.js';
 import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../types.js';
 import type { K8sClients } from '../../k8s/client.js';
@@ -64,6 +65,8 @@ export function createEdgePhase(deps: EdgePhaseDeps = {}): PhaseRunner {
       const found = new Findings();
       const add = (c: EdgeCheck): void => { report.checks.push(c); };
       let clusterError: string | undefined;
+      /** faults on our side: they make the phase an error, never a failure of the target */
+      const faults: string[] = [];
 
       let address: string | undefined;
       if (t.ip) {
@@ -96,7 +99,10 @@ export function createEdgePhase(deps: EdgePhaseDeps = {}): PhaseRunner {
       } else {
         const probe = { host: t.host, address, path, timeoutMs: plan.requestTimeoutMs, signal: ctx.signal };
         const https = await probeHttps({ ...probe, port: t.port }, deps.ca);
-        if (https.kind === 'error') {
+        if (https.kind === 'error' && https.ours) {
+          faults.push(`${https.error} (${https.ours})`);
+          add(skip('certificate', `not checked: ${https.error}`));
+        } else if (https.kind === 'error') {
           add({ name: 'certificate', status: 'failed', detail: `${t.host}:${t.port}: ${https.error}` });
         } else {
           const { check, certificate } = judgeCertificate(https.tls, t.host, now(), { warnDays: plan.edge.certWarnDays, failDays: plan.edge.certFailDays });
@@ -107,8 +113,12 @@ export function createEdgePhase(deps: EdgePhaseDeps = {}): PhaseRunner {
         const redirectUrl = `http://${t.host.includes(':') ? `[${t.host}]` : t.host}:${plan.edge.httpPort}${path}`;
         const answer = await probeHttp({ ...probe, port: plan.edge.httpPort });
         report.redirect = { url: redirectUrl, ...(answer.kind === 'answer' ? { status: answer.status, ...(answer.location !== undefined ? { location: answer.location.slice(0, 500) } : {}) } : {}) };
-        add(judgeRedirect(redirectUrl, answer, t.host));
+        if (answer.kind === 'error' && answer.ours) {
+          faults.push(`${answer.error} (${answer.ours})`);
+          add(skip('redirect', `not checked: ${answer.error}`));
+        } else add(judgeRedirect(redirectUrl, answer, t.host));
         if (t.ip) add(skip('hsts', `target is an IP address: browsers ignore HSTS for IP hosts (RFC 6797 §8.1)`));
+        else if (https.kind === 'error' && https.ours) add(skip('hsts', `not checked: ${https.error}`));
         else if (https.kind !== 'answer') add({ name: 'hsts', status: 'failed', detail: `no HTTPS answer to read it from: ${https.error}` });
         else {
           const { check, hsts } = judgeHsts(https.sts, plan.edge.hstsMinAgeSeconds, `GET ${redactUrl(new URL(path, plan.target).href)}`);
@@ -123,6 +133,7 @@ export function createEdgePhase(deps: EdgePhaseDeps = {}): PhaseRunner {
       const done = (o: PhaseOutcome): PhaseOutcome => ({ ...found.outcome(o.status, o.reason), edge: report });
       if (ctx.signal.aborted) return done({ status: 'aborted', reason: 'aborted' });
       const outcome = edgeOutcome(report.checks);
+      if (faults.length > 0 && outcome.status === 'passed') return done({ status: 'error', reason: clientFaultReason(faults) });
       if (clusterError && outcome.status === 'passed') return done({ status: 'error', reason: clusterError });
       if (clusterError) return done({ ...outcome, reason: `${outcome.reason ?? ''}; ${clusterError}` });
       return done(outcome);

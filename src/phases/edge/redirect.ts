@@ -9,7 +9,8 @@ import { quoted } from './text.js';
 
 export type HttpAnswer =
   | { kind: 'answer'; status: number; location?: string }
-  | { kind: 'error'; error: string };
+  /** `ours`: the hint when the cause was on our side (EMFILE, ...): never evidence against the target */
+  | { kind: 'error'; error: string; ours?: string };
 
 const sameHost = (a: string, b: string): boolean => a.replace(/^\[|\]$/g, '').toLowerCase() === b.replace(/^\[|\]$/g, '').toLowerCase();
 
