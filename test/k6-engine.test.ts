@@ -238,6 +238,22 @@ describe('runK6Engine', () => {
   });
 });
 
+describe('k6 engine: an interrupt is no evidence against the target', () => {
+  it('requests k6 cut short (all failed) raise no "every load request failed" rollback trigger', async () => {
+    const summary = cannedSummary();
+    const failed = summary.metrics['http_req_failed{phase:load}'] as { values: Record<string, number> };
+    failed.values = { rate: 1, passes: 1000, fails: 0 };
+    const t = setup({ FAKE_K6_WAIT: '1' }, summary);
+    const ac = new AbortController();
+    const running = runK6Engine({ ...base, plan: plan(), signal: ac.signal, outDir: t.outDir, env: t.env });
+    await waitFor('the fake k6 to start', async () => existsSync(t.record) || undefined, 20_000, 20);
+    ac.abort('SIGTERM');
+    const { result } = await running;
+    expect(result.golive.verdict).toBe('aborted');
+    expect(result.golive.rollback).toEqual({ triggered: false, reasons: [] });
+  });
+});
+
 describe('k6 exit codes', () => {
   it('maps k6 codes to finished, aborted or error', () => {
     const ctx = { interrupted: false, loadSkipped: false };

@@ -140,7 +140,9 @@ export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6Run
   const source = summaryMetricSource(summary.metrics);
   const thresholds = evaluateThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000);
   const loadRan = phases.some((p) => p.name === 'load' && p.status !== 'skipped');
-  const loadAllFailed = loadRan && loadRequests(summary) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
+  // Requests k6 cut short when the run was interrupted fail too: after an abort "every request
+  // failed" is no evidence against the target (issue 12).
+  const loadAllFailed = !ctx.aborted && loadRan && loadRequests(summary) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
   const unavailable = [...(summary.setupData?.health?.unavailable ?? []), ...(loadAllFailed ? ['every load request failed'] : [])];
   const rollback = rollbackTriggers({
     source,
