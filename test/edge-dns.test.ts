@@ -1,6 +1,6 @@
 // The edge phase's DNS check against a real DNS server (dnsmasq on a loopback
 // port): a name that resolves passes and the other probes connect to its
-// answer; NXDOMAIN and a server that never answers fail with the reason.
+// answer; NXDOMAIN, SERVFAIL and a server that never answers fail with the reason.
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +67,31 @@ describe('dns', () => {
     const r = await runEdge(out(), args('x.wild.golive.test'));
     expect(r.edge.dns?.a).toEqual(['127.0.0.2']);
     expect(r.check('certificate').detail).toMatch(/ECONNREFUSED 127\.0\.0\.2/);
+  });
+
+  it('a server answering SERVFAIL fails with that reason', async () => {
+    // A minimal responder: the query's header and question back, QR=1, RA=1, RCODE=2 (SERVFAIL).
+    const failing: Socket = createSocket('udp4');
+    failing.on('message', (q, from) => {
+      let i = 12;
+      while (i < q.length && q[i] !== 0) i += (q[i] ?? 0) + 1;
+      const reply = Buffer.from(q.subarray(0, i + 5));
+      reply[2] = 0x81;
+      reply[3] = 0x82;
+      reply.writeUInt16BE(0, 6);
+      reply.writeUInt16BE(0, 8);
+      reply.writeUInt16BE(0, 10);
+      failing.send(reply, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => failing.bind(0, '127.0.0.1', resolve));
+    const port = (failing.address() as AddressInfo).port;
+    try {
+      const r = await runEdge(out(), [...args('app.golive.test'), '--dns-server', `127.0.0.1:${port}`]);
+      expect(r.exit.code).toBe(99);
+      expect(r.check('dns').detail).toMatch(/^app\.golive\.test: SERVFAIL \(the server failed to answer\) \(DNS server 127\.0\.0\.1:\d+, \d+ ms\)$/);
+    } finally {
+      failing.close();
+    }
   });
 
   it('a DNS server that never answers fails as a timeout within the request timeout', async () => {
