@@ -7,7 +7,7 @@ import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
 import { benchConfig } from '../scripts/bench/config.js';
 import { nginxConfig, startNginx } from '../scripts/bench/targets.js';
 import { runCommand, which } from '../scripts/bench/proc.js';
-import type { Outcome } from '../scripts/bench/peers.js';
+import { findTools, runWrk, type Outcome } from '../scripts/bench/peers.js';
 
 // Trimmed from real runs of ab 2.3 and wrk 4 against nginx on loopback.
 const AB = `This is ApacheBench, Version 2.3 <$Revision$>
@@ -213,6 +213,24 @@ describe('bench processes', () => {
     expect(r.cpuSeconds).toBeGreaterThanOrEqual(selfReported - 0.01);
     expect(r.cpuSeconds).toBeLessThan(selfReported + 5);
   });
+  it('runs the real wrk against the real nginx for a second and reads its output', async () => {
+    const box = findTools(process.cwd(), 'unused');
+    if (!box.wrk) throw new Error('wrk not found: apt-get install -y wrk');
+    if (!box.nginx) throw new Error('nginx not found: apt-get install -y nginx-light');
+    const svc = await startNginx(box.nginx);
+    try {
+      const out = await runWrk(box, { origin: `http://127.0.0.1:${svc.port}`, path: '/health', connections: 2, requests: 0, seconds: 1, timeoutMs: 10_000 });
+      expect(out.ok, out.ok ? '' : out.error).toBe(true);
+      if (!out.ok) return;
+      expect(out.run.tool).toBe('wrk');
+      expect(out.run.requests).toBeGreaterThan(0);
+      expect(out.run.rps).toBeGreaterThan(0);
+      expect(out.run.errors).toBe(0);
+    } finally {
+      await svc.stop();
+    }
+  }, 30_000);
+
   it('starts nginx from a generated config on a free loopback port and stops it', async () => {
     expect(nginxConfig('/tmp/x', 8123)).toMatch(/master_process off;[\s\S]*listen 127\.0\.0\.1:8123;/);
     const nginx = which('nginx') ?? (which('/usr/sbin/nginx'));

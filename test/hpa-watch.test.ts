@@ -1,7 +1,8 @@
 /**
  * The HPA watch around the load phase: sampled before, during and after, and
  * reported as notes (informational, never gating). The sampler is injected;
- * the real one (an API read) is exercised by the cluster tests.
+ * the real one (an API read) is tested against the real API server in
+ * test/k8s/cluster-api.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { planSchema } from '../src/config/schema.js';

@@ -17,7 +17,8 @@ import { readApiServerAddress } from '../../src/k8s/api-server.js';
 import { API_SERVER_READ_RULES, ORCHESTRATOR_RULES, RUNNER_RULES, type Rule } from '../../src/k8s/rbac.js';
 import { renderManifests, toYaml } from '../../src/k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../../src/k8s/runner-plan.js';
-import { makeClusterPhase } from '../../src/phases/cluster.js';
+import { compareHpaSamples, describeHpaScaling, hpaSampler, makeClusterPhase } from '../../src/phases/cluster.js';
+import { watchHpasDuring } from '../../src/engine/hpa-watch.js';
 import { startClusterEnv, waitFor, type ClusterEnv } from './helpers/cluster-env.js';
 import { startFlakyProxy } from './helpers/flaky-proxy.js';
 
@@ -171,6 +172,25 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
     expect(reasons).toContain('service data-service has no ready endpoints');
     expect(reasons.filter((r) => r.includes('gateway'))).toEqual([]);
     expect(checks.find((c) => c.name === 'services have ready endpoints')?.passes).toBe(1);
+  }, 60_000);
+
+  it('the HPA sampler reads the namespace\'s HPAs through the API, as the runner identity, around a phase', async () => {
+    const { AutoscalingV2Api } = await import('@kubernetes/client-node');
+    await env.kc.makeApiClient(AutoscalingV2Api).createNamespacedHorizontalPodAutoscaler({ namespace: NS, body: {
+      metadata: { name: 'gateway-hpa' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' }, minReplicas: 2, maxReplicas: 6,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
+    } });
+    const sample = hpaSampler(NS, { kubeconfig: env.runnerKubeconfig });
+    const first = await sample();
+    expect(first.map(({ name, min, max }) => ({ name, min, max }))).toEqual([{ name: 'gateway-hpa', min: 2, max: 6 }]);
+    // The real sampler around a phase: before, during, after, and one note for the HPA.
+    const phase = watchHpasDuring({ name: 'load', needs: [], run: async () => ({ status: 'passed' }) }, {
+      sample, describe: (b, d) => compareHpaSamples(b, d).map(describeHpaScaling), intervalMs: 1000,
+    });
+    const out = await phase.run({ plan: planSchema.parse({ target: 'http://x:1' }), signal: new AbortController().signal, clock: systemClock, emit: () => undefined } as never);
+    expect(out.status).toBe('passed');
+    expect(out.notes).toEqual([expect.stringMatching(/^hpa gateway-hpa did not scale under load: \d+ replicas/)]);
   }, 60_000);
 
   it('a watch that keeps dropping ends in one line naming the Job', async () => {
