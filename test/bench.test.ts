@@ -4,6 +4,7 @@ import { cpuPer10k, median, percentileOf, ratio, rotate, stallTruthLatencies, wi
 import { ratiosFor, summarize } from '../scripts/bench/throughput.js';
 import { columns, renderReport } from '../scripts/bench/render.js';
 import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
+import { medianRow } from '../scripts/bench/open-model.js';
 import { benchConfig } from '../scripts/bench/config.js';
 import { nginxConfig, startNginx } from '../scripts/bench/targets.js';
 import { runCommand, which } from '../scripts/bench/proc.js';
@@ -117,7 +118,7 @@ function sampleReport(): BenchReport {
     missing: [{ tool: 'wrk', provider: 'Debian package wrk' }],
     sections: ['throughput', 'accuracy', 'stall', 'open-model', 'scale', 'startup'],
     openModel: {
-      config: { rates: [500, 2000, 5000, 20000], seconds: 2, maxInFlight: 200, searchRates: [10_000, 20_000, 30_000], closedRequests: 50_000, timeoutMs: 10_000 },
+      config: { rates: [500, 2000, 5000, 20000], seconds: 2, repeats: 1, maxInFlight: 200, searchRates: [10_000, 20_000, 30_000], closedRequests: 50_000, timeoutMs: 10_000 },
       closed: [{ target: 'nginx', p50: 0.29, rps: 30_000 }],
       rows: [
         { target: 'nginx', tool: 'golive', rate: 500, p50: 0.35, p95: 0.7, dropped: 0, lagP99: 0.05, rps: 500, cpuPer10k: 1 },
@@ -172,6 +173,12 @@ describe('bench report', () => {
     expect(g('highest sustained open rate vs closed throughput (nginx)')).toMatchObject({ met: true });
     expect(g('highest sustained open rate vs Vegeta')).toMatchObject({ met: true, measured: '30000 vs 10000 req/s' });
     expect(g('open model p95 under a freeze (coordinated omission)')).toMatchObject({ met: true });
+  });
+  it('an open-model row is the median of its runs; failed runs are left out', () => {
+    const run = (p95: number, dropped: number) => ({ ok: true as const, run: { requests: 1000, rps: 500, errors: 0, p50: 0.2, p95, dropped, cpuSeconds: 0.5 } });
+    expect(medianRow('nginx', 'k6', 500, [run(3, 0), { ok: false, error: 'boom' }, run(1, 4), run(2, 2)]))
+      .toEqual({ target: 'nginx', tool: 'k6', rate: 500, runs: 3, p50: 0.2, p95: 2, dropped: 2, rps: 500, cpuPer10k: 5 });
+    expect(medianRow('nginx', 'vegeta', 500, [{ ok: false, error: 'boom' }])).toEqual({ target: 'nginx', tool: 'vegeta', rate: 500, error: 'boom' });
   });
   it('judges only the sections that ran', () => {
     const { goals: _g, throughput: _t, accuracy: _a, stall: _s, scale: _c, startup: _u, ...rest } = sampleReport();

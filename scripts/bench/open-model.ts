@@ -9,12 +9,14 @@
 import { runGolive, type Toolbox } from './peers.js';
 import { runK6Open, runVegeta, type OpenOutcome, type OpenRun, type OpenSpec, type OpenTool } from './open-peers.js';
 import type { Service } from './proc.js';
-import { cpuPer10k, rotate } from './stats.js';
+import { cpuPer10k, median, rotate } from './stats.js';
 import { startNginx, startNodeTarget } from './targets.js';
 
 export interface OpenModelConfig {
   rates: number[];
   seconds: number;
+  /** runs per tool and rate (interleaved); the row is their median */
+  repeats: number;
   maxInFlight: number;
   /** ascending rates tried for the highest sustained rate (nginx only); a tool stops at its first miss */
   searchRates: number[];
@@ -35,6 +37,8 @@ export interface OpenRow {
   lagP99?: number;
   rps?: number;
   cpuPer10k?: number;
+  /** successful runs the medians are of */
+  runs?: number;
   error?: string;
 }
 
@@ -73,14 +77,24 @@ async function runOpen(tool: OpenTool, box: Toolbox, spec: OpenSpec): Promise<Op
   return { ok: true, run: { ...r, dropped, ...(r.droppedBehind !== undefined ? { droppedBehind: r.droppedBehind } : {}), ...(r.lagP99 !== undefined ? { lagP99: r.lagP99 } : {}) } };
 }
 
-function row(target: string, tool: OpenTool, rate: number, o: OpenOutcome): OpenRow {
-  if (!o.ok) return { target, tool, rate, error: o.error };
-  const r: OpenRun = o.run;
-  return {
-    target, tool, rate, p50: r.p50, p95: r.p95, dropped: r.dropped, rps: r.rps, cpuPer10k: cpuPer10k(r.cpuSeconds, r.requests),
-    ...(r.droppedBehind !== undefined ? { droppedBehind: r.droppedBehind } : {}),
-    ...(r.lagP99 !== undefined ? { lagP99: r.lagP99 } : {}),
+/** Median of each number over the tool's successful runs at one rate (pure). */
+export function medianRow(target: string, tool: OpenTool, rate: number, outcomes: readonly OpenOutcome[]): OpenRow {
+  const runs = outcomes.flatMap((o) => (o.ok ? [o.run] : []));
+  if (runs.length === 0) return { target, tool, rate, error: outcomes.map((o) => (o.ok ? '' : o.error)).find(Boolean) ?? 'no runs' };
+  const med = (f: (r: OpenRun) => number | undefined): number | undefined => {
+    const v = runs.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return v.length === 0 ? undefined : median(v);
   };
+  const out: OpenRow = { target, tool, rate, runs: runs.length };
+  const set = <K extends keyof OpenRow>(k: K, v: OpenRow[K] | undefined): void => { if (v !== undefined) out[k] = v; };
+  set('p50', med((r) => r.p50));
+  set('p95', med((r) => r.p95));
+  set('dropped', med((r) => r.dropped));
+  set('droppedBehind', med((r) => r.droppedBehind));
+  set('lagP99', med((r) => r.lagP99));
+  set('rps', med((r) => r.rps));
+  set('cpuPer10k', med((r) => cpuPer10k(r.cpuSeconds, r.requests)));
+  return out;
 }
 
 /** Sent and dropped as shares of what was asked (pure). */
@@ -122,11 +136,15 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
       closed.push(c.ok ? { target: target.name, p50: c.run.p50 ?? NaN, rps: c.run.rps } : { target: target.name, error: c.error });
       log(`  ${target.name} closed model: ${c.ok ? `${Math.round(c.run.rps)} req/s, p50 ${c.run.p50?.toFixed(3)} ms` : c.error}`);
       for (const [ri, rate] of cfg.rates.entries()) {
-        for (const tool of rotate(tools, ri)) {
-          const r = row(target.name, tool, rate, await runOpen(tool, box, spec(rate)));
-          rows.push(r);
-          log(`  ${target.name} ${rate}/s ${tool}: ${r.error ?? `p50 ${r.p50?.toFixed(3)} p95 ${r.p95?.toFixed(3)} ms, dropped ${r.dropped}`}`);
+        const outcomes = new Map<OpenTool, OpenOutcome[]>(tools.map((t) => [t, []]));
+        for (let round = 0; round < cfg.repeats; round++) {
+          for (const tool of rotate(tools, ri + round)) {
+            const o = await runOpen(tool, box, spec(rate));
+            outcomes.get(tool)?.push(o);
+            log(`  ${target.name} ${rate}/s ${tool}: ${o.ok ? `p50 ${o.run.p50?.toFixed(3)} p95 ${o.run.p95?.toFixed(3)} ms, dropped ${o.run.dropped}` : o.error}`);
+          }
         }
+        for (const tool of tools) rows.push(medianRow(target.name, tool, rate, outcomes.get(tool) ?? []));
       }
       if (ti === 0) {
         for (const tool of tools) {

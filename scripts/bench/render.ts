@@ -83,7 +83,8 @@ export function renderReport(r: BenchReport): string {
 /** The open model's table: per target and rate, every tool's latency, drops, lag and CPU. */
 export function renderOpenModel(o: OpenSection): string {
   const out: string[] = [];
-  out.push(`Open model: ${o.config.seconds} s per rate, max ${o.config.maxInFlight} in flight, tools interleaved; latency from the scheduled time (golive, k6), from the send (Vegeta)`);
+  out.push(`Open model: ${o.config.seconds} s per rate, median of ${o.config.repeats} interleaved run(s), max ${o.config.maxInFlight} in flight; ` +
+    'latency from the scheduled time (golive, k6), from the send (Vegeta, which never drops: it sends late)');
   out.push(columns([
     ['target', 'rate/s', 'tool', 'p50 ms', 'p95 ms', 'dropped', 'lag p99 ms', 'req/s', 'CPU s/10k req'],
     ...o.closed.map((c) => [c.target, 'closed', 'golive c=10', n(c.p50, 3), '', '', '', n(c.rps, 0), c.error ?? '']),
