@@ -6,10 +6,11 @@
 import { VERSION } from '../core/version.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describeError, exitCodeFor, firstLine, GoliveError } from '../core/errors.js';
+import { EXIT, firstLine, GoliveError } from '../core/errors.js';
 import { redactUrls } from '../core/redact.js';
 import { resolvePlan } from '../config/load.js';
 import { renderConsole } from '../reporters/console.js';
+import { renderJson } from '../reporters/json.js';
 import { writeReports } from '../reporters/write.js';
 import { buildAnalysisTemplate } from '../k8s/argo.js';
 import { resolveApiServer } from '../k8s/api-server.js';
@@ -24,14 +25,9 @@ import { runInCluster, scheduleInCluster, type OrchestratorEvent } from '../k8s/
 import { renderManifests, toYaml } from '../k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../k8s/runner-plan.js';
 import type { LogSource } from '../k8s/runners.js';
-import type { OutStream } from './io.js';
+import type { CliIO } from './io.js';
 
-export interface K8sIO {
-  stdout: OutStream;
-  stderr: OutStream;
-  env: Readonly<Record<string, string | undefined>>;
-  signal: AbortSignal;
-  cwd?: string;
+export interface K8sDeps {
   /** where runner logs come from (tests: the test kubelet); default the API's pods/log */
   logs?: LogSource;
 }
@@ -60,8 +56,8 @@ function describeEvent(e: OrchestratorEvent): string | undefined {
   }
 }
 
-async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
-  const cwd = io.cwd ?? process.cwd();
+async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
+  const { cwd } = io;
   const resolved = await resolvePlan(f.check, io.env, cwd, NO_LOCAL_TOKEN);
   const runId = f.runId ?? (f.action === 'render' ? 'manual' : newRunId());
   // All runners of one run report one testid, so Prometheus sees one test, not N.
@@ -100,7 +96,7 @@ async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
     const manifests: unknown[] = renderManifests(runner, { job: !f.noJob, scripts, ...(f.schedule ? { schedule } : {}) });
     if (f.argo) manifests.push(buildAnalysisTemplate(runner));
     io.stdout.write(toYaml(manifests));
-    return 0;
+    return EXIT.passed;
   }
 
   if (!clients) throw new GoliveError('GOLIVE_ENGINE_ERROR', 'internal: no Kubernetes clients');
@@ -109,44 +105,40 @@ async function execute(f: K8sFlags, io: K8sIO): Promise<number> {
   if (f.action === 'schedule') {
     const out = await scheduleInCluster(runner, schedule, { clients, onEvent }, scripts);
     io.stdout.write(`CronJob ${out.name} ${out.action} in ${runner.namespace}: "${schedule.schedule}"\n`);
-    return 0;
+    return EXIT.passed;
   }
 
   say(`run ${runId}: Job ${jobName(runId)} in ${runner.namespace}, ${runner.parallelism} runner(s), engine ${runner.engine}`);
   const out = await runInCluster(runner, {
     cleanup: f.cleanup, scripts,
     ...(f.followTimeoutSeconds ? { followTimeoutMs: f.followTimeoutSeconds * 1000 } : {}),
-  }, { clients, signal: io.signal, onEvent, ...(io.logs ? { logs: io.logs } : {}) });
+  }, { clients, signal: io.signal, onEvent, ...(deps.logs ? { logs: deps.logs } : {}) });
   for (const r of out.runners) {
     say(`runner ${r.index} ${r.pod || '(no pod)'}: exit ${r.exitCode ?? 'none'}${r.note ? ` (${r.note})` : ''}`);
   }
   if (out.verdict.source === 'exit-codes') {
     say(`verdict from exit codes: ${out.verdict.reason}`);
-    if (plan.json) io.stdout.write(`${JSON.stringify({ runId, job: out.job, exitCode: out.verdict.exitCode, runners: out.runners.map(({ result: _r, ...x }) => x) })}\n`);
+    if (plan.json) io.stdout.write(`${redactUrls(JSON.stringify({ runId, job: out.job, exitCode: out.verdict.exitCode, runners: out.runners.map(({ result: _r, ...x }) => x) }))}\n`);
     return out.verdict.exitCode;
   }
   const result = mergedRunResult({ plan, runId, merged: out.verdict.merged, runners: out.runners.flatMap((r) => (r.result ? [r.result] : [])), version: VERSION });
   const written = await writeReports(result, resolve(cwd, plan.out));
   for (const e of written.errors) say(`report not written: ${e}`);
-  io.stdout.write(plan.json ? `${JSON.stringify(result)}\n` : renderConsole(result, { color: false }));
+  io.stdout.write(plan.json ? `${renderJson(result)}\n` : renderConsole(result, { color: false }));
   return out.verdict.exitCode;
 }
 
-export async function k8sCommand(argv: string[], io: K8sIO): Promise<number> {
+/** Like every command: returns an EXIT value or throws; cli/run-command.ts maps errors to exit codes. */
+export async function k8sCommand(argv: readonly string[], io: CliIO, deps: K8sDeps = {}): Promise<number> {
   const first = argv[0];
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(K8S_HELP);
-    return first === undefined ? 104 : 0;
+    return first === undefined ? EXIT.invalidConfig : EXIT.passed;
   }
-  try {
-    const flags = parseK8sFlags(argv);
-    if (flags.check.help) {
-      io.stdout.write(K8S_HELP);
-      return 0;
-    }
-    return await execute(flags, io);
-  } catch (err) {
-    io.stderr.write(`${describeError(err)}\n`);
-    return exitCodeFor(err);
+  const flags = parseK8sFlags(argv);
+  if (flags.check.help) {
+    io.stdout.write(K8S_HELP);
+    return EXIT.passed;
   }
+  return execute(flags, io, deps);
 }

@@ -6,20 +6,16 @@ import { describeError, EXIT, exitCodeFor, GoliveError } from '../core/errors.js
 import { systemClock } from '../core/clock.js';
 import { MAIN_HELP } from './help.js';
 import { watchParent } from './parent-watch.js';
-import type { CliIO } from './io.js';
+import { runCommand, type Command } from './run-command.js';
 import { VERSION } from './io.js';
 
-type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).checkCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
   report: async () => (await import('./report.js')).reportCommand,
   compare: async () => (await import('./compare.js')).compareCommand,
-  k8s: async () => {
-    const { k8sCommand } = await import('./k8s.js');
-    return (argv, io) => k8sCommand([...argv], { stdout: io.stdout, stderr: io.stderr, env: io.env, signal: io.signal });
-  },
+  k8s: async () => (await import('./k8s.js')).k8sCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -53,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   // A reader that went away (npm killed, `| head`) must not turn into a crash: the reports are on disk.
   for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
   const command = await load();
-  return command(rest, {
+  return runCommand(command, rest, {
     stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(),
     clock: systemClock, signal: controller.signal,
   });

@@ -11,6 +11,8 @@ import hdr from 'hdr-histogram-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/core/result.js';
 import { k8sCommand } from '../../src/cli/k8s.js';
+import { runCommand } from '../../src/cli/run-command.js';
+import { systemClock } from '../../src/core/clock.js';
 import { extractEmittedResult } from '../../src/k8s/result-markers.js';
 import type { LogSource } from '../../src/k8s/runners.js';
 import { startReferenceApi, type ReferenceApi } from '../../src/reference-api/server.js';
@@ -52,7 +54,8 @@ describe('golive k8s against a real control plane', () => {
   async function golive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const stdout = new Capture();
     const stderr = new Capture();
-    const code = await k8sCommand(args, { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: out, logs: logs() });
+    const io = { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: out, clock: systemClock };
+    const code = await runCommand((a, i) => k8sCommand(a, i, { logs: logs() }), args, io);
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
 

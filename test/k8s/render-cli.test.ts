@@ -6,6 +6,9 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { V1NetworkPolicy, V1Job } from '@kubernetes/client-node';
 import { k8sCommand } from '../../src/cli/k8s.js';
+import { runCommand } from '../../src/cli/run-command.js';
+import { systemClock } from '../../src/core/clock.js';
+import { EXIT } from '../../src/core/errors.js';
 
 class Capture extends Writable {
   text = '';
@@ -15,7 +18,7 @@ class Capture extends Writable {
 async function render(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await k8sCommand(['render', ...args], { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: '/tmp' });
+  const code = await runCommand(k8sCommand, ['render', ...args], { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -41,13 +44,24 @@ describe('golive k8s render: secrets in URLs', () => {
 
   it('Prometheus credentials given the supported way (env) stay out of every manifest; the pods read them from the Secret', async () => {
     const stdout = new Capture();
-    const code = await k8sCommand(['render', '--target', 'http://gateway.signal-trading.svc', '--prometheus-rw-url', 'http://prometheus.mon.svc:9090/api/v1/write', '--argo', '--schedule', '0 * * * *'],
-      { stdout, stderr: new Capture(), env: { GOLIVE_PROMETHEUS_USERNAME: 'alice', GOLIVE_PROMETHEUS_PASSWORD: 'pw-9' }, signal: new AbortController().signal, cwd: '/tmp' });
+    const code = await runCommand(k8sCommand, ['render', '--target', 'http://gateway.signal-trading.svc', '--prometheus-rw-url', 'http://prometheus.mon.svc:9090/api/v1/write', '--argo', '--schedule', '0 * * * *'],
+      { stdout, stderr: new Capture(), env: { GOLIVE_PROMETHEUS_USERNAME: 'alice', GOLIVE_PROMETHEUS_PASSWORD: 'pw-9' }, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock });
     expect(code).toBe(0);
     expect(leaks(stdout.text)).toEqual([]);
     const job = docs(stdout.text).find((d) => d.kind === 'Job') as unknown as V1Job;
     expect(job.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === 'GOLIVE_PROMETHEUS_PASSWORD')?.valueFrom?.secretKeyRef)
       .toEqual({ name: 'golive-credentials', key: 'prometheus-password', optional: true });
+  });
+});
+
+describe('golive k8s follows the command pattern', () => {
+  it('returns EXIT values and throws typed errors; cli/run-command.ts maps them like every command\'s', async () => {
+    const io = { stdout: new Capture(), stderr: new Capture(), env: {}, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock };
+    expect(await k8sCommand([], io)).toBe(EXIT.invalidConfig);
+    await expect(k8sCommand(['render', '--bogus'], io)).rejects.toMatchObject({ code: 'GOLIVE_USAGE' });
+    expect(io.stderr.text).toBe('');
+    expect(await runCommand(k8sCommand, ['render', '--bogus'], io)).toBe(EXIT.invalidConfig);
+    expect(io.stderr.text).toMatch(/^golive: unknown flag --bogus \(see golive k8s --help\)\n$/);
   });
 });
 
