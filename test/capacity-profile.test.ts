@@ -69,6 +69,7 @@ describe('2x-baseline profile (pure)', () => {
     [['--profile', '2x-baseline', '--baseline-rps', '50', '--rate', '10', '--duration', '5'], /--profile: cannot be combined with --stages, --rate/],
     [['--profile', '2x-baseline', '--baseline-rps', '50', '--phases', 'health'], /add load to --phases/],
     [['--profile', '2x-baseline', '--baseline-query', 'vector(1)'], /--baseline-query: needs --prometheus-url/],
+    [['--require-scale-out'], /--require-scale-out: judges the HPAs under the load; add both load and cluster to --phases/],
   ])('refuses %j in one line (exit 104)', (args, why) => {
     expect(usageError(() => validatePlan(parseCheckFlags(['--target', T, '--phases', 'load', ...args]).raw))).toMatch(why);
   });

@@ -45,6 +45,9 @@ export function validatePlan(raw: RawConfig): Plan {
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);
   }
   const plan = applyProfile(parsed.data, isExplicitWorkload(raw));
+  if (plan.cluster.requireScaleOut && !(plan.phases.includes('cluster') && plan.phases.includes('load'))) {
+    throw new GoliveError('GOLIVE_USAGE', '--require-scale-out: judges the HPAs under the load; add both load and cluster to --phases');
+  }
   if (plan.phases.includes('market-data') && plan.token === undefined) {
     throw new GoliveError(
       'GOLIVE_MISSING_TOKEN',

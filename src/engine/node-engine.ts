@@ -21,6 +21,7 @@ import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
+import type { ScaleOutLog } from './hpa-watch.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -41,9 +42,9 @@ export interface EngineOutput {
 }
 
 /** Phases that live outside the core and are loaded only when selected. */
-async function optionalPhase(name: PhaseName, saturation?: SaturationWatch): Promise<PhaseRunner | undefined> {
+async function optionalPhase(name: PhaseName, saturation?: SaturationWatch, scaleOut?: ScaleOutLog): Promise<PhaseRunner | undefined> {
   if (name === 'monitoring') return (await import('../phases/monitoring.js')).makeMonitoringPhase(saturation);
-  if (name === 'cluster') return (await import('../phases/cluster.js')).clusterPhase;
+  if (name === 'cluster') return (await import('../phases/cluster.js')).makeClusterPhase(scaleOut ? { scaleOut } : {});
   return undefined;
 }
 
@@ -65,13 +66,16 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   });
   const workload = segmentWorkload(plan.load.workload, run.segment);
   let loadPhase = createLoadPhase(workload, run.ca);
+  let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
-    const { watchHpasDuring } = await import('./hpa-watch.js');
+    const { watchHpasDuring, ScaleOutLog: Log, scaleOutWindow } = await import('./hpa-watch.js');
+    if (plan.cluster.requireScaleOut) scaleOut = new Log(plan.cluster.scaleOutWithinSeconds * 1000, (start) => scaleOutWindow(workload, start));
     loadPhase = watchHpasDuring(loadPhase, {
       sample: hpaSampler(plan.cluster.namespace, plan.cluster.kubeconfig ? { kubeconfig: plan.cluster.kubeconfig } : {}),
       describe: (before, during) => compareHpaSamples(before, during).map(describeHpaScaling),
-      intervalMs: 5000,
+      intervalMs: plan.cluster.hpaIntervalSeconds * 1000,
+      ...(scaleOut ? { gate: scaleOut } : {}),
     });
   }
   // Saturation from Prometheus: sampled around the load, judged by the monitoring phase.
@@ -88,7 +92,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const edge = await edgePhaseFor(plan, run.ca, run.now);
   if (edge) phases.push(edge);
   for (const name of plan.phases) {
-    const p = await optionalPhase(name, saturation);
+    const p = await optionalPhase(name, saturation, scaleOut);
     if (p) phases.push(p);
   }
   const runPlan = effectivePlan(plan, workload);

@@ -12,6 +12,8 @@ import {
 } from './cluster/evaluate.js';
 import { readClusterState, readHpas } from './cluster/read.js';
 import type { HpaSample, HpaScaling } from './cluster/evaluate.js';
+import { judgeScaleOut, replicaTimeline } from './cluster/scale-out.js';
+import type { ScaleOutWindow } from './cluster/scale-out.js';
 
 export { compareHpaSamples, type HpaSample, type HpaScaling } from './cluster/evaluate.js';
 
@@ -20,6 +22,16 @@ export interface ClusterPhaseDeps {
   clients?: K8sClients;
   /** wall clock for the restart window */
   now?: () => number;
+  /** --require-scale-out: the HPA samples taken around the load, judged here */
+  scaleOut?: ScaleOutSamples;
+}
+
+/** What the scale-out gate reads (the engine's ScaleOutLog satisfies it). */
+export interface ScaleOutSamples {
+  readonly samples: readonly HpaSample[];
+  readonly window?: ScaleOutWindow;
+  readonly loadStartMs?: number;
+  readonly withinMs: number;
 }
 
 export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
@@ -46,6 +58,7 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
       for (const [name, findings] of groups) {
         for (const f of findings) if (!checks.record('cluster', name, f.ok, f.reason)) failed++;
       }
+      if (deps.scaleOut) failed += recordScaleOut(found, deps.scaleOut);
       // An empty namespace is not a healthy system: most likely the wrong namespace.
       if (!checks.record('cluster', 'namespace has pods', s.pods.length > 0, `no pods in namespace ${ns}`)) failed++;
       for (const h of s.hpas) {
@@ -57,6 +70,28 @@ export function makeClusterPhase(deps: ClusterPhaseDeps = {}): PhaseRunner {
 }
 
 export const clusterPhase: PhaseRunner = makeClusterPhase();
+
+export const SCALE_OUT_CHECK = 'hpa scales out under load';
+
+/** The gate's findings as checks (one per HPA) and the replica timeline as notes; returns how many failed. */
+function recordScaleOut(found: Findings, log: ScaleOutSamples): number {
+  if (!log.window) {
+    found.checks.record('cluster', SCALE_OUT_CHECK, false, 'scale-out not judged: the load did not run with the HPA watch');
+    return 1;
+  }
+  const findings = judgeScaleOut(log.samples, log.window, log.withinMs);
+  if (findings.length === 0) {
+    found.checks.record('cluster', SCALE_OUT_CHECK, false, 'no HPA in the namespace: --require-scale-out has nothing to judge');
+    return 1;
+  }
+  let failed = 0;
+  for (const f of findings) {
+    if (!found.checks.record('cluster', SCALE_OUT_CHECK, f.ok, f.reason)) failed++;
+    found.notes.push(f.reason);
+  }
+  found.notes.push(...replicaTimeline(log.samples, log.loadStartMs ?? log.window.startMs));
+  return failed;
+}
 
 /**
  * For the load phase: samples the HPAs before and during the load, then

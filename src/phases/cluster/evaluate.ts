@@ -76,6 +76,23 @@ export interface HpaSample {
   max: number;
   /** wall-clock ms when sampled */
   at: number;
+  /** resource metrics with a utilisation target: target and current average utilisation (%) */
+  utilisation?: HpaUtilisation[];
+}
+
+export interface HpaUtilisation { resource: string; target: number; current?: number }
+
+function utilisationOf(h: V2HorizontalPodAutoscaler): HpaUtilisation[] {
+  const out: HpaUtilisation[] = [];
+  for (const m of h.spec?.metrics ?? []) {
+    const r = m.type === 'Resource' ? m.resource : m.type === 'ContainerResource' ? m.containerResource : undefined;
+    const target = r?.target?.averageUtilization;
+    if (!r || target === undefined) continue;
+    const cur = (h.status?.currentMetrics ?? []).find((c) => (c.type === m.type) && (c.resource?.name ?? c.containerResource?.name) === r.name);
+    const current = (cur?.resource ?? cur?.containerResource)?.current?.averageUtilization;
+    out.push({ resource: r.name, target, ...(current !== undefined ? { current } : {}) });
+  }
+  return out;
 }
 
 export function hpaSample(h: V2HorizontalPodAutoscaler, at: number): HpaSample {
@@ -86,6 +103,7 @@ export function hpaSample(h: V2HorizontalPodAutoscaler, at: number): HpaSample {
     min: h.spec?.minReplicas ?? 1,
     max: h.spec?.maxReplicas ?? 0,
     at,
+    utilisation: utilisationOf(h),
   };
 }
 
