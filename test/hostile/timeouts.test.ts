@@ -48,4 +48,15 @@ describe('hostile target: timeouts and body caps', () => {
     expect(run.peakRssMiB).toBeLessThan(250);
     expect(run.wallMs).toBeLessThan(20_000);
   });
+
+  it('a Prometheus that drips its answer is cut at --timeout too: the monitoring phase fails in time', async () => {
+    const target = await startHostile('ok');
+    const prom = await startHostile('drip');
+    const run = await runGolive(['--target', target.url, '--phases', 'monitoring', '--prometheus-url', prom.url, '--timeout', '1500', '--deadline', '60'], { gcEveryMs: 20 });
+    expect(run.code, run.stderr).toBe(99);
+    const mon = run.summary?.golive.phases.find((p) => p.name === 'monitoring');
+    expect(mon?.status).toBe('failed');
+    expect(mon?.reason).toMatch(/Prometheus not reachable: .*timed out after 1500 ms/);
+    expect(run.wallMs).toBeLessThan(20_000);
+  });
 });
