@@ -16,6 +16,8 @@ have prometheus-pushgateway || need+=(prometheus-pushgateway)
 have nginx || need+=(nginx-light)
 have wrk || need+=(wrk)
 have openssl || need+=(openssl)
+# report.html is opened in a real headless browser (test/report-browser.test.ts)
+have chromium || need+=(chromium)
 # The DNS server of the edge phase's tests; dnsmasq-base is the binary alone (no system service).
 have dnsmasq || [[ -x /usr/sbin/dnsmasq ]] || need+=(dnsmasq-base)
 { have python3 && python3 -m pip --version >/dev/null 2>&1; } || need+=(python3-pip)

@@ -24,6 +24,8 @@ const timeAxis = (t: PhaseTimeline, other?: PhaseTimeline) => ({
   max: Math.max(...t.x, ...(other?.x ?? [])) + t.intervalMs / 1000,
 });
 const zip = (xs: readonly number[], ys: readonly (number | null)[]): Point[] => xs.map((x, i) => [x, ys[i] ?? null]);
+/** A curve's point sits mid-interval; bars span the interval from its start. */
+const mid = (t: PhaseTimeline): number[] => t.x.map((x) => x + t.intervalMs / 2000);
 
 function thresholdFor(result: RunResult, phase: string): { value: number; label: string } | undefined {
   const limits = p95Limits(result);
@@ -33,11 +35,11 @@ function thresholdFor(result: RunResult, phase: string): { value: number; label:
 
 export function latencyOverTime(result: RunResult, t: PhaseTimeline, baseline?: PhaseTimeline): string {
   const series: ChartSeries[] = [
-    { name: 'p50', cls: 'p50', color: PCT_COLORS.p50, points: zip(t.x, t.p50) },
-    { name: 'p95', cls: 'p95', color: PCT_COLORS.p95, points: zip(t.x, t.p95) },
-    { name: 'p99', cls: 'p99', color: PCT_COLORS.p99, points: zip(t.x, t.p99) },
+    { name: 'p50', cls: 'p50', color: PCT_COLORS.p50, points: zip(mid(t), t.p50) },
+    { name: 'p95', cls: 'p95', color: PCT_COLORS.p95, points: zip(mid(t), t.p95) },
+    { name: 'p99', cls: 'p99', color: PCT_COLORS.p99, points: zip(mid(t), t.p99) },
   ];
-  if (baseline) series.push({ name: 'baseline p95', cls: 'baseline-p95', color: BASELINE_COLOR, dash: '5 3', points: zip(baseline.x, baseline.p95) });
+  if (baseline) series.push({ name: 'baseline p95', cls: 'baseline-p95', color: BASELINE_COLOR, dash: '5 3', points: zip(mid(baseline), baseline.p95) });
   const threshold = thresholdFor(result, t.phase);
   return renderChart({
     title: `${t.phase}: latency percentiles per ${t.intervalMs / 1000}s`,
@@ -51,11 +53,11 @@ export function latencyOverTime(result: RunResult, t: PhaseTimeline, baseline?: 
 }
 
 export function throughputOverTime(t: PhaseTimeline, baseline?: PhaseTimeline): string {
-  const series: ChartSeries[] = [{ name: 'requests/s', cls: 'reqs', color: '#1a73e8', points: zip(t.x, t.reqsPerSec) }];
+  const series: ChartSeries[] = [{ name: 'requests/s', cls: 'reqs', color: '#1a73e8', points: zip(mid(t), t.reqsPerSec) }];
   for (const [cls, col] of Object.entries(t.failuresPerSec) as [StatusClass, number[]][]) {
     series.push({ name: `failed ${cls === 'none' ? 'no response' : cls}/s`, cls: `failures failures-${cls}`, color: CLASS_COLORS[cls], kind: 'bars', points: zip(t.x, col) });
   }
-  if (baseline) series.push({ name: 'baseline requests/s', cls: 'baseline-reqs', color: BASELINE_COLOR, dash: '5 3', points: zip(baseline.x, baseline.reqsPerSec) });
+  if (baseline) series.push({ name: 'baseline requests/s', cls: 'baseline-reqs', color: BASELINE_COLOR, dash: '5 3', points: zip(mid(baseline), baseline.reqsPerSec) });
   return renderChart({
     title: `${t.phase}: throughput and failures per second`,
     cls: 'throughput-over-time',

@@ -1,0 +1,205 @@
+/**
+ * report.html in a real headless Chromium (Debian's `chromium`, installed by
+ * scripts/setup/test-deps.sh), driven over the DevTools protocol by
+ * playwright-core. The reports come from real runs of the CLI against the
+ * real reference API (passing, failing, staged), from three parallel
+ * runners merged as `golive k8s run` merges them, and from a hostile target
+ * whose health body carries an XSS payload into a check's failure reason.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validatePlan } from '../src/config/validate.js';
+import type { RunResult } from '../src/core/result.js';
+import { mergeRunnerResults } from '../src/k8s/merge.js';
+import { mergedRunResult } from '../src/k8s/merged-report.js';
+import { extractEmittedResult } from '../src/k8s/result-markers.js';
+import { writeReports } from '../src/reporters/write.js';
+import { runCli, spawnReferenceApi } from './support/processes.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'test-token-0123456789';
+const XSS = '<img src=x onerror="document.title=\'pwned\'">';
+// What is tested here is the report, not whether a shared, loaded machine kept the open model's schedule.
+const LENIENT = ['--max-schedule-lag', '2000'];
+
+let context: BrowserContext;
+let tmp: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run 'bash scripts/setup/test-deps.sh' (apt-get install chromium)`);
+  tmp = await mkdtemp(join(tmpdir(), 'golive-browser-'));
+  context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'golive-chromium-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+});
+
+async function checkRun(apiArgs: string[], cliArgs: string[], target?: string): Promise<{ dir: string; code: number | null; log: string }> {
+  const api = target ? undefined : await spawnReferenceApi(TOKEN, apiArgs);
+  try {
+    const dir = await mkdtemp(join(tmp, 'run-'));
+    const res = await runCli(['check', '--target', target ?? api?.url ?? '', '--out', dir, '--no-color', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN } });
+    // On an unexpected exit code, the assertion message shows why.
+    return { dir, code: res.code, log: `${res.stderr}\n${res.stdout.split('\n').slice(-30).join('\n')}` };
+  } finally {
+    await api?.stop();
+  }
+}
+
+interface Opened {
+  consoleErrors: string[];
+  requests: string[];
+  charts: Record<string, number>;
+  screenshotBytes: number;
+  title: string;
+  text: string;
+  images: number;
+}
+
+/** Opens the report, collects console errors and every request the page makes, measures the charts. */
+async function open(htmlPath: string, name: string): Promise<Opened> {
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  const url = pathToFileURL(htmlPath).href;
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    // Runs in the page (a string: this file is type-checked without the DOM lib).
+    const charts = await page.evaluate(`(() => {
+      const count = (sel) => document.querySelectorAll(sel).length;
+      const points = (sel) => Math.max(0, ...[...document.querySelectorAll(sel)].map((e) => Number(e.getAttribute('data-points') || 0)));
+      return {
+        latencyCharts: count('svg.chart.latency-over-time'),
+        p95Points: points('svg.latency-over-time path.series.p95'),
+        p99Points: points('svg.latency-over-time path.series.p99'),
+        reqsPoints: points('svg.throughput-over-time path.series.reqs'),
+        failureBars: points('svg.throughput-over-time g.series.failures'),
+        thresholdLines: count('svg.latency-over-time line.threshold') + count('svg.latency-over-time text.threshold-offscale'),
+        distPoints: points('svg.distribution path.series.dist-load'),
+        statusRects: count('svg.status-codes rect.status'),
+        stageBands: count('svg.latency-over-time rect.band'),
+        svgWidth: Math.round(document.querySelector('svg.distribution')?.getBoundingClientRect().width || 0),
+      };
+    })()`) as Record<string, number>;
+    const shot = join(tmp, `${name}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    const png = await readFile(shot);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    return {
+      consoleErrors, requests, charts, screenshotBytes: (await stat(shot)).size,
+      title: await page.title(), text: await page.evaluate('document.body.innerText') as string, images: await page.evaluate('document.images.length') as number,
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+function expectClean(o: Opened): void {
+  expect(o.consoleErrors).toEqual([]);
+  expect(o.requests).toEqual([]);
+  expect(o.screenshotBytes).toBeGreaterThan(20_000);
+  expect(o.charts.svgWidth).toBeGreaterThan(300);
+}
+
+describe('report.html in headless Chromium', () => {
+  it('passing run: every chart has its series, nothing is fetched, nothing logs an error', async () => {
+    const run = await checkRun([], ['--rate', '60', '--duration', '3', ...LENIENT]);
+    expect(run.code, run.log).toBe(0);
+    const o = await open(join(run.dir, 'report.html'), 'passing');
+    expectClean(o);
+    expect(o.charts.latencyCharts).toBe(1);
+    expect(o.charts.p95Points).toBeGreaterThanOrEqual(3);
+    expect(o.charts.reqsPoints).toBeGreaterThanOrEqual(3);
+    expect(o.charts.thresholdLines).toBe(1);
+    expect(o.charts.distPoints).toBeGreaterThanOrEqual(10);
+    expect(o.charts.statusRects).toBeGreaterThanOrEqual(3);
+    expect(o.title).toMatch(/^golive PASSED/);
+  }, 120_000);
+
+  it('failing run: failures over time by status class, the failed threshold first', async () => {
+    const run = await checkRun(['--error-rate', '0.1', '--latency', 'stall:700/50,5'], ['--rate', '60', '--duration', '3', ...LENIENT]);
+    expect(run.code, run.log).toBe(99);
+    const o = await open(join(run.dir, 'report.html'), 'failing');
+    expectClean(o);
+    expect(o.charts.failureBars).toBeGreaterThanOrEqual(2);
+    expect(o.charts.p99Points).toBeGreaterThanOrEqual(3);
+    expect(o.charts.thresholdLines).toBe(1);
+    expect(o.text).toMatch(/Thresholds\s+metric\s+threshold\s+measured\s+✗/);
+    expect(o.title).toMatch(/^golive FAILED/);
+  }, 120_000);
+
+  it('staged run: the stages are shaded on the time charts', async () => {
+    const run = await checkRun([], ['--stages', '2s:40:warm,2s:80:double', ...LENIENT]);
+    expect(run.code, run.log).toBe(0);
+    const o = await open(join(run.dir, 'report.html'), 'staged');
+    expectClean(o);
+    expect(o.charts.stageBands).toBe(2);
+    expect(o.text).toContain('double');
+  }, 120_000);
+
+  it('three runners merged: one report whose series add up to the whole run', async () => {
+    const api = await spawnReferenceApi(TOKEN, []);
+    let results: RunResult[];
+    try {
+      const runs = await Promise.all([0, 1, 2].map(async (i) => {
+        const dir = await mkdtemp(join(tmp, `runner-${i}-`));
+        const res = await runCli(['check', '--target', api.url, '--out', dir, '--no-color', '--phases', 'health,load', '--rate', '45', '--duration', '3', '--segment', `${i}/3`, '--emit-result', ...LENIENT], { env: { GOLIVE_TOKEN: TOKEN } });
+        const got = extractEmittedResult(res.stdout);
+        if (got.kind !== 'ok') throw new Error(`runner ${i}: ${got.kind}`);
+        return got.result;
+      }));
+      results = runs;
+    } finally {
+      await api.stop();
+    }
+    const plan = validatePlan({ target: 'http://127.0.0.1:1', phases: ['health', 'load'], load: { workload: { model: 'open', rate: 45, durationSeconds: 3 } } });
+    const merged = mergedRunResult({ plan, runId: 'merged-3', merged: mergeRunnerResults(plan, results), runners: results, version: 'test' });
+    const perRunner = results.map((r) => r.golive.timeline?.series.find((s) => s.phase === 'load')?.reqs.reduce((a, b) => a + b, 0) ?? 0);
+    const total = merged.golive.timeline?.series.find((s) => s.phase === 'load')?.reqs.reduce((a, b) => a + b, 0);
+    expect(perRunner.every((n) => n > 0)).toBe(true);
+    expect(total).toBe(perRunner.reduce((a, b) => a + b, 0));
+    const dir = await mkdtemp(join(tmp, 'merged-'));
+    const w = await writeReports(merged, dir, { kinds: ['html'] });
+    expect(w.errors).toEqual([]);
+    const o = await open(join(dir, 'report.html'), 'merged');
+    expectClean(o);
+    expect(o.charts.p95Points).toBeGreaterThanOrEqual(3);
+    expect(o.charts.reqsPoints).toBeGreaterThanOrEqual(3);
+  }, 180_000);
+
+  it('a hostile target\'s XSS payload in a failure reason is shown as text', async () => {
+    const server: Server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: XSS }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const run = await checkRun([], ['--phases', 'health'], target);
+      expect(run.code, run.log).toBe(99);
+      const html = await readFile(join(run.dir, 'report.html'), 'utf8');
+      expect(html).not.toContain('<img');
+      const o = await open(join(run.dir, 'report.html'), 'hostile');
+      expectClean(o);
+      expect(o.images).toBe(0);
+      expect(o.title).not.toBe('pwned');
+      expect(o.text).toContain('got "<img src=x onerror=');
+    } finally {
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+    }
+  }, 120_000);
+});
