@@ -11,7 +11,7 @@ import { request } from 'undici';
 import type { Plan } from '../config/schema.js';
 import { readCapped } from '../engine/body.js';
 import { withTimeout } from '../engine/timeout.js';
-import { authorize } from '../sinks/delivery.js';
+import { authorize } from '../core/http-auth.js';
 import type { Previous } from './decide.js';
 
 export interface PreviousVerdict {

@@ -6,10 +6,10 @@
 import { request } from 'undici';
 import { bodyTooLarge, readCapped } from '../engine/body.js';
 import { withTimeout } from '../engine/timeout.js';
-import type { Credentials } from '../sinks/delivery.js';
-import { authorize, describeFailure } from '../sinks/delivery.js';
+import type { Credentials } from '../core/http-auth.js';
+import { authorize, describeFailure } from '../core/http-auth.js';
 import { redactUrl } from '../core/redact.js';
-import { oneLine, scrubSecrets } from '../sinks/redact.js';
+import { oneLine, scrubSecrets } from '../core/scrub.js';
 
 /** Prometheus answers for one query are small; a bigger body is refused, not kept. */
 export const MAX_API_BODY_BYTES = 16 * 1024 * 1024;

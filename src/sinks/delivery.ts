@@ -8,7 +8,10 @@ import { readCapped } from '../engine/body.js';
 import { withTimeout } from '../engine/timeout.js';
 import type { Clock } from '../core/clock.js';
 import { redactUrl } from '../core/redact.js';
-import { oneLine, scrubSecrets } from './redact.js';
+import { oneLine, scrubSecrets } from '../core/scrub.js';
+import { authorize, describeFailure, type Credentials } from '../core/http-auth.js';
+
+export { authorize, describeFailure, type Credentials } from '../core/http-auth.js';
 
 export interface RetryPolicy {
   /** total attempts, the first included */
@@ -20,8 +23,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 4000, deadlineMs: 20_000 };
-
-export interface Credentials { username?: string; password?: string; bearerToken?: string }
 
 export interface DeliveryEnv {
   credentials: Credentials;
@@ -51,30 +52,6 @@ export type DeliveryOutcome =
   | { ok: false; attempts: number; error: string };
 
 type Attempt = { kind: 'ok' } | { kind: 'retry'; why: string } | { kind: 'permanent'; why: string };
-
-/** Moves URL userinfo into basic auth (fetch-style clients refuse it in URLs). */
-export function authorize(rawUrl: string, creds: Credentials): { url: string; authorization?: string; secrets: string[] } {
-  const u = new URL(rawUrl);
-  const fromUrl = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
-  u.username = '';
-  u.password = '';
-  const secrets = [creds.password, creds.bearerToken, fromUrl.password].filter((s): s is string => !!s);
-  if (creds.bearerToken) return { url: u.toString(), authorization: `Bearer ${creds.bearerToken}`, secrets };
-  const user = creds.username ?? (fromUrl.username || undefined);
-  const pass = creds.username !== undefined ? creds.password ?? '' : fromUrl.password;
-  if (user === undefined) return { url: u.toString(), secrets };
-  const basic = Buffer.from(`${user}:${pass}`).toString('base64');
-  return { url: u.toString(), authorization: `Basic ${basic}`, secrets: [...secrets, basic] };
-}
-
-export function describeFailure(err: unknown, timeoutMs: number): string {
-  if (!(err instanceof Error)) return oneLine(String(err));
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${Math.round(timeoutMs)} ms`;
-  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
-  for (const c of [codeOf(err), codeOf(err.cause)]) if (typeof c === 'string' && /^E[A-Z]+$/.test(c)) return c;
-  const code = codeOf(err);
-  return oneLine(typeof code === 'string' ? `${code}: ${err.message}` : err.message);
-}
 
 /** Equal jitter: at least half the exponential step, so retries do spread out. */
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {

@@ -15,7 +15,7 @@ import { buildK6Series } from './k6-series.js';
 import { remoteWriteBody } from './prompb.js';
 import { certExpiryFamily, checkSuccessFamily, groupingPath, exposition, verdictFamilies } from './pushgateway-format.js';
 import { familySeries } from './family-series.js';
-import { oneLine } from './redact.js';
+import { oneLine } from '../core/scrub.js';
 
 export interface SinkContext {
   result: RunResult;

@@ -3,7 +3,7 @@
  * one redaction (src/core/redact.ts), and any known secret that still slipped
  * into a message is masked.
  */
-import { safeLine } from '../core/sanitize.js';
+import { safeLine } from './sanitize.js';
 
 export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
