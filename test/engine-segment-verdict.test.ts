@@ -64,8 +64,8 @@ describe('segments', () => {
   it('closed workloads split requests exactly and keep at least one connection', () => {
     const w: Workload = { model: 'closed', requests: 1000, concurrency: 10 };
     const parts = Array.from({ length: 3 }, (_, index) => segmentWorkload(w, { index, count: 3 }));
-    expect(parts.map((p) => (p.model === 'closed' ? p.requests : NaN))).toEqual([333, 333, 334]);
-    expect(parts.map((p) => (p.model === 'closed' ? p.concurrency : NaN))).toEqual([3, 3, 4]);
+    expect(parts.map((p) => (p.model === 'closed' ? p.requests : NaN))).toEqual([334, 333, 333]);
+    expect(parts.map((p) => (p.model === 'closed' ? p.concurrency : NaN))).toEqual([4, 3, 3]);
     const many = Array.from({ length: 20 }, (_, index) => segmentWorkload(w, { index, count: 20 }));
     expect(many.every((p) => p.model === 'closed' && p.concurrency >= 1)).toBe(true);
     expect(segmentWorkload(w, undefined)).toBe(w);

@@ -129,7 +129,7 @@ describe('k6 options', () => {
     const mod = await loadScenario('golive', envFor({ load: { workload: { model: 'closed', requests: 1000, concurrency: 10 } } }, seg));
     expect(mod.options.executionSegment).toBe('1/3:2/3');
     expect(mod.options.executionSegmentSequence).toBe('0,1/3,2/3,1');
-    // k6 scales the executor; the threshold asks for this runner's 333 (floor(2000/3) - floor(1000/3))
+    // k6 scales the executor; the threshold asks for this runner's share as k6 stripes 1000: 334, 333, 333
     expect(mod.options.thresholds?.['http_reqs{phase:load}']).toEqual(['count>=333']);
     expect(mod.options.scenarios?.['load']).toMatchObject({ iterations: 1000, vus: 10 });
   });

@@ -22,9 +22,15 @@ export function parseSegment(text: string): Segment {
   return { index, count };
 }
 
-/** The share of `total` that falls in the segment. */
+/**
+ * The share of `total` that falls in the segment, as k6 stripes a sequence of
+ * equal segments (ExecutionSegmentSequence.ScaleInt64): every runner gets
+ * floor(total/count), and the first total % count runners one more. The same
+ * arithmetic in both engines, so a k6 runner's `count>=` threshold asks for
+ * exactly what k6 sends (301 over 3: 101, 100, 100).
+ */
 export function share(total: number, seg: Segment): number {
-  return Math.floor((total * (seg.index + 1)) / seg.count) - Math.floor((total * seg.index) / seg.count);
+  return Math.floor(total / seg.count) + (seg.index < total % seg.count ? 1 : 0);
 }
 
 /** The boundaries of `count` equal segments as k6 writes them: 0, 1/3, 2/3, 1. */

@@ -89,7 +89,8 @@ function k6Command(plan: RunnerPlan): string[] {
   const i = RUNNER_INDEX_ENV;
   const line = [
     `export ${K6_ENV.segment}="$((${i}))/${n}:$((${i}+1))/${n}" ${K6_ENV.segmentSequence}="${sequence}";`,
-    'exec', ...run, '--execution-segment', `"$${K6_ENV.segment}"`, '--execution-segment-sequence', `"$${K6_ENV.segmentSequence}"`, script,
+    // A runner label, as the node runners write: N writers of one series would overwrite one another (Prometheus answers 400).
+    'exec', ...run, ...(rw.length > 0 ? ['--tag', `runner="$((${i}))"`] : []), '--execution-segment', `"$${K6_ENV.segment}"`, '--execution-segment-sequence', `"$${K6_ENV.segmentSequence}"`, script,
   ].join(' ');
   return ['sh', '-c', line];
 }

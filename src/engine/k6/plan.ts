@@ -138,17 +138,24 @@ function fraction(bound: string): [number, number] {
 }
 
 /**
- * The share of `total` iterations in a segment `a:b`: floor(total*b) -
- * floor(total*a), the same arithmetic as the node engine's parallel runners,
- * so shares add up to the total exactly.
+ * The share of `total` iterations in a segment `a:b`. For one of `count`
+ * equal segments (what golive's runners use) it is k6's striping, as the node
+ * engine splits (src/engine/segment.ts share()): floor(total/count), plus one
+ * for the first total % count segments. Any other segment: floor(total*b) -
+ * floor(total*a), which adds up to the total but may differ from k6 by one.
  */
 export function segmentShare(total: number, segment: string): number {
   const [from = '0', to = '1'] = segment.split(':');
-  const at = (b: string) => {
-    const [n, d] = fraction(b);
-    return Math.floor((total * n) / d);
-  };
-  return at(to) - at(from);
+  const [fn, fd] = fraction(from);
+  const [tn, td] = fraction(to);
+  // equal segment i/count:(i+1)/count?
+  const count = (fd * td) / (tn * fd - fn * td);
+  const index = (fn * count) / fd;
+  if (Number.isInteger(count) && count > 0 && Number.isInteger(index)) {
+    return Math.floor(total / count) + (index < total % count ? 1 : 0);
+  }
+  const at = ([n, d]: [number, number]) => Math.floor((total * n) / d);
+  return at([tn, td]) - at([fn, fd]);
 }
 
 /**

@@ -43,6 +43,8 @@ export interface ClusterPodRunnerOptions {
   core: CoreV1Api;
   /** env every process gets (PATH etc.); the pod's env goes on top */
   baseEnv?: NodeJS.ProcessEnv;
+  /** called with the pod's emptyDir/configMap directories (mount path -> dir) before they are removed */
+  afterRun?: (pod: V1Pod, mounts: ReadonlyMap<string, string>) => Promise<void>;
 }
 
 export function clusterPodRunner(o: ClusterPodRunnerOptions): PodRunner {
@@ -73,8 +75,15 @@ export function clusterPodRunner(o: ClusterPodRunnerOptions): PodRunner {
         for (const [mp, dir] of mounts) if (s === mp || s.startsWith(`${mp}/`)) return dir + s.slice(mp.length);
         return s;
       };
-      const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => hostPath(expand(a, podEnv)));
-      for (const k of ['HOME', 'TMPDIR']) if (podEnv[k]) podEnv[k] = hostPath(podEnv[k] ?? '');
+      // ... also inside a shell line (the k6 flavour runs `sh -c 'exec k6 run … /config/golive.js'`).
+      const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // One pass, longest mount first, so a replaced path is not mapped again (/tmp holds the temp dirs).
+      const mountRe = new RegExp(`(^|[\\s"'=])(${[...mounts.keys()].sort((x, y) => y.length - x.length).map(esc).join('|')})(?=/|$|[\\s"'])`, 'g');
+      const inText = (text: string): string => (mounts.size === 0 ? text : text.replace(mountRe, (_m, pre: string, mp: string) => `${pre}${mounts.get(mp) ?? mp}`));
+      const mapArg = (a: string): string => { const h = hostPath(a); return h !== a ? h : inText(a); };
+      const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => mapArg(expand(a, podEnv)));
+      // Paths inside the pod's mounts (HOME, TMPDIR, k6's GOLIVE_SUMMARY, ...) point into the temp dir.
+      for (const [k, v] of Object.entries(podEnv)) if (v.startsWith('/')) podEnv[k] = hostPath(v);
       const [cmd, ...args] = argv;
       if (cmd === undefined) throw new Error('no command');
       return await new Promise<PodRunResult>((ok, fail) => {
@@ -84,7 +93,7 @@ export function clusterPodRunner(o: ClusterPodRunnerOptions): PodRunner {
         child.stderr.setEncoding('utf8').on('data', (d: string) => { logs += d; });
         child.on('error', (e) => { if (e.name !== 'AbortError') fail(e); });
         child.on('close', (code, sig) => ok({ exitCode: code ?? (sig === 'SIGKILL' ? 137 : 143), logs }));
-      });
+      }).then(async (r) => { await o.afterRun?.(pod, mounts); return r; });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
