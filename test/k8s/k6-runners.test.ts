@@ -9,6 +9,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildK6 } from '../../scripts/build-k6.mjs';
 import { k8sCommand } from '../../src/cli/k8s.js';
+import { runCommand } from '../../src/cli/run-command.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { LogSource } from '../../src/k8s/runners.js';
 import { startReferenceApi, type ReferenceApi } from '../../src/reference-api/server.js';
 import { k6Binary } from '../support/k6.js';
@@ -75,7 +77,8 @@ describe('golive k8s run --engine k6 with the real k6 in the runner pods', () =>
   async function golive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const stdout = new Capture();
     const stderr = new Capture();
-    const code = await k8sCommand(args, { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: out, logs: logs() });
+    const io = { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: out, clock: systemClock };
+    const code = await runCommand((a, i) => k8sCommand(a, i, { logs: logs() }), args, io);
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
 
