@@ -127,5 +127,22 @@ describe('2x-baseline against the reference API with --saturate (real processes)
     expect(peak?.actual).toBeGreaterThan(500);
     expect(res.code).toBe(99);
     expect(res.stdout).toMatch(/http_req_duration\{stage:2x\}\s+p\(95\)<500\s+p\(95\)=\d+/);
+    // Per-stage rows: summary.json, console, JUnit.
+    const rows = s.golive.stages ?? [];
+    expect(rows.map((r) => [r.name, r.targetRate, r.durationSeconds, r.thresholds])).toEqual([
+      ['baseline', { from: 20, to: 20 }, 4, { passed: 2, failed: 0 }],
+      ['ramp', { from: 20, to: 40 }, 2, { passed: 0, failed: 0 }],
+      ['2x', { from: 40, to: 40 }, 4, { passed: 1, failed: 1 }],
+    ]);
+    expect(rows[0]?.requests).toBe(80);
+    expect(rows[2]?.scheduled).toBe(160);
+    expect(rows[2]?.achievedRate).toBeGreaterThan(35);
+    expect(rows[2]?.p95).toBeGreaterThan(500);
+    expect(rows[0]?.p95).toBeLessThan(500);
+    expect(res.stdout).toMatch(/Stages\n\s+✓\s+baseline\s+target 20\.0\/s\s+achieved 20\.0\/s\s+80 req/);
+    expect(res.stdout).toMatch(/✗\s+2x\s+target 40\.0\/s/);
+    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="golive\.stage\.2x"[^>]* tests="2" failures="1"/);
+    expect(junit).toMatch(/<testsuite name="golive\.stage\.baseline"[^>]* tests="2" failures="0"/);
   }, 60_000);
 });

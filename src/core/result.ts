@@ -51,6 +51,30 @@ export interface ThresholdResult {
   window?: ThresholdWindow;
 }
 
+/** One load stage as the reports show it (summary.json `golive.stages`). */
+export interface StageRow {
+  /** the stage tag: its config name, or its index */
+  name: string;
+  index: number;
+  /** when the stage began (wall clock), when known */
+  startedAt?: string;
+  durationSeconds: number;
+  /** arrivals per second at the start and end of the stage (a ramp when they differ) */
+  targetRate: { from: number; to: number };
+  /** arrivals the schedule held for the stage */
+  scheduled: number;
+  /** responses recorded in the stage */
+  requests: number;
+  achievedRate: number;
+  p95?: number;
+  p99?: number;
+  failedRate?: number;
+  /** arrivals dropped because max-in-flight requests were outstanding */
+  dropped: number;
+  /** the thresholds selecting this stage (`{stage:NAME}`) */
+  thresholds: { passed: number; failed: number };
+}
+
 export interface ThresholdWindow {
   seconds: number;
   /** windows with samples that were judged */
@@ -157,6 +181,8 @@ export interface GoliveBlock {
   baseline?: BaselineComparison;
   /** one-line cause when verdict is error/aborted */
   error?: string;
+  /** per load stage (staged workloads only): target vs achieved, latency, failures */
+  stages?: StageRow[];
   /** findings that inform but do not gate, e.g. whether the HPAs scaled under load */
   notes?: string[];
   /** what the edge phase measured (certificate chain, redirect, HSTS, DNS), when it ran */

@@ -20,6 +20,7 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
+import { stageRows } from './stages.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
 
@@ -115,6 +116,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
+  const stages = stageRows(state.store, workload, thresholds, state.phases.find((p) => p.name === 'load')?.startedAt);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
   const erroredPhase = state.phases.find((p) => p.status === 'error');
@@ -133,6 +135,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       exitCode,
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : verdict === 'error' && erroredPhase?.reason ? { error: erroredPhase.reason } : {}),
       ...(notes.length > 0 ? { notes } : {}),
+      ...(stages.length > 0 ? { stages } : {}),
       failedRequests: failures.list(),
       ...(state.edge ? { edge: state.edge } : {}),
     },

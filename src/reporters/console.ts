@@ -146,6 +146,25 @@ export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
     ]));
   }
 
+  if (g.stages?.length) {
+    out.push('', line({ text: 'Stages', tone: 'bold' }));
+    out.push(...table(g.stages.map((st) => {
+      const ok = st.thresholds.failed === 0;
+      const rate = st.targetRate.from === st.targetRate.to ? `${fmtNumber(st.targetRate.to, 1)}/s` : `${fmtNumber(st.targetRate.from, 1)}->${fmtNumber(st.targetRate.to, 1)}/s`;
+      return [
+        { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
+        { text: clean(st.name) },
+        { text: `target ${rate}` },
+        { text: `achieved ${fmtNumber(st.achievedRate, 1)}/s` },
+        { text: `${fmtNumber(st.requests)} req` },
+        { text: `p(95)=${fmtMs(st.p95)}`, ...(ok ? {} : { tone: 'bad' as const }) },
+        { text: `p(99)=${fmtMs(st.p99)}` },
+        { text: `failed ${fmtPercent(st.failedRate)}` },
+        { text: st.dropped > 0 ? `dropped ${fmtNumber(st.dropped)}` : '', tone: 'dim' },
+      ];
+    })));
+  }
+
   const failed = failedRequests(result);
   if (failed.length) {
     out.push('', line({ text: 'Failed requests by cause', tone: 'bold' }));

@@ -3,7 +3,7 @@
  * per threshold, failures carrying the measured value in their message so a
  * CI summary line says *why* without opening the file.
  */
-import { thresholdPhase } from '../../thresholds/parse.js';
+import { parseMetricSelector, thresholdPhase } from '../../thresholds/parse.js';
 import type { CheckResult, PhaseName, PhaseResult, RunResult, ThresholdResult } from '../core/result.js';
 import { describeFailedRequests, failedRequests } from './failed-requests.js';
 import { escapeAttr, escapeText } from './text.js';
@@ -86,9 +86,22 @@ function phaseCase(p: PhaseResult, checks: readonly CheckResult[]): Case | undef
   }
 }
 
+function thresholdStage(t: ThresholdResult): string | undefined {
+  try {
+    return parseMetricSelector(t.metric).tags['stage'];
+  } catch {
+    return undefined;
+  }
+}
+
 function buildSuites(result: RunResult): Suite[] {
   const g = result.golive;
   const phaseByName = new Map(g.phases.map((p) => [p.name, p]));
+  const stageNames = new Set((g.stages ?? []).map((st) => st.name));
+  const inStageSuite = (t: ThresholdResult): boolean => {
+    const stage = thresholdStage(t);
+    return stage !== undefined && stageNames.has(stage);
+  };
   const suites: Suite[] = g.phases.map((p) => {
     const checks = g.checks.filter((c) => c.phase === p.name);
     const own = phaseCase(p, checks);
@@ -109,14 +122,27 @@ function buildSuites(result: RunResult): Suite[] {
         ...checks.map((c) => checkCase(p.name, c)),
         ...(edge ? edge.checks.filter((c) => c.status === 'skipped').map((c): Case => ({ classname: 'golive.edge.checks', name: c.name, outcome: { kind: 'skipped', message: c.detail } })) : []),
         ...g.thresholds
-          .filter((t) => thresholdPhase(t) === p.name)
+          .filter((t) => thresholdPhase(t) === p.name && !inStageSuite(t))
           .map((t) => thresholdCase(`golive.${p.name}.thresholds`, t, p)),
       ],
     };
   });
+  // A suite per load stage: its thresholds as testcases, its figures in system-out.
+  for (const st of g.stages ?? []) {
+    const figures = `target ${st.targetRate.from}->${st.targetRate.to}/s, achieved ${st.achievedRate.toFixed(1)}/s, ${st.requests} requests, `
+      + `p(95)=${st.p95?.toFixed(2) ?? '-'}ms, p(99)=${st.p99?.toFixed(2) ?? '-'}ms, failed ${((st.failedRate ?? 0) * 100).toFixed(2)}%, dropped ${st.dropped}`;
+    suites.push({
+      name: `golive.stage.${st.name}`,
+      systemOut: figures,
+      timeSeconds: st.durationSeconds,
+      ...(st.startedAt ? { timestamp: st.startedAt } : {}),
+      cases: g.thresholds.filter((t) => thresholdStage(t) === st.name).map((t) => thresholdCase(`golive.stage.${st.name}.thresholds`, t)),
+    });
+  }
   // Checks of a phase missing from `phases` must still be counted somewhere.
   const orphanChecks = g.checks.filter((c) => !phaseByName.has(c.phase));
   const global = g.thresholds.filter((t) => {
+    if (inStageSuite(t)) return false;
     const ph = thresholdPhase(t);
     return ph === undefined || !phaseByName.has(ph);
   });
