@@ -2,7 +2,6 @@
  * The runbook's pass criteria as k6 thresholds, for the phases a plan selects,
  * and how custom thresholds from config combine with them.
  */
-import type { Plan } from '../src/config/schema.js';
 import { canonicalSelector, selectorPhase } from './parse.js';
 
 /** Runbook "Load Testing": 95th percentile response time < 500ms. */
@@ -10,7 +9,20 @@ export const LOAD_P95_MS = 500;
 /** Runbook "Load Testing": error rate < 1%. */
 export const LOAD_MAX_ERROR_RATE = 0.01;
 
-type DefaultsPlan = Pick<Plan, 'phases' | 'health' | 'load'>;
+/**
+ * What the thresholds need to know of a plan: plain inputs, so this module
+ * sits below config (which imports it) instead of reaching back up.
+ */
+export interface DefaultsPlan {
+  readonly phases: readonly string[];
+  readonly health: { readonly maxResponseMs: number };
+  readonly load: { readonly workload: { readonly model: 'closed'; readonly requests: number } | { readonly model: 'open' | 'staged' } };
+}
+
+/** A plan with its custom thresholds (selector -> expressions). */
+export interface ThresholdPlan extends DefaultsPlan {
+  readonly thresholds: Readonly<Record<string, readonly string[]>>;
+}
 
 /**
  * "Every request completed": in the closed model the request count is known,
@@ -63,7 +75,7 @@ export function mergeThresholds<T>(
 }
 
 /** The thresholds a plan asks for: the runbook's for its phases, its custom ones merged in. */
-export function planThresholds(plan: DefaultsPlan & Pick<Plan, 'thresholds'>): Record<string, string[]> {
+export function planThresholds(plan: ThresholdPlan): Record<string, string[]> {
   return mergeThresholds(defaultThresholds(plan), plan.thresholds);
 }
 
@@ -97,7 +109,7 @@ export function thresholdsForPhasesThatRan<T>(
  * the node engine, the k6 engine and the merge of a Kubernetes Job's runners.
  */
 export function thresholdsJudged(
-  plan: DefaultsPlan & Pick<Plan, 'thresholds'>,
+  plan: ThresholdPlan,
   phases: readonly { name: string; status: string }[],
 ): Record<string, string[]> {
   return thresholdsForPhasesThatRan(planThresholds(plan), phases);
