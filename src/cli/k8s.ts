@@ -74,6 +74,7 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     ...(apiServer ? { apiServer } : {}),
     runId,
     parallelism: f.parallelism,
+    ...(f.check.notify ? { notify: { kinds: f.check.notify, ...(f.check.notifyOn ? { on: f.check.notifyOn } : {}) } } : {}),
     // A run gets its own ConfigMap (cleaned up with it); a schedule shares one.
     configMapName: f.action === 'run' ? jobName(runId) : `${f.name ?? 'golive'}-config`,
     ...(f.jobNamespace ? { namespace: f.jobNamespace } : {}),

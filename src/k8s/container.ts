@@ -8,7 +8,7 @@ import { k6SegmentSequence } from '../engine/segment.js';
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import {
   ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_SCRIPT, NODE_RUNNER_ENTRY,
-  PROMETHEUS_SECRET_KEYS, REPORTS_MOUNT, RUNNER_CONTAINER,
+  NOTIFY_SECRET_KEYS, PROMETHEUS_SECRET_KEYS, REPORTS_MOUNT, RUNNER_CONTAINER, WEBHOOK_TEMPLATE_KEY,
 } from './names.js';
 import { K6_ENV, toK6Plan } from '../engine/k6/plan.js';
 import { containerSecurityContext } from './security.js';
@@ -48,6 +48,17 @@ function prometheusCredentials(plan: RunnerPlan): V1EnvVar[] {
   ];
 }
 
+/** Notification secrets: by secretKeyRef only, never a value in the pod spec. A missing key fails the pod's start, loudly. */
+function notifyEnv(plan: RunnerPlan): V1EnvVar[] {
+  if (!plan.notify) return [];
+  const out: V1EnvVar[] = [];
+  for (const kind of plan.notify.kinds) {
+    for (const [name, key] of NOTIFY_SECRET_KEYS[kind]) out.push({ name, valueFrom: { secretKeyRef: { name: plan.secret.name, key } } });
+    if (kind === 'webhook') out.push(fromSecret(plan, 'GOLIVE_WEBHOOK_TEMPLATE', WEBHOOK_TEMPLATE_KEY));
+  }
+  return out;
+}
+
 function env(plan: RunnerPlan, runId: RunIdSource): V1EnvVar[] {
   const fromField = (fieldPath: string) => ({ fieldRef: { fieldPath } });
   const id: V1EnvVar = runId.kind === 'literal'
@@ -59,6 +70,7 @@ function env(plan: RunnerPlan, runId: RunIdSource): V1EnvVar[] {
     { name: 'GOLIVE_TESTID', value: plan.plan.testid ?? (runId.kind === 'literal' ? runId.runId : 'golive-scheduled') },
     { name: 'GOLIVE_TOKEN', valueFrom: { secretKeyRef: { name: plan.secret.name, key: plan.secret.key } } },
     ...prometheusCredentials(plan),
+    ...notifyEnv(plan),
     { name: RUNNER_INDEX_ENV, valueFrom: fromField(`metadata.annotations['${ANNOTATION_RUNNER_INDEX}']`) },
     { name: 'GOLIVE_RUNNERS', value: String(plan.parallelism) },
     { name: 'HOME', value: '/tmp' },
@@ -75,6 +87,7 @@ function nodeArgs(plan: RunnerPlan): string[] {
   const args = ['check', '--config', `${CONFIG_MOUNT}/${CONFIG_FILE}`, '--out', REPORTS_MOUNT, '--emit-result'];
   // $(VAR) is expanded by the kubelet from the container's env: no shell needed.
   if (plan.parallelism > 1) args.push('--segment', `$(${RUNNER_INDEX_ENV})/${plan.parallelism}`);
+  if (plan.notify) args.push('--notify', plan.notify.kinds.join(','), '--notify-on', plan.notify.on);
   return args;
 }
 

@@ -18,6 +18,14 @@ export const API_SERVER_SERVICE = { name: 'kubernetes', namespace: 'default' } a
 export const PROMETHEUS_SECRET_KEYS = {
   username: 'prometheus-username', password: 'prometheus-password', bearerToken: 'prometheus-bearer-token',
 } as const;
+/** Keys of the run's Secret that hold the notification secrets (src/notify/config.ts reads the variables). */
+export const NOTIFY_SECRET_KEYS = {
+  slack: [['GOLIVE_SLACK_WEBHOOK_URL', 'slack-webhook-url']],
+  webhook: [['GOLIVE_WEBHOOK_URL', 'webhook-url']],
+  pagerduty: [['GOLIVE_PAGERDUTY_ROUTING_KEY', 'pagerduty-routing-key']],
+} as const;
+/** Not a secret, but kept beside the URL it shapes; optional. */
+export const WEBHOOK_TEMPLATE_KEY = 'webhook-template';
 export const DEFAULT_CONFIGMAP = 'golive-config';
 export const DEFAULT_SECRET = { name: 'golive-credentials', key: 'token' } as const;
 export const DEFAULT_SCHEDULE = '0 * * * *';

@@ -7,6 +7,8 @@ import {
 } from './names.js';
 import type { ApiServerAddress, RunnerEngine, RunnerPlan, SchedulePlan } from './types.js';
 import { refuseUrlCredentials } from './url-credentials.js';
+import { GoliveError } from '../core/errors.js';
+import { checkNotifyFlags } from '../notify/config.js';
 
 export interface RunnerOptions {
   runId: string;
@@ -26,6 +28,8 @@ export interface RunnerOptions {
   egressCidrs?: readonly string[];
   /** where the API server is; required by the cluster phase */
   apiServer?: ApiServerAddress;
+  /** --notify and --notify-on as given */
+  notify?: { kinds?: readonly string[]; on?: string };
 }
 
 /**
@@ -38,7 +42,12 @@ export function makeRunnerPlan(plan: Plan, o: RunnerOptions): RunnerPlan {
   const secret = { name: o.secretName ?? DEFAULT_SECRET.name, key: o.secretKey ?? DEFAULT_SECRET.key };
   refuseUrlCredentials(plan, secret);
   const namespace = o.namespace ?? plan.cluster.namespace;
+  const notify = checkNotifyFlags(o.notify?.kinds, o.notify?.on);
+  if (notify && engine === 'k6') throw new GoliveError('GOLIVE_USAGE', '--notify: the k6 runner image has no golive to send notifications; use --engine node');
+  // Each runner judges only its segment: N runners would send N partial verdicts.
+  if (notify && (o.parallelism ?? 1) > 1) throw new GoliveError('GOLIVE_USAGE', '--notify: only with --parallelism 1 (each parallel runner sees only its share of the load)');
   return {
+    ...(notify ? { notify } : {}),
     runId: o.runId,
     namespace,
     engine,

@@ -50,6 +50,8 @@ export interface RunnerPlan {
   backoffLimit: number;
   resources: V1ResourceRequirements;
   egress: EgressRule[];
+  /** --notify: the runner notifies; its secrets come from the run's Secret by secretKeyRef */
+  notify?: { kinds: ('slack' | 'webhook' | 'pagerduty')[]; on: 'always' | 'change' | 'failure' };
 }
 
 export interface SchedulePlan {

@@ -69,15 +69,22 @@ function template(env: Env, read: ReadFile): unknown {
   }
 }
 
-export function resolveNotify(kinds: readonly string[] | undefined, on: string | undefined, env: Env, read: ReadFile = (p) => readFileSync(p, 'utf8')): NotifyConfig | undefined {
+/** The channel names and --notify-on alone (no secrets): what `golive k8s` renders into a pod's args. */
+export function checkNotifyFlags(kinds: readonly string[] | undefined, on: string | undefined): { kinds: Channel['kind'][]; on: NotifyOn } | undefined {
   if (on !== undefined && !ON.includes(on as NotifyOn)) throw usage(`--notify-on: expected always, change or failure, got "${on}"`);
   if (!kinds || kinds.length === 0) {
     if (on !== undefined) throw usage('--notify-on: needs --notify slack|webhook|pagerduty');
     return undefined;
   }
+  for (const k of kinds) if (!KINDS.includes(k as (typeof KINDS)[number])) throw usage(`--notify: expected slack, webhook or pagerduty, got "${k}"`);
+  return { kinds: [...new Set(kinds)] as Channel['kind'][], on: (on as NotifyOn | undefined) ?? 'failure' };
+}
+
+export function resolveNotify(kinds: readonly string[] | undefined, on: string | undefined, env: Env, read: ReadFile = (p) => readFileSync(p, 'utf8')): NotifyConfig | undefined {
+  const wanted = checkNotifyFlags(kinds, on);
+  if (!wanted) return undefined;
   const channels: Channel[] = [];
-  for (const k of new Set(kinds)) {
-    if (!KINDS.includes(k as (typeof KINDS)[number])) throw usage(`--notify: expected slack, webhook or pagerduty, got "${k}"`);
+  for (const k of wanted.kinds) {
     if (k === 'slack') channels.push({ kind: 'slack', url: httpUrl('GOLIVE_SLACK_WEBHOOK_URL', required(env, 'GOLIVE_SLACK_WEBHOOK_URL', k, read)) });
     if (k === 'webhook') {
       const t = template(env, read);
@@ -88,5 +95,5 @@ export function resolveNotify(kinds: readonly string[] | undefined, on: string |
       channels.push({ kind: 'pagerduty', url, routingKey: required(env, 'GOLIVE_PAGERDUTY_ROUTING_KEY', k, read) });
     }
   }
-  return { channels, on: (on as NotifyOn | undefined) ?? 'failure' };
+  return { channels, on: wanted.on };
 }
