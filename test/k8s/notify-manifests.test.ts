@@ -26,7 +26,7 @@ describe('golive k8s render --notify', () => {
     const docs = parseAllDocuments(res.stdout).map((d) => d.toJS() as { kind: string });
     const job = docs.find((d) => d.kind === 'Job') as V1Job;
     const cron = docs.find((d) => d.kind === 'CronJob') as V1CronJob;
-    const containers: V1Container[] = [job.spec!.template.spec!.containers[0]!, cron.spec.jobTemplate.spec!.template.spec!.containers[0]!];
+    const containers: V1Container[] = [job.spec!.template.spec!.containers[0]!, cron.spec!.jobTemplate.spec!.template.spec!.containers[0]!];
     for (const c of containers) {
       expect(c.args).toEqual(expect.arrayContaining(['--notify', 'slack,webhook,pagerduty', '--notify-on', 'change']));
       const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
