@@ -1,15 +1,16 @@
 /**
  * The console table printed on stdout at the end of a run. Pure: RunResult in,
- * string out; colour only when asked, so piped output stays plain.
+ * string out; colour only when asked, so piped output stays plain. One
+ * function per section, in print order (as html.ts does).
  */
-import { redactUrls } from '../core/redact.js';
+import { TREND_STATS } from '../core/metrics.js';
 import type { EdgeCheckStatus } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
+import { clean, printer, type Printer, type Tone } from './console-layout.js';
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { loadFigures } from './latency.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
-  removeControlChars,
 } from './text.js';
 
 export interface ConsoleOptions {
@@ -17,9 +18,6 @@ export interface ConsoleOptions {
   /** terminal columns; long lines are cut to fit */
   width?: number;
 }
-
-type Tone = 'ok' | 'bad' | 'warn' | 'dim' | 'bold';
-const SGR: Readonly<Record<Tone, string>> = { ok: '32', bad: '31', warn: '33', dim: '2', bold: '1' };
 
 const STATUS_TONE: Readonly<Record<PhaseStatus, Tone>> = {
   passed: 'ok', failed: 'bad', skipped: 'warn', error: 'bad', aborted: 'bad',
@@ -31,167 +29,142 @@ const VERDICT_TONE: Readonly<Record<Verdict, Tone>> = {
 const EDGE_TONE: Readonly<Record<EdgeCheckStatus, Tone>> = { passed: 'ok', warned: 'warn', failed: 'bad', skipped: 'warn' };
 const EDGE_MARK: Readonly<Record<EdgeCheckStatus, string>> = { passed: '✓', warned: '!', failed: '✗', skipped: '-' };
 
-/** A cell: plain text plus an optional tone, so widths are measured without escapes. */
-interface Cell { text: string; tone?: Tone }
+type Section = (result: RunResult, p: Printer) => string[];
 
-function clean(text: string): string {
-  // Terminal escapes in a check name or reason must not repaint the user's screen.
-  return removeControlChars(redactUrls(text)).replace(/[\u001B\u007F-\u009F\r\n\t]/g, ' ');
-}
-
-function widthOf(text: string): number {
-  return [...text].length;
-}
-
-function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
-export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
-  const width = Math.max(40, opts.width ?? 120);
-  const paint = (c: Cell): string =>
-    opts.color && c.tone && c.text ? `\u001B[${SGR[c.tone]}m${c.text}\u001B[0m` : c.text;
-  const line = (...cells: Cell[]): string => {
-    // Cut the row as a whole, then colour the parts that survived.
-    let room = width;
-    const out: string[] = [];
-    for (const cell of cells) {
-      if (room <= 0) break;
-      const text = cut(cell.text, room);
-      room -= widthOf(text);
-      out.push(paint({ text, ...(cell.tone ? { tone: cell.tone } : {}) }));
-    }
-    return out.join('').trimEnd();
-  };
-  const table = (rows: Cell[][], indent = '  '): string[] => {
-    const cols = Math.max(0, ...rows.map((r) => r.length));
-    const widths = Array.from({ length: cols }, (_, i) =>
-      Math.max(0, ...rows.map((r) => (i < r.length - 1 ? widthOf(r[i]?.text ?? '') : 0))));
-    return rows.map((r) => line({ text: indent }, ...r.map((c, i) =>
-      ({ ...c, text: i < r.length - 1 ? c.text.padEnd((widths[i] ?? 0) + 2) : c.text }))));
-  };
-
+const header: Section = (result, { line }) => {
   const g = result.golive;
-  const out: string[] = [];
-  out.push(line(
+  const out = [line(
     { text: `golive ${VERDICT_LABEL[g.verdict]}`, tone: VERDICT_TONE[g.verdict] },
     { text: `  target ${clean(displayTarget(result))}  engine ${g.engine}  duration ${fmtDuration(g.durationMs)}` },
     { text: g.environment ? `  env ${clean(g.environment)}` : '' },
     { text: `  testid ${clean(g.testid)}`, tone: 'dim' },
-  ));
+  )];
   if (g.error) out.push(line({ text: `${g.verdict}: `, tone: 'bad' }, { text: clean(g.error) }));
+  return out;
+};
 
-  if (g.rollback.triggered) {
-    const why = g.rollback.reasons.length ? g.rollback.reasons.map(clean).join('; ') : 'see thresholds';
-    out.push('', line({ text: `ROLLBACK TRIGGER: ${why}`, tone: 'bad' }));
-  }
+const rollback: Section = ({ golive: g }, { line }) => {
+  if (!g.rollback.triggered) return [];
+  const why = g.rollback.reasons.length ? g.rollback.reasons.map(clean).join('; ') : 'see thresholds';
+  return ['', line({ text: `ROLLBACK TRIGGER: ${why}`, tone: 'bad' })];
+};
 
-  out.push('', line({ text: 'Phases', tone: 'bold' }));
-  out.push(...table(g.phases.map((p) => [
-    { text: STATUS_MARK[p.status], tone: STATUS_TONE[p.status] },
-    { text: p.name },
-    { text: p.status, tone: STATUS_TONE[p.status] },
-    { text: p.status === 'skipped' ? '' : fmtDuration(p.durationMs), tone: 'dim' },
-    { text: p.reason ? clean(p.reason) : '' },
-  ])));
+const phases: Section = ({ golive: g }, p) => [
+  ...p.heading('Phases'),
+  ...p.table(g.phases.map((ph) => [
+    { text: STATUS_MARK[ph.status], tone: STATUS_TONE[ph.status] },
+    { text: ph.name },
+    { text: ph.status, tone: STATUS_TONE[ph.status] },
+    { text: ph.status === 'skipped' ? '' : fmtDuration(ph.durationMs), tone: 'dim' },
+    { text: ph.reason ? clean(ph.reason) : '' },
+  ])),
+];
 
-  if (g.edge) {
-    out.push('', line({ text: `Edge (${clean(g.edge.host)}${g.edge.ranIn ? `, ${clean(g.edge.ranIn)}` : ''})`, tone: 'bold' }));
-    out.push(...table(g.edge.checks.map((c) => [
+const edge: Section = ({ golive: g }, p) => {
+  if (!g.edge) return [];
+  return [
+    ...p.heading(`Edge (${clean(g.edge.host)}${g.edge.ranIn ? `, ${clean(g.edge.ranIn)}` : ''})`),
+    ...p.table(g.edge.checks.map((c) => [
       { text: EDGE_MARK[c.status], tone: EDGE_TONE[c.status] },
       { text: c.name },
       { text: c.status, tone: EDGE_TONE[c.status] },
       { text: clean(c.detail) },
-    ])));
-  }
+    ])),
+  ];
+};
 
-  if (g.checks.length) {
-    out.push('', line({ text: 'Checks', tone: 'bold' }));
-    out.push(...table(g.checks.map((c) => {
-      const ok = c.fails === 0;
-      return [
-        { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
-        { text: c.phase, tone: 'dim' },
-        { text: clean(c.name) },
-        { text: `${c.passes} passed, ${c.fails} failed`, ...(ok ? {} : { tone: 'bad' as const }) },
-        { text: ok ? '' : clean(c.reasons[0] ?? 'failed') },
-      ];
-    })));
-  }
+const checks: Section = ({ golive: g }, p) => {
+  if (!g.checks.length) return [];
+  return [...p.heading('Checks'), ...p.table(g.checks.map((c) => {
+    const ok = c.fails === 0;
+    return [
+      { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
+      { text: c.phase, tone: 'dim' },
+      { text: clean(c.name) },
+      { text: `${c.passes} passed, ${c.fails} failed`, ...(ok ? {} : { tone: 'bad' as const }) },
+      { text: ok ? '' : clean(c.reasons[0] ?? 'failed') },
+    ];
+  }))];
+};
 
-  if (g.thresholds.length) {
-    out.push('', line({ text: 'Thresholds', tone: 'bold' }));
-    out.push(...table(g.thresholds.map((t) => [
-      { text: t.ok ? '✓' : '✗', tone: t.ok ? 'ok' : 'bad' },
-      { text: clean(t.metric) },
-      { text: clean(t.expression) },
-      { text: clean(t.message), ...(t.ok ? {} : { tone: 'bad' as const }) },
-    ])));
-  }
+const thresholds: Section = ({ golive: g }, p) => {
+  if (!g.thresholds.length) return [];
+  return [...p.heading('Thresholds'), ...p.table(g.thresholds.map((t) => [
+    { text: t.ok ? '✓' : '✗', tone: t.ok ? 'ok' : 'bad' },
+    { text: clean(t.metric) },
+    { text: clean(t.expression) },
+    { text: clean(t.message), ...(t.ok ? {} : { tone: 'bad' as const }) },
+  ]))];
+};
 
-  const load = loadFigures(result);
-  if (load) {
-    const d = load.duration;
-    out.push('', line({ text: 'Load', tone: 'bold' }));
-    out.push(...table([
-      [{ text: 'http_reqs' }, { text: `${fmtNumber(load.requests)}  ${fmtNumber(load.perSecond, 1)}/s` }],
-      [{ text: 'http_req_duration' }, {
-        text: ['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'].map((k) => `${k}=${fmtMs(d[k])}`).join('  '),
-      }],
-      [{ text: 'http_req_failed' }, {
-        text: `${fmtPercent(load.failedRate)}${load.failedCount !== undefined && load.requests !== undefined ? `  (${fmtNumber(load.failedCount)} of ${fmtNumber(load.requests)})` : ''}`,
-        ...(load.failedCount ? { tone: 'bad' as const } : {}),
-      }],
-    ]));
-  }
+const load: Section = (result, p) => {
+  const l = loadFigures(result);
+  if (!l) return [];
+  const d = l.duration;
+  return [...p.heading('Load'), ...p.table([
+    [{ text: 'http_reqs' }, { text: `${fmtNumber(l.requests)}  ${fmtNumber(l.perSecond, 1)}/s` }],
+    // The summary's trend stats, in k6's order.
+    [{ text: 'http_req_duration' }, { text: TREND_STATS.map((k) => `${k}=${fmtMs(d[k])}`).join('  ') }],
+    [{ text: 'http_req_failed' }, {
+      text: `${fmtPercent(l.failedRate)}${l.failedCount !== undefined && l.requests !== undefined ? `  (${fmtNumber(l.failedCount)} of ${fmtNumber(l.requests)})` : ''}`,
+      ...(l.failedCount ? { tone: 'bad' as const } : {}),
+    }],
+  ])];
+};
 
-  if (g.stages?.length) {
-    out.push('', line({ text: 'Stages', tone: 'bold' }));
-    out.push(...table(g.stages.map((st) => {
-      const ok = st.thresholds.failed === 0;
-      const rate = st.targetRate.from === st.targetRate.to ? `${fmtNumber(st.targetRate.to, 1)}/s` : `${fmtNumber(st.targetRate.from, 1)}->${fmtNumber(st.targetRate.to, 1)}/s`;
-      return [
-        { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
-        { text: clean(st.name) },
-        { text: `target ${rate}` },
-        { text: `achieved ${fmtNumber(st.achievedRate, 1)}/s` },
-        { text: `${fmtNumber(st.requests)} req` },
-        { text: `p(95)=${fmtMs(st.p95)}`, ...(ok ? {} : { tone: 'bad' as const }) },
-        { text: `p(99)=${fmtMs(st.p99)}` },
-        { text: `failed ${fmtPercent(st.failedRate)}` },
-        { text: st.dropped > 0 ? `dropped ${fmtNumber(st.dropped)}` : '', tone: 'dim' },
-      ];
-    })));
-  }
+const stages: Section = ({ golive: g }, p) => {
+  if (!g.stages?.length) return [];
+  return [...p.heading('Stages'), ...p.table(g.stages.map((st) => {
+    const ok = st.thresholds.failed === 0;
+    const rate = st.targetRate.from === st.targetRate.to ? `${fmtNumber(st.targetRate.to, 1)}/s` : `${fmtNumber(st.targetRate.from, 1)}->${fmtNumber(st.targetRate.to, 1)}/s`;
+    return [
+      { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
+      { text: clean(st.name) },
+      { text: `target ${rate}` },
+      { text: `achieved ${fmtNumber(st.achievedRate, 1)}/s` },
+      { text: `${fmtNumber(st.requests)} req` },
+      { text: `p(95)=${fmtMs(st.p95)}`, ...(ok ? {} : { tone: 'bad' as const }) },
+      { text: `p(99)=${fmtMs(st.p99)}` },
+      { text: `failed ${fmtPercent(st.failedRate)}` },
+      { text: st.dropped > 0 ? `dropped ${fmtNumber(st.dropped)}` : '', tone: 'dim' },
+    ];
+  }))];
+};
 
+const failedByCause: Section = (result, p) => {
   const failed = failedRequests(result);
-  if (failed.length) {
-    out.push('', line({ text: 'Failed requests by cause', tone: 'bold' }));
-    out.push(...table(failed.map((f) => [
-      { text: f.phase, tone: 'dim' },
-      { text: clean(f.cause), tone: 'bad' },
-      { text: String(f.count) },
-      { text: f.side === 'golive' ? GOLIVE_SIDE : '' },
-    ])));
-  }
+  if (!failed.length) return [];
+  return [...p.heading('Failed requests by cause'), ...p.table(failed.map((f) => [
+    { text: f.phase, tone: 'dim' },
+    { text: clean(f.cause), tone: 'bad' },
+    { text: String(f.count) },
+    { text: f.side === 'golive' ? GOLIVE_SIDE : '' },
+  ]))];
+};
 
-  const failedDeliveries = g.deliveries.filter((d) => !d.ok);
-  if (failedDeliveries.length) {
-    out.push('', line({ text: 'Delivery failures', tone: 'bold' }));
-    out.push(...table(failedDeliveries.map((d) => [
-      { text: '✗', tone: 'bad' },
-      { text: d.sink },
-      { text: `after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}` },
-      { text: clean(d.error ?? 'failed') },
-    ])));
-  }
+const deliveries: Section = ({ golive: g }, p) => {
+  const failed = g.deliveries.filter((d) => !d.ok);
+  if (!failed.length) return [];
+  return [...p.heading('Delivery failures'), ...p.table(failed.map((d) => [
+    { text: '✗', tone: 'bad' },
+    { text: d.sink },
+    { text: `after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}` },
+    { text: clean(d.error ?? 'failed') },
+  ]))];
+};
 
-  if (g.notes?.length) {
-    out.push('', line({ text: 'Notes', tone: 'bold' }));
-    out.push(...g.notes.map((n) => line({ text: `  ${clean(n)}` })));
-  }
+const notes: Section = ({ golive: g }, p) => {
+  if (!g.notes?.length) return [];
+  return [...p.heading('Notes'), ...g.notes.map((n) => p.line({ text: `  ${clean(n)}` }))];
+};
 
-  out.push('', line({ text: `verdict: ${g.verdict} (exit ${g.exitCode})`, tone: VERDICT_TONE[g.verdict] }));
-  return `${out.join('\n')}\n`;
+const verdict: Section = ({ golive: g }, { line }) =>
+  ['', line({ text: `verdict: ${g.verdict} (exit ${g.exitCode})`, tone: VERDICT_TONE[g.verdict] })];
+
+/** The sections in print order. */
+const SECTIONS: readonly Section[] = [header, rollback, phases, edge, checks, thresholds, load, stages, failedByCause, deliveries, notes, verdict];
+
+export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
+  const p = printer(opts);
+  return `${SECTIONS.flatMap((section) => section(result, p)).join('\n')}\n`;
 }
