@@ -198,22 +198,32 @@ describe('golive check interrupted', () => {
 });
 
 describe('golive check --engine k6 through the CLI', () => {
-  it("forwards k6's log lines to stderr with the token masked (k6 is a stand-in: not obtainable here)", async () => {
-    const { installFakeK6 } = await import('./doubles/k6/fake-k6.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const fakeDir = installFakeK6();
-    const work = mkdtempSync(join(tmpdir(), 'golive-cli-k6-'));
-    const summaryFile = join(work, 'summary-in.json');
-    writeFileSync(summaryFile, JSON.stringify({
-      root_group: { name: '', path: '', id: 'r', groups: [], checks: [] },
-      options: { summaryTrendStats: ['avg', 'p(95)', 'count'], summaryTimeUnit: '', noColor: true },
-      state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: 10 },
-      metrics: {},
-    }));
-    const res = await runCli(['check', '--target', 'http://127.0.0.1:9', '--engine', 'k6', '--phases', 'health', '--out', join(work, 'out')], {
-      env: { PATH: `${fakeDir}:${process.env.PATH ?? ''}`, GOLIVE_TOKEN: TOKEN, FAKE_K6_RECORD: join(work, 'record.json'), FAKE_K6_SUMMARY: summaryFile, FAKE_K6_STDERR: `request failed, token ${TOKEN}` },
+  it("forwards the real k6's log lines to stderr with the token masked, also when the target echoes the token", async () => {
+    const { createServer } = await import('node:http');
+    const { k6Binary } = await import('./support/k6.js');
+    // A target that echoes the bearer token as the symbol: the k6 script logs the failed
+    // "symbol echoed" check with the value it got, so k6's own log line carries the token.
+    const server = createServer((req, res) => {
+      req.resume();
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.writeHead(req.url === '/api/v1/data/market' && token ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ symbol: token, bars: [] }));
     });
-    expect(res.stderr).toMatch(/level=error msg="request failed, token \*\*\*"/);
-    expect(res.stderr).not.toContain(TOKEN);
-  });
+    const url = await new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+    try {
+      const out = await mkdtemp(join(tmpdir(), 'golive-cli-k6-'));
+      const res = await runCli(['check', '--target', url, '--engine', 'k6', '--phases', 'market-data', '--out', out], { env: { GOLIVE_TOKEN: TOKEN, K6_BINARY: k6Binary() } });
+      expect(res.code, res.stderr).toBe(99);
+      expect(res.stderr).toMatch(/level=warn\w* msg="\[market-data\] symbol echoed: [^\n]*got \\"\*\*\*\\"/);
+      expect(res.stdout).toMatch(/symbol echoed .*got "\*\*\*"/);
+      expect(res.stderr + res.stdout + await readFile(join(out, 'summary.json'), 'utf8') + await readFile(join(out, 'junit.xml'), 'utf8')).not.toContain(TOKEN);
+      // the node engine quotes the same body in the same check: masked in its reports too
+      const nodeOut = await mkdtemp(join(tmpdir(), 'golive-cli-node-echo-'));
+      const node = await runCli(['check', '--target', url, '--phases', 'market-data', '--out', nodeOut], { env: { GOLIVE_TOKEN: TOKEN } });
+      expect(node.code, node.stderr).toBe(99);
+      expect(node.stdout).toMatch(/symbol echoed .*got "\*\*\*"/);
+      expect(node.stderr + node.stdout + await readFile(join(nodeOut, 'summary.json'), 'utf8') + await readFile(join(nodeOut, 'report.html'), 'utf8')).not.toContain(TOKEN);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
 });

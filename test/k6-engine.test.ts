@@ -1,10 +1,10 @@
 /**
- * The `--engine k6` adapter. k6 is not obtainable on this machine, so a small
- * Node script named `k6` (test/doubles/k6/fake-k6.ts) stands in for the
- * binary: it records its argv and environment, writes a canned k6-style
- * summary where handleSummary() would, and exits with a k6 exit code. What is
- * real: the bundling of golive.ts, the process handling, the environment
- * passed, the summary parsing, and the re-evaluation of the thresholds.
+ * The `--engine k6` adapter against a stand-in `k6` (test/doubles/k6/fake-k6.ts),
+ * for what a real k6 cannot be made to do on demand: report its argv and
+ * environment (the token never in argv, K6_* and GOLIVE_* not inherited),
+ * exit with a chosen code (108, a crash), hand back a summary shaped by hand
+ * (k6's NaN-as-null, a no-samples sub-metric), split a token across two
+ * writes. The real k6 runs the adapter end to end in engine-parity.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

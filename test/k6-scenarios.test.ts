@@ -1,10 +1,10 @@
 /**
- * The k6 scenarios' logic. k6 itself is not available on this machine (no
- * package of it can be installed here): each script is bundled as the build
+ * The k6 scenarios' logic, unit by unit: each script is bundled as the build
  * bundles it, with `k6`, `k6/http` and `k6/execution` aliased to the test
  * doubles in test/doubles/k6, and Node-only globals shadowed. The doubles
- * record requests and checks and answer from scripted responses. What k6
- * itself does with the options (executors, thresholds) is not exercised here.
+ * record requests and checks and answer from scripted responses (exact request
+ * shapes, hostile answers, in milliseconds). The same scripts run under the
+ * real k6 in engine-parity, redirects, k6-prometheus-output and k8s/k6-runners.
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -31,6 +31,7 @@ import { withBaseline, type RunExtras } from './extras.js';
 import { previousVerdict } from '../notify/previous.js';
 import { sendNotifications } from '../notify/send.js';
 import { writeMarkdownSummaries } from '../reporters/write-markdown.js';
+import { scrubGoliveText } from '../core/scrub.js';
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -140,6 +141,8 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
     progress.done();
   }
 
+  // Secrets a target echoed back (e.g. the token in a body a check quotes) never reach a report.
+  judged = scrubGoliveText(judged, [plan.token, plan.prometheus.password, plan.prometheus.bearerToken]);
   const compared = withBaseline(judged, opts.extras?.baseline);
   const deliveries = await deliver(plan, compared, store);
   const delivered = withDeliveries(compared, deliveries);

@@ -1,7 +1,9 @@
 /**
- * A stand-in `k6` executable for the engine adapter tests. k6 itself is not
- * obtainable on this machine, so this small Node script is placed on PATH (or
- * named by K6_BINARY) instead: it records how it was started, writes a canned
+ * A stand-in `k6` executable, only for what a real k6 cannot be made to do on
+ * demand (the real k6 runs everything else: test/support/k6.ts): report the
+ * argv and environment it was given, exit with any code or crash, write a
+ * canned or corrupt summary, split a log line across two writes. This small
+ * Node script is placed on PATH (or named by K6_BINARY): it records how it was started, writes a canned
  * k6-style summary where handleSummary() would, and exits with the k6 exit
  * code the test asks for. It does not run the script; test/k6-scenarios.test.ts
  * covers the script logic.

@@ -1,6 +1,6 @@
 /**
- * Loads a k6 scenario in Node for tests. k6 itself is not available on this
- * machine (no package of it can be installed here), so the script is bundled
+ * Loads a k6 scenario in Node for unit tests (the real k6 runs them in the
+ * end-to-end tests): the script is bundled
  * exactly as scripts/build-k6.mjs bundles it, except that `k6`, `k6/http` and
  * `k6/execution` resolve to the doubles in test/doubles/k6. Node-only globals
  * are shadowed to `undefined` in the bundle, so a script (or anything it

@@ -1,7 +1,6 @@
 /**
- * Shared state of the k6 module doubles. k6 itself is not available on this
- * machine (no package of it can be installed here), so the tests run the k6
- * scripts in Node with `k6`, `k6/http` and `k6/execution` replaced by these
+ * Shared state of the k6 module doubles: unit tests run the k6 scripts in
+ * Node (the real k6 runs them end to end elsewhere) with `k6`, `k6/http` and `k6/execution` replaced by these
  * doubles. The state lives on globalThis because a test bundles a script
  * (with the doubles inlined) and drives it from outside: both copies of this
  * module must see the same recorder.
