@@ -23,7 +23,26 @@ const httpUrl = z.string().refine((s) => {
   }
 }, 'expected an http(s) URL, e.g. http://127.0.0.1:8080');
 
-const thresholdMap = z.record(z.string().min(1), z.array(z.string().min(1)).min(1));
+/**
+ * A threshold is k6's string form or its object form; the object's
+ * abortOnFail/delayAbortEval are lifted into `abortOnFail` by validatePlan,
+ * so the map itself always holds the expressions.
+ */
+export const thresholdObject = z.object({
+  threshold: z.string().min(1),
+  abortOnFail: z.boolean().default(false),
+  /** k6 duration, e.g. 10s: how long into the load before this can stop it */
+  delayAbortEval: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, 'expected a duration, e.g. 10s').optional(),
+});
+const thresholdMap = z.record(z.string().min(1), z.array(z.union([z.string().min(1), thresholdObject])).min(1))
+  .transform((m) => Object.fromEntries(Object.entries(m).map(([k, list]) => [k, list.map((e) => (typeof e === 'string' ? e : e.threshold))])));
+
+/** A threshold that stops the load early when it fails (k6's abortOnFail). */
+export const abortEntry = z.object({
+  metric: z.string().min(1),
+  expression: z.string().min(1),
+  delaySeconds: z.number().nonnegative().default(0),
+});
 
 export const closedModel = z.object({
   model: z.literal('closed'),
@@ -117,6 +136,8 @@ export const planSchema = z.object({
   }).prefault({}),
   /** extra k6-syntax thresholds, merged over the runbook defaults */
   thresholds: thresholdMap.default({}),
+  /** derived from the thresholds' object form by validatePlan; not set by hand */
+  abortOnFail: z.array(abortEntry).default([]),
   rollback: z.object({
     /** runbook: "Response times > 5 seconds" */
     maxP95Ms: millis.default(5000),

@@ -2,7 +2,7 @@
  * Pure: raw merged config -> Plan, or one GoliveError listing every problem
  * with its path (and the flag that sets it), on one line.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { GoliveError } from '../core/errors.js';
 import { BUILTIN_METRICS } from '../core/metrics.js';
 import { planThresholds, validateThresholdDefs } from '../../thresholds/index.js';
@@ -10,7 +10,8 @@ import { FLAG_FOR_PATH } from './flags.js';
 import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
 import { applyProfile } from './profile.js';
-import { DEFAULT_PHASES, planSchema } from './schema.js';
+import { DEFAULT_PHASES, planSchema, thresholdObject } from './schema.js';
+import { parseDurationSeconds } from './stages-flag.js';
 import type { Plan } from './schema.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
@@ -35,6 +36,16 @@ function isExplicitWorkload(raw: RawConfig): boolean {
   return typeof load === 'object' && load !== null && (load as Record<string, unknown>).workload !== undefined;
 }
 
+/** The thresholds written in k6's object form with abortOnFail: true, as plan.abortOnFail. */
+function withAbortEntries(plan: Plan, raw: RawConfig): Plan {
+  const parsed = z.record(z.string(), z.array(z.union([z.string(), thresholdObject]))).safeParse(raw.thresholds ?? {});
+  if (!parsed.success) return plan;
+  const entries = Object.entries(parsed.data).flatMap(([metric, list]) => list.flatMap((e) => (typeof e === 'string' || !e.abortOnFail ? [] : [{
+    metric, expression: e.threshold, delaySeconds: e.delayAbortEval === undefined ? 0 : parseDurationSeconds(e.delayAbortEval) ?? 0,
+  }])));
+  return entries.length === 0 ? plan : { ...plan, abortOnFail: [...plan.abortOnFail, ...entries] };
+}
+
 export function validatePlan(raw: RawConfig): Plan {
   if (raw.target === undefined) {
     throw new GoliveError('GOLIVE_MISSING_TARGET', `no target: pass --target URL or set GOLIVE_TARGET (${DEMO_HINT})`);
@@ -44,7 +55,7 @@ export function validatePlan(raw: RawConfig): Plan {
     const problems = parsed.error.issues.map(describeIssue);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);
   }
-  const plan = applyProfile(parsed.data, isExplicitWorkload(raw));
+  const plan = withAbortEntries(applyProfile(parsed.data, isExplicitWorkload(raw)), raw);
   if (plan.cluster.requireScaleOut && !(plan.phases.includes('cluster') && plan.phases.includes('load'))) {
     throw new GoliveError('GOLIVE_USAGE', '--require-scale-out: judges the HPAs under the load; add both load and cluster to --phases');
   }

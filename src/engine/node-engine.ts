@@ -21,6 +21,7 @@ import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { decideVerdict } from './verdict.js';
 import { stageRows } from './stages.js';
+import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
 
@@ -66,7 +67,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}),
   });
   const workload = segmentWorkload(plan.load.workload, run.segment);
-  let loadPhase = createLoadPhase(workload, run.ca);
+  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail));
   let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');

@@ -13,12 +13,13 @@ import { runLoad } from '../engine/load/index.js';
 import { clientFaultReason } from '../engine/failures.js';
 import { rateProfile } from '../engine/load/schedule.js';
 import { createSampleRecorder } from '../engine/sample-recorder.js';
+import type { AbortWatch } from '../engine/abort-on-fail.js';
 import { Findings } from './findings.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { judgeLoadGenerator, lagRecorder, recordLoadCounts } from './load-generator.js';
 
 /** `workload` is what this runner must send: a parallel runner's share of the plan's load. */
-export function createLoadPhase(workload: Workload, ca?: string): PhaseRunner {
+export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWatch): PhaseRunner {
   return {
     name: 'load',
     needs: ['health'],
@@ -33,13 +34,16 @@ export function createLoadPhase(workload: Workload, ca?: string): PhaseRunner {
       const headers: Record<string, string> = {};
       if (plan.token) headers.authorization = `Bearer ${plan.token}`;
       let stats: Awaited<ReturnType<typeof runLoad>>;
+      // abortOnFail thresholds judged on this phase's samples as they come in.
+      const stopped = abort?.start(store, () => ctx.clock.now());
+      const signal = stopped ? AbortSignal.any([ctx.signal, stopped]) : ctx.signal;
       try {
         stats = await runLoad({
           origin: plan.target,
           request: { method: plan.load.method, path: plan.load.path, headers },
           workload: w,
           timeoutMs: plan.requestTimeoutMs,
-          signal: ctx.signal,
+          signal,
           clock: ctx.clock,
           ...(ca ? { ca } : {}),
           onSample: recorder.onSample,
@@ -49,6 +53,8 @@ export function createLoadPhase(workload: Workload, ca?: string): PhaseRunner {
       } catch (err) {
         // What was measured before the generator broke is still reported.
         return found.outcome('error', firstLine(err));
+      } finally {
+        abort?.stop();
       }
       for (const [cause, n] of recorder.errors) failures.add('load', cause, n);
       for (const [status, n] of recorder.badStatuses) failures.add('load', `status ${status}`, n);
@@ -58,6 +64,8 @@ export function createLoadPhase(workload: Workload, ca?: string): PhaseRunner {
         const targetCauses = failures.list().filter((f) => f.side === 'target').map((f) => f.cause);
         found.unavailable.push(`every load request failed (${targetCauses.join(', ') || 'error statuses'})`);
       }
+      // Stopped by a failing threshold, not by a signal: the gate's answer is known (99), not an abort.
+      if (stats.aborted && !ctx.signal.aborted && abort?.reason) return found.outcome('failed', `stopped early after ${stats.completed} requests: ${abort.reason}`);
       if (stats.aborted) return found.outcome('aborted', `aborted after ${stats.completed} requests`);
       const faults = failures.clientFaults('load');
       if (faults.length > 0) return found.outcome('error', clientFaultReason(faults));
