@@ -101,6 +101,8 @@ describe('dns', () => {
     try {
       const r = await runEdge(out(), [...args('app.golive.test'), '--dns-server', `127.0.0.1:${port}`, '--timeout', '1000']);
       expect(r.exit.code).toBe(99);
+      // --timeout 1000 bounds it (the default would be 10 s); generous for a loaded machine.
+      expect(r.edge.dns?.lookupMs).toBeLessThan(10_000);
       expect(r.check('dns').detail).toMatch(new RegExp(`^app\\.golive\\.test: timeout \\(no answer from the DNS server\\) \\(DNS server 127\\.0\\.0\\.1:${port}, \\d+ ms\\)$`));
     } finally {
       silent.close();

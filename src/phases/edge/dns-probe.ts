@@ -48,7 +48,9 @@ async function fromSystem(host: string, opts: ResolveOptions): Promise<{ a: stri
 }
 
 async function fromServer(host: string, server: DnsServer, opts: ResolveOptions): Promise<{ a: string[]; aaaa: string[] }> {
-  const resolver = new Resolver({ timeout: opts.timeoutMs, tries: 1 });
+  // Two tries (c-ares doubles the wait for the second): one lost UDP packet is not a DNS outage,
+  // and both still fit in the request timeout.
+  const resolver = new Resolver({ timeout: Math.max(1, Math.floor(opts.timeoutMs / 3)), tries: 2 });
   resolver.setServers([formatDnsServer(server)]);
   const both = Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
   const [a, aaaa] = await deadline(both, opts.timeoutMs + 1000, opts.signal, () => resolver.cancel());
