@@ -15,6 +15,7 @@ import { decideNotification } from '../src/notify/decide.js';
 import { webhookPayload, type NotifyVars } from '../src/notify/payloads.js';
 import type { RunResult } from '../src/core/result.js';
 import { runCli, spawnReferenceApi } from './support/processes.js';
+import { startPushgateway } from './support/prometheus.js';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -135,6 +136,28 @@ describe('--notify against real receivers', () => {
     expect(events[0]!.routing_key).toBe(env.GOLIVE_PAGERDUTY_ROUTING_KEY);
     expect(events[0]!.payload?.severity).toBe('critical');
     for (const r of [first, second]) expect(await everything(r)).not.toContain(env.GOLIVE_PAGERDUTY_ROUTING_KEY);
+  });
+
+  it('pagerduty with a Pushgateway: the previous verdict comes from the job/environment group, not from files', async () => {
+    const pgw = await startPushgateway();
+    const rx = await receiver([202]);
+    open.push(rx);
+    try {
+      const env = { GOLIVE_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY-pgw-0123456789abcdef', GOLIVE_PAGERDUTY_URL: `${rx.url}/v2/enqueue` };
+      const args = ['--notify', 'pagerduty', '--pushgateway-url', pgw.url];
+      // Every run in a fresh --out (a CronJob's pods keep no files): only the Pushgateway remembers.
+      const first = await run({ down: true, args, env });
+      expect(first.code).toBe(99);
+      const second = await run({ port: first.port, args, env });
+      expect(second.code).toBe(0);
+      const third = await run({ port: first.port, args, env });
+      expect(third.code).toBe(0);
+      const events = rx.got.map((g) => JSON.parse(g.body) as { event_action: string; dedup_key: string });
+      expect(events.map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
+      expect(events[1]!.dedup_key).toBe(events[0]!.dedup_key);
+    } finally {
+      await pgw.stop();
+    }
   });
 
   it('retries a 5xx answer and reports the attempts', async () => {
