@@ -2,6 +2,7 @@
  * The real CLI (dist/golive.js) against the real reference API, each in its
  * own process: the go-live verdicts the runbook asks for, end to end.
  */
+import { freePort } from './support/ports.js';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,13 +149,7 @@ describe('golive check usage errors', () => {
 
 describe('golive check with an unreachable Prometheus', () => {
   it('retries, still writes its reports and exits 108 on an otherwise passing run', async () => {
-    const { createServer } = await import('node:net');
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const { res, out } = await check([], ['--phases', 'health', '--prometheus-rw-url', `http://127.0.0.1:${port}/api/v1/write`]);
     expect(res.code).toBe(108);
     expect(res.stderr).toMatch(/remote write .* failed after \d+ attempts/);

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loopbackCert } from './support/certs.js';
+import { freePort } from './support/ports.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -157,10 +158,7 @@ describe('HttpClient failures', () => {
   });
 
   it('connection refused: ECONNREFUSED, status 0', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((r) => probe.close(r));
+    const port = await freePort();
     const store = new MetricStore();
     const out = await client(`http://127.0.0.1:${port}`, { timeoutMs: 2_000 }).measured('health', { method: 'GET', path: '/health' }, { store });
     expect(out).toMatchObject({ kind: 'error', error: 'ECONNREFUSED' });
@@ -233,10 +231,7 @@ describe('HttpClient failures', () => {
   it('TLS is verified: refused without the CA, trusted with it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'golive-http-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore', timeout: 30_000 });
-      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-      const key = readFileSync(join(dir, 'key.pem'));
+      const { cert, key } = await loopbackCert(dir);
       const { port } = await serve(json(200, { ok: true }), (h) => createHttpsServer({ key, cert }, h));
       const origin = `https://127.0.0.1:${port}`;
       expect(await client(origin).call({ method: 'GET', path: '/' })).toMatchObject({ kind: 'error', error: 'DEPTH_ZERO_SELF_SIGNED_CERT' });

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loopbackCert } from './support/certs.js';
+import { percentileOf } from '../scripts/bench/stats.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -60,8 +61,7 @@ function options(origin: string, workload: Workload, extra: Partial<LoadOptions>
 }
 
 function percentile(samples: readonly LoadSample[], p: number): number {
-  const sorted = samples.map((s) => s.durationMs).sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  return percentileOf(samples.map((s) => s.durationMs), p);
 }
 
 describe('runLoad, closed model', () => {
@@ -162,10 +162,8 @@ describe('runLoad, TLS', () => {
   it('verifies certificates: trusted with the extra CA, refused without it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'golive-load-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore', timeout: 30_000 });
-      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-      const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, ok);
+      const { cert, key } = await loopbackCert(dir);
+      const server = createHttpsServer({ key, cert }, ok);
       const origin = await listen(server, 'https');
       const trusted = options(origin, { model: 'closed', requests: 3, concurrency: 1 }, { ca: cert });
       await runLoad(trusted.opts);

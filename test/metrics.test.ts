@@ -1,3 +1,4 @@
+import { percentileOf } from '../scripts/bench/stats.js';
 import { describe, expect, it } from 'vitest';
 import { EXIT, GoliveError, describeError, exitCodeFor } from '../src/core/errors.js';
 import type { ErrorCode } from '../src/core/errors.js';
@@ -22,12 +23,8 @@ function latencies(n: number, seed: number): number[] {
   return Array.from({ length: n }, () => 0.5 + Math.exp(r() * 9) - 1 + r() * 0.001);
 }
 
-/** Nearest-rank percentile, the definition HDR uses (before bucket rounding). */
-function exactPercentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] as number;
-}
+/** Nearest-rank percentile, the definition HDR uses (before bucket rounding): the one test helper. */
+const exactPercentile = percentileOf;
 
 /** HDR with 3 significant digits: within 0.1 % plus the 1 µs recording resolution. */
 function expectWithinHdr(actual: number | undefined, exact: number): void {

@@ -37,6 +37,15 @@ async function openssl(args: readonly string[]): Promise<void> {
   }
 }
 
+/** A self-signed certificate for 127.0.0.1 (IP SAN), in `dir`: the loopback TLS servers of the client tests. */
+export async function loopbackCert(dir: string): Promise<{ cert: string; key: Buffer }> {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+  return { cert: await readFile(cert, 'utf8'), key: await readFile(key) };
+}
+
 export class TestPki {
   private n = 0;
   private constructor(readonly dir: string, readonly root: Issuer) {}
