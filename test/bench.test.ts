@@ -204,7 +204,7 @@ describe('bench flags', () => {
     expect(() => benchConfig(['--fast'])).toThrow('unknown flag "--fast"; expected --quick, --out DIR or --no-install');
     expect(() => benchConfig(['--out'])).toThrow('--out: expected a directory');
     expect(benchConfig(['--quick', '--only', 'open-model,stall'])).toMatchObject({ sections: ['open-model', 'stall'] });
-    expect(() => benchConfig(['--only', 'speed'])).toThrow('--only: expected sections from throughput, accuracy, stall, scale, startup, open-model, got "speed"');
+    expect(() => benchConfig(['--only', 'speed'])).toThrow('--only: expected sections from throughput, accuracy, stall, scale, startup, open-model, k6, got "speed"');
   });
 });
 
@@ -251,5 +251,25 @@ describe('bench processes', () => {
       await svc.stop();
     }
     await expect(fetch(`http://127.0.0.1:${svc.port}/health`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+  });
+});
+
+describe('k6 as a bench peer', () => {
+  it('prints every k6 row with its numbers, and a failed run with its cause', async () => {
+    const { renderK6 } = await import('../scripts/bench/k6-peer.js');
+    const lines = renderK6({ k6: '/cache/k6', rows: [
+      { row: 'throughput nginx', tool: 'k6', rps: 10000, cpuPer10k: 0.6, peakRssMB: 50, p95: 2.76 },
+      { row: 'runbook 1000 requests end to end', tool: 'golive --engine k6', p95: 11.2, wallMs: 3215 },
+      { row: 'p95 fixed 20 ms', tool: 'k6', error: 'k6 exit 107: boom' },
+    ] });
+    expect(lines[1]).toBe('throughput nginx | k6 | 10000 | 0.60 | 50 | 2.76 | ');
+    expect(lines[2]).toBe('runbook 1000 requests end to end | golive --engine k6 |  |  |  | 11.20 | 3215');
+    expect(lines[3]).toContain('failed: k6 exit 107: boom');
+  });
+
+  it('runs in --quick (the k6 section is on by default)', () => {
+    const cfg = benchConfig(['--quick']);
+    expect(cfg !== 'help' && cfg.sections.includes('k6')).toBe(true);
+    expect(cfg !== 'help' && cfg.k6.runbookRequests).toBe(1000);
   });
 });

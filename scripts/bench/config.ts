@@ -1,6 +1,7 @@
 /** Bench modes and flags (pure). */
 import { GoliveError } from '../../src/core/errors.js';
 import type { AccuracyConfig } from './accuracy.js';
+import type { K6PeerConfig } from './k6-peer.js';
 import type { OpenModelConfig } from './open-model.js';
 import type { ThroughputConfig } from './throughput.js';
 
@@ -13,11 +14,13 @@ export interface BenchConfig {
   scaleRequests: number;
   startupRuns: number;
   openModel: OpenModelConfig;
+  /** k6 as a closed-model peer, and the runbook load through both engines */
+  k6: K6PeerConfig;
   /** the sections to run (all by default; `--only` picks some while developing) */
   sections: readonly Section[];
 }
 
-export const SECTIONS = ['throughput', 'accuracy', 'stall', 'scale', 'startup', 'open-model'] as const;
+export const SECTIONS = ['throughput', 'accuracy', 'stall', 'scale', 'startup', 'open-model', 'k6'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--no-install] [--only SECTION,...]
@@ -60,6 +63,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
         accuracy: { requests: 300, stallRequests: 600, stallRate: 200, stallSeconds: 3, stallEvery: 300 },
         scaleRequests: 50_000,
         startupRuns: 2,
+        k6: { requests: 20_000, repeats: 1, accuracyRequests: 300, runbookRequests: 1000 },
       }
     : {
         mode: 'full', out, install, sections,
@@ -68,5 +72,6 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
         accuracy: { requests: 2_000, stallRequests: 2_000, stallRate: 200, stallSeconds: 10, stallEvery: 400 },
         scaleRequests: 1_000_000,
         startupRuns: 5,
+        k6: { requests: 100_000, repeats: 3, accuracyRequests: 2_000, runbookRequests: 1000 },
       };
 }

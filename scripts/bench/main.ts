@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAccuracy, benchStall } from './accuracy.js';
 import { benchConfig, USAGE, type BenchConfig, type Section } from './config.js';
+import { benchK6 } from './k6-peer.js';
 import { runLoadChild, type LoadChildArgs } from './load-child.js';
 import { benchOpenModel } from './open-model.js';
 import { findTools, type Toolbox } from './peers.js';
@@ -56,6 +57,7 @@ async function bench(cfg: BenchConfig): Promise<BenchReport> {
   const openModel = on('open-model') ? await section('open model', () => benchOpenModel(box, cfg.openModel, log)) : undefined;
   const scale = on('scale') ? await section('scale', () => benchScale(box, cfg.scaleRequests, log)) : undefined;
   const startup = on('startup') ? await section('start-up', () => benchStartup(root, cfg.startupRuns)) : undefined;
+  const k6 = on('k6') ? await section('k6 as a peer', () => benchK6(root, box, cfg.k6, log)) : undefined;
   const cpu = cpus();
   const partial: Omit<BenchReport, 'goals'> = {
     mode: cfg.mode,
@@ -70,6 +72,7 @@ async function bench(cfg: BenchConfig): Promise<BenchReport> {
     ...(openModel ? { openModel } : {}),
     ...(scale ? { scale } : {}),
     ...(startup ? { startup } : {}),
+    ...(k6 ? { k6 } : {}),
   };
   return { ...partial, goals: judgeGoals(partial) };
 }

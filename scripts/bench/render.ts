@@ -3,6 +3,7 @@ import type { Percentiles } from './accuracy.js';
 import type { OpenSection } from './open-model.js';
 import type { BenchReport, Goal } from './report.js';
 import type { Timing } from './startup.js';
+import { renderK6 } from './k6-peer.js';
 
 const n = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 
@@ -75,6 +76,12 @@ export function renderReport(r: BenchReport): string {
       `merging ${sc.merge.runners} runners x ${sc.merge.samplesPerRunner.toLocaleString('en-US')} samples: ${sc.merge.ms.toFixed(1)} ms`);
   }
   if (r.startup) out.push(`Start-up: golive --help ${timing(r.startup.help)}; k6 bundle (esbuild) ${timing(r.startup.k6Bundle)}`);
+  if (r.k6) {
+    out.push('');
+    out.push(`k6 as a peer (${r.k6.k6}):`);
+    const rows = renderK6(r.k6).map((l) => l.split(' | '));
+    out.push(columns(rows));
+  }
   out.push('');
   out.push(columns([['goal', 'target', 'measured', 'verdict'], ...r.goals.map((g) => [g.name, g.goal, g.measured, verdict(g)])]));
   return `${out.join('\n')}\n`;

@@ -4,6 +4,7 @@ import { openModelGoals } from './open-goals.js';
 import type { OpenSection } from './open-model.js';
 import type { ScaleSection } from './scale.js';
 import type { StartupSection } from './startup.js';
+import type { K6Section } from './k6-peer.js';
 import type { ThroughputSection } from './throughput.js';
 
 export interface Goal {
@@ -28,6 +29,8 @@ export interface BenchReport {
   openModel?: OpenSection;
   scale?: ScaleSection;
   startup?: StartupSection;
+  /** k6 (the real k6 1.1.0 the tests use) as a peer */
+  k6?: K6Section;
   goals: Goal[];
 }
 
