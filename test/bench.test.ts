@@ -5,6 +5,7 @@ import { ratiosFor, summarize } from '../scripts/bench/throughput.js';
 import { columns, renderReport } from '../scripts/bench/render.js';
 import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
 import { medianRow } from '../scripts/bench/open-model.js';
+import { parseK6Summary, parseVegetaReport } from '../scripts/bench/parse-open.js';
 import { benchConfig } from '../scripts/bench/config.js';
 import { nginxConfig, startNginx } from '../scripts/bench/targets.js';
 import { runCommand, which } from '../scripts/bench/proc.js';
@@ -51,6 +52,23 @@ Transfer/sec:      7.55MB
 `;
 
 const AUTOCANNON = `{"url":"http://127.0.0.1:18089/health","connections":10,"duration":1.05,"errors":1,"timeouts":0,"non2xx":2,"latency":{"p50":0,"p97_5":19,"p99":28},"requests":{"average":2000,"total":2100,"sent":2100}}`;
+
+describe('open-model peer parsers', () => {
+  it('reads k6\'s handleSummary metrics: requests, p50/p95/p99 in ms, dropped_iterations, failures', () => {
+    const line = '{"http_reqs":{"type":"counter","contains":"default","values":{"count":47,"rate":46.5}},"http_req_duration":{"type":"trend","contains":"time","values":{"max":24.2,"med":0.328647,"p(95)":8.41,"p(99)":19.97}},' +
+      '"dropped_iterations":{"type":"counter","contains":"default","values":{"count":4,"rate":3.96}},"http_req_failed":{"type":"rate","contains":"default","values":{"passes":2,"fails":45,"rate":0.04}}}';
+    expect(parseK6Summary(`noise\n${line}\n`, 1)).toEqual({ requests: 47, rps: 47, errors: 2, p50: 0.328647, p95: 8.41, p99: 19.97, dropped: 4 });
+    // k6 leaves dropped_iterations out when nothing was dropped
+    expect(parseK6Summary(line.replace(/"dropped_iterations":\{[^}]*\}\},/, ''), 2)).toMatchObject({ dropped: 0, rps: 23.5 });
+    expect(() => parseK6Summary('no json', 1)).toThrow('could not read the summary JSON from k6 output');
+  });
+  it('reads vegeta\'s JSON report: ns to ms, what it did not send counted as dropped', () => {
+    const text = '{"latencies":{"total":1621573584,"mean":32431471,"50th":518163,"90th":189470837,"95th":215110721,"99th":215611623,"max":215611623,"min":267507},' +
+      '"duration":979704904,"wait":2824790,"requests":48,"rate":51.03,"throughput":50.88,"success":0.5,"status_codes":{"200":24,"0":24},"errors":[]}';
+    expect(parseVegetaReport(text, 50)).toEqual({ requests: 48, rps: 51.03, errors: 24, p50: 0.518163, p95: 215.110721, p99: 215.611623, dropped: 2 });
+    expect(() => parseVegetaReport('{}', 50)).toThrow('could not read requests and latencies from vegeta output');
+  });
+});
 
 describe('bench parsers', () => {
   it('reads ab -k output', () => {
