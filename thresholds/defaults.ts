@@ -88,19 +88,23 @@ export function thresholdsOfPhases<T>(defs: Readonly<Record<string, T>>, phases:
   }));
 }
 
+/** How a phase's reason starts when a fault on golive's side (EMFILE, ...) stopped it measuring. */
+export const CLIENT_FAULT_REASON = 'client-side fault, not the target';
+
 /**
  * Drops the thresholds of phases that did not run: a skipped phase is already
  * the failure, judging its thresholds too would only report "no samples" twice.
- * A phase in `error` did not measure what was asked (a fault of golive's, e.g.
- * EMFILE, issue 12): its thresholds would blame the target for our fault
- * (`count>=1000` over the requests we never sent), so they are not judged
+ * A phase in error because of a fault on golive's side (EMFILE, ..., issue 12)
+ * did not send what was asked: its thresholds would blame the target for our
+ * fault (`count>=1000` over requests never sent), so they are not judged
  * either; the error itself decides the run (107).
  */
 export function thresholdsForPhasesThatRan<T>(
   defs: Readonly<Record<string, T>>,
-  phases: readonly { name: string; status: string }[],
+  phases: readonly { name: string; status: string; reason?: string }[],
 ): Record<string, T> {
-  return thresholdsOfPhases(defs, phases.filter((p) => p.status !== 'skipped' && p.status !== 'error').map((p) => p.name));
+  const measured = phases.filter((p) => p.status !== 'skipped' && !(p.status === 'error' && p.reason?.startsWith(CLIENT_FAULT_REASON)));
+  return thresholdsOfPhases(defs, measured.map((p) => p.name));
 }
 
 /**
@@ -110,7 +114,7 @@ export function thresholdsForPhasesThatRan<T>(
  */
 export function thresholdsJudged(
   plan: ThresholdPlan,
-  phases: readonly { name: string; status: string }[],
+  phases: readonly { name: string; status: string; reason?: string }[],
 ): Record<string, string[]> {
   return thresholdsForPhasesThatRan(planThresholds(plan), phases);
 }

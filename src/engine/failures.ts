@@ -4,6 +4,7 @@
  * ("EMFILE ×670"), which are never evidence against the target.
  */
 import type { FailedRequests, PhaseName } from '../core/result.js';
+import { CLIENT_FAULT_REASON } from '../../thresholds/index.js';
 import { safeLine } from '../core/sanitize.js';
 import { clientFault } from './load/describe-error.js';
 
@@ -34,5 +35,5 @@ export class FailureTally {
 
 /** The reason of a phase that met faults of our own: one line, never the target's fault. */
 export function clientFaultReason(faults: readonly string[]): string {
-  return `client-side fault, not the target: ${faults.join('; ')}`;
+  return `${CLIENT_FAULT_REASON}: ${faults.join('; ')}`;
 }
