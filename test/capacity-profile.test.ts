@@ -146,3 +146,38 @@ describe('2x-baseline against the reference API with --saturate (real processes)
     expect(junit).toMatch(/<testsuite name="golive\.stage\.baseline"[^>]* tests="2" failures="0"/);
   }, 60_000);
 });
+
+describe('per-stage rows (pure)', () => {
+  it('target and achieved rate, latency, failures and thresholds per stage, from stage-tagged series', async () => {
+    const { MetricStore } = await import('../src/core/metrics.js');
+    const { stageRows } = await import('../src/engine/stages.js');
+    const store = new MetricStore();
+    const add = (stage: string, n: number, ms: number, status = 200) => {
+      const tags = { phase: 'load', stage, status: String(status), expected_response: String(status < 400) };
+      for (let i = 0; i < n; i++) {
+        store.add('http_reqs', 1, tags);
+        store.add('http_req_duration', ms, tags);
+        store.add('http_req_failed', status < 400 ? 0 : 1, tags);
+      }
+    };
+    add('baseline', 100, 20);
+    add('2x', 190, 700);
+    add('2x', 10, 50, 503);
+    store.add('dropped_iterations', 7, { phase: 'load', stage: '2x' });
+    const w = profileWorkload({ name: '2x-baseline', baselineRps: 10, warmupSeconds: 10, rampSeconds: 5, holdSeconds: 10, maxInFlight: 100 }, 10);
+    const rows = stageRows(store, w, [
+      { metric: 'http_req_duration{stage:2x}', expression: 'p(95)<500', ok: false, message: '' },
+      { metric: 'http_req_failed{stage:2x}', expression: 'rate<0.01', ok: false, message: '' },
+      { metric: 'http_req_duration{stage:baseline}', expression: 'p(95)<500', ok: true, message: '' },
+    ], '2026-01-01T12:00:00.000Z');
+    expect(rows.map((r) => [r.name, r.startedAt, r.scheduled, r.requests, r.achievedRate, r.dropped, r.thresholds])).toEqual([
+      ['baseline', '2026-01-01T12:00:00.000Z', 100, 100, 10, 0, { passed: 1, failed: 0 }],
+      ['ramp', '2026-01-01T12:00:10.000Z', 75, 0, 0, 0, { passed: 0, failed: 0 }],
+      ['2x', '2026-01-01T12:00:15.000Z', 200, 200, 20, 7, { passed: 0, failed: 2 }],
+    ]);
+    expect(rows[2]?.failedRate).toBeCloseTo(0.05);
+    expect(rows[2]?.p95).toBeCloseTo(700, -1);
+    expect(rows[1]?.p95).toBeUndefined();
+    expect(stageRows(store, { model: 'open', rate: 5, durationSeconds: 2, maxInFlight: 5 }, [])).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { redactUrl } from '../core/redact.js';
 import type { RunResult } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
 import { buildRunResult } from '../engine/summary.js';
+import { stageRows } from '../engine/stages.js';
 import { rollbackTriggers } from '../../thresholds/index.js';
 import type { MergedResult } from './merge.js';
 
@@ -29,6 +30,9 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
   // Every runner probed the same edge; a failing runner's view says more than a passing one's.
   const edges = i.runners.flatMap((r) => (r.golive.edge ? [r.golive.edge] : []));
   const edge = edges.find((e) => e.checks.some((c) => c.status === 'failed')) ?? edges[0];
+  // Per-stage rows over every runner's samples against the whole run's schedule.
+  const loadStart = i.merged.phases.find((p) => p.name === 'load')?.startedAt;
+  const stages = stageRows(i.merged.store, i.plan.load.workload, i.merged.thresholds, loadStart);
   return buildRunResult({
     store: i.merged.store,
     checks: i.merged.checks,
@@ -50,6 +54,7 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
       verdict: i.merged.verdict,
       exitCode: i.merged.exitCode,
       ...(edge ? { edge } : {}),
+      ...(stages.length > 0 ? { stages } : {}),
     },
   });
 }
