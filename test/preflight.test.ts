@@ -51,6 +51,8 @@ describe('threshold metric names', () => {
 
   it('a k6-only metric is refused under the node engine and accepted under k6', () => {
     expect(() => checkThresholdMetrics(['http_req_blocked'], 'node')).toThrow(/measured only by --engine k6/);
+    expect(() => checkThresholdMetrics(['golive_schedule_lag{phase:load}'], 'node')).not.toThrow();
+    expect(() => checkThresholdMetrics(['golive_schedule_lag'], 'k6')).toThrow(/"golive_schedule_lag" \(--threshold\) is measured only by --engine node/);
     expect(() => checkThresholdMetrics(['http_req_blocked'], 'k6')).not.toThrow();
   });
 });

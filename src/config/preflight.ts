@@ -73,8 +73,9 @@ export function checkThresholdMetrics(selectors: readonly string[], engine: Plan
     if (known.includes(name)) continue;
     const near = closestName(name, known);
     const k6Only = engine === 'node' && (K6_METRICS as readonly string[]).includes(name);
-    const why = k6Only ? 'is measured only by --engine k6' : 'is not a metric golive measures';
-    const hint = near !== undefined && !k6Only ? `; did you mean "${near}"?` : `; expected one of ${known.join(', ')}`;
+    const nodeOnly = engine === 'k6' && (NODE_METRICS as readonly string[]).includes(name);
+    const why = k6Only ? 'is measured only by --engine k6' : nodeOnly ? 'is measured only by --engine node (the open model\'s own generator)' : 'is not a metric golive measures';
+    const hint = near !== undefined && !k6Only && !nodeOnly ? `; did you mean "${near}"?` : `; expected one of ${known.join(', ')}`;
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `threshold metric "${name}" (--threshold) ${why}${hint}`);
   }
 }
