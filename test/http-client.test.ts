@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricStore } from '../src/core/metrics.js';
-import { FailureTally } from '../src/engine/failures.js';
-import { HttpClient, describeRequestError } from '../src/engine/http.js';
-import type { HttpClientOptions } from '../src/engine/http.js';
+import { FailureTally } from '../src/net/failures.js';
+import { HttpClient, describeRequestError } from '../src/net/http.js';
+import type { HttpClientOptions } from '../src/net/http.js';
 import { systemClock } from '../src/core/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

@@ -18,7 +18,7 @@ import { classifyK6Exit, findK6, K6_SUMMARY_FILE, runK6Engine } from '../src/eng
 import { lastLogMessage } from '../src/engine/k6/exit-codes.js';
 import { installFakeK6 } from './doubles/k6/fake-k6.js';
 import { rootCertificates } from 'node:tls';
-import { trustedCaBundle } from '../src/engine/tls.js';
+import { trustedCaBundle } from '../src/net/tls.js';
 import { waitFor } from './support/wait.js';
 
 const TOKEN = 'tok-k6-engine-5d1e';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Workload } from '../src/config/schema.js';
 import { GoliveError } from '../src/core/errors.js';
-import { runLoad, type LoadOptions, type LoadSample } from '../src/engine/load/index.js';
+import { runLoad, type LoadOptions, type LoadSample } from '../src/net/load/index.js';
 import { systemClock } from '../src/core/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

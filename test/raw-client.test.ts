@@ -6,9 +6,9 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RawClosedLoad } from '../src/engine/load/raw-client.js';
-import { rawTarget } from '../src/engine/load/raw-request.js';
-import type { LoadOptions, LoadRequest, LoadSample, LoadStats } from '../src/engine/load/types.js';
+import { RawClosedLoad } from '../src/net/load/raw-client.js';
+import { rawTarget } from '../src/net/load/raw-request.js';
+import type { LoadOptions, LoadRequest, LoadSample, LoadStats } from '../src/net/load/types.js';
 import { systemClock } from '../src/core/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rawTarget } from '../src/engine/load/raw-request.js';
-import { DONE, FAILED, NEED_MORE, ResponseParser, type FeedResult } from '../src/engine/load/response-parser.js';
+import { rawTarget } from '../src/net/load/raw-request.js';
+import { DONE, FAILED, NEED_MORE, ResponseParser, type FeedResult } from '../src/net/load/response-parser.js';
 
 interface Parsed { result: FeedResult; status: number; bytes: number; keepAlive: boolean; extra: boolean; error: string; untilClose: boolean }
 

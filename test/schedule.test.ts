@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer, type ArrivalSink } from '../src/engine/load/pacer.js';
-import { arrivalsPerStage, arrivalTimes, rateProfile, totalArrivals } from '../src/engine/load/schedule.js';
-import { fellBehindLine, judgeGenerator } from '../src/engine/load/honesty.js';
+import { Pacer, type ArrivalSink } from '../src/net/load/pacer.js';
+import { arrivalsPerStage, arrivalTimes, rateProfile, totalArrivals } from '../src/net/load/schedule.js';
+import { fellBehindLine, judgeGenerator } from '../src/net/load/honesty.js';
 
 const constant = (rate: number, durationSeconds: number) => rateProfile({ model: 'open', rate, durationSeconds, maxInFlight: 10 });
 const staged = (startRate: number, stages: { durationSeconds: number; target: number; name?: string }[]) =>

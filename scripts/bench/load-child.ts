@@ -7,8 +7,8 @@
  */
 import type { Workload } from '../../src/config/schema.js';
 import { MetricStore } from '../../src/core/metrics.js';
-import { runLoad } from '../../src/engine/load/index.js';
-import { createSampleRecorder } from '../../src/engine/sample-recorder.js';
+import { runLoad } from '../../src/net/load/index.js';
+import { createSampleRecorder } from '../../src/net/sample-recorder.js';
 import { systemClock } from '../../src/core/clock.js';
 
 export interface LoadChildArgs {

@@ -13,7 +13,7 @@ import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
 import { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { runNodeEngine } from '../engine/node-engine.js';
-import { withTimeout } from '../engine/timeout.js';
+import { withTimeout } from '../net/timeout.js';
 import { segmentWorkload } from '../engine/segment.js';
 import { runEdgeFirst } from '../engine/edge-first.js';
 import type { Segment } from '../engine/segment.js';

@@ -14,7 +14,7 @@ import type { ScaleOutWindow } from '../phases/cluster/scale-out.js';
 import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
 import { firstLine } from '../core/errors.js';
 import type { Workload } from '../config/schema.js';
-import { rateProfile } from './load/schedule.js';
+import { rateProfile } from '../net/load/schedule.js';
 
 /** What the scale-out gate needs from the watch; read by the cluster phase. */
 export class ScaleOutLog {

@@ -7,7 +7,7 @@ import type { PhaseName, RunResult } from '../core/result.js';
 import {
   evaluateThresholds, planThresholds, rollbackTriggers, thresholdsJudged,
 } from '../../thresholds/index.js';
-import { HttpClient } from './http.js';
+import { HttpClient } from '../net/http.js';
 import { runPhases } from './run.js';
 import type { RunState } from './run.js';
 import { segmentWorkload } from './segment.js';

@@ -13,7 +13,7 @@ import { MetricStore } from '../core/metrics.js';
 import type { CheckResult, EdgeReport, PhaseName, PhaseResult } from '../core/result.js';
 import type { Plan } from '../config/schema.js';
 import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
-import { FailureTally } from './failures.js';
+import { FailureTally } from '../net/failures.js';
 
 export interface RunState {
   /** every phase's samples, merged */

@@ -9,7 +9,7 @@ import type { Workload } from '../config/schema.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { StageRow, ThresholdResult } from '../core/result.js';
 import { parseMetricSelector } from '../../thresholds/index.js';
-import { arrivalsPerStage, rateProfile } from './load/schedule.js';
+import { arrivalsPerStage, rateProfile } from '../net/load/schedule.js';
 
 function stageOf(metric: string): string | undefined {
   try {

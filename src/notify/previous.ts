@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { Plan } from '../config/schema.js';
-import { readCapped } from '../engine/body.js';
-import { withTimeout } from '../engine/timeout.js';
+import { readCapped } from '../net/body.js';
+import { withTimeout } from '../net/timeout.js';
 import { authorize } from '../core/http-auth.js';
 import type { Previous } from './decide.js';
 

@@ -4,7 +4,7 @@
  */
 import { CheckRecorder } from '../core/check-recorder.js';
 import { MetricStore } from '../core/metrics.js';
-import { FailureTally } from '../engine/failures.js';
+import { FailureTally } from '../net/failures.js';
 import type { PhaseOutcome } from './types.js';
 
 export class Findings {

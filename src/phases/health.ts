@@ -6,8 +6,8 @@
  * an answer and never is.
  */
 import { checkHealthResponse, UnreadableBody } from '../../checks/index.js';
-import type { HttpClient } from '../engine/http.js';
-import { clientFaultReason } from '../engine/failures.js';
+import type { HttpClient } from '../net/http.js';
+import { clientFaultReason } from '../net/failures.js';
 import { Findings } from './findings.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 

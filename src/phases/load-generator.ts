@@ -5,8 +5,8 @@
  * dropped_iterations, thresholdable); drops because we were late are ours.
  */
 import type { MetricInfo, MetricStore } from '../core/metrics.js';
-import { fellBehindLine, GENERATOR_CHECK, judgeGenerator } from '../engine/load/honesty.js';
-import type { LoadStats } from '../engine/load/index.js';
+import { fellBehindLine, GENERATOR_CHECK, judgeGenerator } from '../net/load/honesty.js';
+import type { LoadStats } from '../net/load/index.js';
 import type { Plan } from '../config/schema.js';
 import type { Findings } from './findings.js';
 

@@ -9,10 +9,10 @@
  */
 import type { Workload } from '../config/schema.js';
 import { firstLine } from '../core/errors.js';
-import { runLoad } from '../engine/load/index.js';
-import { clientFaultReason } from '../engine/failures.js';
-import { rateProfile } from '../engine/load/schedule.js';
-import { createSampleRecorder } from '../engine/sample-recorder.js';
+import { runLoad } from '../net/load/index.js';
+import { clientFaultReason } from '../net/failures.js';
+import { rateProfile } from '../net/load/schedule.js';
+import { createSampleRecorder } from '../net/sample-recorder.js';
 import type { AbortWatch } from '../engine/abort-on-fail.js';
 import { Findings } from './findings.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';

@@ -3,8 +3,8 @@
  * valid, sane bars, and the same query without credentials is refused.
  */
 import { checkAuthRefused, checkMarketData, UnreadableBody } from '../../checks/index.js';
-import type { HttpClient, HttpOutcome } from '../engine/http.js';
-import { clientFaultReason } from '../engine/failures.js';
+import type { HttpClient, HttpOutcome } from '../net/http.js';
+import { clientFaultReason } from '../net/failures.js';
 import { Findings } from './findings.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 

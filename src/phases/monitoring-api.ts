@@ -4,8 +4,8 @@
  * credentials), never as exceptions.
  */
 import { request } from 'undici';
-import { bodyTooLarge, readCapped } from '../engine/body.js';
-import { withTimeout } from '../engine/timeout.js';
+import { bodyTooLarge, readCapped } from '../net/body.js';
+import { withTimeout } from '../net/timeout.js';
 import type { Credentials } from '../core/http-auth.js';
 import { authorize, describeFailure } from '../core/http-auth.js';
 import { redactUrl } from '../core/redact.js';
@@ -42,7 +42,7 @@ export async function getJson(url: string, opts: ApiOptions): Promise<ApiRespons
   const maxBytes = opts.maxBodyBytes ?? MAX_API_BODY_BYTES;
   let deadline: ReturnType<typeof withTimeout> | undefined;
   try {
-    // One strongly held timer for headers and body (see engine/timeout.ts).
+    // One strongly held timer for headers and body (see net/timeout.ts).
     deadline = withTimeout(opts.signal, timeoutMs);
     const res = await request(auth.url, {
       method: 'GET',

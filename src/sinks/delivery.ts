@@ -4,8 +4,8 @@
  * how many attempts were made and, on failure, why (one line, no secrets).
  */
 import { Agent, request } from 'undici';
-import { readCapped } from '../engine/body.js';
-import { withTimeout } from '../engine/timeout.js';
+import { readCapped } from '../net/body.js';
+import { withTimeout } from '../net/timeout.js';
 import type { Clock } from '../core/clock.js';
 import { redactUrl } from '../core/redact.js';
 import { oneLine, scrubSecrets } from '../core/scrub.js';

@@ -1,6 +1,6 @@
 /**
  * A RunResult + MetricStore shaped like a real node-engine run (same tags as
- * src/engine/http.ts and the load phase), for the Prometheus sink tests.
+ * src/net/http.ts and the load phase), for the Prometheus sink tests.
  */
 import { MetricStore, TREND_STATS } from '../../src/core/metrics.js';
 import type { PhaseResult, RunResult, SummaryMetric, ThresholdResult } from '../../src/core/result.js';

@@ -18,7 +18,7 @@ import { GoliveError, firstLine } from '../../core/errors.js';
 import { redactUrls } from '../../core/redact.js';
 import type { Segment } from '../segment.js';
 import { k6SegmentArgs } from '../segment.js';
-import { trustedCaBundle } from '../tls.js';
+import { trustedCaBundle } from '../../net/tls.js';
 import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
 import { findK6, k6NotFoundMessage } from './find.js';
 import { k6EnvFor } from './plan.js';

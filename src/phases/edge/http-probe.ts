@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { isIP } from 'node:net';
 import type { HttpAnswer } from './redirect.js';
 import type { ProbeTarget } from './https-probe.js';
-import { clientFault } from '../../engine/load/describe-error.js';
+import { clientFault } from '../../net/load/describe-error.js';
 import { errorText } from './text.js';
 
 export function probeHttp(t: ProbeTarget): Promise<HttpAnswer> {

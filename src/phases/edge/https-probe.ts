@@ -8,9 +8,9 @@
 import { request } from 'node:https';
 import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
-import { trustedCas } from '../../engine/tls.js';
+import { trustedCas } from '../../net/tls.js';
 import type { SeenCert, TlsObservation } from './certificate.js';
-import { clientFault } from '../../engine/load/describe-error.js';
+import { clientFault } from '../../net/load/describe-error.js';
 import { errorText } from './text.js';
 
 export interface ProbeTarget {

@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { parseDnsServer, formatDnsServer } from '../../config/dns-server.js';
 import type { Plan } from '../../config/schema.js';
 import type { EdgeCheck, EdgeCheckName, EdgeReport } from '../../core/edge-report.js';
-import { clientFaultReason } from '../../engine/failures.js';
+import { clientFaultReason } from '../../net/failures.js';
 import { Findings } from '../findings.js';
 import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../types.js';
 import type { K8sClients } from '../../k8s/client.js';

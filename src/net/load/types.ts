@@ -4,7 +4,7 @@
  * only sends, times and counts.
  */
 import type { Workload } from '../../config/schema.js';
-import type { Clock } from '../types.js';
+import type { Clock } from '../../core/clock.js';
 import type { StageCounts } from './pacer.js';
 import type { RateProfile } from './schedule.js';
 
