@@ -90,6 +90,17 @@ export function thresholdsOfPhases<T>(defs: Readonly<Record<string, T>>, phases:
 
 /** How a phase's reason starts when a fault on golive's side (EMFILE, ...) stopped it measuring. */
 export const CLIENT_FAULT_REASON = 'client-side fault, not the target';
+/**
+ * How the load phase's reason starts when its generator did not send what was
+ * asked (issue 13): its latencies include golive's own lag, so its thresholds
+ * cannot judge the target either: the run is 107, never 99 and never a pass.
+ */
+export const GENERATOR_BEHIND_REASON = 'the load generator fell behind';
+
+/** A phase in error because of golive's own fault: its measurements cannot judge the target. */
+function ourFault(p: { status: string; reason?: string }): boolean {
+  return p.status === 'error' && (p.reason?.startsWith(CLIENT_FAULT_REASON) === true || p.reason?.startsWith(GENERATOR_BEHIND_REASON) === true);
+}
 
 /**
  * Drops the thresholds of phases that did not run: a skipped phase is already
@@ -97,13 +108,14 @@ export const CLIENT_FAULT_REASON = 'client-side fault, not the target';
  * A phase in error because of a fault on golive's side (EMFILE, ..., issue 12)
  * did not send what was asked: its thresholds would blame the target for our
  * fault (`count>=1000` over requests never sent), so they are not judged
- * either; the error itself decides the run (107).
+ * either; the error itself decides the run (107). The same for a load
+ * generator that fell behind (its latencies include our own lag).
  */
 export function thresholdsForPhasesThatRan<T>(
   defs: Readonly<Record<string, T>>,
   phases: readonly { name: string; status: string; reason?: string }[],
 ): Record<string, T> {
-  const measured = phases.filter((p) => p.status !== 'skipped' && !(p.status === 'error' && p.reason?.startsWith(CLIENT_FAULT_REASON)));
+  const measured = phases.filter((p) => p.status !== 'skipped' && !ourFault(p));
   return thresholdsOfPhases(defs, measured.map((p) => p.name));
 }
 

@@ -7,6 +7,7 @@
  * the generator itself was late. A failure is ours: exit 107, never 99 and
  * never a pass.
  */
+import { GENERATOR_BEHIND_REASON } from '../../../thresholds/index.js';
 import type { StageCounts } from './pacer.js';
 import type { RateProfile } from './schedule.js';
 
@@ -66,5 +67,5 @@ export function judgeGenerator(input: HonestyInput): StageVerdict[] {
 /** The one line a run that fell behind ends with (exit 107). */
 export function fellBehindLine(v: StageVerdict, staged: boolean): string {
   const where = staged ? ` in stage ${v.stage}` : '';
-  return `the load generator fell behind${where}: ${v.detail}; lower --rate or add runners with \`golive k8s run --parallelism\``;
+  return `${GENERATOR_BEHIND_REASON}${where}: ${v.detail}; lower --rate or add runners with \`golive k8s run --parallelism\``;
 }
