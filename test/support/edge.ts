@@ -13,7 +13,7 @@ export interface EdgeRun {
 }
 
 export async function runEdge(out: string, args: readonly string[], env: Record<string, string> = {}): Promise<EdgeRun> {
-  const exit = await runCli(['check', '--out', out, '--timeout', '3000', '--no-color', ...args], { env, deadlineMs: 60_000 });
+  const exit = await runCli(['check', '--out', out, '--timeout', '10000', '--no-color', ...args], { env, deadlineMs: 60_000 });
   let result: RunResult;
   try {
     result = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
