@@ -63,7 +63,7 @@ interface Track {
   stage?: string;
   /** absolute interval index (epochMs / intervalMs) -> bucket */
   buckets: Map<number, Bucket>;
-  live?: { index: number; hist: Histogram };
+  live?: { index: number; hist: Histogram; bucket: Bucket };
 }
 
 const emptyBucket = (): Bucket => ({ reqs: 0, failed: 0, status: STATUS_CLASSES.map(() => 0), hdr: '', p50: null, p95: null, p99: null, max: null });
@@ -143,6 +143,16 @@ export class Timeline {
 
   private record(track: Track, cls: number, failed: number, ms: number): void {
     const index = Math.floor(this.now() / this.intervalMs);
+    const live = track.live;
+    // The hot path: the same interval as the last sample of this series.
+    if (live !== undefined && live.index === index) {
+      const lb = live.bucket;
+      lb.reqs++;
+      lb.failed += failed;
+      if (cls >= 0) lb.status[cls] = (lb.status[cls] ?? 0) + 1;
+      live.hist.recordValue(ms >= 3_600_000 ? 3_600_000_000 : ms < 0.001 ? 1 : Math.round(ms * 1000));
+      return;
+    }
     let b = track.buckets.get(index);
     if (!b) {
       b = emptyBucket();
@@ -154,15 +164,11 @@ export class Timeline {
     b.failed += failed;
     if (cls >= 0) b.status[cls] = (b.status[cls] ?? 0) + 1;
     const us = Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000)));
-    if (track.live && track.live.index === index) {
-      track.live.hist.recordValue(us);
-      return;
-    }
     if (track.live) this.closeLive(track);
     // A sample for an interval already closed (clock step) re-opens its histogram.
     const hist = decode(b.hdr);
     hist.recordValue(us);
-    track.live = { index, hist };
+    track.live = { index, hist, bucket: b };
   }
 
   private closeLive(track: Track): void {
