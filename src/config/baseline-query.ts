@@ -5,7 +5,7 @@
  * positive number; anything else is a usage error (exit 104) naming the flag.
  */
 import { GoliveError } from '../core/errors.js';
-import { apiUrl, getJson } from '../phases/monitoring-api.js';
+import { apiUrl, getJson } from '../net/monitoring-api.js';
 import type { Plan } from './schema.js';
 
 const usage = (msg: string): GoliveError => new GoliveError('GOLIVE_USAGE', `--baseline-query: ${msg}`);

@@ -7,7 +7,8 @@ import type { Plan } from '../config/schema.js';
 import type { RunResult } from '../core/result.js';
 import { edgePhaseFor } from './node-engine.js';
 import { runPhases } from './run.js';
-import type { Clock, EventSink } from './types.js';
+import type { Clock } from '../core/clock.js';
+import type { EventSink } from '../core/events.js';
 import { decideVerdict } from './verdict.js';
 
 export const EDGE_IN_NODE = 'ran in Node before k6 (k6 cannot read certificate dates)';

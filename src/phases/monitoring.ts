@@ -5,8 +5,8 @@
  */
 import { Findings } from './findings.js';
 import type { PhaseContext, PhaseOutcome, PhaseRunner } from './types.js';
-import { apiUrl, getJson } from './monitoring-api.js';
-import type { ApiOptions } from './monitoring-api.js';
+import { apiUrl, getJson } from '../net/monitoring-api.js';
+import type { ApiOptions } from '../net/monitoring-api.js';
 import { CHECK, judgeAlerts, judgeGrafana, judgeRules, judgeTargets, targetsQuery } from './monitoring-checks.js';
 import type { Verdict } from './monitoring-checks.js';
 import { judgeSaturation } from './saturation/judge.js';

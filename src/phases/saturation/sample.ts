@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Plan } from '../../config/schema.js';
 import { firstLine } from '../../core/errors.js';
-import { apiUrl, getJson } from '../monitoring-api.js';
+import { apiUrl, getJson } from '../../net/monitoring-api.js';
 import type { PhaseOutcome, PhaseRunner } from '../types.js';
 import type { QueryResult, SampleWhen, SaturationSample } from './judge.js';
 import { concreteQuery, promDurationSeconds, saturationChecks } from './queries.js';

@@ -4,8 +4,8 @@
  * credentials), never as exceptions.
  */
 import { request } from 'undici';
-import { bodyTooLarge, readCapped } from '../net/body.js';
-import { withTimeout } from '../net/timeout.js';
+import { bodyTooLarge, readCapped } from './body.js';
+import { withTimeout } from './timeout.js';
 import type { Credentials } from '../core/http-auth.js';
 import { authorize, describeFailure } from '../core/http-auth.js';
 import { redactUrl } from '../core/redact.js';
