@@ -131,11 +131,11 @@ describe('saturation under load: real Prometheus, test exporter, reference API',
     api = undefined;
   });
 
-  async function run(name: string, during?: () => void): Promise<{ code: number | null; stdout: string; s: RunResult }> {
-    api = await spawnReferenceApi(TOKEN);
+  async function run(name: string, during?: () => void, load: { api?: string[]; cli?: string[]; config?: Record<string, unknown> } = {}): Promise<{ code: number | null; stdout: string; s: RunResult }> {
+    api = await spawnReferenceApi(TOKEN, load.api ?? []);
     const out = join(dir, name);
     const config = join(dir, `${name}.json`);
-    await writeFile(config, JSON.stringify({ saturation: {
+    await writeFile(config, JSON.stringify({ ...load.config, saturation: {
       defaults: true, intervalSeconds: 1, rateWindow: '5s',
       authSuccess: { success: 'auth_requests_total{result="success"}', total: 'auth_requests_total' },
       queries: [{ name: 'exporter scraped', promql: `up{instance="${exporter.address}"}`, threshold: '==1' }],
@@ -144,7 +144,8 @@ describe('saturation under load: real Prometheus, test exporter, reference API',
     const timer = during ? setTimeout(during, 3500) : undefined;
     const res = await runCli([
       'check', '--target', api.url, '--out', out, '--no-color', '--config', config, '--namespace', NS,
-      '--phases', 'health,load,monitoring', '--prometheus-url', prom.url, '--rate', '20', '--duration', '6', '--max-schedule-lag', '250',
+      '--phases', 'health,load,monitoring', '--prometheus-url', prom.url, '--max-schedule-lag', '250',
+      ...(load.cli ?? ['--rate', '20', '--duration', '6']),
     ], { env: { GOLIVE_TOKEN: TOKEN } });
     clearTimeout(timer);
     const s = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
@@ -180,5 +181,26 @@ describe('saturation under load: real Prometheus, test exporter, reference API',
     expect(s.golive.phases.find((p) => p.name === 'monitoring')?.status).toBe('failed');
     expect(code).toBe(99);
     expect(stdout).toContain('pod gateway-7d9f');
+  }, 60_000);
+
+  it('one verdict for the 2x-baseline profile: the 2x stage fails its p95 and CPU saturation fails, each for its own reason', async () => {
+    for (const p of exporter.pods) p.cpuCores = 0.2;
+    // The last run's hot CPU must have left the rate window before this one starts.
+    await waitFor('CPU back under its limit', async () => {
+      const rows = await query(prom.url, 'max(rate(container_cpu_usage_seconds_total[5s]))');
+      return Number(rows[0]?.value[1] ?? 1) < 0.3 ? true : undefined;
+    }, 30_000);
+    const { code, s } = await run('profile', () => { exporter.pods[0]!.cpuCores = 3; }, {
+      api: ['--saturate', '12'],
+      cli: ['--profile', '2x-baseline', '--baseline-rps', '10'],
+      config: { profile: { name: '2x-baseline', warmupSeconds: 3, rampSeconds: 1, holdSeconds: 3 } },
+    });
+    const byKey = new Map(s.golive.thresholds.map((t) => [`${t.metric} ${t.expression}`, t.ok]));
+    expect(byKey.get('http_req_duration{stage:baseline} p(95)<500')).toBe(true);
+    expect(byKey.get('http_req_duration{stage:2x} p(95)<500')).toBe(false);
+    const cpu = sat(s).find((c) => c.name === 'saturation: cpu < 70% of limits');
+    expect(cpu?.reasons[0]).toMatch(/^pod gateway-7d9f container app: .* (during|after) the load$/);
+    expect(s.golive.stages?.map((r) => [r.name, r.thresholds.failed])).toEqual([['baseline', 0], ['ramp', 0], ['2x', 1]]);
+    expect(code).toBe(99);
   }, 60_000);
 });
