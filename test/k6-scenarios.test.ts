@@ -13,7 +13,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { planSchema } from '../src/config/schema.js';
 import type { PlanInput } from '../src/config/schema.js';
 import { thresholdDefs } from '../src/engine/node-engine.js';
-import { k6EnvFor } from '../src/engine/k6/plan.js';
+import { k6EnvFor } from '../src/contract/k6-plan.js';
 import { buildK6 } from '../scripts/build-k6.mjs';
 import { checkMarketData, MARKET_CHECKS } from '../checks/index.js';
 import { loadScenario, ROOT } from './doubles/k6/load-scenario.js';

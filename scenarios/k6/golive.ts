@@ -8,7 +8,7 @@
  * summary, and exits 108, which the adapter reads as "load skipped").
  */
 import exec from 'k6/execution';
-import { readK6Env } from '../../src/engine/k6/plan.js';
+import { readK6Env } from '../../src/contract/k6-plan.js';
 import { goliveOptions } from './lib/options.js';
 import { loadRequest, runHealth, runMarketData } from './lib/phases.js';
 import type { K6SetupData } from '../../src/engine/k6/summary-schema.js';

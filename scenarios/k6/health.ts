@@ -3,7 +3,7 @@
  * answers 200 with a healthy body within the time budget. Config from k6's
  * environment: GOLIVE_TARGET, GOLIVE_PLAN (JSON), GOLIVE_SUMMARY.
  */
-import { readK6Env } from '../../src/engine/k6/plan.js';
+import { readK6Env } from '../../src/contract/k6-plan.js';
 import { phaseOptions } from './lib/options.js';
 import { runHealth } from './lib/phases.js';
 import { summaryOutputs } from './lib/summary.js';

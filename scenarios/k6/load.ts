@@ -5,7 +5,7 @@
  * GOLIVE_SEGMENT / GOLIVE_SEGMENT_SEQUENCE and k6 splits the work.
  * No health gate here: golive.ts is the gated run.
  */
-import { readK6Env } from '../../src/engine/k6/plan.js';
+import { readK6Env } from '../../src/contract/k6-plan.js';
 import { phaseOptions } from './lib/options.js';
 import { loadRequest } from './lib/phases.js';
 import { summaryOutputs } from './lib/summary.js';

@@ -3,7 +3,7 @@
  * query returns valid, sane bars and the same call without credentials is
  * refused. The token comes from GOLIVE_TOKEN (environment only).
  */
-import { readK6Env } from '../../src/engine/k6/plan.js';
+import { readK6Env } from '../../src/contract/k6-plan.js';
 import { phaseOptions } from './lib/options.js';
 import { runMarketData } from './lib/phases.js';
 import { summaryOutputs } from './lib/summary.js';

@@ -10,7 +10,7 @@ import {
   ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_SCRIPT, NODE_RUNNER_ENTRY,
   NOTIFY_SECRET_KEYS, PROMETHEUS_SECRET_KEYS, REPORTS_MOUNT, RUNNER_CONTAINER, WEBHOOK_TEMPLATE_KEY,
 } from './names.js';
-import { K6_ENV, toK6Plan } from '../engine/k6/plan.js';
+import { K6_ENV, toK6Plan } from '../contract/k6-plan.js';
 import { containerSecurityContext } from './security.js';
 import type { RunnerPlan } from './types.js';
 
@@ -108,7 +108,7 @@ function k6Command(plan: RunnerPlan): string[] {
   return ['sh', '-c', line];
 }
 
-/** The k6 scripts read their plan from the environment (src/engine/k6/plan.ts is the contract). */
+/** The k6 scripts read their plan from the environment (src/contract/k6-plan.ts is the contract). */
 function k6Env(plan: RunnerPlan): V1EnvVar[] {
   const p = plan.plan.prometheus;
   return [

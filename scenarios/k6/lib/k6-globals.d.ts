@@ -5,7 +5,7 @@
  *
  * `URL` is NOT a k6 global. src/config/schema.ts uses it only inside the
  * refinements of URL-valued fields (target, Prometheus URLs), which the k6 plan
- * (src/engine/k6/plan.ts) does not pick, so the bundle never calls it. It is
+ * (src/contract/k6-plan.ts) does not pick, so the bundle never calls it. It is
  * declared so that module type-checks here; test/k6-scenarios.test.ts runs
  * the bundles with `URL` shadowed to `undefined` to prove it is never called.
  */

@@ -6,9 +6,9 @@
  */
 import type { Options, Scenario } from 'k6/options';
 import type { PhaseName } from '../../../src/core/result.js';
-import { k6Thresholds, runnerPlan } from '../../../src/engine/k6/plan.js';
+import { k6Thresholds, runnerPlan } from '../../../src/contract/k6-plan.js';
 import { isWindowedThreshold } from '../../../thresholds/parse.js';
-import type { K6Config, K6Plan } from '../../../src/engine/k6/plan.js';
+import type { K6Config, K6Plan } from '../../../src/contract/k6-plan.js';
 
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 

@@ -9,7 +9,7 @@ import type { Params, RefinedResponse, ResponseType } from 'k6/http';
 import { checkAuthRefused, checkHealthResponse, checkMarketData } from '../../../checks/index.js';
 import type { MarketDataRequest } from '../../../checks/index.js';
 import type { PhaseName } from '../../../src/core/result.js';
-import type { K6Config } from '../../../src/engine/k6/plan.js';
+import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { OutcomeRecorder } from './record.js';
 import type { PhaseReport } from './record.js';
 import type { K6SetupData } from '../../../src/engine/k6/summary-schema.js';

@@ -3,7 +3,7 @@
  * turns it into a RunResult and re-judges the thresholds), plus a short text
  * for a person running the script by hand.
  */
-import type { K6Config } from '../../../src/engine/k6/plan.js';
+import type { K6Config } from '../../../src/contract/k6-plan.js';
 
 interface SummaryCheck { name: string; passes: number; fails: number }
 interface SummaryGroup { name: string; groups: SummaryGroup[]; checks: SummaryCheck[] }

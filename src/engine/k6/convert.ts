@@ -13,8 +13,8 @@ import type {
 import {
   evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
 } from '../../../thresholds/index.js';
-import { runnerPlan, toK6Plan } from './plan.js';
-import type { K6Segment } from './plan.js';
+import { runnerPlan, toK6Plan } from '../../contract/k6-plan.js';
+import type { K6Segment } from '../../contract/k6-plan.js';
 import type { K6SetupData, K6Summary } from './summary-schema.js';
 
 export interface ConvertContext {

@@ -21,9 +21,9 @@ import { k6SegmentArgs } from '../segment.js';
 import { trustedCaBundle } from '../../net/tls.js';
 import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
 import { findK6, k6NotFoundMessage } from './find.js';
-import { k6EnvFor } from './plan.js';
+import { k6EnvFor } from '../../contract/k6-plan.js';
 import { k6PrometheusOutput } from './prometheus-output.js';
-import type { K6Segment } from './plan.js';
+import type { K6Segment } from '../../contract/k6-plan.js';
 import { parseK6Summary } from './summary-schema.js';
 import type { K6Summary } from './summary-schema.js';
 

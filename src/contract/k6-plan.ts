@@ -6,11 +6,11 @@
  * URL, no process) because the k6 bundles inline this module.
  */
 import type { z } from 'zod';
-import { planSchema } from '../../config/schema.js';
-import type { Plan } from '../../config/schema.js';
-import { GoliveError } from '../../core/errors.js';
-import type { PhaseName } from '../../core/result.js';
-import { planThresholds, thresholdsOfPhases } from '../../../thresholds/index.js';
+import { planSchema } from '../config/schema.js';
+import type { Plan } from '../config/schema.js';
+import { GoliveError } from '../core/errors.js';
+import type { PhaseName } from '../core/result.js';
+import { planThresholds, thresholdsOfPhases } from '../../thresholds/index.js';
 
 export const K6_ENV = {
   target: 'GOLIVE_TARGET',
