@@ -129,6 +129,7 @@ describe('report.html in headless Chromium', () => {
     expect(o.charts.distPoints).toBeGreaterThanOrEqual(10);
     expect(o.charts.statusRects).toBeGreaterThanOrEqual(3);
     expect(o.title).toMatch(/^golive PASSED/);
+    expect(o.text).not.toMatch(/^When$/m);
   }, 120_000);
 
   it('failing run: failures over time by status class, the failed threshold first', async () => {
@@ -140,6 +141,8 @@ describe('report.html in headless Chromium', () => {
     expect(o.charts.p99Points).toBeGreaterThanOrEqual(3);
     expect(o.charts.thresholdLines).toBe(1);
     expect(o.text).toMatch(/Thresholds\s+metric\s+threshold\s+measured\s+✗/);
+    // The when, in words, above the tables.
+    expect(o.text).toMatch(/When\s+load: (p95 above 500 ms from [\d.]+ s \(\d+ of \d+ intervals\); )?failed requests \(5xx\) from [\d.]+ s/);
     expect(o.title).toMatch(/^golive FAILED/);
   }, 120_000);
 

@@ -10,8 +10,8 @@ import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import type { EdgeCheckStatus, EdgeReport } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { distributionChart, latencyOverTime, phaseTimelines, statusCodeChart, throughputOverTime } from './charts.js';
-import { loadFigures } from './latency.js';
-import { statusCodes } from './report-data.js';
+import { loadFigures, p95Limits } from './latency.js';
+import { statusCodes, whenItWentWrong } from './report-data.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, escapeAttr, escapeText, fmtDuration, fmtMs,
   fmtNumber, fmtPercent,
@@ -157,6 +157,11 @@ function sections(result: RunResult, baseline?: RunResult): string[] {
     const reasons = g.rollback.reasons.length ? g.rollback.reasons : ['rollback triggered'];
     out.push(`<section class="rollback" role="alert">ROLLBACK TRIGGER: ${e(reasons.join('; '))}</section>`);
   }
+  const story = whenItWentWrong(result, (phase) => {
+    const limits = p95Limits(result);
+    return limits.get(phase as never) ?? limits.get('*');
+  });
+  if (story.length) out.push(`<section class="story"><h2>When</h2><ul>${story.map((l) => `<li>${e(l)}</li>`).join('')}</ul></section>`);
   out.push(...verdictTables(g), ...comparison(g), ...overTime(result, baseline));
   out.push('<h2>Latency distribution</h2>', `<div class="chart">${distributionChart(result, baseline)}</div>`);
   out.push(...statusSection(result));

@@ -6,7 +6,8 @@
  */
 import type { RunResult } from '../core/result.js';
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
-import { latencyRows } from './latency.js';
+import { latencyRows, p95Limits } from './latency.js';
+import { whenItWentWrong } from './report-data.js';
 import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
 
 const MAX_ROWS = 50;
@@ -42,6 +43,9 @@ export function renderMarkdown(result: RunResult): string {
   ];
   if (g.error) out.push(`**${mdText(g.error)}**`, '');
   if (g.rollback.triggered) out.push(`**Rollback trigger:** ${mdText(g.rollback.reasons.join('; ') || 'triggered')}`, '');
+  const limits = p95Limits(result);
+  const story = whenItWentWrong(result, (phase) => limits.get(phase as never) ?? limits.get('*'));
+  if (story.length) out.push('#### When', '', ...story.map((l) => `- ${mdText(l)}`), '');
   const failedPhases = g.phases.filter((p) => p.status !== 'passed');
   if (failedPhases.length) {
     out.push('#### Phases not passed', '', ...table(['phase', 'status', 'reason'], failedPhases.map((p) => [p.name, p.status, mdText(p.reason ?? '')])), '');

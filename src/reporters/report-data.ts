@@ -137,3 +137,33 @@ export function statusCodes(result: RunResult): StatusCounts[] {
 }
 
 export { STATUS_CLASSES };
+
+/**
+ * The when and how in a sentence per phase, from the time series: the first
+ * interval whose p95 crossed the phase's p(95) limit and the first with failed
+ * requests (and of which classes), so a reader knows where to look on the charts.
+ */
+export function whenItWentWrong(result: RunResult, p95Limit: (phase: string) => number | undefined): string[] {
+  const out: string[] = [];
+  for (const t of phaseTimelines(result)) {
+    const parts: string[] = [];
+    const limit = p95Limit(t.phase);
+    if (limit !== undefined) {
+      const i = t.p95.findIndex((v) => v !== null && v > limit);
+      if (i >= 0) {
+        const over = t.p95.filter((v) => v !== null && v > limit).length;
+        parts.push(`p95 above ${limit} ms from ${fmtSec(t.x[i] ?? 0)} (${over} of ${t.x.length} intervals)`);
+      }
+    }
+    const classes = Object.entries(t.failuresPerSec).filter(([, col]) => col.some((v) => v > 0));
+    if (classes.length) {
+      const first = Math.min(...classes.map(([, col]) => col.findIndex((v) => v > 0)));
+      const names = classes.map(([c]) => (c === 'none' ? 'no response' : c)).join(', ');
+      parts.push(`failed requests (${names}) from ${fmtSec(t.x[first] ?? 0)}`);
+    }
+    if (parts.length) out.push(`${t.phase}: ${parts.join('; ')}`);
+  }
+  return out;
+}
+
+const fmtSec = (s: number): string => `${Number(s.toPrecision(4))} s`;
