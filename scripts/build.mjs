@@ -37,6 +37,6 @@ await build({
 });
 
 if (process.argv.includes('--k6')) {
-  const { buildK6 } = await import('./build-k6.mjs');
+  const { buildK6 } = await import('../src/engine/k6/bundle.mjs');
   await buildK6(root);
 }

@@ -14,7 +14,7 @@ import { planSchema } from '../src/config/schema.js';
 import type { PlanInput } from '../src/config/schema.js';
 import { thresholdDefs } from '../src/engine/node-engine.js';
 import { k6EnvFor } from '../src/contract/k6-plan.js';
-import { buildK6 } from '../scripts/build-k6.mjs';
+import { buildK6 } from '../src/engine/k6/bundle.mjs';
 import { checkMarketData, MARKET_CHECKS } from '../checks/index.js';
 import { loadScenario, ROOT } from './doubles/k6/load-scenario.js';
 import { K6TestAborted, resetK6Double } from './doubles/k6/state.js';
@@ -321,6 +321,6 @@ describe('build:k6', () => {
   it('is what `npm run build:k6` runs', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['build:k6']).toBe('node scripts/build.mjs --k6');
-    expect(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8')).toMatch(/import\('\.\/build-k6\.mjs'\)[\s\S]*buildK6\(root\)/);
+    expect(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8')).toMatch(/import\('\.\.\/src\/engine\/k6\/bundle\.mjs'\)[\s\S]*buildK6\(root\)/);
   });
 });

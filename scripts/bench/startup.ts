@@ -1,7 +1,7 @@
 /**
  * Section 4: start-up costs a user waits for: `golive --help` (wall time of a
  * fresh process) and bundling the k6 scenarios with esbuild (a fresh process
- * that imports scripts/build-k6.mjs and builds into a temp dir).
+ * that imports src/engine/k6/bundle.mjs and builds into a temp dir).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,8 +33,8 @@ export async function benchStartup(root: string, times: number): Promise<Startup
     ? await timeRuns(times, process.execPath, [cli, '--help'])
     : { na: 'dist/golive.js not built (npm run build)' };
 
-  const buildK6 = join(root, 'scripts', 'build-k6.mjs');
-  let k6Bundle: Timing = { na: 'scripts/build-k6.mjs not present' };
+  const buildK6 = join(root, 'src', 'engine', 'k6', 'bundle.mjs');
+  let k6Bundle: Timing = { na: 'src/engine/k6/bundle.mjs not present' };
   if (existsSync(buildK6)) {
     const out = mkdtempSync(join(tmpdir(), 'golive-bench-k6-'));
     try {

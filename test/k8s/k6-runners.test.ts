@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildK6 } from '../../scripts/build-k6.mjs';
+import { buildK6 } from '../../src/engine/k6/bundle.mjs';
 import { k8sCommand } from '../../src/cli/k8s.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { systemClock } from '../../src/core/clock.js';

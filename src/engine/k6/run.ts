@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleK6Entry } from '../../../scripts/build-k6.mjs';
+import { bundleK6Entry } from './bundle.mjs';
 import type { Plan } from '../../config/schema.js';
 import { GoliveError, firstLine } from '../../core/errors.js';
 import { redactUrls } from '../../core/redact.js';

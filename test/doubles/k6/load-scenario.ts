@@ -1,7 +1,7 @@
 /**
  * Loads a k6 scenario in Node for unit tests (the real k6 runs them in the
  * end-to-end tests): the script is bundled
- * exactly as scripts/build-k6.mjs bundles it, except that `k6`, `k6/http` and
+ * exactly as src/engine/k6/bundle.mjs bundles it, except that `k6`, `k6/http` and
  * `k6/execution` resolve to the doubles in test/doubles/k6. Node-only globals
  * are shadowed to `undefined` in the bundle, so a script (or anything it
  * inlines) that needs one fails here as it would inside k6.
@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
-import { k6BuildOptions } from '../../../scripts/build-k6.mjs';
+import { k6BuildOptions } from '../../../src/engine/k6/bundle.mjs';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const DOUBLES = import.meta.dirname;

@@ -1,4 +1,4 @@
-// Types of build-k6.mjs, for the TypeScript callers (the k6 engine adapter, tests).
+// Types of bundle.mjs, for the TypeScript callers (the k6 engine adapter, tests).
 import type { BuildOptions, Plugin } from 'esbuild';
 
 export declare const K6_TARGET: string;
