@@ -3,6 +3,8 @@
  * requests, the same tags (`phase`, `name` = the path) and the same check names.
  * A response with status 0 is k6's "no answer" (refused, reset, timeout).
  */
+import exec from 'k6/execution';
+import { stageAt } from './stage.js';
 import { group } from 'k6';
 import http from 'k6/http';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
@@ -24,8 +26,8 @@ type Res = RefinedResponse<ResponseType | undefined>;
  * phases run in setup(), which k6 runs outside every scenario, and one
  * dashboard groups both engines' series by scenario.
  */
-function params(cfg: K6Config, phase: PhaseName, path: string, extra: Params = {}): Params {
-  return { timeout: cfg.plan.requestTimeoutMs, ...extra, tags: { phase, scenario: phase, name: path } };
+function params(cfg: K6Config, phase: PhaseName, path: string, extra: Params = {}, stage?: string): Params {
+  return { timeout: cfg.plan.requestTimeoutMs, ...extra, tags: { phase, scenario: phase, name: path, ...(stage !== undefined ? { stage } : {}) } };
 }
 
 function bodyText(res: Res): string {
@@ -92,7 +94,8 @@ export function runMarketData(cfg: K6Config): PhaseReport {
 export function loadRequest(cfg: K6Config): void {
   const { path, method } = cfg.plan.load;
   const headers: Record<string, string> = cfg.token === undefined ? {} : { authorization: `Bearer ${cfg.token}` };
-  const p = params(cfg, 'load', path, { headers });
+  const stage = cfg.plan.load.workload.model === 'staged' ? stageAt(cfg.plan.load.workload, Date.now() - exec.scenario.startTime) : undefined;
+  const p = params(cfg, 'load', path, { headers }, stage);
   if (method === 'POST') http.post(cfg.target + path, null, p);
   else http.get(cfg.target + path, p);
 }
