@@ -4,7 +4,7 @@
  * works out its stage from the time since the scenario started and the same
  * rate profile the node engine schedules from.
  */
-import type { K6Plan } from '../../../src/engine/k6/plan.js';
+import type { K6Plan } from '../../../src/contract/k6-plan.js';
 import { rateProfile } from '../../../src/net/load/schedule.js';
 
 /** Pure: the stage tag value at `elapsedMs` into a staged load (the last stage after the end). */
