@@ -6,7 +6,7 @@
  * k8s/monitoring/golive-dashboard.json with data and the same label sets.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,4 +88,31 @@ describe('one dashboard for both engines (k6 writes through its own experimental
     expect(sets.node, 'node run answers').toBeDefined();
     expect(sets.k6, 'k6 run answers').toEqual(sets.node);
   }, 60_000);
+});
+
+describe("a failure of k6's own remote write is not silent", () => {
+  it('k6 logs it and exits 0; golive reports the delivery failed and exits 108', async () => {
+    const { createServer } = await import('node:http');
+    // Accepts golive's own sink (its verdict/edge series), refuses k6's writes.
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      const ua = req.headers['user-agent'] ?? '';
+      seen.push(ua);
+      res.writeHead(ua.startsWith('golive/') ? 204 : 400).end('refused');
+    });
+    const url = await new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/write`)));
+    const api = await spawnReferenceApi(TOKEN, []);
+    try {
+      const out = await mkdtemp(join(tmpdir(), 'golive-k6-rw-fail-'));
+      const res = await runCli(['check', '--target', api.url, '--out', out, '--engine', 'k6', '--phases', 'health', '--prometheus-rw-url', url], { env: { GOLIVE_TOKEN: TOKEN, K6_BINARY: k6Binary() }, deadlineMs: 120_000 });
+      expect(seen.some((ua) => !ua.startsWith('golive/')), seen.join(', ')).toBe(true);
+      expect(res.code, res.stderr).toBe(108);
+      const s = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { golive: { verdict: string; deliveries: { sink: string; ok: boolean; error?: string }[] } };
+      expect(s.golive.deliveries.find((d) => !d.ok)?.error).toMatch(/^k6's experimental-prometheus-rw output failed: got status code: 400/);
+    } finally {
+      await api.stop();
+      await new Promise((r) => server.close(r));
+    }
+  }, 120_000);
 });

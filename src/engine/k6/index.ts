@@ -71,7 +71,11 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
       checks: pieces.checks,
       thresholds: pieces.thresholds,
       rollback: pieces.rollback,
-      deliveries: [],
+      // k6's own remote write failed (it logs and exits 0): a delivery failure like golive's sinks' (108)
+      deliveries: (outcome.outputErrors ?? []).slice(0, 1).map((line) => ({
+        sink: 'prometheus-remote-write' as const, ok: false, attempts: 1,
+        error: `k6's experimental-prometheus-rw output failed: ${/error="([^"]*)"/.exec(line)?.[1] ?? line}`,
+      })),
       ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : {}),
     },
   };

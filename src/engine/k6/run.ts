@@ -45,8 +45,8 @@ export interface K6RunOptions {
 }
 
 export type K6Outcome =
-  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment }
-  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment };
+  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[] }
+  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[] };
 
 export const K6_SUMMARY_FILE = 'k6-summary.json';
 const TAIL_LINES = 20;
@@ -86,12 +86,16 @@ async function bundle(root: string, dir: string): Promise<string> {
   }
 }
 
-interface ChildExit { code: number | null; signal: NodeJS.Signals | null; interrupted: boolean; tail: string[] }
+/** `outputErrors`: k6's own remote-write failures (k6 logs them and still exits 0) */
+interface ChildExit { code: number | null; signal: NodeJS.Signals | null; interrupted: boolean; tail: string[]; outputErrors: string[] }
+
+const RW_OUTPUT_ERROR = /level=error .*output="Prometheus remote write"/;
 
 function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6RunOptions): Promise<ChildExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
+    const outputErrors: string[] = [];
     let partial = '';
     child.stdout.resume(); // handleSummary's text: golive prints its own table
     const token = env['GOLIVE_TOKEN'];
@@ -101,6 +105,7 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
       // Whole lines only: a token split across two reads is still masked.
       if (lines.length > 0) opts.stderr?.write(redact(`${lines.join('\n')}\n`, token));
       tail.push(...lines);
+      for (const l of lines) if (RW_OUTPUT_ERROR.test(l) && outputErrors.length < 3) outputErrors.push(redact(l, token));
       tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
     });
     let interrupted = false;
@@ -123,7 +128,7 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
         tail.push(partial);
         opts.stderr?.write(redact(partial, token));
       }
-      resolve({ code, signal, interrupted, tail });
+      resolve({ code, signal, interrupted, tail, outputErrors });
     });
   });
 }
@@ -170,10 +175,10 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
     }
     if (summaryError !== undefined) throw summaryError;
     if (cls.kind === 'aborted') {
-      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg };
+      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg, outputErrors: exit.outputErrors };
     }
     if (!summary) throw new GoliveError('GOLIVE_ENGINE_ERROR', `k6 exited with ${exit.code} but wrote no summary to ${summaryPath}`);
-    return { kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg };
+    return { kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg, outputErrors: exit.outputErrors };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
