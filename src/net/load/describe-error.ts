@@ -1,4 +1,5 @@
 /** Turns a transport error into the one-line cause a sample carries. */
+import { firstLine } from '../../core/errors.js';
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -47,20 +48,20 @@ export class LoadTimeoutError extends Error {
  * dispatch), so reports word a failure the same wherever it happened.
  */
 export function describeError(err: unknown): string {
-  if (typeof err !== 'object' || err === null) return String(err).split('\n')[0] ?? 'error';
+  if (typeof err !== 'object' || err === null) return firstLine(err);
   const { code, name, message, cause } = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
   if (name === 'TimeoutError') return 'timeout';
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'aborted';
   if (typeof code === 'string') {
     if (TIMEOUT_CODES.has(code)) return 'timeout';
     // A request undici refused to build (a header value it will not send) never left this process.
-    if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return `${INVALID_REQUEST}: ${typeof message === 'string' ? message.split('\n')[0] : code}`;
+    if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return `${INVALID_REQUEST}: ${typeof message === 'string' ? firstLine(message) : code}`;
     // Node's own codes (ECONNREFUSED, CERT_HAS_EXPIRED, ...) say it best;
     // undici's (UND_ERR_SOCKET) say less than their message.
     if (!code.startsWith('UND_ERR')) return code;
   }
   // fetch-style wrappers ("fetch failed") carry the real cause inside.
   if (cause !== undefined && typeof code !== 'string') return describeError(cause);
-  const line = typeof message === 'string' ? message.split('\n')[0] : '';
+  const line = typeof message === 'string' ? firstLine(message) : '';
   return line || (typeof code === 'string' ? code : 'error');
 }

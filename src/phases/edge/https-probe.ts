@@ -5,6 +5,7 @@
  * so a bad certificate is reported with its chain instead of only an error;
  * the probe sends no credentials and reads no body.
  */
+import { firstLine } from '../../core/errors.js';
 import { request } from 'node:https';
 import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
@@ -64,7 +65,7 @@ function observe(socket: TLSSocket, host: string): TlsObservation {
     protocol: socket.getProtocol(),
     authorized: socket.authorized,
     ...(authErr ? { authorizationError: String((authErr as { code?: string }).code ?? authErr) } : {}),
-    ...(identity ? { identityError: identity.message.split('\n')[0] ?? 'does not match' } : {}),
+    ...(identity ? { identityError: firstLine(identity) || 'does not match' } : {}),
     chain,
   };
 }

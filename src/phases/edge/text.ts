@@ -1,4 +1,6 @@
 /** Pure: text from a target shown in a check detail: capped, control characters escaped. */
+import { firstLine } from '../../core/errors.js';
+
 const MAX = 120;
 
 /** JSON quoting escapes control characters, so a hostile value cannot repaint a terminal. */
@@ -9,7 +11,6 @@ export function quoted(s: string): string {
 /** First line of an error, without a stack. */
 export function errorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException | undefined;
-  const msg = err instanceof Error ? err.message : String(err);
-  const line = msg.split('\n')[0] ?? '';
+  const line = firstLine(err);
   return e?.code && !line.includes(e.code) ? `${line} (${e.code})` : line;
 }
