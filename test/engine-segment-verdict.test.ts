@@ -118,6 +118,15 @@ describe('withDeliveries: the final result in one pure step', () => {
     expect([before.golive.exitCode, before.golive.deliveries]).toEqual([EXIT.passed, []]);
   });
 
+  it('the engine\'s own deliveries (k6\'s remote-write output) come first and count too', () => {
+    const k6Output: DeliveryResult = { sink: 'prometheus-remote-write', ok: false, attempts: 1, error: 'k6 output failed' };
+    const judgedWithK6 = { ...judged('passed', EXIT.passed, []), golive: { ...judged('passed', EXIT.passed, []).golive, deliveries: [k6Output] } };
+    const okPush: DeliveryResult = { sink: 'pushgateway', ok: true, attempts: 1 };
+    const after = withDeliveries(judgedWithK6, [okPush]);
+    expect(after.golive.deliveries).toEqual([k6Output, okPush]);
+    expect(after.golive.exitCode).toBe(EXIT.deliveryFailed);
+  });
+
   it('an aborted run stays aborted, and a broken run keeps its own exit code', () => {
     expect(withDeliveries(judged('aborted', EXIT.aborted, []), [failedPush]).golive.exitCode).toBe(EXIT.aborted);
     expect(withDeliveries(judged('error', EXIT.invalidConfig, []), [failedPush]).golive).toMatchObject({ verdict: 'error', exitCode: EXIT.invalidConfig });

@@ -145,15 +145,14 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   judged = scrubGoliveText(judged, [plan.token, plan.prometheus.password, plan.prometheus.bearerToken]);
   const compared = withBaseline(judged, opts.extras?.baseline);
   const deliveries = await deliver(plan, compared, store);
-  // the engine's own deliveries (k6's remote-write output) first, then golive's sinks
-  const delivered = withDeliveries(compared, [...compared.golive.deliveries, ...deliveries]);
+  const delivered = withDeliveries(compared, deliveries);
   const outDir = resolve(io.cwd, plan.out);
   // A failed notification is reported and, like a failed delivery, turns a pass into 108.
   const notified = opts.extras?.notify ? await sendNotifications({
     config: opts.extras.notify, result: delivered, previous, timeoutMs: plan.requestTimeoutMs,
     reportLocation: io.env.GOLIVE_REPORT_URL?.trim() || join(outDir, REPORT_FILES.html),
   }) : [];
-  const result = notified.length ? withDeliveries(compared, [...compared.golive.deliveries, ...deliveries, ...notified]) : delivered;
+  const result = notified.length ? withDeliveries(compared, [...deliveries, ...notified]) : delivered;
   // Lines that quote a sink, the file system or the engine: one clean, capped line each.
   for (const d of result.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
 

@@ -27,16 +27,18 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; exitCode
 
 /**
  * The run's final result, built in one pure step from the engine's judged
- * result (whose verdict ignored deliveries: the sinks deliver that one) and
- * the deliveries. A run that broke (verdict error) keeps its cause and exit
- * code; otherwise decideVerdict decides again, now knowing the deliveries.
+ * result (whose verdict ignored golive's sinks: they deliver that one) and
+ * the sinks' and notifications' deliveries, which follow the engine's own
+ * (k6's remote-write output). A run that broke (verdict error) keeps its
+ * cause and exit code; otherwise decideVerdict decides again, knowing them all.
  */
 export function withDeliveries(result: RunResult, deliveries: readonly DeliveryResult[]): RunResult {
   const g = result.golive;
+  const all = [...g.deliveries, ...deliveries];
   const decided = g.verdict === 'error'
     ? { verdict: g.verdict, exitCode: g.exitCode }
-    : decideVerdict({ phases: g.phases, thresholds: g.thresholds, deliveries, aborted: g.verdict === 'aborted' });
-  return { ...result, golive: { ...g, ...decided, deliveries: [...deliveries] } };
+    : decideVerdict({ phases: g.phases, thresholds: g.thresholds, deliveries: all, aborted: g.verdict === 'aborted' });
+  return { ...result, golive: { ...g, ...decided, deliveries: all } };
 }
 
 /** Reports that could not be written make a passing run an engine error: the evidence is lost. */
