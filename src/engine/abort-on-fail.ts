@@ -9,14 +9,9 @@
 import type { Plan } from '../config/schema.js';
 import type { MetricStore } from '../core/metrics.js';
 import { evaluateThresholds } from '../../thresholds/index.js';
+import type { AbortWatch } from '../phases/types.js';
 
-export interface AbortWatch {
-  /** starts judging `store`; the returned signal fires when a threshold stops the load */
-  start(store: MetricStore, nowMs: () => number): AbortSignal;
-  stop(): void;
-  /** one line: which threshold stopped the load, with its value, once it has */
-  readonly reason: string | undefined;
-}
+export type { AbortWatch };
 
 export function abortOnFailWatch(entries: Plan['abortOnFail'], intervalMs = 1000): AbortWatch | undefined {
   if (entries.length === 0) return undefined;

@@ -13,7 +13,7 @@ import { runLoad } from '../net/load/index.js';
 import { clientFaultReason } from '../net/failures.js';
 import { rateProfile } from '../net/load/schedule.js';
 import { createSampleRecorder } from '../net/sample-recorder.js';
-import type { AbortWatch } from '../engine/abort-on-fail.js';
+import type { AbortWatch } from './types.js';
 import { Findings } from './findings.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { judgeLoadGenerator, lagRecorder, recordLoadCounts } from './load-generator.js';

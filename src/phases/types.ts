@@ -45,3 +45,12 @@ export interface PhaseRunner {
   readonly needs: readonly PhaseName[];
   run(ctx: PhaseContext): Promise<PhaseOutcome>;
 }
+
+/** Stops the load phase early when an abortOnFail threshold fails (the engine builds it from the plan). */
+export interface AbortWatch {
+  /** starts judging `store`; the returned signal fires when a threshold stops the load */
+  start(store: MetricStore, nowMs: () => number): AbortSignal;
+  stop(): void;
+  /** one line: which threshold stopped the load, with its value, once it has */
+  readonly reason: string | undefined;
+}
