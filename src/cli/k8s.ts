@@ -14,7 +14,7 @@ import { renderJson } from '../reporters/json.js';
 import { writeReports } from '../reporters/write.js';
 import { buildAnalysisTemplate } from '../k8s/argo.js';
 import { resolveApiServer } from '../k8s/api-server.js';
-import { loadKubeConfig, makeClients } from '../k8s/client.js';
+import { loadKubeConfig, makeClients } from '../net/k8s-client.js';
 import { parseK8sFlags, type K8sFlags } from '../k8s/cli-flags.js';
 import { K8S_HELP } from '../k8s/help.js';
 import type { Scripts } from '../k8s/configmap.js';

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { firstLine, GoliveError } from '../core/errors.js';
-import { call, loadKubeConfig, makeClients, type K8sClients } from './client.js';
+import { call, loadKubeConfig, makeClients, type K8sClients } from '../net/k8s-client.js';
 import { API_SERVER_DEFAULT_PORTS, parseCidr } from './egress.js';
 import { API_SERVER_SERVICE } from './names.js';
 import type { ApiServerAddress } from './types.js';

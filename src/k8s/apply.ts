@@ -1,8 +1,8 @@
 /** Idempotent writes: create-if-absent for runs, create-or-replace for config and schedules. */
 import type { V1ConfigMap, V1CronJob, V1Job } from '@kubernetes/client-node';
 import { GoliveError } from '../core/errors.js';
-import { isConflict, isNotFound, k8sError } from './api-errors.js';
-import { call, withTimeout, type K8sClients } from './client.js';
+import { isConflict, isNotFound, k8sError } from '../net/k8s-api-errors.js';
+import { call, withTimeout, type K8sClients } from '../net/k8s-client.js';
 import { LABEL_RUN_ID } from './names.js';
 
 const ns = (o: { metadata?: { namespace?: string } }): string => o.metadata?.namespace ?? 'default';

@@ -5,7 +5,7 @@
  */
 import { Watch, type V1Job } from '@kubernetes/client-node';
 import { firstLine, GoliveError } from '../core/errors.js';
-import { call, type K8sClients } from './client.js';
+import { call, type K8sClients } from '../net/k8s-client.js';
 
 export type JobOutcome =
   | { kind: 'complete' }

@@ -4,7 +4,7 @@
  * codes and results -> merged verdict -> cleanup per policy.
  */
 import { applyConfigMap, applyCronJob, createJobIfAbsent, deleteRun } from './apply.js';
-import type { K8sClients } from './client.js';
+import type { K8sClients } from '../net/k8s-client.js';
 import { buildConfigMap, type Scripts } from './configmap.js';
 import { buildCronJob } from './cronjob.js';
 import { followJob, type FollowEvent, type JobOutcome } from './follow.js';

@@ -5,7 +5,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { RunResult } from '../core/result.js';
-import { call, withTimeout, type K8sClients } from './client.js';
+import { call, withTimeout, type K8sClients } from '../net/k8s-client.js';
 import { ANNOTATION_RUNNER_INDEX, LABEL_RUN_ID, RUNNER_CONTAINER } from './names.js';
 import { extractEmittedResult } from './result-markers.js';
 

@@ -6,7 +6,7 @@
  */
 import { Findings } from './findings.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
-import { loadKubeConfig, makeClients, type K8sClients } from '../k8s/client.js';
+import { loadKubeConfig, makeClients, type K8sClients } from '../net/k8s-client.js';
 import {
   checkDeployment, checkHpa, checkIngress, checkPod, checkService, judgedService, type Finding,
 } from './cluster/evaluate.js';

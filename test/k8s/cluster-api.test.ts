@@ -11,7 +11,7 @@ import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSchema } from '../../src/config/schema.js';
 import { systemClock } from '../../src/core/clock.js';
-import { loadKubeConfig, makeClients } from '../../src/k8s/client.js';
+import { loadKubeConfig, makeClients } from '../../src/net/k8s-client.js';
 import { followJob } from '../../src/k8s/follow.js';
 import { readApiServerAddress } from '../../src/k8s/api-server.js';
 import { API_SERVER_READ_RULES, ORCHESTRATOR_RULES, RUNNER_RULES, type Rule } from '../../src/k8s/rbac.js';

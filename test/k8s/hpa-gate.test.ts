@@ -10,7 +10,7 @@ import { planSchema } from '../../src/config/schema.js';
 import { ScaleOutLog, watchHpasDuring } from '../../src/engine/hpa-watch.js';
 import { compareHpaSamples, describeHpaScaling, hpaSampler, makeClusterPhase, SCALE_OUT_CHECK } from '../../src/phases/cluster.js';
 import type { HpaSample } from '../../src/phases/cluster.js';
-import { loadKubeConfig, makeClients } from '../../src/k8s/client.js';
+import { loadKubeConfig, makeClients } from '../../src/net/k8s-client.js';
 import type { PhaseContext, PhaseRunner } from '../../src/phases/types.js';
 import { startClusterEnv, waitFor, type ClusterEnv } from './helpers/cluster-env.js';
 

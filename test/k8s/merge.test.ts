@@ -5,7 +5,7 @@ import { GoliveError } from '../../src/core/errors.js';
 import { MetricStore } from '../../src/core/metrics.js';
 import type { RunResult } from '../../src/core/result.js';
 import { planSchema } from '../../src/config/schema.js';
-import { k8sError, missingPermission } from '../../src/k8s/api-errors.js';
+import { k8sError, missingPermission } from '../../src/net/k8s-api-errors.js';
 import { decideK8sVerdict } from '../../src/k8s/k8s-verdict.js';
 import { mergeRunnerResults } from '../../src/k8s/merge.js';
 import { extractEmittedResult, formatEmittedResult } from '../../src/k8s/result-markers.js';

@@ -2,7 +2,7 @@
 import type {
   V1Deployment, V1EndpointSlice, V1Ingress, V1Pod, V1Service, V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import { call, type K8sClients } from '../../k8s/client.js';
+import { call, type K8sClients } from '../../net/k8s-client.js';
 import { hpaSample, type HpaSample } from './evaluate.js';
 
 export interface ClusterState {

@@ -4,7 +4,7 @@
  * shows (a load balancer's name is resolved the same way as the host).
  */
 import type { V1Ingress } from '@kubernetes/client-node';
-import { call, loadKubeConfig, makeClients, type K8sClients } from '../../k8s/client.js';
+import { call, loadKubeConfig, makeClients, type K8sClients } from '../../net/k8s-client.js';
 import { ruleMatches, type IngressServing, type IngressView } from './dns.js';
 
 /** Pure: the Ingresses serving `host`, with their status entries (IPs or names). */

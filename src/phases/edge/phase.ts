@@ -13,7 +13,7 @@ import type { EdgeCheck, EdgeCheckName, EdgeReport } from '../../core/edge-repor
 import { clientFaultReason } from '../../net/failures.js';
 import { Findings } from '../findings.js';
 import type { PhaseContext, PhaseOutcome, PhaseRunner } from '../types.js';
-import type { K8sClients } from '../../k8s/client.js';
+import type { K8sClients } from '../../net/k8s-client.js';
 import { judgeCertificate } from './certificate.js';
 import { judgeDns, type IngressView } from './dns.js';
 import { addressesOf, resolveHost, type ResolveOptions } from './dns-probe.js';

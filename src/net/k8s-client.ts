@@ -7,7 +7,7 @@ import {
   AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, NetworkingV1Api,
 } from '@kubernetes/client-node';
 import { GoliveError, firstLine } from '../core/errors.js';
-import { k8sError, TimeoutError } from './api-errors.js';
+import { k8sError, TimeoutError } from './k8s-api-errors.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
 
