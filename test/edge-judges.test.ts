@@ -1,7 +1,7 @@
 // The pure parts of the edge phase: the RFC 6797 header grammar, the DNS
 // server flag, Ingress rule matching, and the default phase list.
 import { describe, expect, it } from 'vitest';
-import { parseDnsServer } from '../src/config/dns-server.js';
+import { parseDnsServer } from '../src/core/dns-server.js';
 import { validatePlan } from '../src/config/validate.js';
 import { judgeDns, ruleMatches } from '../src/phases/edge/dns.js';
 import { parseHsts } from '../src/phases/edge/hsts.js';

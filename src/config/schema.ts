@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LIMITS, boundedConnections, boundedMillis, boundedRate, boundedSeconds } from './limits.js';
 import { profileSchema, saturationSchema } from './capacity-schema.js';
 import { PHASES } from '../core/result.js';
-import { parseDnsServer } from './dns-server.js';
+import { parseDnsServer } from '../core/dns-server.js';
 
 export { LIMITS } from './limits.js';
 

@@ -4,7 +4,7 @@
  * calls a runner.
  */
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
-import { parseDnsServer } from '../config/dns-server.js';
+import { parseDnsServer } from '../core/dns-server.js';
 import type { Plan } from '../config/schema.js';
 import { urlPort } from './egress.js';
 import { APP, baseLabels, LABEL_COMPONENT, LABEL_NAME } from './names.js';

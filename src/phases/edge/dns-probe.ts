@@ -6,8 +6,8 @@
  */
 import { isIP } from 'node:net';
 import { lookup as systemLookup, Resolver } from 'node:dns/promises';
-import type { DnsServer } from '../../config/dns-server.js';
-import { formatDnsServer } from '../../config/dns-server.js';
+import type { DnsServer } from '../../core/dns-server.js';
+import { formatDnsServer } from '../../core/dns-server.js';
 import type { Clock } from '../../core/clock.js';
 import { dnsErrorReason, type DnsLookup } from './dns.js';
 import { errorText } from './text.js';

@@ -7,7 +7,7 @@
  * the reason, never silently.
  */
 import { isIP } from 'node:net';
-import { parseDnsServer, formatDnsServer } from '../../config/dns-server.js';
+import { parseDnsServer, formatDnsServer } from '../../core/dns-server.js';
 import type { Plan } from '../../config/schema.js';
 import type { EdgeCheck, EdgeCheckName, EdgeReport } from '../../core/edge-report.js';
 import { clientFaultReason } from '../../net/failures.js';
