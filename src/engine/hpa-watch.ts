@@ -15,6 +15,7 @@ import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
 import { firstLine } from '../core/errors.js';
 import type { Workload } from '../config/schema.js';
 import { rateProfile } from '../net/load/schedule.js';
+import { runWhileSampling } from '../phases/while-loading.js';
 
 /** What the scale-out gate needs from the watch; read by the cluster phase. */
 export class ScaleOutLog {
@@ -67,19 +68,8 @@ export function watchHpasDuring(load: PhaseRunner, deps: HpaWatchDeps): PhaseRun
       }
       const during: HpaSample[] = [];
       const sampleOnce = async (): Promise<void> => { during.push(...keep(await deps.sample().catch(() => []))); };
-      let pending: Promise<void> = Promise.resolve();
-      const tick = setInterval(() => { pending = pending.then(sampleOnce); }, deps.intervalMs);
-      let out: PhaseOutcome;
-      try {
-        out = await load.run(ctx);
-      } catch (err) {
-        // As the engine would record it, so the HPA notes are not lost with it.
-        out = { status: 'error', reason: firstLine(err) };
-      } finally {
-        clearInterval(tick);
-        await pending;
-        await sampleOnce();
-      }
+      const out = await runWhileSampling(() => load.run(ctx), deps.intervalMs, sampleOnce);
+      await sampleOnce();
       if (gate?.window && !Number.isFinite(gate.window.endMs)) gate.window = { ...gate.window, endMs: now() };
       // A crossing near the end of the load still gets its full allowance to scale out
       // (bounded: a sampler that keeps failing must not hold the run).

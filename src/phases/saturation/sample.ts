@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import type { Plan } from '../../config/schema.js';
-import { firstLine } from '../../core/errors.js';
 import { apiUrl, getJson } from '../../net/monitoring-api.js';
 import type { PhaseOutcome, PhaseRunner } from '../types.js';
+import { runWhileSampling } from '../while-loading.js';
 import type { QueryResult, SampleWhen, SaturationSample } from './judge.js';
 import { concreteQuery, promDurationSeconds, saturationChecks } from './queries.js';
 import type { SaturationCheck } from './queries.js';
@@ -84,20 +84,7 @@ export function watchSaturationDuring(load: PhaseRunner, deps: SaturationDeps, l
     ...load,
     async run(ctx): Promise<PhaseOutcome> {
       await log.take(deps, 'before', ctx.signal);
-      let pending: Promise<void> = Promise.resolve();
-      const tick = setInterval(() => {
-        // One sample at a time: a slow Prometheus must not pile queries up.
-        pending = pending.then(() => log.take(deps, 'during', ctx.signal)).catch(() => undefined);
-      }, deps.intervalMs);
-      let out: PhaseOutcome;
-      try {
-        out = await load.run(ctx);
-      } catch (err) {
-        out = { status: 'error', reason: firstLine(err) };
-      } finally {
-        clearInterval(tick);
-        await pending;
-      }
+      const out = await runWhileSampling(() => load.run(ctx), deps.intervalMs, () => log.take(deps, 'during', ctx.signal));
       await log.take(deps, 'after', ctx.signal);
       return out;
     },
