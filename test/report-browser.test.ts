@@ -122,10 +122,12 @@ describe('report.html in headless Chromium', () => {
     expect(run.code, run.log).toBe(0);
     const o = await open(join(run.dir, 'report.html'), 'passing');
     expectClean(o);
-    expect(o.charts.latencyCharts).toBe(1);
+    // The load phase always gets its chart; on a slow machine the health phase may cross a
+    // second boundary too and get one of its own (with its max<500 line).
+    expect(o.charts.latencyCharts).toBeGreaterThanOrEqual(1);
     expect(o.charts.p95Points).toBeGreaterThanOrEqual(3);
     expect(o.charts.reqsPoints).toBeGreaterThanOrEqual(3);
-    expect(o.charts.thresholdLines).toBe(1);
+    expect(o.charts.thresholdLines).toBeGreaterThanOrEqual(1);
     expect(o.charts.distPoints).toBeGreaterThanOrEqual(10);
     expect(o.charts.statusRects).toBeGreaterThanOrEqual(3);
     expect(o.title).toMatch(/^golive PASSED/);
