@@ -235,7 +235,8 @@ describe('bench processes', () => {
     expect(r.code).toBe(0);
     const selfReported = Number(r.stdout.trim());
     expect(selfReported).toBeGreaterThanOrEqual(0.3);
-    expect(r.cpuSeconds).toBeGreaterThanOrEqual(selfReported - 0.01);
+    // What the parent reads is counted in clock ticks (10 ms) and rounded to them: allow two.
+    expect(r.cpuSeconds).toBeGreaterThanOrEqual(selfReported - 0.02);
     expect(r.cpuSeconds).toBeLessThan(selfReported + 5);
   });
   it('runs the real wrk against the real nginx for a second and reads its output', async () => {
