@@ -5,20 +5,16 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildK6 } from '../../src/engine/k6/bundle.mjs';
-import { k8sCommand } from '../../src/cli/k8s.js';
-import { runCommand } from '../../src/cli/run-command.js';
-import { systemClock } from '../../src/core/clock.js';
-import type { LogSource } from '../../src/k8s/runners.js';
 import { startReferenceApi, type ReferenceApi } from '../../src/reference-api/server.js';
 import { k6Binary } from '../support/k6.js';
 import { readSummary } from '../support/parity.js';
 import { ROOT, runCli } from '../support/processes.js';
 import { query, startPrometheus, type Server } from '../support/prometheus.js';
 import { clusterPodRunner } from './helpers/pod-runner.js';
+import { goliveK8s } from './helpers/golive-k8s.js';
 import { kubeletErrors, startClusterEnv, waitFor, type ClusterEnv } from './helpers/cluster-env.js';
 
 const NS = 'golive-k6';
@@ -46,11 +42,6 @@ function percentile(sorted: readonly number[], q: number): number {
   const lo = Math.floor(pos);
   const a = sorted[lo] ?? Number.NaN;
   return a + ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? a) - a) * (pos - lo);
-}
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void { this.text += chunk.toString(); done(); }
 }
 
 describe('golive k8s run --engine k6 with the real k6 in the runner pods', () => {
@@ -99,15 +90,7 @@ describe('golive k8s run --engine k6 with the real k6 in the runner pods', () =>
     if (out) await rm(out, { recursive: true, force: true });
   }, 60_000);
 
-  const logs = (): LogSource => ({ read: async (pod) => env.kubelet.logs.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`) });
-
-  async function golive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const io = { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: out, clock: systemClock };
-    const code = await runCommand((a, i) => k8sCommand(a, i, { logs: logs() }), args, io);
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  }
+  const golive = (args: string[]) => goliveK8s(env, out, args);
 
   const common = (target: string, runId: string) => [
     '--engine', 'k6', '--scripts-dir', scripts,

@@ -6,25 +6,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import hdr from 'hdr-histogram-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/core/result.js';
-import { k8sCommand } from '../../src/cli/k8s.js';
-import { runCommand } from '../../src/cli/run-command.js';
-import { systemClock } from '../../src/core/clock.js';
 import { extractEmittedResult } from '../../src/k8s/result-markers.js';
-import type { LogSource } from '../../src/k8s/runners.js';
 import { startReferenceApi, type ReferenceApi } from '../../src/reference-api/server.js';
+import { goliveK8s } from './helpers/golive-k8s.js';
 import { kubeletErrors, startClusterEnv, type ClusterEnv } from './helpers/cluster-env.js';
 
 const NS = 'golive-run';
 const TOKEN = `tok-${crypto.randomUUID()}`;
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void { this.text += chunk.toString(); done(); }
-}
 
 describe('golive k8s against a real control plane', () => {
   let env: ClusterEnv;
@@ -49,15 +40,7 @@ describe('golive k8s against a real control plane', () => {
     if (out) await rm(out, { recursive: true, force: true });
   }, 60_000);
 
-  const logs = (): LogSource => ({ read: async (pod) => env.kubelet.logs.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`) });
-
-  async function golive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const io = { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: out, clock: systemClock };
-    const code = await runCommand((a, i) => k8sCommand(a, i, { logs: logs() }), args, io);
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  }
+  const golive = (args: string[]) => goliveK8s(env, out, args);
 
   const common = (target: string, runId: string) => [
     '--target', target, '--namespace', NS, '--kubeconfig', env.saKubeconfig, '--run-id', runId,
