@@ -24,6 +24,14 @@ import type { ArrivalWorkload, LoadOptions, LoadStats } from './types.js';
 
 /** Sleep on a timer only when the next arrival is further away than this (ms). */
 const SPIN_MS = 1.5;
+/**
+ * With a response on its way and the next arrival further away than this
+ * (ms), wait for the response in the event loop instead of spinning: a busy
+ * loop holds the core that the kernel wakes a loopback target on (wake
+ * affinity), and the target's answer then waits out our time slice (measured:
+ * p99 3 ms on a 0.05 ms nginx at 500/s).
+ */
+const YIELD_MS = 0.25;
 /** An arrival released later than this many times the allowed lag is dropped as ours. */
 const LATE_FACTOR = 20;
 const MIN_LATE_MS = 100;
@@ -39,6 +47,8 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   private readonly free: S[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  /** the pump waits for a response (next() wakes it), its timer only bounds the wait */
+  private yielding = false;
 
   constructor(opts: LoadOptions, w: ArrivalWorkload, private readonly maxInFlight: number) {
     const profile = rateProfile(w);
@@ -59,6 +69,7 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   private readonly pump = (): void => {
     this.timer = undefined;
     this.immediate = undefined;
+    this.yielding = false;
     for (let round = 0; ; round++) {
       if (this.stopped) return;
       const more = this.pacer.release(this.opts.clock.now(), this);
@@ -79,6 +90,14 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
         const until = performance.now() + Math.min(SLACK_MS, this.pacer.nextDue - this.opts.clock.now());
         while (performance.now() < until);
         continue;
+      }
+      if (wait > YIELD_MS && this.inFlight > 0) {
+        // Timers fire late by up to a millisecond, so this one is only the
+        // bound: the response normally lands first and next() resumes the
+        // pump, which then sleeps the rest precisely with nothing in flight.
+        this.yielding = true;
+        this.timer = setTimeout(this.pump, Math.max(0, Math.floor(wait - 1)));
+        return;
       }
       this.immediate = setImmediate(this.pump);
       return;
@@ -104,6 +123,12 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
     // wake-up stays armed and finds less to do.
     const now = this.opts.clock.now();
     if (this.pacer.nextDue <= now) this.pacer.release(now, this);
+    if (this.yielding && this.inFlight === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.yielding = false;
+      this.immediate = setImmediate(this.pump);
+    }
   }
 
   protected exhausted(): boolean {
