@@ -150,7 +150,10 @@ describe('runK6Engine', () => {
     expect(g.checks).toContainEqual({ phase: 'health', name: 'GET /health status is 200', passes: 1, fails: 0, reasons: [] });
     expect(g.checks).toContainEqual({ phase: 'market-data', name: 'unauthenticated call refused', passes: 1, fails: 0, reasons: [] });
     expect(g.rollback).toEqual({ triggered: false, reasons: [] });
-    expect(result.root_group.groups[0]?.name).toBe('setup');
+    // the same engine-neutral shape as a node run: one group per phase that ran, holding its checks
+    expect(result.root_group.groups.map((gr) => gr.name)).toEqual(g.phases.map((ph) => ph.name));
+    expect(result.root_group.groups.find((gr) => gr.name === 'market-data')?.checks.map((c) => c.name)).toContain('unauthenticated call refused');
+    expect(result.state.testRunDurationMs).toBe(g.durationMs);
   });
 
   it('starts `k6 run` with the bundled script and the plan in the environment, the token never in argv', async () => {

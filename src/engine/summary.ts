@@ -22,6 +22,12 @@ export interface SummaryInput {
   deliveries: DeliveryResult[];
   durationMs: number;
   tty: { stdout: boolean; stderr: boolean };
+  /**
+   * The summary metrics when they were aggregated elsewhere (the k6 engine:
+   * k6 hands over aggregates, not raw series), thresholds' verdicts attached;
+   * otherwise they are computed from the store.
+   */
+  aggregates?: Record<string, SummaryMetric>;
   golive: Omit<GoliveBlock, 'phases' | 'checks' | 'thresholds' | 'rollback' | 'deliveries' | 'series' | 'timeline' | 'durationMs'>;
   includeSeries?: boolean;
 }
@@ -102,7 +108,7 @@ export function buildRunResult(input: SummaryInput): RunResult {
     root_group: rootGroup(input.checks, input.phases),
     options: { summaryTrendStats: [...TREND_STATS], summaryTimeUnit: 'ms', noColor: !input.tty.stdout },
     state: { isStdOutTTY: input.tty.stdout, isStdErrTTY: input.tty.stderr, testRunDurationMs: input.durationMs },
-    metrics: metricsMap(input.store, input.thresholds, durationSeconds),
+    metrics: input.aggregates ?? metricsMap(input.store, input.thresholds, durationSeconds),
     golive: {
       ...input.golive,
       durationMs: input.durationMs,

@@ -8,10 +8,10 @@
  */
 import type { Plan } from '../../config/schema.js';
 import { MetricStore } from '../../core/metrics.js';
-import type { RunResult } from '../../core/result.js';
+import type { DeliveryResult, RunResult } from '../../core/result.js';
 import type { Segment } from '../segment.js';
 import { decideVerdict } from '../verdict.js';
-import { runIdentity } from '../summary.js';
+import { buildRunResult, runIdentity } from '../summary.js';
 import { convertK6Summary } from './convert.js';
 import type { K6RunPieces } from './convert.js';
 import { runK6 } from './run.js';
@@ -48,37 +48,37 @@ function emptyPieces(plan: Plan, reason: string): K6RunPieces {
   };
 }
 
-/** Pure: a k6 outcome -> RunResult, judged like a node engine run. */
+/** Pure: a k6 outcome -> RunResult, judged and built like a node engine run. */
 export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' | 'outDir' | 'env'>, startedAt: Date, finishedAt: Date): RunResult {
   const { plan } = run;
   const aborted = outcome.kind === 'aborted';
   const pieces = outcome.summary
     ? convertK6Summary(outcome.summary, { plan, aborted, ...(outcome.segment ? { segment: outcome.segment } : {}) })
     : emptyPieces(plan, outcome.kind === 'aborted' ? `run aborted (${outcome.reason})` : 'no summary');
-  const { verdict, exitCode } = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries: [], aborted });
-  const s = outcome.summary;
-  return {
-    root_group: s?.root_group ?? { name: '', path: '', id: '', groups: [], checks: [] },
-    options: s?.options ?? { summaryTrendStats: [], summaryTimeUnit: '', noColor: !run.tty.stdout },
-    state: { isStdOutTTY: run.tty.stdout, isStdErrTTY: run.tty.stderr, testRunDurationMs: pieces.durationMs },
-    metrics: pieces.metrics,
+  // k6's own remote write failed (it logs and exits 0): a delivery failure like golive's sinks' (108)
+  const deliveries: DeliveryResult[] = (outcome.outputErrors ?? []).slice(0, 1).map((line) => ({
+    sink: 'prometheus-remote-write', ok: false, attempts: 1,
+    error: `k6's experimental-prometheus-rw output failed: ${/error="([^"]*)"/.exec(line)?.[1] ?? line}`,
+  }));
+  const { verdict, exitCode } = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries, aborted });
+  return buildRunResult({
+    store: new MetricStore(),
+    aggregates: pieces.metrics,
+    includeSeries: false,
+    checks: pieces.checks,
+    phases: pieces.phases,
+    thresholds: pieces.thresholds,
+    rollback: pieces.rollback,
+    deliveries,
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    tty: run.tty,
     golive: {
       ...runIdentity(plan, { ...run, engine: 'k6' }, startedAt, finishedAt),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
       verdict,
       exitCode,
-      phases: pieces.phases,
-      checks: pieces.checks,
-      thresholds: pieces.thresholds,
-      rollback: pieces.rollback,
-      // k6's own remote write failed (it logs and exits 0): a delivery failure like golive's sinks' (108)
-      deliveries: (outcome.outputErrors ?? []).slice(0, 1).map((line) => ({
-        sink: 'prometheus-remote-write' as const, ok: false, attempts: 1,
-        error: `k6's experimental-prometheus-rw output failed: ${/error="([^"]*)"/.exec(line)?.[1] ?? line}`,
-      })),
       ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : {}),
     },
-  };
+  });
 }
 
 /**
