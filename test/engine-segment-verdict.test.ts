@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Workload } from '../src/config/schema.js';
+import type { Workload } from '../src/contract/plan.js';
 import { EXIT, GoliveError, exitCodeFor } from '../src/core/errors.js';
 import { MetricStore } from '../src/core/metrics.js';
 import type { DeliveryResult, PhaseResult, PhaseStatus, ThresholdResult } from '../src/core/result.js';

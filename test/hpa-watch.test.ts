@@ -5,7 +5,7 @@
  * test/k8s/cluster-api.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { planSchema } from '../src/config/schema.js';
+import { planSchema } from '../src/contract/plan.js';
 import { watchHpasDuring } from '../src/engine/hpa-watch.js';
 import type { PhaseContext, PhaseRunner } from '../src/phases/types.js';
 import { compareHpaSamples, describeHpaScaling } from '../src/phases/cluster.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Workload } from '../src/config/schema.js';
+import type { Workload } from '../src/contract/plan.js';
 import { GoliveError } from '../src/core/errors.js';
 import { runLoad, type LoadOptions, type LoadSample } from '../src/net/load/index.js';
 import { systemClock } from '../src/core/clock.js';

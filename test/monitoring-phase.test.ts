@@ -8,7 +8,7 @@ import type { Server as HttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlanInput } from '../src/config/schema.js';
+import type { PlanInput } from '../src/contract/plan.js';
 import { systemClock } from '../src/core/clock.js';
 import type { RunEvent } from '../src/core/events.js';
 import type { PhaseContext, PhaseOutcome } from '../src/phases/types.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openFileLimit } from '../src/config/fd-limit.js';
 import { badHeaderChar, checkFdBudget, checkThresholdMetrics, closestName, NODE_METRICS } from '../src/config/preflight.js';
 import { validatePlan } from '../src/config/validate.js';
-import { ensureDir, probeOutDir } from '../src/reporters/out-dir.js';
+import { ensureDir, probeOutDir } from '../src/core/out-dir.js';
 
 describe('header secrets', () => {
   it('finds control, C1 and non-Latin-1 characters; plain tokens pass', () => {

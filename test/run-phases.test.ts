@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePlan } from '../src/config/validate.js';
-import type { Plan } from '../src/config/schema.js';
+import type { Plan } from '../src/contract/plan.js';
 import type { PhaseName } from '../src/core/result.js';
 import { abortText, runPhases } from '../src/engine/run.js';
 import type { Clock } from '../src/core/clock.js';

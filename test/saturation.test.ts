@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { planSchema } from '../src/config/schema.js';
+import { planSchema } from '../src/contract/plan.js';
 import type { RunResult } from '../src/core/result.js';
 import { judgeSaturation } from '../src/phases/saturation/judge.js';
 import type { SaturationSample } from '../src/phases/saturation/judge.js';

@@ -5,7 +5,7 @@
  * test/k8s/hpa-gate.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Workload } from '../src/config/schema.js';
+import type { Workload } from '../src/contract/plan.js';
 import { scaleOutWindow } from '../src/engine/hpa-watch.js';
 import type { HpaSample } from '../src/phases/cluster.js';
 import { judgeScaleOut, replicaTimeline } from '../src/phases/cluster/scale-out.js';

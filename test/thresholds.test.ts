@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSchema } from '../src/config/schema.js';
+import { planSchema } from '../src/contract/plan.js';
 import { GoliveError, exitCodeFor } from '../src/core/errors.js';
 import { BUILTIN_METRICS, MetricStore } from '../src/core/metrics.js';
 import type { SummaryMetric } from '../src/core/result.js';

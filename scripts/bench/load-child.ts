@@ -5,7 +5,7 @@
  * http_req_failed, http_req_duration in HDR histograms, per status) and prints
  * one JSON line.
  */
-import type { Workload } from '../../src/config/schema.js';
+import type { Workload } from '../../src/contract/plan.js';
 import { MetricStore } from '../../src/core/metrics.js';
 import { runLoad } from '../../src/net/load/index.js';
 import { createSampleRecorder } from '../../src/net/sample-recorder.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Workload } from '../../src/config/schema.js';
+import type { Workload } from '../../src/contract/plan.js';
 import type { LoadChildResult } from './load-child.js';
 import { parseAb, parseAutocannon, parseWrk, type PeerResult } from './parse.js';
 import { runCommand, which, type CommandResult } from './proc.js';

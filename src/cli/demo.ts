@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { GoliveError } from '../core/errors.js';
 import { parseCheckFlags, type CheckFlags } from '../config/flags.js';
 import { mergeRaw } from '../config/merge.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { validatePlan } from '../config/validate.js';
 import { startReferenceApi } from '../reference-api/server.js';
 import { executeCheck } from './execute.js';

@@ -5,7 +5,7 @@
  */
 import { safeLine } from '../core/sanitize.js';
 import { join, resolve } from 'node:path';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { newRunId } from '../core/run-id.js';
 import { checkFdBudget } from '../config/preflight.js';
 import { openFileLimit } from '../config/fd-limit.js';
@@ -17,7 +17,7 @@ import { withTimeout } from '../net/timeout.js';
 import { segmentWorkload } from '../engine/segment.js';
 import { runEdgeFirst } from '../engine/edge-first.js';
 import type { Segment } from '../engine/segment.js';
-import { OutDirError, probeOutDir } from '../reporters/out-dir.js';
+import { OutDirError, probeOutDir } from '../core/out-dir.js';
 import { buildRunResult, runIdentity } from '../engine/summary.js';
 import { exitCodeAfterReports, withDeliveries } from '../engine/verdict.js';
 import { renderConsole } from '../reporters/console.js';

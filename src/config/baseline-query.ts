@@ -6,7 +6,7 @@
  */
 import { GoliveError } from '../core/errors.js';
 import { apiUrl, getJson } from '../net/monitoring-api.js';
-import type { Plan } from './schema.js';
+import type { Plan } from '../contract/plan.js';
 
 const usage = (msg: string): GoliveError => new GoliveError('GOLIVE_USAGE', `--baseline-query: ${msg}`);
 

@@ -12,7 +12,7 @@ import { envConfig } from './env.js';
 import type { CheckFlags } from './flags.js';
 import { mergeRaw } from './merge.js';
 import type { RawConfig } from './merge.js';
-import type { Plan } from './schema.js';
+import type { Plan } from '../contract/plan.js';
 import { validatePlan } from './validate.js';
 
 export const CONFIG_FILES = ['golive.config.ts', 'golive.config.mjs', 'golive.config.js', 'golive.config.json'];

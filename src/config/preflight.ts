@@ -6,7 +6,7 @@
  */
 import { GoliveError } from '../core/errors.js';
 import { parseMetricSelector } from '../../thresholds/index.js';
-import type { Plan, Workload } from './schema.js';
+import type { Plan, Workload } from '../contract/plan.js';
 
 /**
  * An HTTP field value: no control characters (CR, LF, NUL, tab, DEL, C1) and

@@ -5,8 +5,8 @@
  */
 import { GoliveError } from '../core/errors.js';
 import { LOAD_MAX_ERROR_RATE, LOAD_P95_MS, mergeThresholds } from '../../thresholds/index.js';
-import type { Profile } from './capacity-schema.js';
-import type { Plan } from './schema.js';
+import type { Profile } from '../contract/capacity-schema.js';
+import type { Plan } from '../contract/plan.js';
 
 /** The stage names, which are also the `stage` tag values of the samples. */
 export const PROFILE_STAGES = { baseline: 'baseline', ramp: 'ramp', peak: '2x' } as const;

@@ -10,9 +10,9 @@ import { FLAG_FOR_PATH } from './flags.js';
 import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
 import { applyProfile } from './profile.js';
-import { DEFAULT_PHASES, planSchema, thresholdObject } from './schema.js';
+import { DEFAULT_PHASES, planSchema, thresholdObject } from '../contract/plan.js';
 import { parseDurationSeconds } from './stages-flag.js';
-import type { Plan } from './schema.js';
+import type { Plan } from '../contract/plan.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
 

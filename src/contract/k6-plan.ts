@@ -6,8 +6,8 @@
  * URL, no process) because the k6 bundles inline this module.
  */
 import type { z } from 'zod';
-import { planSchema } from '../config/schema.js';
-import type { Plan } from '../config/schema.js';
+import { planSchema } from '../contract/plan.js';
+import type { Plan } from '../contract/plan.js';
 import { GoliveError } from '../core/errors.js';
 import type { PhaseName } from '../core/result.js';
 import { planThresholds, thresholdsOfPhases } from '../../thresholds/index.js';

@@ -6,7 +6,7 @@
  * then goes on as usual: later phases run, every report is written, and the
  * same threshold fails the gate at the end (exit 99).
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { MetricStore } from '../core/metrics.js';
 import { evaluateThresholds } from '../../thresholds/index.js';
 import type { AbortWatch } from '../phases/types.js';

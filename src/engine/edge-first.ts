@@ -3,7 +3,7 @@
  * (grafana/k6#2498), so the edge phase runs here in Node before k6 starts and
  * its outcome is merged into k6's RunResult, which says so.
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { RunResult } from '../core/result.js';
 import { edgePhaseFor } from './node-engine.js';
 import { runPhases } from './run.js';

@@ -13,7 +13,7 @@ import { judgeScaleOut } from '../phases/cluster/scale-out.js';
 import type { ScaleOutWindow } from '../phases/cluster/scale-out.js';
 import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
 import { firstLine } from '../core/errors.js';
-import type { Workload } from '../config/schema.js';
+import type { Workload } from '../contract/plan.js';
 import { rateProfile } from '../net/load/schedule.js';
 import { runWhileSampling } from '../phases/while-loading.js';
 

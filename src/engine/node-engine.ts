@@ -2,7 +2,7 @@
  * The embedded `node` engine: builds the phases for the plan, runs them, then
  * judges the measurements (thresholds, rollback triggers) into a RunResult.
  */
-import type { Plan, Workload } from '../config/schema.js';
+import type { Plan, Workload } from '../contract/plan.js';
 import type { PhaseName, RunResult } from '../core/result.js';
 import {
   evaluateThresholds, planThresholds, rollbackTriggers, thresholdsJudged,

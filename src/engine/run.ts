@@ -11,7 +11,7 @@ import { firstLine } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { MetricStore } from '../core/metrics.js';
 import type { CheckResult, EdgeReport, PhaseName, PhaseResult } from '../core/result.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { PhaseOutcome, PhaseRunner } from '../phases/types.js';
 import { FailureTally } from '../net/failures.js';
 

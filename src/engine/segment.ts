@@ -4,7 +4,7 @@
  * they always add up to the exact total, never more, never less.
  */
 import { GoliveError } from '../core/errors.js';
-import type { Workload } from '../config/schema.js';
+import type { Workload } from '../contract/plan.js';
 
 export interface Segment {
   index: number;

@@ -5,7 +5,7 @@
  * every threshold on that stage held. Read from the store's stage-tagged
  * series and the plan's schedule, so it is the same for every reporter.
  */
-import type { Workload } from '../config/schema.js';
+import type { Workload } from '../contract/plan.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { StageRow, ThresholdResult } from '../core/result.js';
 import { parseMetricSelector } from '../../thresholds/index.js';

@@ -4,7 +4,7 @@
  * scripts/gen-k8s.mjs writes these files and a test fails when they are stale.
  */
 import { stringify } from 'yaml';
-import { planSchema } from '../config/schema.js';
+import { planSchema } from '../contract/plan.js';
 import { buildAnalysisTemplate } from './argo.js';
 import { buildCronJob } from './cronjob.js';
 import { buildJob } from './job.js';

@@ -10,7 +10,7 @@
  *   `kubernetes` Service's EndpointSlice, or `--api-server-cidr`, never "anything on 443".
  */
 import { isIP } from 'node:net';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { GoliveError } from '../core/errors.js';
 import { redactUrl } from '../core/redact.js';
 import type { ApiServerAddress, EgressRule } from './types.js';

@@ -6,7 +6,7 @@
  * error, not a verdict.
  */
 import { EXIT, GoliveError } from '../core/errors.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { JobOutcome } from './follow.js';
 import { mergeRunnerResults, type MergedResult } from './merge.js';
 import type { RunnerReport } from './runners.js';

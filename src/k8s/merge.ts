@@ -7,7 +7,7 @@
 import { mergeCheckResults } from '../core/check-recorder.js';
 import { MetricStore } from '../core/metrics.js';
 import type { CheckResult, PhaseResult, PhaseStatus, RunResult, ThresholdResult, Verdict } from '../core/result.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { decideVerdict } from '../engine/verdict.js';
 import { evaluateThresholds, thresholdsJudged } from '../../thresholds/index.js';
 

@@ -1,7 +1,7 @@
 /** The merged run as one RunResult, so the usual reporters (console, JSON, JUnit, HTML) serve it. */
 import { redactUrl } from '../core/redact.js';
 import type { RunResult } from '../core/result.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { buildRunResult } from '../engine/summary.js';
 import { stageRows } from '../engine/stages.js';
 import { rollbackTriggers } from '../../thresholds/index.js';

@@ -5,7 +5,7 @@
  */
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
 import { parseDnsServer } from '../core/dns-server.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { urlPort } from './egress.js';
 import { APP, baseLabels, LABEL_COMPONENT, LABEL_NAME } from './names.js';
 import type { EgressRule, RunnerPlan } from './types.js';

@@ -3,7 +3,7 @@
  * is removed (the token reaches the pod only through a secretKeyRef) and paths are
  * the pod's own.
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { REPORTS_MOUNT } from './names.js';
 
 export type RunnerConfig = Omit<Plan, 'token' | 'prometheus' | 'cluster'> & {

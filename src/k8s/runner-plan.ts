@@ -1,5 +1,5 @@
 /** Fills a RunnerPlan's defaults from a validated Plan and the k8s flags. */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { planEgress } from './egress.js';
 import {
   DEFAULT_CONFIGMAP, DEFAULT_SCHEDULE, DEFAULT_SECRET, K6_IMAGE, NODE_RUNNER_IMAGE, ORCHESTRATOR_SERVICE_ACCOUNT,

@@ -3,7 +3,7 @@
  * here is plain data so the builders stay pure and table-testable.
  */
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 
 export type RunnerEngine = 'node' | 'k6';
 

@@ -5,7 +5,7 @@
  * credential belongs instead: the token and Prometheus credentials are read by the runner
  * from the Secret, through secretKeyRefs.
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { GoliveError } from '../core/errors.js';
 import { redactUrl, urlCredentialParts } from '../core/redact.js';
 import { PROMETHEUS_SECRET_KEYS } from './names.js';

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import { readCapped } from '../net/body.js';
 import { withTimeout } from '../net/timeout.js';
 import { authorize } from '../core/http-auth.js';

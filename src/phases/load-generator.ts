@@ -7,7 +7,7 @@
 import type { MetricInfo, MetricStore } from '../core/metrics.js';
 import { fellBehindLine, GENERATOR_CHECK, judgeGenerator } from '../net/load/honesty.js';
 import type { LoadStats } from '../net/load/index.js';
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { Findings } from './findings.js';
 
 const TIME_TREND: MetricInfo = { type: 'trend', contains: 'time' };

@@ -7,7 +7,7 @@
  * phase is an error of ours (exit 107), never a pass and never a failed gate.
  * A load where every request failed is evidence that the service is unavailable.
  */
-import type { Workload } from '../config/schema.js';
+import type { Workload } from '../contract/plan.js';
 import { firstLine } from '../core/errors.js';
 import { runLoad } from '../net/load/index.js';
 import { clientFaultReason } from '../net/failures.js';

@@ -4,7 +4,7 @@
  * and evidence of an unavailable service. The engine gates and times the
  * phases and folds their outcomes; no phase writes into engine-owned state.
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 import type { MetricStore } from '../core/metrics.js';

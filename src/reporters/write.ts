@@ -12,7 +12,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { redactUrls } from '../core/redact.js';
-import { ensureDir } from './out-dir.js';
+import { ensureDir } from '../core/out-dir.js';
 
 export const REPORT_FILES = {
   json: 'summary.json',

@@ -3,7 +3,7 @@
  * Pushgateway. Called by the CLI after the reports are built; never throws,
  * one DeliveryResult per configured sink.
  */
-import type { Plan } from '../config/schema.js';
+import type { Plan } from '../contract/plan.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
 import { TREND_STATS } from '../core/metrics.js';

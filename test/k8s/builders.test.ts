@@ -1,7 +1,7 @@
 // Pure manifest builders, table-tested without a cluster.
 import { describe, expect, it } from 'vitest';
 import type { V1Container, V1Job } from '@kubernetes/client-node';
-import { planSchema, type PlanInput } from '../../src/config/schema.js';
+import { planSchema, type PlanInput } from '../../src/contract/plan.js';
 import { buildAnalysisTemplate } from '../../src/k8s/argo.js';
 import { buildConfigMap } from '../../src/k8s/configmap.js';
 import { buildCronJob } from '../../src/k8s/cronjob.js';

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planSchema } from '../../src/config/schema.js';
+import { planSchema } from '../../src/contract/plan.js';
 import { systemClock } from '../../src/core/clock.js';
 import { loadKubeConfig, makeClients } from '../../src/net/k8s-client.js';
 import { followJob } from '../../src/k8s/follow.js';

@@ -6,7 +6,7 @@
 // controller would.
 import { AutoscalingV2Api, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planSchema } from '../../src/config/schema.js';
+import { planSchema } from '../../src/contract/plan.js';
 import { ScaleOutLog, watchHpasDuring } from '../../src/engine/hpa-watch.js';
 import { compareHpaSamples, describeHpaScaling, hpaSampler, makeClusterPhase, SCALE_OUT_CHECK } from '../../src/phases/cluster.js';
 import type { HpaSample } from '../../src/phases/cluster.js';

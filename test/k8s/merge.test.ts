@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GoliveError } from '../../src/core/errors.js';
 import { MetricStore } from '../../src/core/metrics.js';
 import type { RunResult } from '../../src/core/result.js';
-import { planSchema } from '../../src/config/schema.js';
+import { planSchema } from '../../src/contract/plan.js';
 import { k8sError, missingPermission } from '../../src/net/k8s-api-errors.js';
 import { decideK8sVerdict } from '../../src/k8s/k8s-verdict.js';
 import { mergeRunnerResults } from '../../src/k8s/merge.js';

@@ -5,8 +5,8 @@
 import { MetricStore, TREND_STATS } from '../../src/core/metrics.js';
 import type { PhaseResult, RunResult, SummaryMetric, ThresholdResult } from '../../src/core/result.js';
 import { CheckRecorder } from '../../src/core/check-recorder.js';
-import { planSchema } from '../../src/config/schema.js';
-import type { Plan, PlanInput } from '../../src/config/schema.js';
+import { planSchema } from '../../src/contract/plan.js';
+import type { Plan, PlanInput } from '../../src/contract/plan.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 export function lcg(seed: number): () => number {

@@ -4,7 +4,7 @@
  * thresholds RE-EVALUATED by our evaluator (k6 passes a threshold whose
  * metric got no samples; a gate must not), and the rollback signal.
  */
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 import { BUILTIN_METRICS } from '../../core/metrics.js';
 import { PHASES } from '../../core/result.js';
 import type {

@@ -6,7 +6,7 @@
  * experimental-prometheus-rw output (prometheus-output.ts); golive's sinks add
  * the verdict series.
  */
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 import { MetricStore } from '../../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../../core/result.js';
 import type { Segment } from '../segment.js';

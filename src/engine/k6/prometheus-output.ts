@@ -7,7 +7,7 @@
  * Pure: plan in, k6 arguments and environment out; credentials travel in
  * the environment only (argv is visible in `ps`).
  */
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 import { TREND_STATS } from '../../core/metrics.js';
 
 export interface K6OutputArgs {

@@ -7,13 +7,13 @@
  * K6_* option override (k6 lets env vars override script options) leaks in.
  */
 import { spawn } from 'node:child_process';
-import { ensureDir } from '../../reporters/out-dir.js';
+import { ensureDir } from '../../core/out-dir.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleK6Entry } from './bundle.mjs';
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 import { GoliveError, firstLine } from '../../core/errors.js';
 import { redactUrls } from '../../core/redact.js';
 import type { Segment } from '../segment.js';

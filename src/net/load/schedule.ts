@@ -9,7 +9,7 @@
  * runner. Nothing here reads a clock: the generator asks for the next due time
  * and compares it with its own.
  */
-import type { Workload } from '../../config/schema.js';
+import type { Workload } from '../../contract/plan.js';
 
 export interface RateSegment {
   /** ms from the start of the run */

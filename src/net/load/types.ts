@@ -3,7 +3,7 @@
  * records every sample into its histograms and judges statuses; the generator
  * only sends, times and counts.
  */
-import type { Workload } from '../../config/schema.js';
+import type { Workload } from '../../contract/plan.js';
 import type { Clock } from '../../core/clock.js';
 import type { StageCounts } from './pacer.js';
 import type { RateProfile } from './schedule.js';

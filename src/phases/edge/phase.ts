@@ -8,7 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { parseDnsServer, formatDnsServer } from '../../core/dns-server.js';
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 import type { EdgeCheck, EdgeCheckName, EdgeReport } from '../../core/edge-report.js';
 import { clientFaultReason } from '../../net/failures.js';
 import { Findings } from '../findings.js';

@@ -6,7 +6,7 @@
  * metric names. Every query keeps the pod and container labels, so a failing
  * series can be named.
  */
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 
 export type CompareOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 

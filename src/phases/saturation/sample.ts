@@ -6,7 +6,7 @@
  * takes one sample itself.
  */
 import { z } from 'zod';
-import type { Plan } from '../../config/schema.js';
+import type { Plan } from '../../contract/plan.js';
 import { apiUrl, getJson } from '../../net/monitoring-api.js';
 import type { PhaseOutcome, PhaseRunner } from '../types.js';
 import { runWhileSampling } from '../while-loading.js';

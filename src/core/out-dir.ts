@@ -4,7 +4,7 @@
  * result found out after the load. Directories are made one level at a time:
  * Node's recursive mkdir loops forever on some paths (e.g. under /proc).
  */
-import { firstLine } from '../core/errors.js';
+import { firstLine } from './errors.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
