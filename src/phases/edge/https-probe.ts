@@ -13,6 +13,7 @@ import { trustedCas } from '../../net/tls.js';
 import type { SeenCert, TlsObservation } from './certificate.js';
 import { clientFault } from '../../net/load/describe-error.js';
 import { errorText } from './text.js';
+import { oneShot } from './one-shot.js';
 
 export interface ProbeTarget {
   /** the name in the URL: SNI, Host header and the name the certificate must cover */
@@ -71,18 +72,9 @@ function observe(socket: TLSSocket, host: string): TlsObservation {
 }
 
 export function probeHttps(t: ProbeTarget, ca: string | undefined): Promise<HttpsProbe> {
-  return new Promise((resolve) => {
-    let tls: TlsObservation | undefined;
-    let done = false;
-    const finish = (r: HttpsProbe): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      t.signal.removeEventListener('abort', onAbort);
-      req.destroy();
-      resolve(r);
-    };
-    const fail = (error: string, ours?: string): void => finish(tls ? { kind: 'tls-only', tls, error } : { kind: 'error', error, ...(ours ? { ours } : {}) });
+  let tls: TlsObservation | undefined;
+  const fail = (error: string, ours?: string): HttpsProbe => (tls ? { kind: 'tls-only', tls, error } : { kind: 'error', error, ...(ours ? { ours } : {}) });
+  return oneShot<HttpsProbe>(t, fail, (finish) => {
     const cas = trustedCas(ca);
     const req = request({
       host: t.address,
@@ -98,9 +90,6 @@ export function probeHttps(t: ProbeTarget, ca: string | undefined): Promise<Http
       minVersion: 'TLSv1',
       ciphers: 'DEFAULT:@SECLEVEL=0',
     });
-    const timer = setTimeout(() => fail(`no answer within ${t.timeoutMs} ms`), t.timeoutMs);
-    const onAbort = (): void => fail('aborted');
-    t.signal.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (s) => {
       (s as TLSSocket).once('secureConnect', () => { tls = observe(s as TLSSocket, t.host); });
     });
@@ -109,7 +98,8 @@ export function probeHttps(t: ProbeTarget, ca: string | undefined): Promise<Http
       if (!tls) tls = observe(res.socket as TLSSocket, t.host);
       finish({ kind: 'answer', tls, status: res.statusCode ?? 0, sts });
     });
-    req.on('error', (err) => fail(`${tls ? 'HTTPS request' : 'TLS handshake'} failed: ${errorText(err)}`, clientFault((err as NodeJS.ErrnoException).code ?? '')));
+    req.on('error', (err) => finish(fail(`${tls ? 'HTTPS request' : 'TLS handshake'} failed: ${errorText(err)}`, clientFault((err as NodeJS.ErrnoException).code ?? ''))));
     req.end();
+    return req;
   });
 }
