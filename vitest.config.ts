@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 // Latency-accuracy tests run last and alone: on two cores, anything running
 // beside them shows up in the percentiles they measure.
 const TIMING = ['test/accuracy.test.ts', 'test/engine-parity-latency.test.ts'];
+// A real node per file (containerd, kubelet, scheduler, a control plane): heavy, and
+// each file's pods share the host's cgroups and CPU, so these run one file at a time,
+// after the timing tests, never beside them.
+const REAL_NODE = ['test/k8s/real-node/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -15,11 +19,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: TIMING, sequence: { groupOrder: 0 } },
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...TIMING, ...REAL_NODE], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: { name: 'timing', include: TIMING, fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: 'real-node', include: REAL_NODE, fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },

