@@ -1,0 +1,72 @@
+// A real control plane and a real node, with the namespace the shipped manifests use
+// (signal-trading) prepared as a user would: the token Secret (the one thing a user
+// creates by hand), and Pod Security at "privileged" because the test overlay makes the
+// runner pods hostNetwork (see ../kustomization.yaml); "restricted" still warns.
+import { spawn } from 'node:child_process';
+import { BatchV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane } from '../../../support/control-plane.js';
+import { startRealNode, type RealNode } from '../../../support/real-node.js';
+import { waitFor } from '../../../support/wait.js';
+import { runnerImage, type ImageArchive } from './runner-image.js';
+
+export const NS = 'signal-trading';
+
+export interface NodeEnv {
+  cp: ControlPlane;
+  node: RealNode;
+  core: CoreV1Api;
+  batch: BatchV1Api;
+  image: ImageArchive;
+  /** kubectl as cluster admin; rejects on a non-zero exit with its stderr */
+  kubectl(args: string[], input?: string, timeoutMs?: number): Promise<{ stdout: string; stderr: string }>;
+  /** pods of a Job, oldest first */
+  jobPods(job: string): Promise<V1Pod[]>;
+  stop(): Promise<void>;
+}
+
+function kubectlRunner(cp: ControlPlane) {
+  return (args: string[], input?: string, timeoutMs = 60_000) => new Promise<{ stdout: string; stderr: string }>((ok, fail) => {
+    const child = spawn(cp.kubectlPath, [`--kubeconfig=${cp.kubeconfigPath}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', fail);
+    child.on('close', (code, sig) => (code === 0 ? ok({ stdout, stderr }) : fail(new Error(`kubectl ${args.join(' ')}: exit ${code ?? sig}: ${stderr.trim()}`))));
+    child.stdin.end(input ?? '');
+  });
+}
+
+export async function startNodeEnv(token: string): Promise<NodeEnv> {
+  const image = await runnerImage();
+  const cp = await startControlPlane();
+  let node: RealNode | undefined;
+  try {
+    node = await startRealNode(cp);
+    await node.importImage(image.archive);
+    const kc = new KubeConfig();
+    kc.loadFromFile(cp.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    const batch = kc.makeApiClient(BatchV1Api);
+    await core.createNamespace({ body: { metadata: { name: NS, labels: {
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    } } } });
+    await waitFor(`ServiceAccount ${NS}/default`, () => core.readNamespacedServiceAccount({ name: 'default', namespace: NS }), 30_000, 200);
+    await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'golive-credentials' }, stringData: { token } } });
+    const n = node;
+    return {
+      cp, node: n, core, batch, image, kubectl: kubectlRunner(cp),
+      async jobPods(job) {
+        const list = await core.listNamespacedPod({ namespace: NS, labelSelector: `batch.kubernetes.io/job-name=${job}` });
+        return list.items.sort((a, b) => new Date(a.metadata?.creationTimestamp ?? 0).getTime() - new Date(b.metadata?.creationTimestamp ?? 0).getTime());
+      },
+      async stop() {
+        try { await n.stop(); } finally { await cp.stop(); }
+      },
+    };
+  } catch (e) {
+    try { await node?.stop(); } finally { await cp.stop(); }
+    throw e;
+  }
+}

@@ -1,0 +1,31 @@
+// The shipped manifests through the test overlay (kubectl kustomize, the same kustomize a
+// user's `kubectl apply -k` runs), with the user's own edit of k8s/golive.config.json
+// (their target, their thresholds) applied to the generated ConfigMap.
+import { resolve } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { NodeEnv } from './node-env.js';
+
+const OVERLAY = resolve(import.meta.dirname, '..');
+
+interface Doc { kind?: string; metadata?: { name?: string }; data?: Record<string, string> }
+
+/** Renders the overlay, edits the config, applies the chosen kinds; returns kubectl's warnings. */
+export async function applyShipped(env: NodeEnv, o: { kinds: string[]; config: (c: Record<string, unknown>) => void }): Promise<string> {
+  const rendered = (await env.kubectl(['kustomize', OVERLAY])).stdout;
+  const docs = parseAllDocuments(rendered).map((d) => d.toJS() as Doc);
+  const picked = docs.filter((d) => d.kind !== undefined && o.kinds.includes(d.kind));
+  for (const d of picked) {
+    if (d.kind !== 'ConfigMap' || d.metadata?.name !== 'golive-config' || !d.data) continue;
+    const config = JSON.parse(d.data['golive.config.json'] ?? '{}') as Record<string, unknown>;
+    o.config(config);
+    d.data['golive.config.json'] = JSON.stringify(config, null, 2);
+  }
+  const missing = o.kinds.filter((k) => !picked.some((d) => d.kind === k));
+  if (missing.length > 0) throw new Error(`the overlay rendered no ${missing.join(', ')}`);
+  const { stderr } = await env.kubectl(['apply', '-f', '-'], picked.map((d) => `---\n${stringify(d)}`).join(''));
+  return stderr;
+}
+
+/** The one Job and one CronJob of the shipped manifests, by name. */
+export const SHIPPED_JOB = 'golive-oneoff';
+export const SHIPPED_CRONJOB = 'golive';
