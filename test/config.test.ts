@@ -91,6 +91,8 @@ describe('parseCheckFlags', () => {
     [['render', '--bogus'], /^unknown flag --bogus/],
     [['render', '--image'], /^--image: expected a value/],
     [['render', '--target', '--json'], /^--target: the value starts with '-'; write --target=VALUE/],
+    [['run', '--runner-memory', '512'], /^--runner-memory: expected a memory quantity such as 512Mi or 1Gi, got "512"/],
+    [['run', '--runner-memory', '1 Gi'], /^--runner-memory: expected a memory quantity/],
   ])('golive k8s %j words flag errors as golive check does', (argv, msg) => {
     const m = failure(() => parseK8sFlags(argv), 'GOLIVE_USAGE');
     expect(m).toMatch(msg);

@@ -85,6 +85,7 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     ...(f.activeDeadline ? { activeDeadlineSeconds: f.activeDeadline } : {}),
     ...(f.ttl !== undefined ? { ttlSecondsAfterFinished: f.ttl } : {}),
     ...(f.backoffLimit !== undefined ? { backoffLimit: f.backoffLimit } : {}),
+    ...(f.runnerMemory ? { memory: f.runnerMemory } : {}),
   });
   const schedule = makeSchedulePlan({
     ...(f.schedule ? { schedule: f.schedule } : {}),
@@ -115,7 +116,7 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     ...(f.followTimeoutSeconds ? { followTimeoutMs: f.followTimeoutSeconds * 1000 } : {}),
   }, { clients, signal: io.signal, onEvent, ...(deps.logs ? { logs: deps.logs } : {}) });
   for (const r of out.runners) {
-    say(`runner ${r.index} ${r.pod || '(no pod)'}: exit ${r.exitCode ?? 'none'}${r.note ? ` (${r.note})` : ''}`);
+    say(`runner ${r.index} ${r.pod || '(no pod)'}: exit ${r.exitCode ?? 'none'}${r.reason ? ` ${r.reason}` : ''}${r.note ? ` (${r.note})` : ''}`);
   }
   if (out.verdict.source === 'exit-codes') {
     say(`verdict from exit codes: ${out.verdict.reason}`);

@@ -31,6 +31,14 @@ function runId(v: string): string {
   return v;
 }
 
+/** A memory quantity with its unit (a bare number is bytes to Kubernetes, never what was meant): 512Mi, 1Gi, 800M. */
+const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)$/;
+
+function memory(v: string, flag: string): string {
+  if (!MEMORY.test(v) || Number.parseFloat(v) <= 0) throw usage(`${flag}: expected a memory quantity such as 512Mi or 1Gi, got "${v}"`);
+  return v;
+}
+
 function cron(v: string): string {
   if (!CRON.test(v.trim())) throw usage(`--schedule: expected a cron expression with 5 fields, e.g. "0 * * * *", got "${v}"`);
   return v.trim();
@@ -59,6 +67,7 @@ export const K8S_FLAG_GROUPS: readonly FlagGroup[] = [{
     { flag: 'follow-timeout', cli: 'followTimeoutSeconds', parse: int(1), value: 'S', help: 'stop following after S seconds (default activeDeadlineSeconds + 60)' },
     { flag: 'active-deadline', cli: 'activeDeadline', parse: int(1), value: 'S', help: 'Job activeDeadlineSeconds (default plan deadline + 300)' },
     { flag: 'ttl', cli: 'ttl', parse: int(0), value: 'S', help: 'Job ttlSecondsAfterFinished (default 86400)' },
+    { flag: 'runner-memory', cli: 'runnerMemory', parse: memory, value: 'QTY', help: 'memory request and limit of each runner pod, e.g. 1Gi (default request 256Mi,\nlimit 512Mi); a runner killed for exceeding it is reported as OOMKilled' },
     { flag: 'backoff-limit', cli: 'backoffLimit', parse: int(0), value: 'N', help: 'retries for infrastructure failures (default 2; exit 99/104 never retry)' },
     { flag: 'schedule', cli: 'schedule', parse: cron, value: 'CRON', help: 'CronJob schedule (default "0 * * * *", hourly)' },
     { flag: 'name', cli: 'name', value: 'NAME', help: 'CronJob name (default golive)' },
@@ -88,6 +97,8 @@ export interface K8sFlags {
   activeDeadline?: number;
   ttl?: number;
   backoffLimit?: number;
+  /** --runner-memory: the runner pods' memory request and limit */
+  runnerMemory?: string;
   followTimeoutSeconds?: number;
   scriptsDir?: string;
   noJob: boolean;

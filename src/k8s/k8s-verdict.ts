@@ -32,6 +32,9 @@ export function decideK8sVerdict(plan: Plan, jobName: string, job: JobOutcome, r
     return { source: 'exit-codes', exitCode: EXIT.passed, reason: 'every runner exited 0; logs not readable, so no merged numbers' };
   }
   const why = job.kind === 'failed' ? `${job.reason}${job.message ? `: ${job.message}` : ''}` : 'completed without runner results';
-  const codes = runners.map((r) => `${r.index}=${r.exitCode ?? 'none'}`).join(', ');
-  throw new GoliveError('GOLIVE_K8S_ERROR', `Job ${jobName} failed without a verdict (${why}; runner exit codes ${codes})`);
+  // The runtime's reason names an infrastructure cause, e.g. OOMKilled (not the target's fault).
+  const codes = runners.map((r) => `${r.index}=${r.exitCode ?? 'none'}${r.reason && r.reason !== 'Error' && r.reason !== 'Completed' ? ` ${r.reason}` : ''}`).join(', ');
+  const oom = runners.filter((r) => r.reason === 'OOMKilled').map((r) => r.index);
+  const hint = oom.length > 0 ? `; runner ${oom.join(', ')} OOMKilled: over its memory limit, raise --runner-memory` : '';
+  throw new GoliveError('GOLIVE_K8S_ERROR', `Job ${jobName} failed without a verdict (${why}; runner exit codes ${codes}${hint})`);
 }

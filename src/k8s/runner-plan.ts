@@ -24,6 +24,8 @@ export interface RunnerOptions {
   activeDeadlineSeconds?: number;
   ttlSecondsAfterFinished?: number;
   backoffLimit?: number;
+  /** memory request and limit of each runner (a Kubernetes quantity); default 256Mi/512Mi */
+  memory?: string;
   /** --egress-cidr: addresses of URLs outside the cluster */
   egressCidrs?: readonly string[];
   /** where the API server is; required by the cluster phase */
@@ -63,8 +65,8 @@ export function makeRunnerPlan(plan: Plan, o: RunnerOptions): RunnerPlan {
     ttlSecondsAfterFinished: o.ttlSecondsAfterFinished ?? 86_400,
     backoffLimit: o.backoffLimit ?? 2,
     resources: {
-      requests: { cpu: '250m', memory: '256Mi' },
-      limits: { cpu: '1', memory: '512Mi' },
+      requests: { cpu: '250m', memory: o.memory ?? '256Mi' },
+      limits: { cpu: '1', memory: o.memory ?? '512Mi' },
     },
     egress: planEgress(plan, { podNamespace: namespace, egressCidrs: o.egressCidrs ?? [], ...(o.apiServer ? { apiServer: o.apiServer } : {}) }),
   };

@@ -19,6 +19,8 @@ export interface RunnerReport {
   pod: string;
   /** undefined when the pod never terminated (deleted, deadline) */
   exitCode?: number;
+  /** the runtime's word for how the container ended: OOMKilled, Error, ContainerCannotRun, ... */
+  reason?: string;
   result?: RunResult;
   /** why there is no result, e.g. "log not readable" */
   note?: string;
@@ -41,6 +43,11 @@ export function apiLogSource(c: K8sClients): LogSource {
 export function runnerExitCode(pod: V1Pod): number | undefined {
   const st = pod.status?.containerStatuses?.find((s) => s.name === RUNNER_CONTAINER);
   return st?.state?.terminated?.exitCode ?? st?.lastState?.terminated?.exitCode;
+}
+
+export function runnerTermination(pod: V1Pod): string | undefined {
+  const st = pod.status?.containerStatuses?.find((s) => s.name === RUNNER_CONTAINER);
+  return (st?.state?.terminated ?? st?.lastState?.terminated)?.reason;
 }
 
 function runnerIndex(pod: V1Pod): number {
@@ -71,6 +78,8 @@ export async function collectRunners(c: K8sClients, ns: string, runId: string, c
     const report: RunnerReport = { index, pod: pod.metadata?.name ?? '' };
     const exitCode = runnerExitCode(pod);
     if (exitCode !== undefined) report.exitCode = exitCode;
+    const reason = runnerTermination(pod);
+    if (reason) report.reason = reason;
     const text = await logs.read(pod);
     const got = text === undefined ? { kind: 'unreadable' as const } : extractEmittedResult(text);
     if (got.kind === 'ok') report.result = got.result;

@@ -51,6 +51,12 @@ describe('buildJob', () => {
     expect(pod.volumes?.filter((v) => v.emptyDir).map((v) => v.name).sort()).toEqual(['reports', 'tmp']);
   });
 
+  it('--runner-memory sets the runner\'s memory request and limit, nothing else', () => {
+    const c = container(buildJob(runner({}, { runId: 'r1', memory: '1Gi' })));
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(container(buildJob(runner())).resources?.limits?.memory).toBe('512Mi');
+  });
+
   it('takes the token only from a secretKeyRef, never as a literal', () => {
     const j = buildJob(runner({}, { runId: 'r1', secretName: 's', secretKey: 'k' }));
     expect(container(j).env?.find((e) => e.name === 'GOLIVE_TOKEN')).toEqual({ name: 'GOLIVE_TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } });

@@ -101,6 +101,11 @@ describe('decideK8sVerdict without every result', () => {
     expect(() => decideK8sVerdict(plan, 'j', { kind: 'failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' }, [runner(0)]))
       .toThrow(/Job j failed without a verdict \(DeadlineExceeded/);
   });
+  it('a runner killed for its memory limit is named OOMKilled, an infrastructure error and not a failed gate', () => {
+    const job = { kind: 'failed' as const, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+    expect(() => decideK8sVerdict(plan, 'j', job, [{ ...runner(0, 137), reason: 'OOMKilled' }, { ...runner(1, 0), reason: 'Completed' }]))
+      .toThrow('Job j failed without a verdict (BackoffLimitExceeded: Job has reached the specified backoff limit; runner exit codes 0=137 OOMKilled, 1=0; runner 0 OOMKilled: over its memory limit, raise --runner-memory)');
+  });
 });
 
 describe('k8sError', () => {
