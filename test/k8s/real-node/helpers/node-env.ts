@@ -7,7 +7,7 @@ import { BatchV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/clien
 import { startControlPlane, type ControlPlane } from '../../../support/control-plane.js';
 import { startRealNode, type RealNode } from '../../../support/real-node.js';
 import { waitFor } from '../../../support/wait.js';
-import { runnerImage, type ImageArchive } from './runner-image.js';
+import { builtImages, type BuiltImage } from '../../../support/images.js';
 
 export const NS = 'signal-trading';
 
@@ -16,7 +16,8 @@ export interface NodeEnv {
   node: RealNode;
   core: CoreV1Api;
   batch: BatchV1Api;
-  image: ImageArchive;
+  /** the runner image (k8s/runner/Dockerfile), imported into the node's containerd */
+  image: BuiltImage;
   /** kubectl as cluster admin; rejects on a non-zero exit with its stderr */
   kubectl(args: string[], input?: string, timeoutMs?: number): Promise<{ stdout: string; stderr: string }>;
   /** pods of a Job, oldest first */
@@ -38,7 +39,7 @@ function kubectlRunner(cp: ControlPlane) {
 }
 
 export async function startNodeEnv(token: string): Promise<NodeEnv> {
-  const image = await runnerImage();
+  const image = (await builtImages()).runner;
   const cp = await startControlPlane();
   let node: RealNode | undefined;
   try {
