@@ -1,8 +1,10 @@
 // The shipped manifests through the test overlay (kubectl kustomize, the same kustomize a
 // user's `kubectl apply -k` runs), with the user's own edit of k8s/golive.config.json
 // (their target, their thresholds) applied to the generated ConfigMap.
-import { resolve } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { NodeEnv } from './node-env.js';
 
 const OVERLAY = resolve(import.meta.dirname, '..');
@@ -29,3 +31,24 @@ export async function applyShipped(env: NodeEnv, o: { kinds: string[]; config: (
 /** The one Job and one CronJob of the shipped manifests, by name. */
 export const SHIPPED_JOB = 'golive-oneoff';
 export const SHIPPED_CRONJOB = 'golive';
+
+/**
+ * Manifests from `golive k8s render` (e.g. the k6 flavour, which k8s/ does not ship) through the
+ * SAME patches as the test overlay (read from its kustomization.yaml, one source of truth), then
+ * applied; returns kubectl's warnings.
+ */
+export async function applyRendered(env: NodeEnv, manifests: string): Promise<string> {
+  const overlay = parse(await readFile(join(OVERLAY, 'kustomization.yaml'), 'utf8')) as { patches?: unknown[] };
+  if (!overlay.patches?.length) throw new Error('the test overlay has no patches');
+  const dir = await mkdtemp(join(tmpdir(), 'golive-rendered-'));
+  try {
+    await writeFile(join(dir, 'golive.yaml'), manifests);
+    await writeFile(join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['golive.yaml'], patches: overlay.patches }));
+    const rendered = (await env.kubectl(['kustomize', dir])).stdout;
+    // Server-side: a client-side apply copies each object into an annotation, and the k6
+    // flavour's ConfigMap (the bundled script) is over the 256 KiB an annotation may hold.
+    return (await env.kubectl(['apply', '--server-side', '-f', '-'], rendered)).stderr;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
