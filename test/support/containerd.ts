@@ -5,7 +5,7 @@
 // (there is no registry); every other image the same way.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDaemon, stopDaemon, waitHealthy, type Daemon } from './daemon.js';
@@ -14,11 +14,14 @@ import { pidsWithArg, unmountUnder } from './node-host.js';
 const run = promisify(execFile);
 export const CONTAINERD_PACKAGES = 'apt-get install containerd runc containernetworking-plugins';
 const CNI_BIN = '/usr/lib/cni';
+const CNI_CACHE = '/var/lib/cni/results';
 
 export interface Containerd {
   /** unix:///… for the kubelet's containerRuntimeEndpoint */
   endpoint: string;
   socket: string;
+  /** the pods' CNI network, also the name of its bridge */
+  network: string;
   /** Imports an OCI or docker archive into the CRI's namespace; returns nothing, fails loudly. */
   importImage(archive: string): Promise<void>;
   /** `ctr` against this containerd, in the CRI's namespace. */
@@ -59,6 +62,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   enable_selinux = false
+  # The pods' network namespaces are mounted under our state dir (default /var/run/netns), so the
+  # teardown's unmount of the temp dir releases them too.
+  netns_mounts_under_state_dir = true
   # This machine withholds CAP_SYS_RESOURCE even from root, so runc cannot lower a
   # process's oom_score_adj (the kubelet asks -998 for every sandbox: runc init fails with
   # "failed to update /proc/self/oom_score_adj: Permission denied"). Clamp it to ours.
@@ -80,7 +86,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 /** No gateway, no masquerade, no routes: the pod's eth0 reaches its subnet and nothing else. */
 function cniConfig(dir: string, bridge: string): string {
   return JSON.stringify({
-    cniVersion: '1.0.0', name: 'golive-test',
+    cniVersion: '1.0.0', name: bridge,
     plugins: [{
       type: 'bridge', bridge, isGateway: false, ipMasq: false, hairpinMode: false,
       ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.0.0/24' }]], dataDir: join(dir, 'cni-ipam') },
@@ -111,15 +117,18 @@ export async function startContainerd(o: ContainerdOptions): Promise<Containerd>
     stopped = true;
     // Containers first (the kubelet is gone by now, nothing restarts them), then the daemon,
     // then the shims it leaves behind by design, then every mount they made.
-    if (!d.exited) {
-      const tasks = await ctr(['tasks', 'ls', '-q'], 15_000).catch(() => '');
-      for (const id of tasks.split('\n').filter(Boolean)) await ctr(['tasks', 'kill', '-s', 'SIGKILL', id], 15_000).catch(() => undefined);
-    }
+    // Deleting the tasks lets each shim exit and remove its socket in /run/containerd/s.
+    const ids = d.exited ? [] : (await ctr(['containers', 'ls', '-q'], 15_000).catch(() => '')).split('\n').filter(Boolean);
+    for (const id of ids) await ctr(['tasks', 'kill', '-s', 'SIGKILL', id], 15_000).catch(() => undefined);
+    for (const id of ids) await ctr(['tasks', 'delete', '--force', id], 15_000).catch(() => undefined);
     await stopDaemon(d);
     for (const pid of await pidsWithArg(socket)) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
     }
     await unmountUnder(o.dir);
+    // libcni caches each sandbox's result in /var/lib/cni/results/<network>-<sandbox id>-<ifname>.
+    const cached = await readdir(CNI_CACHE).catch(() => [] as string[]);
+    for (const f of cached) if (ids.some((id) => f.includes(`-${id}-`))) await rm(join(CNI_CACHE, f), { force: true });
     await run('ip', ['link', 'delete', o.bridge]).catch(() => undefined); // absent if no pod ever had a network
   };
   try {
@@ -128,7 +137,7 @@ export async function startContainerd(o: ContainerdOptions): Promise<Containerd>
       await ctr(['images', 'import', '--snapshotter', 'overlayfs', archive], 300_000);
     };
     await importImage(o.sandboxArchive);
-    return { endpoint: `unix://${socket}`, socket, importImage, ctr, stop };
+    return { endpoint: `unix://${socket}`, socket, network: o.bridge, importImage, ctr, stop };
   } catch (e) {
     await stop();
     throw e;

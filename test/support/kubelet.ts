@@ -4,7 +4,7 @@
 // so two tests' nodes never share /kubepods and teardown removes exactly what it made.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { freePort } from './ports.js';
 const run = promisify(execFile);
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NODE_SETUP_COMMAND = 'bash scripts/setup/k8s-node.sh';
+const CONTAINER_LOG_LINKS = '/var/log/containers';
 
 export interface NodeBuild {
   binDir: string;
@@ -95,6 +96,11 @@ export async function startKubelet(o: KubeletOptions): Promise<Kubelet> {
     if (stopped) return;
     stopped = true;
     await stopDaemon(daemon);
+    // The kubelet links every container's log into /var/log/containers (a fixed path); ours point into dir.
+    for (const f of await readdir(CONTAINER_LOG_LINKS).catch(() => [] as string[])) {
+      const target = await readlink(join(CONTAINER_LOG_LINKS, f)).catch(() => '');
+      if (target.startsWith(`${dir}/`)) await rm(join(CONTAINER_LOG_LINKS, f), { force: true });
+    }
   };
   try {
     await waitHealthy(daemon, '/healthz', o.startTimeoutMs ?? 60_000, async () => (await fetch(`http://127.0.0.1:${healthzPort}/healthz`)).ok);

@@ -1,7 +1,11 @@
 // The real node itself: the kubelet registers with the real API server, runs a pod under
 // containerd (the sandbox image is our own pause), and stop() gives back every process,
 // mount and cgroup it made.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../support/control-plane.js';
@@ -9,6 +13,8 @@ import { mountsUnder, pidsWithArg } from '../../support/node-host.js';
 import { startRealNode, type RealNode } from '../../support/real-node.js';
 import { describeRealNode } from './helpers/describe.js';
 import { waitFor } from '../../support/wait.js';
+
+const execFileP = promisify(execFile);
 
 describeRealNode('a real node (containerd + kubelet + kube-scheduler)', () => {
   let cp: ControlPlane;
@@ -46,17 +52,29 @@ describeRealNode('a real node (containerd + kubelet + kube-scheduler)', () => {
     expect(running.status?.podIP).toMatch(/^10\.244\.0\./);
   }, 150_000);
 
-  it('stop() leaves no shim, mount or cgroup behind', async () => {
+  it('stop() leaves no shim, mount, netns, CNI cache entry, log link, bridge or cgroup behind', async () => {
     if (!node) throw new Error('no node');
     const r = node;
     const socket = r.containerd.socket;
     const dir = socket.slice(0, socket.indexOf('/containerd/'));
     expect((await pidsWithArg(socket)).length).toBeGreaterThan(0);
-    expect((await mountsUnder(dir)).length).toBeGreaterThan(0);
+    const mounts = await mountsUnder(dir);
+    // the pod's network namespace is mounted in our dir, not in the host's /run/netns
+    expect(mounts.filter((m) => m.includes('/netns/'))).toHaveLength(1);
+    const cniCache = async () => (await readdir('/var/lib/cni/results').catch(() => [] as string[])).filter((f) => f.startsWith(`${r.containerd.network}-`));
+    expect(await cniCache()).toHaveLength(1);
+    const logLinks = async () => {
+      const links = await readdir('/var/log/containers').catch(() => [] as string[]);
+      return (await Promise.all(links.map((l) => readlink(join('/var/log/containers', l)).catch(() => '')))).filter((t) => t.startsWith(`${dir}/`));
+    };
+    expect(await logLinks()).toHaveLength(1);
     node = undefined;
     await r.stop();
     expect(await pidsWithArg(socket)).toEqual([]);
     expect(await mountsUnder(dir)).toEqual([]);
+    expect(await cniCache()).toEqual([]);
+    expect(await logLinks()).toEqual([]);
+    expect((await execFileP('ip', ['link', 'show', r.containerd.network]).catch(() => undefined))).toBeUndefined();
     expect(existsSync(`/sys/fs/cgroup/memory/${r.cgroupRoot}`)).toBe(false);
     expect(existsSync(dir)).toBe(false);
   }, 120_000);
