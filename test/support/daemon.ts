@@ -17,15 +17,27 @@ export async function logTail(d: Daemon, lines = 30): Promise<string> {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+// A test process that dies without its afterAll (a crash, process.exit) must not leave
+// daemons running: whatever is still alive at exit gets SIGKILL (an exit handler must be sync).
+const live = new Set<Daemon>();
+let exitHook = false;
+function killLive(): void {
+  for (const d of live) {
+    try { d.proc.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+}
+
 export function startDaemon(dir: string, name: string, bin: string, args: string[], env?: NodeJS.ProcessEnv): Daemon {
   const logFile = join(dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   const proc = spawn(bin, args, { stdio: ['ignore', fd, fd], ...(env ? { env } : {}) });
   closeSync(fd);
   const d: Daemon = { name, proc, logFile, exited: false };
-  proc.once('exit', () => { d.exited = true; });
+  live.add(d);
+  if (!exitHook) { exitHook = true; process.once('exit', killLive); }
+  proc.once('exit', () => { d.exited = true; live.delete(d); });
   // A missing binary surfaces through `exited` and the log, not as an unhandled 'error'.
-  proc.once('error', () => { d.exited = true; });
+  proc.once('error', () => { d.exited = true; live.delete(d); });
   return d;
 }
 
