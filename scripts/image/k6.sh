@@ -44,6 +44,9 @@ fi
 export_archive "$REF" "$tmp/out/image.tar"
 echo "$REF" >"$tmp/out/ref"
 publish "$tmp/out" "$entry"
+# The archive is the result; in the store the image only costs disk (vfs keeps a full copy
+# of the root file system per layer). The base stays: the next build starts from it.
+bah rmi "$REF" >/dev/null 2>&1 || true
 bah rmi --prune >/dev/null 2>&1 || true
 prune_entries k6 2
 entry_print "$entry"
