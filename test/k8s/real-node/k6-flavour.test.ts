@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildK6 } from '../../../src/engine/k6/bundle.mjs';
 import { startReferenceApi, type ReferenceApi } from '../../../src/reference-api/server.js';
-import { builtImages, type BuiltImage } from '../../support/images.js';
+import type { BuiltImage } from '../../support/images.js';
 import { ROOT, runCli } from '../../support/processes.js';
 import { waitFor } from '../../support/wait.js';
 import { describeRealNode } from './helpers/describe.js';
@@ -33,8 +33,8 @@ describeRealNode('the k6 flavour on a real node', () => {
     dir = await mkdtemp(join(tmpdir(), 'golive-k6-node-'));
     scripts = join(dir, 'k6');
     await buildK6(ROOT, { outDir: scripts });
-    k6 = (await builtImages()).k6;
     env = await startNodeEnv(TOKEN);
+    k6 = env.k6;
     await env.node.importImage(k6.archive);
   }, 600_000);
 

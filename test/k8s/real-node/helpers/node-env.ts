@@ -7,7 +7,8 @@ import { BatchV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/clien
 import { startControlPlane, type ControlPlane } from '../../../support/control-plane.js';
 import { startRealNode, type RealNode } from '../../../support/real-node.js';
 import { waitFor } from '../../../support/wait.js';
-import { builtImages, type BuiltImage } from '../../../support/images.js';
+import type { BuiltImage } from '../../../support/images.js';
+import { pinImages } from './pinned-images.js';
 
 export const NS = 'signal-trading';
 
@@ -18,6 +19,8 @@ export interface NodeEnv {
   batch: BatchV1Api;
   /** the runner image (k8s/runner/Dockerfile), imported into the node's containerd */
   image: BuiltImage;
+  /** the k6 image (scripts/image/k6.sh), pinned but imported only on request */
+  k6: BuiltImage;
   /** kubectl as cluster admin; rejects on a non-zero exit with its stderr */
   kubectl(args: string[], input?: string, timeoutMs?: number): Promise<{ stdout: string; stderr: string }>;
   /** pods of a Job, oldest first */
@@ -39,10 +42,19 @@ function kubectlRunner(cp: ControlPlane) {
 }
 
 export async function startNodeEnv(token: string): Promise<NodeEnv> {
-  const image = (await builtImages()).runner;
-  const cp = await startControlPlane();
+  const pinned = await pinImages();
+  const image = pinned.images.runner;
+  let cp: ControlPlane | undefined;
   let node: RealNode | undefined;
+  const release = async (): Promise<void> => {
+    try {
+      try { await node?.stop(); } finally { await cp?.stop(); }
+    } finally {
+      await pinned.release();
+    }
+  };
   try {
+    cp = await startControlPlane();
     node = await startRealNode(cp);
     await node.importImage(image.archive);
     const kc = new KubeConfig();
@@ -57,17 +69,15 @@ export async function startNodeEnv(token: string): Promise<NodeEnv> {
     await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'golive-credentials' }, stringData: { token } } });
     const n = node;
     return {
-      cp, node: n, core, batch, image, kubectl: kubectlRunner(cp),
+      cp, node: n, core, batch, image, k6: pinned.images.k6, kubectl: kubectlRunner(cp),
       async jobPods(job) {
         const list = await core.listNamespacedPod({ namespace: NS, labelSelector: `batch.kubernetes.io/job-name=${job}` });
         return list.items.sort((a, b) => new Date(a.metadata?.creationTimestamp ?? 0).getTime() - new Date(b.metadata?.creationTimestamp ?? 0).getTime());
       },
-      async stop() {
-        try { await n.stop(); } finally { await cp.stop(); }
-      },
+      stop: release,
     };
   } catch (e) {
-    try { await node?.stop(); } finally { await cp.stop(); }
+    await release();
     throw e;
   }
 }
