@@ -38,8 +38,13 @@ export async function pidsWithArg(needle: string): Promise<number[]> {
   return out;
 }
 
-/** The cgroup v1 hierarchies mounted here (cpu, memory, ..., name=systemd), by directory. */
+/**
+ * The cgroup hierarchies, by directory: on cgroup v2 the one at /sys/fs/cgroup itself (its
+ * subdirectories are cgroups, not hierarchies); on v1 each mount below it (cpu, memory, ...,
+ * name=systemd, and the hybrid layout's unified).
+ */
 async function hierarchies(): Promise<string[]> {
+  if ((await stat(join(CGROUP_FS, 'cgroup.controllers')).catch(() => undefined))?.isFile()) return [CGROUP_FS];
   const names = await readdir(CGROUP_FS).catch(() => [] as string[]);
   const dirs: string[] = [];
   for (const n of names) {
