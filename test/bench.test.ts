@@ -136,7 +136,7 @@ function sampleReport(): BenchReport {
     missing: [{ tool: 'wrk', provider: 'Debian package wrk' }],
     sections: ['throughput', 'accuracy', 'stall', 'open-model', 'scale', 'startup'],
     openModel: {
-      config: { rates: [500, 2000, 5000, 20000], seconds: 2, repeats: 1, maxInFlight: 200, searchRates: [10_000, 20_000, 30_000], searchMaxInFlight: 1000, closedRequests: 50_000, timeoutMs: 10_000 },
+      config: { rates: [500, 2000, 5000, 20000], seconds: 2, repeats: 1, maxInFlight: 200, searchRates: [10_000, 20_000, 30_000], closedRequests: 50_000, timeoutMs: 10_000 },
       closed: [{ target: 'nginx', p50: 0.29, rps: 30_000 }],
       rows: [
         { target: 'nginx', tool: 'golive', rate: 500, p50: 0.35, p95: 0.7, dropped: 0, lagP99: 0.05, rps: 500, cpuPer10k: 1 },

@@ -20,12 +20,6 @@ export interface OpenModelConfig {
   maxInFlight: number;
   /** ascending rates tried for the highest sustained rate (nginx only); a tool stops at its first miss */
   searchRates: number[];
-  /**
-   * in flight at most during that search, for every tool: it measures what
-   * the generator can send, and a short stall of the target's must not end
-   * it at an in-flight cap (Vegeta queues at its cap and sends late instead)
-   */
-  searchMaxInFlight: number;
   closedRequests: number;
   timeoutMs: number;
 }
@@ -136,7 +130,7 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
       continue;
     }
     const origin = `http://127.0.0.1:${service.port}`;
-    const spec = (rate: number, maxInFlight = cfg.maxInFlight): OpenSpec => ({ origin, path: '/health', rate, seconds: cfg.seconds, maxInFlight, timeoutMs: cfg.timeoutMs });
+    const spec = (rate: number): OpenSpec => ({ origin, path: '/health', rate, seconds: cfg.seconds, maxInFlight: cfg.maxInFlight, timeoutMs: cfg.timeoutMs });
     try {
       const c = await runGolive(box, { origin, path: '/health', connections: 10, requests: cfg.closedRequests, seconds: 0, timeoutMs: cfg.timeoutMs });
       closed.push(c.ok ? { target: target.name, p50: c.run.p50 ?? NaN, rps: c.run.rps } : { target: target.name, error: c.error });
@@ -156,7 +150,7 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
         for (const tool of tools) {
           const s: Sustained = { tool, tried: [] };
           for (const rate of cfg.searchRates) {
-            const o = await runOpen(tool, box, spec(rate, cfg.searchMaxInFlight));
+            const o = await runOpen(tool, box, spec(rate));
             if (!o.ok) break;
             const at = sustainedAt(rate, cfg.seconds, o.run);
             s.tried.push({ rate, sentPct: at.sentPct, droppedPct: at.droppedPct });
