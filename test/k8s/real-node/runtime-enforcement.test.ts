@@ -3,11 +3,10 @@
 // kubelet and containerd's streaming server) the process is uid/gid 65532, has no
 // capabilities, runs under a seccomp filter with no_new_privs, and cannot write outside
 // its emptyDirs. The token reaches the process only through the Secret (secretKeyRef).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startReferenceApi, type ReferenceApi } from '../../../src/reference-api/server.js';
+import { expect, it } from 'vitest';
 import { waitFor } from '../../support/wait.js';
 import { describeRealNode } from './helpers/describe.js';
-import { NS, startNodeEnv, type NodeEnv } from './helpers/node-env.js';
+import { NS, useNodeEnv } from './helpers/node-env.js';
 import { applyShipped, SHIPPED_JOB } from './helpers/shipped.js';
 
 const TOKEN = `tok-${crypto.randomUUID()}`;
@@ -33,31 +32,20 @@ interface Probe {
 }
 
 describeRealNode('runtime enforcement of the restricted security context on a real node', () => {
-  let env: NodeEnv;
-  let api: ReferenceApi;
-
-  beforeAll(async () => {
-    // Slow enough answers that the runner is still running when we look inside (about 20 s).
-    api = await startReferenceApi({ port: 0, token: TOKEN, latency: { kind: 'fixed', ms: 100 } });
-    env = await startNodeEnv(TOKEN);
-  }, 600_000);
-
-  afterAll(async () => {
-    await env?.stop();
-    await api?.close();
-  }, 120_000);
+  // Slow enough answers that the runner is still running when we look inside (about 20 s).
+  const ctx = useNodeEnv(TOKEN, { latency: { kind: 'fixed', ms: 100 } });
 
   it('uid 65532, no capabilities, seccomp, read-only root; writes only in /tmp and /reports; token from the Secret only', async () => {
-    await applyShipped(env, {
+    await applyShipped(ctx.env, {
       kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Job'],
-      config: (c) => { c.target = api.url; c.phases = ['health', 'market-data', 'load']; c.load = { ...(c.load as object), workload: { model: 'closed', requests: 200, concurrency: 1 } }; },
+      config: (c) => { c.target = ctx.api.url; c.phases = ['health', 'market-data', 'load']; c.load = { ...(c.load as object), workload: { model: 'closed', requests: 200, concurrency: 1 } }; },
     });
     const pod = await waitFor('the runner container running', async () => {
-      const p = (await env.jobPods(SHIPPED_JOB))[0];
+      const p = (await ctx.env.jobPods(SHIPPED_JOB))[0];
       return p?.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
-    }, 120_000, 250).catch(async (e: unknown) => { throw new Error(`${String(e)}\nkubelet:\n${await env.node.kubeletLog()}`); });
+    }, 120_000, 250).catch(async (e: unknown) => { throw new Error(`${String(e)}\nkubelet:\n${await ctx.env.node.kubeletLog()}`); });
     const name = pod.metadata?.name ?? '';
-    const { stdout } = await env.kubectl(['-n', NS, 'exec', name, '-c', 'runner', '--', 'node', '-e', PROBE]);
+    const { stdout } = await ctx.env.kubectl(['-n', NS, 'exec', name, '-c', 'runner', '--', 'node', '-e', PROBE]);
     const got = JSON.parse(stdout) as Probe;
 
     expect(got.argv).toEqual(['node', '/app/dist/golive.js', 'check', '--config', '/config/golive.config.json', '--out', '/reports', '--emit-result']);
@@ -75,17 +63,17 @@ describeRealNode('runtime enforcement of the restricted security context on a re
     });
 
     expect(got.token).toBe(TOKEN);
-    const spec = await env.core.readNamespacedPod({ name, namespace: NS });
+    const spec = await ctx.env.core.readNamespacedPod({ name, namespace: NS });
     expect(JSON.stringify(spec)).not.toContain(TOKEN);
     expect(spec.spec?.containers[0]?.env?.find((e) => e.name === 'GOLIVE_TOKEN')).toEqual({
       name: 'GOLIVE_TOKEN', valueFrom: { secretKeyRef: { name: 'golive-credentials', key: 'token' } },
     });
-    const cm = await env.core.readNamespacedConfigMap({ name: 'golive-config', namespace: NS });
+    const cm = await ctx.env.core.readNamespacedConfigMap({ name: 'golive-config', namespace: NS });
     expect(JSON.stringify(cm)).not.toContain(TOKEN);
 
     // And the run itself still passes under all of it.
     const done = await waitFor(`Job ${SHIPPED_JOB} finished`, async () => {
-      const j = await env.batch.readNamespacedJobStatus({ name: SHIPPED_JOB, namespace: NS });
+      const j = await ctx.env.batch.readNamespacedJobStatus({ name: SHIPPED_JOB, namespace: NS });
       return j.status?.conditions?.find((c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'));
     }, 180_000, 500);
     expect(done.type).toBe('Complete');

@@ -3,6 +3,8 @@
 // creates by hand), and Pod Security at "privileged" because the test overlay makes the
 // runner pods hostNetwork (see ../kustomization.yaml); "restricted" still warns.
 import { spawn } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
+import { startReferenceApi, type ReferenceApi, type ReferenceApiOptions } from '../../../../src/reference-api/server.js';
 import { BatchV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../../../support/control-plane.js';
 import { startRealNode, type RealNode } from '../../../support/real-node.js';
@@ -80,4 +82,29 @@ export async function startNodeEnv(token: string): Promise<NodeEnv> {
     await release();
     throw e;
   }
+}
+
+/**
+ * A real node and a reference API for the tests of one file: both started before them
+ * (the API first, so the node's pods find it), both stopped after, also when one failed.
+ */
+export function useNodeEnv(token: string, apiOptions: Omit<ReferenceApiOptions, 'port' | 'token'>): { readonly env: NodeEnv; readonly api: ReferenceApi } {
+  let env: NodeEnv | undefined;
+  let api: ReferenceApi | undefined;
+  beforeAll(async () => {
+    api = await startReferenceApi({ ...apiOptions, port: 0, token });
+    env = await startNodeEnv(token);
+  }, 600_000);
+  afterAll(async () => {
+    await env?.stop();
+    await api?.close();
+  }, 120_000);
+  const started = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} did not start`);
+    return v;
+  };
+  return {
+    get env() { return started(env, 'the real node'); },
+    get api() { return started(api, 'the reference API'); },
+  };
 }
