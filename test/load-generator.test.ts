@@ -57,7 +57,7 @@ describe('open model through golive check', () => {
   });
 
   it('asked for 200,000 req/s it ends in exit 107 with one line, and judges no load threshold', async () => {
-    const { res, summary } = await check([], ['--rate', '200000', '--duration', '1', '--max-in-flight', '50']);
+    const { res, summary } = await check([], ['--rate', '200000', '--duration', '1', '--max-in-flight', '1000']);
     expect(res.code).toBe(107);
     const line = res.stderr.trim();
     expect(line.split('\n')).toHaveLength(1);
