@@ -200,12 +200,12 @@ describe('a contract that cannot be used is a config error naming it', () => {
 });
 
 describe('the openapi key of the config', () => {
-  const EITHER = 'openapi: expected { url: "/openapi.json" } or { file: "openapi.json" }';
+  const EITHER = 'openapi: expected { url: "/openapi.json" } or { file: "openapi.json" }, one of the two';
   it.each([
     [{ url: 'openapi.json' }, 'openapi.url: expected a path on the target (/openapi.json) or an http(s) URL'],
     [{ url: '/openapi.json', file: 'x.json' }, EITHER],
-    [{ path: '/openapi.json' }, EITHER],
-    ['/openapi.json', EITHER],
+    [{}, EITHER],
+    [{ url: '/openapi.json', path: '/x' }, '`openapi.path`: unknown key'],
   ])('refuses %j with one line naming openapi', (openapi, message) => {
     expect(() => validatePlan({ target: 'http://127.0.0.1:9', phases: ['health'], openapi })).toThrow(`invalid config: ${message}`);
   });

@@ -85,10 +85,11 @@ const dnsServer = z.string().refine((s) => parseDnsServer(s) !== undefined, 'exp
  * The API's own OpenAPI 3.0/3.1 document: fetched from the target (a path is
  * resolved against it, as FastAPI serves `/openapi.json`) or read from a file.
  */
-export const openApiSource = z.union([
-  z.strictObject({ url: z.string().min(1).refine((s) => s.startsWith('/') || /^https?:\/\//i.test(s), 'expected a path on the target (/openapi.json) or an http(s) URL') }),
-  z.strictObject({ file: z.string().min(1) }),
-], { error: 'expected { url: "/openapi.json" } or { file: "openapi.json" }' });
+export const openApiSource = z.strictObject({
+  url: z.string().min(1).refine((s) => s.startsWith('/') || /^https?:\/\//i.test(s), 'expected a path on the target (/openapi.json) or an http(s) URL').optional(),
+  file: z.string().min(1).optional(),
+}).refine((o) => (o.url === undefined) !== (o.file === undefined), 'expected { url: "/openapi.json" } or { file: "openapi.json" }, one of the two')
+  .transform((o): { url: string } | { file: string } => (o.url !== undefined ? { url: o.url } : { file: o.file ?? '' }));
 export type OpenApiSource = z.infer<typeof openApiSource>;
 
 /** The phases a plan runs when it does not say: edge only applies to an https:// target. */
