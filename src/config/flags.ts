@@ -36,6 +36,7 @@ export interface CheckFlags {
   /** no progress lines on stderr */
   quiet: boolean;
   help: boolean;
+  printConfig: boolean;
 }
 
 export function parseCheckFlags(argv: readonly string[]): CheckFlags {
@@ -44,9 +45,9 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
 
 /** The table's output -> CheckFlags, with the defaults of the boolean options. */
 export function checkFlagsFrom({ raw, cli }: ParsedFlags): CheckFlags {
-  const { emitResult, noColor, wide, quiet, help, ...rest } = cli as Partial<CheckFlags>;
+  const { emitResult, noColor, wide, quiet, help, printConfig, ...rest } = cli as Partial<CheckFlags>;
   return {
     raw: raw as RawConfig, ...rest, emitResult: emitResult ?? false, noColor: noColor ?? false,
-    wide: wide ?? false, quiet: quiet ?? false, help: help ?? false,
+    wide: wide ?? false, quiet: quiet ?? false, help: help ?? false, printConfig: printConfig ?? false,
   };
 }
