@@ -53,6 +53,9 @@ export function wrapText(text: string, max: number, first = max): string[] {
   return out;
 }
 
+/** Cells up to this wide are never wrapped onto a line of their own. */
+const SHORT_CELL = 40;
+
 export function printer(opts: { color: boolean; width?: number; wrap?: boolean }): Printer {
   const width = Math.max(40, opts.width ?? 120);
   const paint = (c: Cell): string =>
@@ -63,7 +66,8 @@ export function printer(opts: { color: boolean; width?: number; wrap?: boolean }
     const lead = cells.slice(0, -1);
     const leadWidth = lead.reduce((n, c) => n + widthOf(c.text), 0);
     const head = lead.map(paint).join('');
-    if (!last || leadWidth + widthOf(last.text) <= width) return `${head}${last ? paint(last) : ''}`.trimEnd();
+    // A short last cell (the header's testid) stays on its line: broken off it would read as a row of its own.
+    if (!last || leadWidth + widthOf(last.text) <= width || widthOf(last.text) <= SHORT_CELL) return `${head}${last ? paint(last) : ''}`.trimEnd();
     // Under itself when there is room; otherwise from a short indent on the next lines.
     const indent = leadWidth <= width / 2 ? leadWidth : 4;
     const firstRoom = width - leadWidth >= 20 ? width - leadWidth : 0;

@@ -181,7 +181,7 @@ const deliveries: Section = ({ golive: g }, p) => {
 
 const notes: Section = ({ golive: g }, p) => {
   if (!g.notes?.length) return [];
-  return [...p.heading('Notes'), ...g.notes.map((n) => p.line({ text: `  ${clean(n)}` }))];
+  return [...p.heading('Notes'), ...g.notes.map((n) => p.line({ text: '  ' }, { text: clean(n) }))];
 };
 
 const verdict: Section = ({ golive: g }, { line }) =>
