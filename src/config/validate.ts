@@ -13,11 +13,14 @@ import { applyProfile } from './profile.js';
 import { DEFAULT_PHASES, planSchema, thresholdObject } from '../contract/plan.js';
 import { parseDurationSeconds } from './stages-flag.js';
 import type { Plan } from '../contract/plan.js';
+import { bracketPath, checksProblems } from './checks-validate.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
+  // Declared checks are deep lists: `checks[2].steps[0].expect[1]` reads as the user wrote it.
+  const declared = issue.path[0] === 'checks' || issue.path.includes('mix');
+  const path = declared ? bracketPath(issue.path) : issue.path.map(String).join('.');
   // The flag of the nearest path that has one: load.workload.stages.0.target -> --stages.
   let flag: string | undefined;
   for (let n = issue.path.length; n > 0 && flag === undefined; n--) flag = FLAG_FOR_PATH[issue.path.slice(0, n).map(String).join('.')];
@@ -26,9 +29,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** An https:// target gets the edge phase by default; http:// has no certificate or redirect to check. */
+/** Declared checks run by default too, after the runbook's functional phases. */
 function withDefaultPhases(raw: RawConfig): RawConfig {
-  if (raw.phases !== undefined || typeof raw.target !== 'string' || !/^https:/i.test(raw.target)) return raw;
-  return { ...raw, phases: ['edge', ...DEFAULT_PHASES] };
+  if (raw.phases !== undefined) return raw;
+  const edge = typeof raw.target === 'string' && /^https:/i.test(raw.target) ? ['edge'] : [];
+  const declared = Array.isArray(raw.checks) && raw.checks.length > 0 ? ['checks'] : [];
+  if (edge.length === 0 && declared.length === 0) return raw;
+  const [health, market, load] = DEFAULT_PHASES;
+  return { ...raw, phases: [...edge, health, market, ...declared, load] };
 }
 
 function isExplicitWorkload(raw: RawConfig): boolean {
@@ -44,6 +52,14 @@ function withAbortEntries(plan: Plan, raw: RawConfig): Plan {
     metric, expression: e.threshold, delaySeconds: e.delayAbortEval === undefined ? 0 : parseDurationSeconds(e.delayAbortEval) ?? 0,
   }])));
   return entries.length === 0 ? plan : { ...plan, abortOnFail: [...plan.abortOnFail, ...entries] };
+}
+
+/** The declared checks and the load mix, against the env they will run with (exit 104 before any request). */
+export function validateDeclared(plan: Plan, env: Readonly<Record<string, string | undefined>>): void {
+  if (plan.checks.length === 0 && plan.load.mix === undefined) return;
+  if (plan.engine === 'k6') throw new GoliveError('GOLIVE_INVALID_CONFIG', 'checks: declared checks and load.mix run under --engine node only so far; drop --engine k6 or the checks');
+  const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
+  if (problems.length > 0) throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);
 }
 
 export function validatePlan(raw: RawConfig): Plan {

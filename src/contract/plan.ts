@@ -8,6 +8,7 @@ import { LIMITS, boundedConnections, boundedMillis, boundedRate, boundedSeconds 
 import { profileSchema, saturationSchema } from './capacity-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from '../core/dns-server.js';
+import { checksSchema } from './checks-schema.js';
 
 export { LIMITS } from './limits.js';
 
@@ -133,7 +134,11 @@ export const planSchema = z.object({
     /** the generator's honesty: schedule-lag p99 above this (ms) means it fell behind (exit 107) */
     maxScheduleLagMs: millis.default(5),
     workload: z.discriminatedUnion('model', [closedModel, openModel, stagedModel]).prefault({ model: 'closed' }),
+    /** a weighted mix of declared checks instead of the one path (names checked by checks-validate) */
+    mix: z.array(z.strictObject({ check: z.string().min(1), weight: z.number().nonnegative() })).min(1).optional(),
   }).prefault({}),
+  /** the user's own checks (and setup checks), run by the `checks` phase and the load mix */
+  checks: checksSchema,
   /** extra k6-syntax thresholds, merged over the runbook defaults */
   thresholds: thresholdMap.default({}),
   /** derived from the thresholds' object form by validatePlan; not set by hand */
