@@ -132,7 +132,7 @@ export function describeIssue(issue: Issue, flags: Readonly<Record<string, strin
 /** `load.treshold`: the nearest key of that object, or failing that of the whole schema. */
 function suggestion(u: UnknownKey, all: readonly string[]): string {
   const here = closestName(u.key, u.known);
-  if (here !== undefined) return `, did you mean \`${[...u.at, here].join('.')}\`?`;
+  if (here !== undefined) return `, did you mean \`${shownPath([...u.at, here])}\`?`;
   const elsewhere = closestName(u.key, all.map((p) => p.split('.').pop() ?? p));
   const full = elsewhere === undefined ? undefined : all.find((p) => p.split('.').pop() === elsewhere);
   if (full !== undefined) return `, did you mean \`${full}\`${full.includes('.') ? '' : ' (top level)'}?`;

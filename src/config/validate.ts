@@ -95,10 +95,13 @@ export function validateDeclared(plan: Plan, env: Readonly<Record<string, string
  * reported with the plan's own in one error.
  */
 export function validatePlan(raw: RawConfig, before: readonly string[] = []): Plan {
-  const unknown = describeUnknownKeys(unknownKeys(planSchema, raw), planSchema);
+  const strays = unknownKeys(planSchema, raw);
+  const unknown = describeUnknownKeys(strays, planSchema);
+  // A strict object's own complaint about a key already named above would be a second line for one cause.
+  const strayAt = (i: z.core.$ZodIssue) => strays.some((u) => u.at.length <= i.path.length && u.at.every((k, n) => String(k) === String(i.path[n])));
   if (raw.target === undefined && unknown.length === 0 && before.length === 0) throw new GoliveError('GOLIVE_MISSING_TARGET', NO_TARGET);
   const parsed = planSchema.safeParse(withDefaultPhases(raw), { reportInput: true });
-  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(raw.target === undefined && i.path.join('.') === 'target'));
+  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(raw.target === undefined && i.path.join('.') === 'target') && !strayAt(i));
   const problems = [...before, ...unknown, ...(raw.target === undefined ? [NO_TARGET] : []), ...issues.map((i) => describeIssue(i, FLAG_FOR_PATH))];
   if (parsed.success) problems.push(...thresholdPhaseProblems(raw, parsed.data.phases));
   if (problems.length > 0 || !parsed.success) throw configProblems(problems);

@@ -49,7 +49,8 @@ const VALUE_RULES = ['equals', 'matches', 'exists', 'lt', 'lte', 'gt', 'gte', 'l
 export const jsonpathAssertion = z.strictObject({
   ...common,
   jsonpath: z.string().min(1),
-  equals: z.json().optional(),
+  /** any JSON value, compared deeply (opaque to the strictness walk: its keys are the user's data) */
+  equals: z.unknown().optional(),
   matches: regex.optional(),
   exists: z.boolean().optional(),
   lt: comparable.optional(),
@@ -60,7 +61,11 @@ export const jsonpathAssertion = z.strictObject({
 }).refine((a) => VALUE_RULES.some((k) => a[k] !== undefined), `expected one of ${VALUE_RULES.join(', ')}`);
 
 /** A JSON Schema (draft 2020-12 by default) for the whole body; compiled before the first request. */
-export const schemaAssertion = z.strictObject({ ...common, schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]) });
+export const schemaAssertion = z.strictObject({
+  ...common,
+  // Opaque to the config's strictness walk: a schema's keywords are ajv's to judge (compiled before the run).
+  schema: z.unknown().refine((v) => typeof v === 'boolean' || (typeof v === 'object' && v !== null && !Array.isArray(v)), 'expected a JSON Schema (an object, or true/false)'),
+});
 
 export const BUILTINS = ['healthy-body', 'ohlc-bars'] as const;
 export const builtinAssertion = z.strictObject({ ...common, builtin: z.enum(BUILTINS) });
@@ -88,7 +93,8 @@ export const step = z.strictObject({
   url: z.string().regex(/^(https?:\/\/|\$\{)/, 'expected an http(s) URL or a ${...} template').optional(),
   headers: z.record(headerName, z.string()).default({}),
   query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  json: z.json().optional(),
+  /** the JSON body (opaque to the strictness walk: its keys are the user's data) */
+  json: z.unknown().optional(),
   body: z.string().optional(),
   /** read when the config is loaded, relative to the config file; becomes `body` */
   bodyFile: z.string().min(1).optional(),
