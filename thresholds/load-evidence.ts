@@ -12,8 +12,7 @@
  *    passing verdict stands whatever the lag. A failing one is voided (exit
  *    107, both numbers named) only when golive's lag could account for it:
  *    judged again on what the target itself took (bytes written -> last byte,
- *    less the worst event-loop delay that could have held the reading), it
- *    passes. A windowed latency threshold and the closed model have no
+ *    less the event-loop delay that could have held the reading), it passes. A windowed latency threshold and the closed model have no
  *    per-request split: their bound is the figure less the worst lag. A
  *    failing dropped_iterations threshold is voided when it passes without
  *    the drops golive released late.
@@ -53,10 +52,19 @@ function scheduledFor(w: Workload, stage: string | undefined): number | undefine
 const pct = (share: number): string => `${share >= 0.1 ? Math.round(share * 100) : Number((share * 100).toPrecision(2))} %`;
 const msText = (n: number): string => formatMeasured(n, 'time');
 
-/** ms: golive's worst event-loop delay during the load (0 when not measured, e.g. under k6). */
-function loopMax(source: MetricSource): number {
-  const v = source.select('golive_event_loop_delay_max', { phase: 'load' })?.value('value');
-  return v !== undefined && Number.isFinite(v) ? v : 0;
+/**
+ * ms: how much golive's event loop could have delayed reading a response, as
+ * far as it matters to `agg`: the worst delay for `max` (one stall can hold
+ * the slowest request), the delay's p99 otherwise (a stall that held fewer
+ * than 1 % of the time cannot move a lower percentile or an average by more).
+ * 0 when not measured (k6).
+ */
+function loopDelay(source: MetricSource, agg: string): { ms: number; what: string } {
+  const pct = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);
+  const worst = agg === 'max' || (pct !== null && Number(pct[1]) > 99);
+  const name = worst ? 'golive_event_loop_delay_max' : 'golive_event_loop_delay_p99';
+  const v = source.select(name, { phase: 'load' })?.value('value');
+  return { ms: v !== undefined && Number.isFinite(v) ? v : 0, what: worst ? 'up to' : 'at p99 by' };
 }
 
 function upperBound(op: string): boolean {
@@ -69,7 +77,7 @@ function latencyVoid(t: ThresholdResult, source: MetricSource): string | undefin
   if (sel.name !== 'http_req_duration' || sel.tags['phase'] !== 'load' || t.actual === undefined) return undefined;
   const parsed = parseThreshold(t.expression);
   if (!upperBound(parsed.operator) || parsed.aggName === 'count') return undefined;
-  const loop = loopMax(source);
+  const { ms: loop, what: loopWhat } = loopDelay(source, parsed.aggName);
   const target = source.select('golive_target_duration', sel.tags);
   const lagTags: Record<string, string> = { phase: 'load', ...(sel.tags['stage'] !== undefined ? { stage: sel.tags['stage'] } : {}) };
   const lag = source.select('golive_schedule_lag', lagTags);
@@ -87,12 +95,12 @@ function latencyVoid(t: ThresholdResult, source: MetricSource): string | undefin
   } else if (loop > 0 && target === undefined) {
     // The closed model: latency runs from the write; only the reading can be ours.
     bound = t.actual - loop;
-    how = `less golive's worst event-loop delay it is ${msText(Math.max(0, bound))}`;
+    how = `less golive's event-loop delay it is ${msText(Math.max(0, bound))}`;
   } else {
     return undefined;
   }
   if (!compare(Math.max(0, bound), parsed.operator, parsed.value)) return undefined;
-  const loopText = loop > 0 ? `, golive's event loop was delayed up to ${msText(loop)}` : '';
+  const loopText = loop > 0 ? `, golive's event loop was delayed ${loopWhat} ${msText(loop)}` : '';
   const lagText = lag !== undefined && lag.samples > 0 ? `; schedule lag p99 ${msText(lag.value('p(99)') ?? 0)}` : '';
   return `${LAG_VOID_REASON}: ${t.metric} ${t.expression} measured ${parsed.aggName}=${msText(t.actual)} from the scheduled time, but ${how}${lagText}${loopText}, which would pass`;
 }
