@@ -11,6 +11,7 @@ import { fellBehindLine, GENERATOR_CHECK, judgeGenerator } from '../net/load/hon
 import type { LoadStats } from '../net/load/index.js';
 import type { Plan } from '../contract/plan.js';
 import type { Findings } from './findings.js';
+import { STALE_RETRIES } from '../net/failures.js';
 
 const TIME_TREND: MetricInfo = { type: 'trend', contains: 'time' };
 const TIME_GAUGE: MetricInfo = { type: 'gauge', contains: 'time' };
@@ -35,6 +36,7 @@ export function recordLoadCounts(store: MetricStore, stats: LoadStats, stageName
     store.add('golive_dropped_arrivals', c.droppedLate, { ...tags, cause: 'max-in-flight-late' }, COUNTER);
     store.add('golive_dropped_arrivals', c.droppedBehind, { ...tags, cause: 'generator' }, COUNTER);
   });
+  store.add(STALE_RETRIES, stats.staleRetries, { phase: 'load' }, COUNTER);
   store.add('golive_event_loop_delay_p99', stats.eventLoopDelay.p99, { phase: 'load' }, TIME_GAUGE);
   store.add('golive_event_loop_delay_max', stats.eventLoopDelay.max, { phase: 'load' }, TIME_GAUGE);
 }
