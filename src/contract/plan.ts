@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LIMITS, boundedConnections, boundedMillis, boundedRate, boundedSeconds } from './limits.js';
 import { profileSchema, saturationSchema } from './capacity-schema.js';
+import { signoffSchema } from './signoff-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from '../core/dns-server.js';
 
@@ -177,6 +178,8 @@ export const planSchema = z.object({
   profile: profileSchema.optional(),
   /** resource saturation from Prometheus, judged by the monitoring phase */
   saturation: saturationSchema.prefault({}),
+  /** read by `golive signoff` only */
+  signoff: signoffSchema.optional(),
 });
 
 export type Plan = z.infer<typeof planSchema>;
