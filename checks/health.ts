@@ -23,7 +23,8 @@ export const HEALTH_CHECKS = {
   time: (maxMs: number) => `response time < ${maxMs}ms`,
 } as const;
 
-function bodyOutcome(body: unknown): CheckOutcome {
+/** The `healthy-body` built-in: the body alone, whatever the status. */
+export function healthBodyOutcome(body: unknown): CheckOutcome {
   const parsed = parseBody(body);
   if (!parsed.ok) return fail(HEALTH_CHECKS.body, parsed.reason);
   const r = healthBodySchema.safeParse(parsed.value);
@@ -44,7 +45,7 @@ export function checkHealthResponse(status: number, body: unknown, elapsedMs: nu
   return [
     status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location, body)),
     // A body sent with the wrong status is quoted by the status check, not judged as health.
-    status === 200 ? bodyOutcome(body) : fail(HEALTH_CHECKS.body, notRunReason(`status is ${status}, not 200`)),
+    status === 200 ? healthBodyOutcome(body) : fail(HEALTH_CHECKS.body, notRunReason(`status is ${status}, not 200`)),
     elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
   ];
 }

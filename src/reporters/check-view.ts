@@ -10,8 +10,9 @@ import { classifyCause, isNotRun, NOT_RUN } from '../../checks/causes.js';
 import { DEFAULT_PHASES } from '../contract/plan.js';
 import type { PhaseName, PhaseStatus, RunResult, ThresholdResult } from '../core/result.js';
 import { defaultThresholds, parseMetricSelector, thresholdPhase } from '../../thresholds/index.js';
+import { thresholdState } from './text.js';
 
-export type CheckState = 'passed' | 'failed' | 'not-run' | 'same-cause';
+export type CheckState = 'passed' | 'degraded' | 'failed' | 'not-run' | 'same-cause';
 
 export interface CheckRow {
   phase: PhaseName;
@@ -19,6 +20,8 @@ export interface CheckRow {
   state: CheckState;
   passes: number;
   fails: number;
+  /** soft failures (a pass for the gate) */
+  degraded: number;
   /** the cause (failed), why it did not run (not-run), which row has the cause (same-cause); '' when passed */
   line: string;
   /** further distinct failure reasons of a check that failed in more than one way */
@@ -35,7 +38,11 @@ export function checkRows(result: RunResult): CheckRow[] {
   const firstByCause = new Map<string, string>();
   return g.checks.map((c): CheckRow => {
     const real = c.reasons.filter((r) => !isNotRun(r));
-    const base = { phase: c.phase, name: c.name, passes: c.passes, fails: c.fails, more: real.slice(1) };
+    const base = { phase: c.phase, name: c.name, passes: c.passes, fails: c.fails, degraded: c.degraded ?? 0, more: real.slice(1) };
+    // A declared check that never ran carries why (check-recorder's notRun).
+    if (c.notRun !== undefined && c.passes + c.fails === 0) return { ...base, state: 'not-run', line: c.notRun };
+    // A soft failure: a pass for the gate, its reason shown, never as a red line.
+    if (c.fails === 0 && (c.degraded ?? 0) > 0) return { ...base, state: 'degraded', line: c.reasons[0] ?? 'degraded' };
     if (c.fails === 0) return { ...base, state: 'passed', line: '' };
     const first = real[0];
     if (first === undefined) {
@@ -82,7 +89,7 @@ const isChecksMetric = (t: ThresholdResult): boolean => {
 
 /** A threshold's line: a failed `checks` threshold counts the checks it covers instead of repeating them. */
 export function thresholdLine(result: RunResult, t: ThresholdResult, rows: readonly CheckRow[] = checkRows(result)): string {
-  if (t.ok || !isChecksMetric(t)) return t.message;
+  if (t.ok || !isChecksMetric(t) || t.voided !== undefined) return thresholdState(t).text;
   const phase = thresholdPhase(t);
   const mine = rows.filter((r) => phase === undefined || r.phase === phase);
   const count = (s: CheckState) => mine.filter((r) => r.state === s).length;
@@ -104,7 +111,7 @@ export const NOT_RUN_LABEL = 'not run';
 export function phaseRows(result: RunResult, rows: readonly CheckRow[] = checkRows(result)): PhaseRow[] {
   const g = result.golive;
   return g.phases.map((p) => {
-    const failedThresholds = g.thresholds.filter((t) => !t.ok && thresholdPhase(t) === p.name);
+    const failedThresholds = g.thresholds.filter((t) => !t.ok && t.voided === undefined && thresholdPhase(t) === p.name);
     const mine = rows.filter((r) => r.phase === p.name);
     const failedChecks = mine.filter((r) => r.state === 'failed' || r.state === 'same-cause');
     if (p.status === 'passed' && failedThresholds.length) {
@@ -141,7 +148,7 @@ export function notJudged(result: RunResult): { selector: string; why: string }[
   const absent = [...DEFAULT_PHASES].filter((p) => !listed.has(p));
   const skipped = g.phases.filter((p) => p.status === 'skipped').map((p) => p.name as string);
   const keysOf = (phases: string[]) => Object.keys(defaultThresholds({
-    phases, health: { maxResponseMs: 0 }, load: { workload: { model: 'open' } },
+    phases, health: { maxResponseMs: 0 }, load: { workload: { model: 'closed', requests: 0, concurrency: 1 } },
   }));
   const judged = new Set(g.thresholds.map((t) => t.metric));
   return [

@@ -11,7 +11,7 @@ import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests
 import { loadFigures } from './latency.js';
 import { checkRows, edgeDetail, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL, type CheckState } from './check-view.js';
 import {
-  STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
+  STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent, thresholdState,
 } from './text.js';
 
 export interface ConsoleOptions {
@@ -81,7 +81,7 @@ const edge: Section = (result, p) => {
 };
 
 const CHECK_MARK: Readonly<Record<CheckState, Cell>> = {
-  passed: { text: '✓', tone: 'ok' }, failed: { text: '✗', tone: 'bad' },
+  passed: { text: '✓', tone: 'ok' }, degraded: { text: '!', tone: 'warn' }, failed: { text: '✗', tone: 'bad' },
   'not-run': { text: '-', tone: 'dim' }, 'same-cause': { text: '·', tone: 'dim' },
 };
 
@@ -93,7 +93,10 @@ const checks: Section = (result, p) => {
     CHECK_MARK[c.state],
     { text: c.phase, tone: 'dim' },
     { text: clean(c.name) },
-    c.state === 'not-run' ? { text: NOT_RUN_LABEL, tone: 'dim' } : { text: `${c.passes} passed, ${c.fails} failed`, ...(c.state === 'failed' ? { tone: 'bad' as const } : {}) },
+    c.state === 'not-run' ? { text: NOT_RUN_LABEL, tone: 'dim' } : {
+      text: `${c.passes} passed, ${c.fails} failed${c.state === 'degraded' ? `, ${c.degraded} degraded` : ''}`,
+      ...(c.state === 'failed' ? { tone: 'bad' as const } : c.state === 'degraded' ? { tone: 'warn' as const } : {}),
+    },
     { text: clean(c.line), ...(c.state === 'failed' ? {} : { tone: 'dim' as const }) },
   ]))];
 };
@@ -104,12 +107,16 @@ const thresholds: Section = (result, p) => {
   if (!g.thresholds.length && !skipped.length) return [];
   const rows = checkRows(result);
   return [...p.heading('Thresholds'), ...p.table([
-    ...g.thresholds.map((t): Cell[] => [
-      { text: t.ok ? '✓' : '✗', tone: t.ok ? 'ok' : 'bad' },
-      { text: clean(t.metric) },
-      { text: clean(t.expression) },
-      { text: clean(thresholdLine(result, t, rows)), ...(t.ok ? {} : { tone: 'bad' as const }) },
-    ]),
+    ...g.thresholds.map((t): Cell[] => {
+      const s = thresholdState(t);
+      const tone = s.state === 'passed' ? 'ok' as const : s.state === 'voided' ? 'warn' as const : 'bad' as const;
+      return [
+        { text: s.mark, tone },
+        { text: clean(t.metric) },
+        { text: clean(t.expression) },
+        { text: clean(thresholdLine(result, t, rows)), ...(t.ok ? {} : { tone }) },
+      ];
+    }),
     ...skipped.map((n): Cell[] => [
       { text: '-', tone: 'dim' }, { text: clean(n.selector), tone: 'dim' }, { text: '' }, { text: `not judged: ${n.why}`, tone: 'dim' },
     ]),

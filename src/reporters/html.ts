@@ -16,7 +16,7 @@ import { checkRows, edgeDetail, notJudged, phaseRows, rollbackLine, thresholdLin
 import { statusCodes, whenItWentWrong } from './report-data.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, escapeAttr, escapeText, fmtDuration, fmtMs,
-  fmtNumber, fmtPercent,
+  fmtNumber, fmtPercent, thresholdState,
 } from './text.js';
 
 const CSS = `
@@ -59,7 +59,7 @@ function statusCell(status: PhaseStatus): string {
 }
 
 const CHECK_CELL: Readonly<Record<CheckState, [string, string]>> = {
-  passed: ['✓', 'ok'], failed: ['✗', 'bad'], 'not-run': ['-', 'muted'], 'same-cause': ['·', 'muted'],
+  passed: ['✓', 'ok'], degraded: ['!', 'skipped'], failed: ['✗', 'bad'], 'not-run': ['-', 'muted'], 'same-cause': ['·', 'muted'],
 };
 
 function banner(result: RunResult): string {
@@ -106,7 +106,8 @@ function verdictTables(result: RunResult): string[] {
   if (g.thresholds.length || skipped.length) {
     out.push('<h2>Thresholds</h2>', table(['result', 'metric', 'threshold', 'measured'], [
       ...failuresFirst(g.thresholds, (t) => !t.ok).map((t) => [
-        mark(t.ok), tdHtml(`<code>${e(t.metric)}</code>`), tdHtml(`<code>${e(t.expression)}</code>`), td(thresholdLine(result, t, rows), t.ok ? '' : 'bad'),
+        tdHtml(thresholdState(t).mark, t.ok ? 'ok' : t.voided !== undefined ? 'skipped' : 'bad'), tdHtml(`<code>${e(t.metric)}</code>`),
+        tdHtml(`<code>${e(t.expression)}</code>`), td(thresholdLine(result, t, rows), t.ok ? '' : t.voided !== undefined ? 'skipped' : 'bad'),
       ]),
       ...skipped.map((n) => [td('-', 'muted'), tdHtml(`<code>${e(n.selector)}</code>`), td(''), td(`not judged: ${n.why}`, 'muted')]),
     ], 'thresholds'));
