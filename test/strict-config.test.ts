@@ -5,6 +5,7 @@
  * --print-config shows the merged plan with its credentials masked.
  */
 import { createServer, type Server } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { unknownEnvLines, KNOWN_ENV_VARS } from '../src/config/env.js';
 import { validatePlan } from '../src/config/validate.js';
 import { runnerConfig } from '../src/k8s/runner-config.js';
 import { GoliveError, describeError, exitCodeFor } from '../src/core/errors.js';
-import { runCli } from './support/processes.js';
+import { ROOT, runCli } from './support/processes.js';
 
 /** The lines a validation error prints, without the `golive: invalid config: ` prefix. */
 function problems(raw: Record<string, unknown>, before: readonly string[] = []): string[] {
@@ -68,6 +69,30 @@ describe('the plan schema is strict everywhere', () => {
       thresholds: { 'http_reqs{phase:load}': [{ threshold: 'count>1', abortOnFail: true }] },
     });
     expect(unknownKeys(planSchema, JSON.parse(JSON.stringify(runnerConfig(plan))))).toEqual([]);
+  });
+});
+
+describe('what the repository itself ships and reads', () => {
+  it('k8s/golive.config.json has no key the schema refuses', () => {
+    const raw = JSON.parse(readFileSync(join(ROOT, 'k8s', 'golive.config.json'), 'utf8')) as unknown;
+    expect(unknownKeys(planSchema, raw)).toEqual([]);
+  });
+
+  it('every GOLIVE_* variable the sources read from the environment is known (else strictness would refuse it)', () => {
+    const read = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ts|mjs|sh)$/.test(e.name)) {
+          const re = e.name.endsWith('.sh') ? /\$\{?(GOLIVE_[A-Z0-9_]+)/g : /(?:env\.|env\[['"`])(GOLIVE_[A-Z0-9_]+)/g;
+          for (const m of readFileSync(p, 'utf8').matchAll(re)) read.add(m[1] ?? '');
+        }
+      }
+    };
+    for (const d of ['src', 'scripts']) walk(join(ROOT, d));
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((v) => !KNOWN_ENV_VARS.includes(v)).sort()).toEqual([]);
   });
 });
 
