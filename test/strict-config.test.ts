@@ -123,8 +123,8 @@ describe('unknown keys, at any depth, one line each with the nearest known key',
   it('load.body and load.headers are refused, naming where they will live', () => {
     const lines = problems({ ...base, load: { method: 'POST', body: '{"x":1}', headers: { 'X-A': '1' } } });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^`load\.body`: not supported: .*declared check in the load mix/);
-    expect(lines[1]).toMatch(/^`load\.headers`: not supported: .*declared check in the load mix/);
+    expect(lines[0]).toBe("`load.body`: not supported: a request body belongs to a declared check's step (`checks[].steps[].json`, `body` or `bodyFile`), sent under load by naming the check in `load.mix`");
+    expect(lines[1]).toBe("`load.headers`: not supported: request headers belong to a declared check's step (`checks[].steps[].headers`), sent under load by naming the check in `load.mix`");
   });
 
   it('a misspelt target is reported with the missing target, not instead of it', () => {
