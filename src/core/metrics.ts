@@ -26,6 +26,8 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
   http_req_failed: { type: 'rate', contains: 'default' },
   http_reqs: { type: 'counter', contains: 'default' },
   checks: { type: 'rate', contains: 'default' },
+  /** soft assertion failures of declared checks (a degraded check, not a failed one) */
+  checks_degraded: { type: 'counter', contains: 'default' },
   iterations: { type: 'counter', contains: 'default' },
   iteration_duration: { type: 'trend', contains: 'time' },
   data_received: { type: 'counter', contains: 'data' },
@@ -33,6 +35,11 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
   vus: { type: 'gauge', contains: 'default' },
   vus_max: { type: 'gauge', contains: 'default' },
   dropped_iterations: { type: 'counter', contains: 'default' },
+  /** golive's (open model): http_req_duration without golive's schedule lag, bytes written -> last byte */
+  golive_target_duration: { type: 'trend', contains: 'time' },
+  // The API's own contract (openapi in the config): operations covered, responses that conform.
+  openapi_coverage: { type: 'rate', contains: 'default' },
+  openapi_conformance: { type: 'rate', contains: 'default' },
 };
 
 export interface Series {

@@ -16,8 +16,11 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { trustedCas } from './tls.js';
 
+/** Resent once after a stale connection: safe and idempotent (RFC 9110 §9.2.2) and asked for by the issue. */
+const RESENDABLE = new Set(['GET', 'HEAD']);
+
 export interface ExchangeRequest {
-  method: 'GET' | 'POST';
+  method: string;
   url: URL;
   headers: OutgoingHttpHeaders;
   body?: string;
@@ -92,8 +95,8 @@ export class Exchanger {
   }
 
   async send(req: ExchangeRequest): Promise<Exchanged> {
-    // A POST cannot be resent, so it never risks a connection the server may be closing.
-    if (req.method !== 'GET') return { res: await this.once(req, true), resent: false };
+    // A POST (or PUT, ...) is never resent, so it never risks a connection the server may be closing.
+    if (!RESENDABLE.has(req.method)) return { res: await this.once(req, true), resent: false };
     try {
       return { res: await this.once(req), resent: false };
     } catch (err) {

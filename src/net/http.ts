@@ -21,17 +21,24 @@ import { withTimeout } from './timeout.js';
 import type { Clock } from '../core/clock.js';
 
 export interface HttpCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  /** a path on the origin, or an absolute URL (declared checks) */
   path: string;
   headers?: Record<string, string>;
   body?: string;
   /** statuses that count as expected (k6's expected_response); default 200-399 */
   expected?: (status: number) => boolean;
+  /** this request's own timeout instead of the client's */
+  timeoutMs?: number;
+  /** the `name` tag when it is not the path (a declared step's template, never its rendered secrets) */
+  name?: string;
+  /** extra sample tags (a declared check's `check` and `group`) */
+  tags?: Readonly<Record<string, string>>;
 }
 
 export type HttpOutcome =
   /** `bodyError` when the body could not be kept (over the cap): the checks on it fail with it */
-  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string; resent?: boolean }
+  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string; headers: Record<string, string>; resent?: boolean }
   /** no answer: evidence against the target (timeout, refused, reset, TLS) */
   | { kind: 'error'; error: string; durationMs: number }
   /** a fault raised on our side (EMFILE, a header we cannot send): never evidence */
@@ -70,7 +77,8 @@ export class HttpClient {
   }
 
   async call(call: HttpCall): Promise<HttpOutcome> {
-    const { clock, timeoutMs } = this.opts;
+    const { clock } = this.opts;
+    const timeoutMs = call.timeoutMs ?? this.opts.timeoutMs;
     const maxBytes = this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const start = clock.now();
     const elapsed = () => clock.now() - start;
@@ -87,12 +95,13 @@ export class HttpClient {
       const status = res.statusCode ?? 0;
       // never followed; named in the status check
       const location = res.headers.location;
-      const extra = { ...(location === undefined ? {} : { location }), ...(resent ? { resent } : {}) };
+      const extra = { headers: flatHeaders(res.headers), ...(location === undefined ? {} : { location }), ...(resent ? { resent } : {}) };
       const refused = (bodyError: string): HttpOutcome => {
         res.destroy();
         return { kind: 'response', status, body: undefined, text: '', durationMs: elapsed(), bodyError, ...extra };
       };
-      const decoded = decodedBody(res);
+      // A HEAD, 204 or 304 has no body to decode, whatever its content-encoding says.
+      const decoded = call.method === 'HEAD' || status === 204 || status === 304 ? { ok: true as const, stream: res, codings: [] } : decodedBody(res);
       if (!decoded.ok) return refused(`body in a content coding golive cannot decode: ${decoded.coding.slice(0, 40)}`);
       const codings = decoded.codings.join(', ');
       const coded = codings ? ` (decoded from ${codings})` : '';
@@ -132,9 +141,10 @@ export class HttpClient {
     const expected = (call.expected ?? defaultExpected)(status);
     if (!expected) failures?.add(phase, out.kind === 'error' ? out.error : `status ${status}`);
     const tags = {
+      ...call.tags,
       phase,
       scenario: phase,
-      name: call.path,
+      name: call.name ?? call.path,
       method: call.method,
       status: String(status),
       expected_response: String(expected),
@@ -150,6 +160,13 @@ export class HttpClient {
   async close(): Promise<void> {
     this.exchanger.close();
   }
+}
+
+/** Lower-case names; a repeated header joined with ", " as HTTP allows. */
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 function parseJson(text: string): unknown {

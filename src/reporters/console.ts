@@ -10,7 +10,7 @@ import { clean, printer, type Printer, type Tone } from './console-layout.js';
 import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests.js';
 import { loadFigures } from './latency.js';
 import {
-  STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
+  STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent, thresholdState,
 } from './text.js';
 
 export interface ConsoleOptions {
@@ -77,24 +77,33 @@ const checks: Section = ({ golive: g }, p) => {
   if (!g.checks.length) return [];
   return [...p.heading('Checks'), ...p.table(g.checks.map((c) => {
     const ok = c.fails === 0;
+    // Not run (what it needs failed) and degraded (a soft failure) are shown, never as red lines.
+    if (c.notRun !== undefined && c.passes + c.fails === 0) {
+      return [{ text: '-', tone: 'dim' as const }, { text: c.phase, tone: 'dim' as const }, { text: clean(c.name), tone: 'dim' as const }, { text: 'not run', tone: 'dim' as const }, { text: clean(c.notRun), tone: 'dim' as const }];
+    }
+    const degraded = ok && (c.degraded ?? 0) > 0;
     return [
-      { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
+      { text: ok ? (degraded ? '!' : '✓') : '✗', tone: ok ? (degraded ? 'warn' : 'ok') : 'bad' },
       { text: c.phase, tone: 'dim' },
       { text: clean(c.name) },
-      { text: `${c.passes} passed, ${c.fails} failed`, ...(ok ? {} : { tone: 'bad' as const }) },
-      { text: ok ? '' : clean(c.reasons[0] ?? 'failed') },
+      { text: `${c.passes} passed, ${c.fails} failed${degraded ? `, ${c.degraded ?? 0} degraded` : ''}`, ...(ok ? (degraded ? { tone: 'warn' as const } : {}) : { tone: 'bad' as const }) },
+      { text: ok ? (degraded ? clean(c.reasons[0] ?? 'degraded') : '') : clean(c.reasons[0] ?? 'failed') },
     ];
   }))];
 };
 
 const thresholds: Section = ({ golive: g }, p) => {
   if (!g.thresholds.length) return [];
-  return [...p.heading('Thresholds'), ...p.table(g.thresholds.map((t) => [
-    { text: t.ok ? '✓' : '✗', tone: t.ok ? 'ok' : 'bad' },
-    { text: clean(t.metric) },
-    { text: clean(t.expression) },
-    { text: clean(t.message), ...(t.ok ? {} : { tone: 'bad' as const }) },
-  ]))];
+  return [...p.heading('Thresholds'), ...p.table(g.thresholds.map((t) => {
+    const s = thresholdState(t);
+    const tone = s.state === 'passed' ? 'ok' as const : s.state === 'voided' ? 'warn' as const : 'bad' as const;
+    return [
+      { text: s.mark, tone },
+      { text: clean(t.metric) },
+      { text: clean(t.expression) },
+      { text: clean(s.text), ...(t.ok ? {} : { tone }) },
+    ];
+  }))];
 };
 
 const load: Section = (result, p) => {
