@@ -20,6 +20,7 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { SetupVars, createChecksPhase } from '../phases/declared.js';
+import type { ResponseHook } from '../../checks/declared/flow.js';
 import { decideVerdict, errorLine } from './verdict.js';
 import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
@@ -39,6 +40,8 @@ export interface EngineRun {
   now?: () => Date;
   /** what `${env.NAME}` in declared checks reads (the process env in the CLI) */
   env?: Readonly<Record<string, string | undefined>>;
+  /** extra findings on every declared step's response (the OpenAPI conformance seam) */
+  onResponse?: ResponseHook;
 }
 
 export interface EngineOutput {
@@ -94,7 +97,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     }
   }
   const setup = new SetupVars();
-  const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup), loadPhase];
+  const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) }), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
   if (edge) phases.push(edge);
   for (const name of plan.phases) {
