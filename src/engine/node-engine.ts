@@ -24,6 +24,7 @@ import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
+import type { Contract } from '../openapi/contract.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -36,6 +37,8 @@ export interface EngineRun {
   runId: string;
   version: string;
   now?: () => Date;
+  /** the API's own contract (plan.openapi), loaded before the first request */
+  contract?: Contract;
 }
 
 export interface EngineOutput {
@@ -62,10 +65,16 @@ export const thresholdDefs = (plan: Plan): Record<string, string[]> => planThres
 
 export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const { plan } = run;
-  const http = new HttpClient({
+  const httpOpts = {
     origin: plan.target, timeoutMs: plan.requestTimeoutMs, maxBodyBytes: plan.maxBodyBytes,
     clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}),
-  });
+  };
+  // Loaded only with a contract: ajv and its compiled schemas cost nothing otherwise.
+  const conforming = run.contract ? await import('../openapi/conforming-http.js') : undefined;
+  const contractLog = conforming ? new conforming.ContractLog() : undefined;
+  const http = run.contract && conforming && contractLog
+    ? new conforming.ConformingHttpClient(httpOpts, run.contract, contractLog, plan.target)
+    : new HttpClient(httpOpts);
   const workload = segmentWorkload(plan.load.workload, run.segment);
   let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail));
   let scaleOut: ScaleOutLog | undefined;
@@ -103,6 +112,11 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     state = await runPhases(runPlan, { phases, clock: run.clock, emit: run.emit, signal: run.signal, ...(run.now ? { now: run.now } : {}) });
   } finally {
     await http.close();
+  }
+  if (run.contract && conforming && contractLog) {
+    const coverage = conforming.coverageOf(run.contract, contractLog.exercised);
+    conforming.recordCoverage(coverage, state.store);
+    state.notes.push(`openapi: ${conforming.describeCoverage(coverage)}`);
   }
   const durationSeconds = state.durationMs / 1000;
   // Thresholds of a phase that did not run are not judged: the skip itself is the failure.

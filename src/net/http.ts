@@ -9,6 +9,7 @@
  */
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { CheckRecorder } from '../core/check-recorder.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { PhaseName } from '../core/result.js';
 import { bodyTooLarge, readCapped } from './body.js';
@@ -29,7 +30,7 @@ export interface HttpCall {
 
 export type HttpOutcome =
   /** `bodyError` when the body could not be kept (over the cap): the checks on it fail with it */
-  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string }
+  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string; headers: Record<string, string> }
   /** no answer: evidence against the target (timeout, refused, reset, TLS) */
   | { kind: 'error'; error: string; durationMs: number }
   /** a fault raised on our side (EMFILE, a header we cannot send): never evidence */
@@ -51,6 +52,8 @@ export interface HttpClientOptions {
 export interface MeasuredInto {
   store: MetricStore;
   failures?: FailureTally;
+  /** where a check on the response itself goes (the API's contract) */
+  checks?: CheckRecorder;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -94,7 +97,7 @@ export class HttpClient {
       // never followed (undici follows none by default); named in the status check
       const loc = res.headers['location'];
       const location = Array.isArray(loc) ? loc[0] : loc;
-      const where = location === undefined ? {} : { location };
+      const where = { headers: flatHeaders(res.headers), ...(location === undefined ? {} : { location }) };
       const read = declared > maxBytes ? { ok: false as const } : await readCapped(res.body, maxBytes);
       if (!read.ok) {
         res.body.destroy();
@@ -144,6 +147,13 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** Lower-case names; a repeated header joined with ", " as HTTP allows. */
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 function parseJson(text: string): unknown {
