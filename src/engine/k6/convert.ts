@@ -11,9 +11,10 @@ import type {
   CheckResult, PhaseName, PhaseResult, RollbackSignal, SummaryGroup, SummaryMetric, ThresholdResult,
 } from '../../core/result.js';
 import {
-  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
+  evaluateRunThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
 } from '../../../thresholds/index.js';
-import { runnerPlan, toK6Plan } from '../../contract/k6-plan.js';
+import { runnerPlan, segmentShare, toK6Plan } from '../../contract/k6-plan.js';
+import { accountK6Load, voidUnclearDrops, withZeroDrops, type K6LoadAccount } from './load-honesty.js';
 import type { K6Segment } from '../../contract/k6-plan.js';
 import type { K6SetupData, K6Summary } from './summary-schema.js';
 
@@ -32,6 +33,8 @@ export interface K6RunPieces {
   /** summary metrics with OUR threshold verdicts attached (k6's own are dropped) */
   metrics: Record<string, SummaryMetric>;
   durationMs: number;
+  /** what k6's own numbers could not decide (whose fault a drop is) */
+  notes: string[];
 }
 
 const NO_REASON = 'failed (k6 recorded no reason)';
@@ -84,7 +87,13 @@ function loadRequests(summary: K6Summary): number {
   return summaryMetricSource(summary.metrics).select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
 }
 
-export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResult[] {
+/** k6's account of the open-model load (undefined for the closed model). */
+export function k6LoadAccount(summary: K6Summary, ctx: ConvertContext): K6LoadAccount | undefined {
+  const share = ctx.segment ? segmentShare(1_000_000, ctx.segment.segment) / 1_000_000 : 1;
+  return accountK6Load(summaryMetricSource(summary.metrics), ctx.plan.load.workload, share);
+}
+
+export function phaseResults(summary: K6Summary, ctx: ConvertContext, account = k6LoadAccount(summary, ctx)): PhaseResult[] {
   const setup = summary.setupData;
   const out: PhaseResult[] = [];
   for (const name of ctx.plan.phases) {
@@ -103,6 +112,9 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResu
       out.push({ name, status: 'skipped', reason: `skipped because health ${health.status}`, durationMs: 0 });
     } else if (ctx.aborted) {
       out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(summary)} requests`, durationMs });
+    } else if (account?.behind !== undefined) {
+      // k6 did not send what was asked: its thresholds cannot judge the target (107).
+      out.push({ name, status: 'error', reason: account.behind, durationMs });
     } else {
       out.push({ name, status: 'passed', durationMs });
     }
@@ -136,9 +148,10 @@ function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readon
 
 export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6RunPieces {
   const durationMs = summary.state.testRunDurationMs;
-  const phases = phaseResults(summary, ctx);
-  const source = summaryMetricSource(summary.metrics);
-  const thresholds = evaluateThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000);
+  const account = ctx.aborted ? undefined : k6LoadAccount(summary, ctx);
+  const phases = phaseResults(summary, ctx, account);
+  const source = withZeroDrops(summaryMetricSource(summary.metrics), ctx.plan.load.workload);
+  const thresholds = voidUnclearDrops(evaluateRunThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000, ctx.plan.load.workload), account);
   const loadRan = phases.some((p) => p.name === 'load' && p.status !== 'skipped');
   // Requests k6 cut short when the run was interrupted fail too: after an abort "every request
   // failed" is no evidence against the target (issue 12).
@@ -158,5 +171,6 @@ export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6Run
     rollback,
     metrics: withVerdicts(summary.metrics, thresholds),
     durationMs,
+    notes: account?.unclear !== undefined ? [account.unclear] : [],
   };
 }

@@ -10,7 +10,7 @@ import type { Plan } from '../../contract/plan.js';
 import { MetricStore } from '../../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../../core/result.js';
 import type { Segment } from '../segment.js';
-import { decideVerdict } from '../verdict.js';
+import { decideVerdict, errorLine } from '../verdict.js';
 import { buildRunResult, runIdentity } from '../summary.js';
 import { convertK6Summary } from './convert.js';
 import type { K6RunPieces } from './convert.js';
@@ -45,6 +45,7 @@ function emptyPieces(plan: Plan, reason: string): K6RunPieces {
     rollback: { triggered: false, reasons: [] },
     metrics: {},
     durationMs: 0,
+    notes: [],
   };
 }
 
@@ -61,6 +62,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
     error: `k6's experimental-prometheus-rw output failed: ${/error="([^"]*)"/.exec(line)?.[1] ?? line}`,
   }));
   const { verdict, exitCode } = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries, aborted });
+  const why = errorLine(pieces.phases, pieces.thresholds);
   return buildRunResult({
     store: new MetricStore(),
     aggregates: pieces.metrics,
@@ -76,7 +78,8 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
       ...runIdentity(plan, { ...run, engine: 'k6' }, startedAt, finishedAt),
       verdict,
       exitCode,
-      ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : {}),
+      ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : verdict === 'error' && why !== undefined ? { error: why } : {}),
+      ...(pieces.notes.length > 0 ? { notes: pieces.notes } : {}),
     },
   });
 }
