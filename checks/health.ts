@@ -22,7 +22,8 @@ export const HEALTH_CHECKS = {
   time: (maxMs: number) => `response time < ${maxMs}ms`,
 } as const;
 
-function bodyOutcome(body: unknown): CheckOutcome {
+/** The `healthy-body` built-in: the body alone, whatever the status. */
+export function healthBodyOutcome(body: unknown): CheckOutcome {
   const parsed = parseBody(body);
   if (!parsed.ok) return fail(HEALTH_CHECKS.body, parsed.reason);
   const r = healthBodySchema.safeParse(parsed.value);
@@ -42,7 +43,7 @@ export function checkHealthResponse(status: number, body: unknown, elapsedMs: nu
   const time = HEALTH_CHECKS.time(maxMs);
   return [
     status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location)),
-    bodyOutcome(body),
+    healthBodyOutcome(body),
     elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
   ];
 }

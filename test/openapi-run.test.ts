@@ -85,4 +85,26 @@ describe('golive check held against the API contract', () => {
       await new Promise<void>((r) => docs.close(() => r()));
     }
   });
+
+  it('holds declared checks against the contract too: a login chain covers every operation, an undocumented call is named', async () => {
+    api = await startReferenceApi({ token: TOKEN });
+    const checks = [
+      { name: 'login', setup: true, steps: [{ method: 'POST', path: '/api/v1/auth/login', json: { username: 'golive', password: '${env.GOLIVE_TOKEN}' }, capture: { session: { jsonpath: '$.access_token', secret: true } } }] },
+      { name: 'signals', group: 'signal-service', steps: [{ path: '/api/v1/signals', headers: { authorization: 'Bearer ${session}' }, expect: [{ status: 200 }] }] },
+    ];
+    const ok = await run({ target: api.url, phases: ['health', 'market-data', 'checks'], openapi: { url: '/openapi.json' }, checks, thresholds: { openapi_coverage: ['rate>=1'] } });
+    expect(ok.code).toBe(0);
+    expect(ok.summary!.golive.notes).toContain('openapi: covered 5 of 5 operations');
+    expect(conformance(ok.summary!).filter((c) => c.phase === 'checks').map((c) => `${c.name} ${c.passes}/${c.fails}`)).toEqual([
+      "POST /api/v1/auth/login conforms to the API's contract 1/0",
+      "GET /api/v1/signals conforms to the API's contract 1/0",
+    ]);
+    const orders = [{ name: 'orders', steps: [{ path: '/api/v1/orders', expect: [{ status: 404 }] }] }];
+    const bad = await run({ target: api.url, phases: ['checks'], openapi: { url: '/openapi.json' }, checks: orders });
+    expect(bad.code).toBe(99);
+    expect(conformance(bad.summary!).map((c) => [c.name, c.reasons])).toEqual([
+      ["GET /api/v1/orders conforms to the API's contract", ['GET /api/v1/orders is not a documented operation (no documented path matches)']],
+    ]);
+  });
 });
+

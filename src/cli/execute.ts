@@ -69,7 +69,7 @@ async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, r
     }
   }
   const { result, state } = await runNodeEngine({
-    plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION,
+    plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION, env: io.env,
     ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.segment ? { segment: opts.segment } : {}),
     ...(contract ? { contract } : {}),
   });

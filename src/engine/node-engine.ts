@@ -19,6 +19,7 @@ import type { PhaseRunner } from '../phases/types.js';
 import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
+import { SetupVars, createChecksPhase } from '../phases/declared.js';
 import { decideVerdict, errorLine } from './verdict.js';
 import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
@@ -39,6 +40,8 @@ export interface EngineRun {
   now?: () => Date;
   /** the API's own contract (plan.openapi), loaded before the first request */
   contract?: Contract;
+  /** what `${env.NAME}` in declared checks reads (the process env in the CLI) */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface EngineOutput {
@@ -99,7 +102,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), loadPhase];
+  const setup = new SetupVars();
+  const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup)];
+  const phases: PhaseRunner[] = [...(conforming ? functional.map(conforming.failOnContract) : functional), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
   if (edge) phases.push(edge);
   for (const name of plan.phases) {

@@ -20,12 +20,19 @@ import { trustedCas } from './tls.js';
 import type { Clock } from '../core/clock.js';
 
 export interface HttpCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  /** a path on the origin, or an absolute URL (declared checks) */
   path: string;
   headers?: Record<string, string>;
   body?: string;
   /** statuses that count as expected (k6's expected_response); default 200-399 */
   expected?: (status: number) => boolean;
+  /** this request's own timeout instead of the client's */
+  timeoutMs?: number;
+  /** the `name` tag when it is not the path (a declared step's template, never its rendered secrets) */
+  name?: string;
+  /** extra sample tags (a declared check's `check` and `group`) */
+  tags?: Readonly<Record<string, string>>;
 }
 
 export type HttpOutcome =
@@ -74,7 +81,8 @@ export class HttpClient {
   }
 
   async call(call: HttpCall): Promise<HttpOutcome> {
-    const { clock, timeoutMs } = this.opts;
+    const { clock } = this.opts;
+    const timeoutMs = call.timeoutMs ?? this.opts.timeoutMs;
     const maxBytes = this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const url = new URL(call.path, this.opts.origin);
     const start = clock.now();
@@ -130,9 +138,10 @@ export class HttpClient {
     const expected = (call.expected ?? defaultExpected)(status);
     if (!expected) failures?.add(phase, out.kind === 'error' ? out.error : `status ${status}`);
     const tags = {
+      ...call.tags,
       phase,
       scenario: phase,
-      name: call.path,
+      name: call.name ?? call.path,
       method: call.method,
       status: String(status),
       expected_response: String(expected),

@@ -77,12 +77,17 @@ const checks: Section = ({ golive: g }, p) => {
   if (!g.checks.length) return [];
   return [...p.heading('Checks'), ...p.table(g.checks.map((c) => {
     const ok = c.fails === 0;
+    // Not run (what it needs failed) and degraded (a soft failure) are shown, never as red lines.
+    if (c.notRun !== undefined && c.passes + c.fails === 0) {
+      return [{ text: '-', tone: 'dim' as const }, { text: c.phase, tone: 'dim' as const }, { text: clean(c.name), tone: 'dim' as const }, { text: 'not run', tone: 'dim' as const }, { text: clean(c.notRun), tone: 'dim' as const }];
+    }
+    const degraded = ok && (c.degraded ?? 0) > 0;
     return [
-      { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
+      { text: ok ? (degraded ? '!' : '✓') : '✗', tone: ok ? (degraded ? 'warn' : 'ok') : 'bad' },
       { text: c.phase, tone: 'dim' },
       { text: clean(c.name) },
-      { text: `${c.passes} passed, ${c.fails} failed`, ...(ok ? {} : { tone: 'bad' as const }) },
-      { text: ok ? '' : clean(c.reasons[0] ?? 'failed') },
+      { text: `${c.passes} passed, ${c.fails} failed${degraded ? `, ${c.degraded ?? 0} degraded` : ''}`, ...(ok ? (degraded ? { tone: 'warn' as const } : {}) : { tone: 'bad' as const }) },
+      { text: ok ? (degraded ? clean(c.reasons[0] ?? 'degraded') : '') : clean(c.reasons[0] ?? 'failed') },
     ];
   }))];
 };

@@ -99,7 +99,8 @@ function verdictTables(g: RunResult['golive']): string[] {
   if (g.checks.length) {
     out.push('<h2>Checks</h2>', table(['', 'phase', 'check', 'passes', 'fails', 'reasons'], failuresFirst(g.checks, (c) => c.fails > 0).map((c) => [
       mark(c.fails === 0), td(c.phase), td(c.name), td(String(c.passes), 'num'), td(String(c.fails), c.fails ? 'num bad' : 'num'),
-      tdHtml(c.reasons.length ? `<ul class="reasons">${c.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : ''),
+      tdHtml(c.notRun !== undefined && c.passes + c.fails === 0 ? e(c.notRun)
+        : c.reasons.length ? `${c.degraded ? `degraded ×${c.degraded}: ` : ''}<ul class="reasons">${c.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : ''),
     ]), 'checks'));
   }
   return out;

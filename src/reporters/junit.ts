@@ -31,6 +31,7 @@ const fmtTime = (s: number): string => (Number.isFinite(s) ? s.toFixed(3) : '0.0
 
 function checkCase(phase: PhaseName, c: CheckResult): Case {
   const base = { classname: `golive.${phase}.checks`, name: c.name };
+  if (c.notRun !== undefined && c.passes + c.fails === 0) return { ...base, outcome: { kind: 'skipped', message: c.notRun } };
   if (c.fails === 0) return { ...base, outcome: { kind: 'passed' } };
   const total = c.passes + c.fails;
   const first = c.reasons[0] ?? 'failed';
