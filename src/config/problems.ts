@@ -13,8 +13,8 @@ type Path = readonly PropertyKey[];
 
 /** Keys users write that golive does not take yet, and where that setting lives (or will). */
 export const NOT_YET_KEYS: Readonly<Record<string, string>> = {
-  'load.body': 'the load sends no request body; a body will be given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
-  'load.headers': 'the load sends no extra headers (only the bearer token); headers will be given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
+  'load.body': 'a load request body is given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
+  'load.headers': 'load request headers are given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
 };
 
 /** Paths whose values are never quoted (the same fields --print-config redacts). */
