@@ -11,10 +11,10 @@ import { schemaEntries, type UnknownKey } from '../contract/schema-walk.js';
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
-/** Keys users write that golive does not take yet, and where that setting lives (or will). */
+/** Keys users write where golive does not take them, and where that setting lives. */
 export const NOT_YET_KEYS: Readonly<Record<string, string>> = {
-  'load.body': 'a load request body is given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
-  'load.headers': 'load request headers are given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
+  'load.body': 'a request body belongs to a declared check\'s step (`checks[].steps[].json`, `body` or `bodyFile`), sent under load by naming the check in `load.mix`',
+  'load.headers': 'request headers belong to a declared check\'s step (`checks[].steps[].headers`), sent under load by naming the check in `load.mix`',
 };
 
 /** Paths whose values are never quoted (the same fields --print-config redacts). */
