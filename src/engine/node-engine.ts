@@ -82,7 +82,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     ? new conforming.ConformingHttpClient(httpOpts, run.contract, contractLog, plan.target)
     : new HttpClient(httpOpts);
   const workload = segmentWorkload(plan.load.workload, run.segment);
-  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail));
+  const setup = new SetupVars();
+  const mixSource = plan.load.mix ? { setup, env: run.env ?? {} } : undefined;
+  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource);
   let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
@@ -105,7 +107,6 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const setup = new SetupVars();
   const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) })];
   // With a contract, the client itself judges every functional response (runbook phases and declared steps alike).
   const phases: PhaseRunner[] = [...(conforming ? functional.map(conforming.failOnContract) : functional), loadPhase];
