@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { describeIssue, fail, parseBody, pass, statusReason, preview } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
+import { notRunReason } from './causes.js';
 
 export const HEALTHY_STATUSES = ['ok', 'healthy', 'up', 'pass'] as const;
 
@@ -42,8 +43,9 @@ export function healthBodyOutcome(body: unknown): CheckOutcome {
 export function checkHealthResponse(status: number, body: unknown, elapsedMs: number, maxMs: number, location?: string): CheckOutcome[] {
   const time = HEALTH_CHECKS.time(maxMs);
   return [
-    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location)),
-    healthBodyOutcome(body),
+    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location, body)),
+    // A body sent with the wrong status is quoted by the status check, not judged as health.
+    status === 200 ? healthBodyOutcome(body) : fail(HEALTH_CHECKS.body, notRunReason(`status is ${status}, not 200`)),
     elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
   ];
 }
