@@ -96,6 +96,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     // Our own event loop's delay: a saturated generator inflates latency too.
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
+    const cpuBefore = process.cpuUsage();
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -108,6 +109,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       await this.done;
     }
     eld.disable();
+    const cpu = process.cpuUsage(cpuBefore);
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -125,6 +127,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       aborted: this.aborted,
       staleRetries: this.staleRetries,
       eventLoopDelay: loopDelay(eld),
+      cpuMs: (cpu.user + cpu.system) / 1000,
       ...this.stats(),
     };
   }
