@@ -19,17 +19,24 @@ import { trustedCas } from './tls.js';
 import type { Clock } from '../core/clock.js';
 
 export interface HttpCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  /** a path on the origin, or an absolute URL (declared checks) */
   path: string;
   headers?: Record<string, string>;
   body?: string;
   /** statuses that count as expected (k6's expected_response); default 200-399 */
   expected?: (status: number) => boolean;
+  /** this request's own timeout instead of the client's */
+  timeoutMs?: number;
+  /** the `name` tag when it is not the path (a declared step's template, never its rendered secrets) */
+  name?: string;
+  /** extra sample tags (a declared check's `check` and `group`) */
+  tags?: Readonly<Record<string, string>>;
 }
 
 export type HttpOutcome =
   /** `bodyError` when the body could not be kept (over the cap): the checks on it fail with it */
-  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string }
+  | { kind: 'response'; status: number; body: unknown; text: string; durationMs: number; bodyError?: string; location?: string; headers: Record<string, string> }
   /** no answer: evidence against the target (timeout, refused, reset, TLS) */
   | { kind: 'error'; error: string; durationMs: number }
   /** a fault raised on our side (EMFILE, a header we cannot send): never evidence */
@@ -71,7 +78,8 @@ export class HttpClient {
   }
 
   async call(call: HttpCall): Promise<HttpOutcome> {
-    const { clock, timeoutMs } = this.opts;
+    const { clock } = this.opts;
+    const timeoutMs = call.timeoutMs ?? this.opts.timeoutMs;
     const maxBytes = this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const url = new URL(call.path, this.opts.origin);
     const start = clock.now();
@@ -94,7 +102,7 @@ export class HttpClient {
       // never followed (undici follows none by default); named in the status check
       const loc = res.headers['location'];
       const location = Array.isArray(loc) ? loc[0] : loc;
-      const where = location === undefined ? {} : { location };
+      const where = { headers: flatHeaders(res.headers), ...(location === undefined ? {} : { location }) };
       const read = declared > maxBytes ? { ok: false as const } : await readCapped(res.body, maxBytes);
       if (!read.ok) {
         res.body.destroy();
@@ -127,9 +135,10 @@ export class HttpClient {
     const expected = (call.expected ?? defaultExpected)(status);
     if (!expected) failures?.add(phase, out.kind === 'error' ? out.error : `status ${status}`);
     const tags = {
+      ...call.tags,
       phase,
       scenario: phase,
-      name: call.path,
+      name: call.name ?? call.path,
       method: call.method,
       status: String(status),
       expected_response: String(expected),
@@ -144,6 +153,13 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** Lower-case names; a repeated header joined with ", " as HTTP allows. */
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 function parseJson(text: string): unknown {
