@@ -87,6 +87,9 @@ export function validateDeclared(plan: Plan, env: Readonly<Record<string, string
   if (plan.checks.length === 0 && plan.load.mix === undefined) return;
   if (plan.engine === 'k6') throw configProblems(['checks: declared checks and load.mix run under --engine node only so far; drop --engine k6 or the checks']);
   const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
+  if (plan.load.mix && plan.phases.includes('load') && !plan.phases.includes('checks') && plan.checks.some((c) => c.setup)) {
+    problems.push('load.mix: the setup checks that feed it run in the checks phase; add checks to --phases');
+  }
   if (problems.length > 0) throw configProblems(problems);
 }
 
@@ -118,6 +121,9 @@ export function validatePlan(raw: RawConfig, before: readonly string[] = []): Pl
   // A token that cannot be a header value would fail every request on our side, not the target's.
   checkHeaderSecret(plan.token, 'the bearer token (GOLIVE_TOKEN or --token-file)');
   checkHeaderSecret(plan.prometheus.bearerToken, 'the Prometheus bearer token (GOLIVE_PROMETHEUS_BEARER_TOKEN)');
+  if (plan.openapi && plan.engine === 'k6') {
+    throw new GoliveError('GOLIVE_USAGE', 'openapi: the API contract is judged by --engine node only; use --engine node or leave openapi out');
+  }
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
   const defs = planThresholds(plan);
   checkThresholdMetrics(Object.keys(defs), plan.engine);
