@@ -62,7 +62,7 @@ describe('proxy environment', () => {
   it('the same proxy with NO_PROXY unset (loopback spared) or naming the host: the run goes direct and passes', async () => {
     const h = await startHostile('ok');
     const p = await proxy();
-    for (const env of [{ HTTP_PROXY: p.url }, { HTTP_PROXY: p.url, NO_PROXY: '127.0.0.1' }]) {
+    for (const env of [{ HTTP_PROXY: p.url }, { HTTP_PROXY: p.url, NO_PROXY: '127.0.0.1' }] as Record<string, string>[]) {
       const run = await runGolive(['--target', h.url, '--phases', 'health'], { env });
       expect(run.code, run.stdout + run.stderr).not.toBe(104);
       expect(run.summary?.golive.checks.filter((c) => c.fails > 0 && !/response time/.test(c.name))).toEqual([]);
