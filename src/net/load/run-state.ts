@@ -102,6 +102,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     // Our own event loop's delay: a saturated generator inflates latency too.
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
+    const cpuBefore = process.cpuUsage();
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -114,6 +115,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       await this.done;
     }
     eld.disable();
+    const cpu = process.cpuUsage(cpuBefore);
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -131,6 +133,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       aborted: this.aborted,
       staleRetries: this.staleRetries,
       eventLoopDelay: loopDelay(eld),
+      cpuMs: (cpu.user + cpu.system) / 1000,
       ...this.stats(),
     };
   }

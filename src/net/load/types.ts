@@ -113,6 +113,8 @@ export interface LoadStats {
   /** open model: the schedule the counts refer to */
   profile?: RateProfile;
   eventLoopDelay: LoopDelay;
+  /** CPU time golive's process used while the load ran (user + system), ms */
+  cpuMs: number;
   elapsedMs: number;
   /** the signal fired before the workload was done; started - completed - failed were cancelled */
   aborted: boolean;
