@@ -46,6 +46,18 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       const headers: Record<string, string> = {};
       if (plan.token) headers.authorization = `Bearer ${plan.token}`;
       let stats: Awaited<ReturnType<typeof runLoad>>;
+      // The progress line's errors and p95 so far: read from the store at most once a second.
+      let figuresAt = -Infinity;
+      let last: { failed?: number; p95Ms?: number } = {};
+      const figures = (): { failed?: number; p95Ms?: number } => {
+        const now = ctx.clock.now();
+        if (now - figuresAt < 1000) return last;
+        figuresAt = now;
+        const failed = store.select('http_req_failed', { phase: 'load' })?.value('passes');
+        const p95Ms = store.select('http_req_duration', { phase: 'load' })?.value('p(95)');
+        last = { ...(failed !== undefined ? { failed } : {}), ...(p95Ms !== undefined ? { p95Ms } : {}) };
+        return last;
+      };
       // abortOnFail thresholds judged on this phase's samples as they come in.
       const stopped = abort?.start(store, () => ctx.clock.now());
       const signal = stopped ? AbortSignal.any([ctx.signal, stopped]) : ctx.signal;
@@ -61,7 +73,7 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
           ...(ca ? { ca } : {}),
           onSample: recorder.onSample,
           ...(profile ? { onLag: lagRecorder(store, stageNames), maxScheduleLagMs: plan.load.maxScheduleLagMs } : {}),
-          onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}) }),
+          onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}), ...figures() }),
         });
       } catch (err) {
         // What was measured before the generator broke is still reported.
