@@ -13,6 +13,7 @@ import type {
 import {
   evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
 } from '../../../thresholds/index.js';
+import type { MetricSource } from '../../../thresholds/source.js';
 import { runnerPlan, toK6Plan } from '../../contract/k6-plan.js';
 import type { K6Segment } from '../../contract/k6-plan.js';
 import type { K6SetupData, K6Summary } from './summary-schema.js';
@@ -22,6 +23,10 @@ export interface ConvertContext {
   segment?: K6Segment;
   /** the run was interrupted (signal, deadline, k6 exit 105) */
   aborted: boolean;
+  /** golive's store of k6's sample stream: thresholds and rollback are judged on it, not on k6's summary */
+  source?: MetricSource;
+  /** golive stopped the load early (abortOnFail): why */
+  stopped?: string;
 }
 
 export interface K6RunPieces {
@@ -80,9 +85,11 @@ function functionalPhase(name: 'health' | 'market-data', setup: K6SetupData | un
   return { name, status: 'failed', reason: `${report.failed} ${name} check(s) failed`, durationMs: report.durationMs };
 }
 
-function loadRequests(summary: K6Summary): number {
-  return summaryMetricSource(summary.metrics).select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
+function loadRequests(source: MetricSource): number {
+  return source.select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
 }
+
+const sourceOf = (summary: K6Summary, ctx: ConvertContext): MetricSource => ctx.source ?? summaryMetricSource(summary.metrics);
 
 export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResult[] {
   const setup = summary.setupData;
@@ -102,7 +109,10 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResu
     if (health && health.status !== 'passed') {
       out.push({ name, status: 'skipped', reason: `skipped because health ${health.status}`, durationMs: 0 });
     } else if (ctx.aborted) {
-      out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(summary)} requests`, durationMs });
+      out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(sourceOf(summary, ctx))} requests`, durationMs });
+    } else if (ctx.stopped !== undefined) {
+      // As the node engine: stopped by a failing threshold, the gate's answer is known (99), not an abort.
+      out.push({ name, status: 'failed', reason: `stopped early after ${loadRequests(sourceOf(summary, ctx))} requests: ${ctx.stopped}`, durationMs });
     } else {
       out.push({ name, status: 'passed', durationMs });
     }
@@ -137,12 +147,12 @@ function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readon
 export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6RunPieces {
   const durationMs = summary.state.testRunDurationMs;
   const phases = phaseResults(summary, ctx);
-  const source = summaryMetricSource(summary.metrics);
+  const source = sourceOf(summary, ctx);
   const thresholds = evaluateThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000);
   const loadRan = phases.some((p) => p.name === 'load' && p.status !== 'skipped');
   // Requests k6 cut short when the run was interrupted fail too: after an abort "every request
   // failed" is no evidence against the target (issue 12).
-  const loadAllFailed = !ctx.aborted && loadRan && loadRequests(summary) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
+  const loadAllFailed = !ctx.aborted && loadRan && loadRequests(source) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
   const unavailable = [...(summary.setupData?.health?.unavailable ?? []), ...(loadAllFailed ? ['every load request failed'] : [])];
   const rollback = rollbackTriggers({
     source,
