@@ -6,8 +6,8 @@
  * abortOnFail watched on the live store. k6's summary still brings the phases'
  * outcomes and check reasons (setup data), and k6's own threshold verdicts,
  * which are compared with golive's (a disagreement is a note). With
- * --prometheus-rw-url k6 writes its own samples (prometheus-output.ts), so the
- * sinks get an empty store and add only the verdict series.
+ * --prometheus-rw-url k6 writes its own samples (prometheus-output.ts), so
+ * golive's remote write adds only the verdict series (sinks/index.ts).
  */
 import type { Plan } from '../../contract/plan.js';
 import { MetricStore } from '../../core/metrics.js';
@@ -152,8 +152,7 @@ export async function runK6Engine(run: K6EngineRun): Promise<{ result: RunResult
     stop?.done();
   }
   const measured: K6Measured = { store: stream.store, failures: stream.failures, ...(stream.fault ? { fault: stream.fault } : {}) };
-  // The sinks get an empty store: k6 remote-writes its own samples (prometheus-output.ts).
-  return { result: k6RunResult(outcome, run, startedAt, now(), measured), store: new MetricStore(), outcome };
+  return { result: k6RunResult(outcome, run, startedAt, now(), measured), store: stream.store, outcome };
 }
 
 /** abortOnFail under k6: the node engine's watch, on the store the stream fills, stops k6 by SIGINT. */
