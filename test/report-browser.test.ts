@@ -52,7 +52,8 @@ async function checkRun(apiArgs: string[], cliArgs: string[], target?: string): 
   try {
     const dir = await mkdtemp(join(tmp, 'run-'));
     const k6 = cliArgs.includes('k6') ? { K6_BINARY: k6Binary() } : {};
-    const res = await runCli(['check', '--target', target ?? api?.url ?? '', '--out', dir, '--no-color', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN, ...k6 } });
+    // k6 bundles its script and starts its runtime first: on a busy machine that alone can take tens of seconds
+    const res = await runCli(['check', '--target', target ?? api?.url ?? '', '--out', dir, '--no-color', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN, ...k6 }, deadlineMs: 150_000 });
     // On an unexpected exit code, the assertion message shows why.
     return { dir, code: res.code, log: `${res.stderr}\n${res.stdout.split('\n').slice(-30).join('\n')}` };
   } finally {

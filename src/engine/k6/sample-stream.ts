@@ -20,6 +20,8 @@ import { Timeline } from '../../core/timeline.js';
 import { PHASES } from '../../core/result.js';
 import type { PhaseName } from '../../core/result.js';
 import { FailureTally } from '../../net/failures.js';
+import { lineMetric, PointParser } from './k6-json-line.js';
+import type { Point } from './k6-json-line.js';
 
 export type StreamFault =
   | { kind: 'malformed'; line: number; detail: string }
@@ -33,8 +35,6 @@ const MAX_SERIES = 10_000;
 /** distinct failure causes kept by name; the rest are counted as one */
 const MAX_CAUSES = 200;
 
-const PREFIX = Buffer.from('{"metric":"');
-const DECLARATION = Buffer.from('{"type":"Metric"');
 const USED = ['http_req_duration', 'checks', 'iterations', 'dropped_iterations', 'vus', 'vus_max'];
 const HTTP_TAGS = ['phase', 'scenario', 'name', 'method', 'stage', 'status', 'expected_response'] as const;
 /** k6's metrics golive records only when a threshold names them (preflight allows them under k6). */
@@ -45,35 +45,15 @@ const OPTIONAL: Readonly<Record<string, MetricInfo>> = {
   data_received: { type: 'counter', contains: 'data' }, data_sent: { type: 'counter', contains: 'data' },
 };
 const NL = 10;
-const QUOTE = 34;
-
-interface Point { time: number; value: number; tags: Record<string, string> }
 
 /** The tags the node engine puts on an HTTP sample, in its order, from k6's. */
-const httpTags = (t: Record<string, string>): Tags => pick(t, HTTP_TAGS);
+const httpTags = (t: Readonly<Record<string, string>>): Tags => pick(t, HTTP_TAGS);
 
-function pick(t: Record<string, string>, keys: readonly string[]): Tags {
+function pick(t: Readonly<Record<string, string>>, keys: readonly string[]): Tags {
   // k6 tags are strings; anything else in a hostile stream is dropped
   const out: Record<string, string> = {};
   for (const k of keys) if (typeof t[k] === 'string') out[k] = t[k] as string;
   return out;
-}
-
-function parsePoint(text: string): Point | string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return 'not JSON';
-  }
-  const data = (doc as { type?: unknown; data?: unknown }).data as { time?: unknown; value?: unknown; tags?: unknown } | undefined;
-  if ((doc as { type?: unknown }).type !== 'Point' || typeof data !== 'object' || data === null) return 'not a k6 Point';
-  const time = typeof data.time === 'string' ? Date.parse(data.time) : NaN;
-  if (!Number.isFinite(time)) return 'a Point without a valid time';
-  if (typeof data.value !== 'number' || !Number.isFinite(data.value)) return 'a Point without a numeric value';
-  const tags = data.tags === null || data.tags === undefined ? {} : data.tags;
-  if (typeof tags !== 'object' || Array.isArray(tags)) return 'a Point with tags that are not an object';
-  return { time, value: data.value, tags: tags as Record<string, string> };
 }
 
 export class K6SampleStream {
@@ -96,11 +76,16 @@ export class K6SampleStream {
   private readonly listeners: (() => void)[] = [];
 
   private readonly used: Set<string>;
+  private readonly lengths: Set<number>;
+  private readonly parser = new PointParser();
+  /** bound recorders of the non-HTTP metrics, by name and tag text */
+  private readonly others = new Map<string, (v: number) => void>();
 
   /** `extra`: metric names thresholds select beyond the node engine's (http_req_waiting, ...) */
   constructor(extra: readonly string[] = [], private readonly maxLineBytes = MAX_LINE_BYTES) {
     this.store = new MetricStore(new Timeline(() => this.sampleMs));
     this.used = new Set([...USED, ...extra.filter((m) => OPTIONAL[m] !== undefined)]);
+    this.lengths = new Set([...this.used].map((m) => m.length));
   }
 
   /** Called after every chunk that added HTTP samples (abortOnFail judges there). */
@@ -116,15 +101,17 @@ export class K6SampleStream {
       if (nl === -1) break;
       if (this.partialBytes > 0 || this.skipping) {
         const tail = chunk.subarray(start, nl);
-        if (!this.skipping && this.partialBytes + tail.length <= this.maxLineBytes) this.line(Buffer.concat([...this.partial, tail]));
-        else this.overlong();
+        if (!this.skipping && this.partialBytes + tail.length <= this.maxLineBytes) {
+          const whole = Buffer.concat([...this.partial, tail]);
+          this.line(whole, 0, whole.length);
+        } else this.overlong();
         this.partial = [];
         this.partialBytes = 0;
         this.skipping = false;
       } else if (nl - start > this.maxLineBytes) {
         this.overlong();
       } else {
-        this.line(chunk.subarray(start, nl));
+        this.line(chunk, start, nl);
       }
       start = nl + 1;
     }
@@ -165,46 +152,51 @@ export class K6SampleStream {
     this.note({ kind: 'overlong', line: this.lineNo, detail: `line ${this.lineNo} is longer than ${this.maxLineBytes} bytes` });
   }
 
-  private line(buf: Buffer): void {
+  private line(buf: Buffer, s: number, e: number): void {
     this.lineNo++;
-    if (buf.length === 0) return;
-    if (buf.length > PREFIX.length && buf.compare(PREFIX, 0, PREFIX.length, 0, PREFIX.length) === 0) {
-      const end = buf.indexOf(QUOTE, PREFIX.length);
-      const name = end === -1 ? '' : buf.toString('latin1', PREFIX.length, end);
-      if (!this.used.has(name)) return;
-      this.point(name, buf.toString('utf8'));
+    if (e === s) return;
+    const name = lineMetric(buf, s, e, this.lengths);
+    if (name === undefined) {
+      this.note({ kind: 'malformed', line: this.lineNo, detail: `line ${this.lineNo} is not a k6 JSON sample` });
       return;
     }
-    if (buf.length >= DECLARATION.length && buf.compare(DECLARATION, 0, DECLARATION.length, 0, DECLARATION.length) === 0) return;
-    this.note({ kind: 'malformed', line: this.lineNo, detail: `line ${this.lineNo} is not a k6 JSON sample` });
-  }
-
-  private point(name: string, text: string): void {
-    const p = parsePoint(text);
+    // '' a Metric declaration, '-' a metric golive does not use: neither is parsed.
+    if (!this.used.has(name)) return;
+    const p = this.parser.parse(name, buf.toString('utf8', s, e));
     if (typeof p === 'string') {
       this.note({ kind: 'malformed', line: this.lineNo, detail: `line ${this.lineNo} (${name}) is ${p}` });
       return;
     }
+    this.point(name, p);
+  }
+
+  private point(name: string, p: Point): void {
     this.sampleMs = p.time;
     if (name === 'http_req_duration') return this.httpSample(p);
-    if (name === 'checks') return this.add('checks', p.value === 0 ? 0 : 1, pick(p.tags, ['phase', 'check']));
-    if (name === 'vus' || name === 'vus_max') return this.add(name, p.value, {});
+    if (name === 'checks') return this.add(name, p, p.value === 0 ? 0 : 1, ['phase', 'check']);
+    if (name === 'vus' || name === 'vus_max') return this.add(name, p, p.value, []);
     const optional = OPTIONAL[name];
-    if (optional !== undefined) return this.add(name, p.value, pick(p.tags, HTTP_TAGS), optional);
+    if (optional !== undefined) return this.add(name, p, p.value, HTTP_TAGS, optional);
     // iterations and drops of the load scenario carry its tags (phase, scenario); setup() has none.
     if (p.tags['phase'] === undefined) return;
-    this.add(name, p.value, pick(p.tags, ['phase', 'scenario', 'stage']));
+    this.add(name, p, p.value, ['phase', 'scenario', 'stage']);
   }
 
-  private add(name: string, value: number, tags: Tags, info: MetricInfo | undefined = BUILTIN_METRICS[name]): void {
-    if (this.store.series().length >= MAX_SERIES && this.store.select(name, tags) === undefined) {
-      this.note({ kind: 'malformed', line: this.lineNo, detail: `more than ${MAX_SERIES} distinct series in k6's stream` });
-      return;
+  private add(name: string, p: Point, value: number, keys: readonly string[], info: MetricInfo | undefined = BUILTIN_METRICS[name]): void {
+    const key = `${name}\u0000${p.tagsKey}`;
+    let rec = this.others.get(key);
+    if (rec === undefined) {
+      if (this.others.size >= MAX_SERIES) {
+        this.note({ kind: 'malformed', line: this.lineNo, detail: `more than ${MAX_SERIES} distinct series in k6's stream` });
+        return;
+      }
+      rec = this.store.recorder(name, pick(p.tags, keys), info);
+      this.others.set(key, rec);
     }
-    this.store.add(name, value, tags, info);
+    rec(value);
   }
 
-  private failure(t: Record<string, string>): void {
+  private failure(t: Readonly<Record<string, string>>): void {
     const phase = t['phase'];
     if (phase === undefined || !(PHASES as readonly string[]).includes(phase)) return;
     const raw = typeof t['error'] === 'string' && t['error'] !== '' ? t['error'] : `status ${t['status'] ?? '0'}`;
@@ -216,8 +208,7 @@ export class K6SampleStream {
 
   private httpSample(p: Point): void {
     const t = p.tags;
-    const key = `${t['phase']}\u0000${t['scenario']}\u0000${t['name']}\u0000${t['method']}\u0000${t['stage']}\u0000${t['status']}\u0000${t['expected_response']}`;
-    let rec = this.http.get(key);
+    let rec = this.http.get(p.tagsKey);
     if (rec === undefined) {
       if (this.http.size >= MAX_SERIES) {
         this.note({ kind: 'malformed', line: this.lineNo, detail: `more than ${MAX_SERIES} distinct request tag sets in k6's stream` });
@@ -229,7 +220,7 @@ export class K6SampleStream {
       const dur = this.store.recorder('http_req_duration', tags);
       const flag = tags['expected_response'] === 'true' ? 0 : 1;
       rec = (ms) => { reqs(1); failed(flag); dur(ms); };
-      this.http.set(key, rec);
+      this.http.set(p.tagsKey, rec);
     }
     this.requests++;
     rec(p.value);
