@@ -5,7 +5,7 @@ import { MetricStore } from '../src/core/metrics.js';
 import type { DeliveryResult, PhaseResult, PhaseStatus, ThresholdResult } from '../src/core/result.js';
 import { CheckRecorder } from '../src/core/check-recorder.js';
 import { k6SegmentArgs, parseSegment, segmentWorkload, share } from '../src/engine/segment.js';
-import { decideVerdict, exitCodeAfterReports, withDeliveries } from '../src/engine/verdict.js';
+import { decideVerdict, withDeliveries, withReportErrors } from '../src/engine/verdict.js';
 import { buildRunResult } from '../src/engine/summary.js';
 import type { VerdictInput } from '../src/engine/verdict.js';
 
@@ -132,10 +132,12 @@ describe('withDeliveries: the final result in one pure step', () => {
     expect(withDeliveries(judged('error', EXIT.invalidConfig, []), [failedPush]).golive).toMatchObject({ verdict: 'error', exitCode: EXIT.invalidConfig });
   });
 
-  it('reports that could not be written make only a passing run an engine error', () => {
-    expect(exitCodeAfterReports(EXIT.passed, ['EACCES'])).toBe(EXIT.engineError);
-    expect(exitCodeAfterReports(EXIT.thresholdsFailed, ['EACCES'])).toBe(EXIT.thresholdsFailed);
-    expect(exitCodeAfterReports(EXIT.passed, [])).toBe(EXIT.passed);
+  it('reports that could not be written make a passing or undelivered run an engine error, named', () => {
+    const code = (verdict: 'passed' | 'failed', exitCode: number, errors: string[]) => withReportErrors(judged(verdict, exitCode, []), errors).golive;
+    expect(code('passed', EXIT.passed, ['ENOSPC: no space left on device'])).toMatchObject({ verdict: 'error', exitCode: EXIT.engineError, error: 'report not written: ENOSPC: no space left on device' });
+    expect(code('passed', EXIT.deliveryFailed, ['EACCES']).exitCode).toBe(EXIT.engineError);
+    expect(code('failed', EXIT.thresholdsFailed, ['EACCES'])).toMatchObject({ verdict: 'failed', exitCode: EXIT.thresholdsFailed });
+    expect(code('passed', EXIT.passed, [])).toMatchObject({ verdict: 'passed', exitCode: EXIT.passed });
   });
 });
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverAll } from '../src/sinks/index.js';
 import { groupingPath } from '../src/sinks/pushgateway-format.js';
+import { STALE_RETRIES } from '../src/net/failures.js';
 import { fixturePlan, fixtureResult, fixtureStore } from './support/prometheus-fixtures.js';
 import { query, startPrometheus, startPushgateway, waitFor } from './support/prometheus.js';
 import type { Server } from './support/prometheus.js';
@@ -36,6 +37,7 @@ describe('pushgateway sink', () => {
     expect(await deliverAll({ result: failed, store: first.store, plan })).toEqual([{ sink: 'pushgateway', ok: true, attempts: 1 }]);
 
     const second = fixtureStore({ seed: 7 });
+    second.store.add(STALE_RETRIES, 7, { phase: 'load' }, { type: 'counter', contains: 'default' });
     const passed = fixtureResult(second.store, second.checks, { testid: 'pg-2', environment: 'eu/prod' });
     expect((await deliverAll({ result: passed, store: second.store, plan }))[0]?.ok).toBe(true);
 
@@ -45,6 +47,7 @@ describe('pushgateway sink', () => {
     expect(text).toContain(`golive_rollback_triggered{${g}} 0`);
     expect(text).toContain(`golive_check_success{${g},phase="health"} 1`);
     expect(text).toContain(`golive_check_success{${g},phase="load"} 1`);
+    expect(text).toContain(`${STALE_RETRIES}{${g},phase="load"} 7`);
     expect(text).not.toContain('phase="cluster"'); // skipped phases are absent
     expect(text).toContain(`golive_threshold_success{${g},metric="http_req_duration{phase:load}",threshold="p(95)<500"} 1`);
     expect(text).toMatch(new RegExp(`golive_run_duration_seconds\\{${g.replace(/[{}()|.*+?^$[\]\\]/g, '\\$&')}\\} 12\\.345`));

@@ -224,3 +224,60 @@ describe('raw client, TLS', () => {
     expect(n).toBe(12);
   });
 });
+
+describe('raw client, keep-alive closes (issue 27)', () => {
+  const OK = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}';
+  /** A TCP server that answers `answers(connection, request)` with OK, else closes before a byte. */
+  const closing = (answers: (conn: number, req: number) => boolean, endAfter?: number) => {
+    let conns = 0;
+    let seen = 0;
+    const srv = listen(createNetServer((socket) => {
+      const conn = conns++;
+      let req = 0;
+      socket.on('error', () => undefined);
+      socket.on('data', () => {
+        seen++;
+        const i = req++;
+        if (!answers(conn, i)) socket.destroy();
+        else if (endAfter !== undefined && i === endAfter - 1) socket.end(OK);
+        else socket.write(OK);
+      });
+    }));
+    return srv.then((s) => ({ ...s, seen: () => seen }));
+  };
+
+  it('a connection closed right after its third response: the GET written to it is resent once, nothing fails', async () => {
+    const srv = await closing(() => true, 3);
+    const { stats, statuses } = await runRaw(srv.origin, 40, 1);
+    expect(stats).toMatchObject({ started: 40, completed: 40, failed: 0 });
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    // the 4th, 7th, ... request met the close: 13 of them, each sent twice
+    expect(stats.staleRetries).toBe(13);
+    expect(srv.seen()).toBe(40 + 13);
+  });
+
+  it('a POST is never resent: the close is its failure', async () => {
+    const srv = await closing(() => true, 3);
+    const { stats } = await runRaw(srv.origin, 40, 1, {}, { method: 'POST', path: '/x', body: '{}' });
+    expect(stats.staleRetries).toBe(0);
+    // the 4th, 8th, ... request fails, and the next connects afresh
+    expect(stats.failed).toBe(10);
+    expect(srv.seen()).toBe(40);
+  });
+
+  it('every reused connection closes and so does the fresh one: one resend per request, then the failure', async () => {
+    // connections 0, 2, 4 ... answer their first request; every other request meets a close
+    const srv = await closing((conn, req) => conn % 2 === 0 && req === 0);
+    const { stats, samples } = await runRaw(srv.origin, 20, 1);
+    expect(stats).toMatchObject({ started: 20, completed: 10, failed: 10, staleRetries: 10 });
+    for (const s of samples.filter((x) => x.status === 0)) expect(s.error).toMatch(/^(other side closed|ECONNRESET|EPIPE)$/);
+    expect(srv.seen()).toBe(30);
+  });
+
+  it('a fresh connection that closes before answering is not resent', async () => {
+    const srv = await closing(() => false);
+    const { stats } = await runRaw(srv.origin, 10, 2);
+    expect(stats).toMatchObject({ failed: 10, staleRetries: 0 });
+    expect(srv.seen()).toBe(10);
+  });
+});

@@ -19,7 +19,7 @@ import { runEdgeFirst } from '../engine/edge-first.js';
 import type { Segment } from '../engine/segment.js';
 import { OutDirError, probeOutDir } from '../core/out-dir.js';
 import { buildRunResult, runIdentity } from '../engine/summary.js';
-import { exitCodeAfterReports, withDeliveries } from '../engine/verdict.js';
+import { withDeliveries, withReportErrors } from '../engine/verdict.js';
 import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
 import { createProgress } from '../reporters/progress.js';
@@ -152,13 +152,15 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
     config: opts.extras.notify, result: delivered, previous, timeoutMs: plan.requestTimeoutMs,
     reportLocation: io.env.GOLIVE_REPORT_URL?.trim() || join(outDir, REPORT_FILES.html),
   }) : [];
-  const result = notified.length ? withDeliveries(compared, [...deliveries, ...notified]) : delivered;
+  const sent = notified.length ? withDeliveries(compared, [...deliveries, ...notified]) : delivered;
   // Lines that quote a sink, the file system or the engine: one clean, capped line each.
-  for (const d of result.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
+  for (const d of sent.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
 
   const baseline = opts.extras?.baseline?.result;
-  const written = await writeReports(result, outDir, baseline ? { baseline } : {});
+  const written = await writeReports(sent, outDir, baseline ? { baseline } : {});
   for (const e of written.errors) io.stderr.write(`golive: report not written: ${safeLine(e)}\n`);
+  // What prints from here on says the code the process returns.
+  const result = withReportErrors(sent, written.errors.map((e) => safeLine(e)));
   const md = await writeMarkdownSummaries(result, {
     ...(opts.extras?.summaryMd ? { file: opts.extras.summaryMd } : {}),
     ...(io.env.GITHUB_STEP_SUMMARY ? { githubStepSummary: io.env.GITHUB_STEP_SUMMARY } : {}),
@@ -169,6 +171,6 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   else io.stdout.write(`${renderConsole(result, { color: opts.color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);
   if (written.written.length > 0 && !plan.json) io.stdout.write(`reports: ${written.written.join(', ')}\n`);
   if (opts.emitResult) io.stdout.write(formatEmittedResult(result));
-  if (result.golive.verdict === 'error' && result.golive.error) io.stderr.write(`golive: ${safeLine(result.golive.error)}\n`);
-  return exitCodeAfterReports(result.golive.exitCode, written.errors);
+  if (sent.golive.verdict === 'error' && sent.golive.error) io.stderr.write(`golive: ${safeLine(sent.golive.error)}\n`);
+  return result.golive.exitCode;
 }

@@ -12,6 +12,8 @@ Commands:
   k8s          render | run | schedule the checks as Kubernetes Jobs / CronJob
   report       re-render report.html (and a Markdown summary) from a summary.json
   compare      compare two runs' summary.json; exit 99 past --max-regression
+  signoff      judge the runbook's Launch Success Criteria over a window from Prometheus
+  slo          export the runbook's SLOs as OpenSLO v1 or Sloth YAML
   version      print the version
 
 Run 'golive <command> --help' for a command's flags. Exit codes: 0 passed, 99 a check or

@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./report.js')).reportCommand,
   compare: async () => (await import('./compare.js')).compareCommand,
   k8s: async () => (await import('./k8s.js')).k8sCommand,
+  signoff: async () => (await import('./signoff.js')).signoffCommand,
+  slo: async () => (await import('./slo.js')).sloCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -37,6 +37,7 @@ export const NODE_METRICS = [
   ...SHARED_METRICS,
   // the open model's own account of its generator (Load models in the README)
   'golive_schedule_lag', 'golive_dropped_arrivals', 'golive_event_loop_delay_p99', 'golive_event_loop_delay_max',
+  'golive_http_retries_on_stale_connection',
 ] as const;
 /** k6's built-in metrics, recorded under --engine k6. */
 export const K6_METRICS = [

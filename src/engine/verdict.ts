@@ -41,7 +41,14 @@ export function withDeliveries(result: RunResult, deliveries: readonly DeliveryR
   return { ...result, golive: { ...g, ...decided, deliveries: all } };
 }
 
-/** Reports that could not be written make a passing run an engine error: the evidence is lost. */
-export function exitCodeAfterReports(exitCode: number, reportErrors: readonly string[]): number {
-  return reportErrors.length > 0 && exitCode === EXIT.passed ? EXIT.engineError : exitCode;
+/**
+ * Reports that could not be written make a passing (or merely undelivered)
+ * run an engine error: the evidence is lost. Applied before anything prints
+ * the verdict, so the `verdict:` line and the JSON carry the code the process
+ * returns.
+ */
+export function withReportErrors(result: RunResult, reportErrors: readonly string[]): RunResult {
+  const g = result.golive;
+  if (reportErrors.length === 0 || (g.exitCode !== EXIT.passed && g.exitCode !== EXIT.deliveryFailed)) return result;
+  return { ...result, golive: { ...g, verdict: 'error', exitCode: EXIT.engineError, error: `report not written: ${reportErrors[0]}` } };
 }

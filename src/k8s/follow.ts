@@ -104,7 +104,7 @@ export async function followJob(c: K8sClients, ns: string, name: string, o: Foll
     const round = await watchOnce(c, ns, name, job.metadata?.resourceVersion, o, () => { progressed = true; });
     if (round.kind === 'outcome') return { job: round.job, outcome: round.outcome };
     if (round.kind === 'dropped' && round.error === 'forbidden') {
-      throw new GoliveError('GOLIVE_K8S_ERROR', `cannot watch Job ${name}: forbidden, the caller lacks permission "watch" on "jobs.batch" in namespace ${ns} (grant it in the Role golive-orchestrator, see the README section "RBAC: two identities")`);
+      throw new GoliveError('GOLIVE_K8S_ERROR', `cannot watch Job ${name}: forbidden, the caller lacks permission "watch" on "jobs.batch" in namespace ${ns} (grant it in the Role golive-orchestrator, see docs/kubernetes.md, "RBAC: two identities")`);
     }
     if (round.kind !== 'dropped') { drops = 0; continue; }
     drops = progressed ? 1 : drops + 1;

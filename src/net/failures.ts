@@ -8,6 +8,12 @@ import { CLIENT_FAULT_REASON } from '../../thresholds/index.js';
 import { safeLine } from '../core/sanitize.js';
 import { clientFault } from './load/describe-error.js';
 
+/**
+ * Requests resent once on a fresh connection because the reused keep-alive
+ * connection closed before any byte of the answer (a counter, per phase).
+ */
+export const STALE_RETRIES = 'golive_http_retries_on_stale_connection';
+
 export class FailureTally {
   private readonly counts = new Map<string, { phase: PhaseName; cause: string; count: number }>();
 

@@ -69,7 +69,7 @@ export function k8sError(err: unknown, what: string, server?: string): GoliveErr
     const p = missingPermission(st.message ?? '');
     if (p) {
       const res = p.group ? `${p.resource}.${p.group}` : p.resource;
-      return line(`cannot ${what}: forbidden, ${p.user ?? 'the caller'} lacks permission "${p.verb}" on "${res}"${p.namespace ? ` in namespace ${p.namespace}` : ''} (grant it in the Role golive-orchestrator, see the README section "RBAC: two identities")`);
+      return line(`cannot ${what}: forbidden, ${p.user ?? 'the caller'} lacks permission "${p.verb}" on "${res}"${p.namespace ? ` in namespace ${p.namespace}` : ''} (grant it in the Role golive-orchestrator, see docs/kubernetes.md, "RBAC: two identities")`);
     }
     return line(`cannot ${what}: forbidden (${st.message ?? 'no details'})`);
   }

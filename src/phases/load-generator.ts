@@ -9,6 +9,7 @@ import { fellBehindLine, GENERATOR_CHECK, judgeGenerator } from '../net/load/hon
 import type { LoadStats } from '../net/load/index.js';
 import type { Plan } from '../contract/plan.js';
 import type { Findings } from './findings.js';
+import { STALE_RETRIES } from '../net/failures.js';
 
 const TIME_TREND: MetricInfo = { type: 'trend', contains: 'time' };
 const TIME_GAUGE: MetricInfo = { type: 'gauge', contains: 'time' };
@@ -33,6 +34,7 @@ export function recordLoadCounts(store: MetricStore, stats: LoadStats, stageName
     }
     if (c.droppedBehind > 0) store.add('golive_dropped_arrivals', c.droppedBehind, { ...tags, cause: 'generator' }, COUNTER);
   });
+  store.add(STALE_RETRIES, stats.staleRetries, { phase: 'load' }, COUNTER);
   store.add('golive_event_loop_delay_p99', stats.eventLoopDelay.p99, { phase: 'load' }, TIME_GAUGE);
   store.add('golive_event_loop_delay_max', stats.eventLoopDelay.max, { phase: 'load' }, TIME_GAUGE);
 }

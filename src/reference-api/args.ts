@@ -12,7 +12,8 @@ import type { ReferenceApiOptions } from './server.js';
 export const REFERENCE_API_USAGE = `usage: npm run reference-api -- --token T | --token-file F [options]
   --port P                 listen port (default 0: a free port)
   --host H                 listen address (default 127.0.0.1)
-  --token T                bearer token for POST /api/v1/data/market (or --token-file F, or env GOLIVE_TOKEN)
+  --token T                bearer token for POST /api/v1/data/market and the password of user golive at
+                           POST /api/v1/auth/login (or --token-file F, or env GOLIVE_TOKEN)
   --latency SPEC           none | fixed:MS | uniform:MIN-MAX | bimodal:FAST,SLOW,FRACTION | stall:MS/EVERY[,BASE]
   --error-rate FRACTION    answer 500 to exactly that fraction of requests, evenly spread (0..1);
                            the first failure is request ceil(1/FRACTION) unless --seed shifts it

@@ -10,6 +10,8 @@ import { createFaults, type LatencySpec } from './faults.js';
 import { MAX_BODY_BYTES, route, type ApiResponse, type RouteConfig } from './routes.js';
 import { createTimers } from './timers.js';
 import { createServerLatency, LATENCY_PATH } from './server-latency.js';
+import { OPENAPI_JSON, OPENAPI_PATH } from './openapi-doc.js';
+import { createSessions } from './sessions.js';
 
 export type { LatencySpec } from './faults.js';
 
@@ -59,6 +61,7 @@ export async function startReferenceApi(opts: ReferenceApiOptions): Promise<Refe
     down: opts.down ?? false,
     badSchema: opts.badSchema ?? false,
     now: () => new Date(),
+    sessions: createSessions(),
   };
   let count = 0;
   const observed = createServerLatency();
@@ -67,6 +70,12 @@ export async function startReferenceApi(opts: ReferenceApiOptions): Promise<Refe
     const arrival = performance.now();
     if (req.url?.startsWith(LATENCY_PATH)) {
       observed.serve(req, res);
+      return;
+    }
+    // The contract is metadata, like FastAPI's own route: not counted, never faulted.
+    if (req.method === 'GET' && (req.url ?? '').split('?', 1)[0] === OPENAPI_PATH) {
+      req.resume();
+      send(res, { status: 200, body: undefined }, OPENAPI_JSON);
       return;
     }
     res.once('finish', () => observed.record(performance.now() - arrival));
@@ -88,6 +97,7 @@ export async function startReferenceApi(opts: ReferenceApiOptions): Promise<Refe
               method: req.method ?? 'GET',
               path: (req.url ?? '/').split('?', 1)[0] ?? '/',
               authorization: req.headers.authorization,
+              contentType: req.headers['content-type'],
               body: Buffer.concat(chunks).toString('utf8'),
               bodyTooLarge: size > MAX_BODY_BYTES,
             },
@@ -152,9 +162,9 @@ function redirectToHttps(req: IncomingMessage, res: ServerResponse, httpsPort: n
   res.writeHead(301, { location: `https://${m[1]}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`, 'content-length': 0 }).end();
 }
 
-function send(res: ServerResponse, response: ApiResponse): void {
+function send(res: ServerResponse, response: ApiResponse, raw?: string): void {
   if (res.destroyed) return;
-  const payload = JSON.stringify(response.body);
+  const payload = raw ?? JSON.stringify(response.body);
   res.writeHead(response.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),

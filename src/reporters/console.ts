@@ -7,7 +7,7 @@ import { TREND_STATS } from '../core/metrics.js';
 import type { EdgeCheckStatus } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { clean, printer, type Printer, type Tone } from './console-layout.js';
-import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
+import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests.js';
 import { loadFigures } from './latency.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
@@ -112,6 +112,11 @@ const load: Section = (result, p) => {
   ])];
 };
 
+const retries: Section = (result, p) => {
+  const line = staleRetriesLine(result);
+  return line ? ['', p.line({ text: line, tone: 'dim' })] : [];
+};
+
 const stages: Section = ({ golive: g }, p) => {
   if (!g.stages?.length) return [];
   return [...p.heading('Stages'), ...p.table(g.stages.map((st) => {
@@ -162,7 +167,7 @@ const verdict: Section = ({ golive: g }, { line }) =>
   ['', line({ text: `verdict: ${g.verdict} (exit ${g.exitCode})`, tone: VERDICT_TONE[g.verdict] })];
 
 /** The sections in print order. */
-const SECTIONS: readonly Section[] = [header, rollback, phases, edge, checks, thresholds, load, stages, failedByCause, deliveries, notes, verdict];
+const SECTIONS: readonly Section[] = [header, rollback, phases, edge, checks, thresholds, load, retries, stages, failedByCause, deliveries, notes, verdict];
 
 export function renderConsole(result: RunResult, opts: ConsoleOptions): string {
   const p = printer(opts);

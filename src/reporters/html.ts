@@ -6,7 +6,7 @@
  * Every piece of text from the result is escaped; a CSP forbids scripts even
  * if an escaping bug ever slipped through.
  */
-import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
+import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests.js';
 import type { EdgeCheckStatus, EdgeReport } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { distributionChart, latencyOverTime, phaseTimelines, statusCodeChart, throughputOverTime } from './charts.js';
@@ -176,6 +176,8 @@ function sections(result: RunResult, baseline?: RunResult): string[] {
       [td('http_req_failed'), td(`${fmtPercent(load.failedRate)}${load.failedCount !== undefined ? ` (${fmtNumber(load.failedCount)} failed)` : ''}`)],
     ]));
   }
+  const resent = staleRetriesLine(result);
+  if (resent) out.push(`<p>${e(resent)}</p>`);
   const failed = failedRequests(result);
   if (failed.length) {
     out.push('<h2>Failed requests by cause</h2>', table(['phase', 'cause', 'count', ''], failed.map((f) => [

@@ -5,6 +5,7 @@
  */
 import type { MetricStore } from '../core/metrics.js';
 import type { RunResult } from '../core/result.js';
+import { STALE_RETRIES } from '../net/failures.js';
 
 export interface Family {
   name: string;
@@ -96,6 +97,8 @@ export function verdictFamilies(result: RunResult, store: MetricStore): Family[]
       samples: perPhase('http_req_duration', 'p(95)', 1 / 1000) },
     { name: 'golive_http_req_failed_rate', help: 'Share of failed requests per phase in the last run.',
       samples: perPhase('http_req_failed', 'rate', 1) },
+    { name: STALE_RETRIES, help: 'GET requests resent once on a fresh connection per phase in the last run (a reused keep-alive connection closed before answering).',
+      samples: perPhase(STALE_RETRIES, 'count', 1) },
     { name: 'golive_run_info', help: 'Identity of the last run; the value is always 1.',
       samples: [{ labels: { testid: g.testid, run_id: g.runId, version: g.version, engine: g.engine, verdict: g.verdict }, value: 1 }] },
   ];

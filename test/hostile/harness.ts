@@ -97,6 +97,8 @@ export interface GoliveOptions {
   /** collect garbage this often (ms) inside the child */
   gcEveryMs?: number;
   deadlineMs?: number;
+  /** called with the reports directory before the child starts (e.g. to make a report unwritable) */
+  prepareOut?: (out: string) => void;
   /** called once the child is running (e.g. to signal it) */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -108,6 +110,7 @@ function readOr(path: string): string {
 export async function runGolive(args: readonly string[], opts: GoliveOptions = {}): Promise<GoliveRun> {
   const out = mkdtempSync(join(tmpdir(), 'golive-hostile-'));
   const rusage = join(out, '.rusage.json');
+  opts.prepareOut?.(out);
   // HOSTILE_CLI runs the suite against another build (e.g. the code before a fix).
   const cli = process.env.HOSTILE_CLI ?? CLI;
   const node = [...(opts.gcEveryMs ? ['--expose-gc'] : []), '--import', PRELOAD, cli, 'check', '--out', out, '--no-color', ...args];

@@ -18,8 +18,16 @@
  *   sink-control every request answers 500 with terminal escapes in the body (a hostile sink)
  *   redirect     every request answers 302 to /__capture, which counts arrivals carrying
  *                an Authorization header (GET /__stats: {"captured": n})
+ *
+ * Legal but unusual HTTP (issue 27), served byte for byte by a `net` server:
+ *   keepalive-3   like ok, keep-alive, but each connection is closed (FIN, no
+ *                 `Connection: close`) right after its third response
+ *   stale-always  the first request on odd-numbered connections is answered like ok;
+ *                 every other request is met by a close before any byte (so every
+ *                 reused connection fails, and so does the fresh one it is resent on)
  */
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 
 const mode = process.argv[2] ?? 'ok';
 const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u0000\u009b31m\u202eevil\u202c\u2066x\u2069';
@@ -100,13 +108,81 @@ const MODES = {
   },
 };
 
+/** The answers of `ok`, as [status, body], for the byte-level modes. */
+function okAnswer(method, url, headers, body) {
+  if (url === '/__stats') return [200, { requests, captured }];
+  if (url !== '/api/v1/data/market') return [200, { status: 'healthy' }];
+  if (!/^Bearer \S+$/.test(headers.authorization ?? '')) return [401, { error: 'unauthorized' }];
+  let q;
+  try { q = JSON.parse(body); } catch { return [400, { error: 'bad json' }]; }
+  const bar = { date: q.start_date, open: 10, high: 12, low: 9, close: 11, volume: 100 };
+  return [200, { symbol: q.symbol, start_date: q.start_date, end_date: q.end_date, bars: [bar] }];
+}
+
+function okBytes(answer) {
+  const text = JSON.stringify(answer[1]);
+  return `HTTP/1.1 ${answer[0]} X\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+}
+
+/** Requests off a socket, one at a time: (socket, request, index on this connection). */
+function rawRequests(socket, onRequest) {
+  let buf = Buffer.alloc(0);
+  let n = 0;
+  socket.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
+      const [method, url] = lines[0].split(' ');
+      const headers = {};
+      for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      const length = Number(headers['content-length'] ?? 0);
+      if (buf.length < end + 4 + length) return;
+      const body = buf.subarray(end + 4, end + 4 + length).toString('utf8');
+      buf = buf.subarray(end + 4 + length);
+      if (url !== '/__stats') requests++;
+      onRequest({ method, url, headers, body }, n++);
+      if (socket.destroyed) return;
+    }
+  });
+  socket.on('error', () => undefined);
+}
+
+let accepted = 0;
+const RAW_MODES = {
+  'keepalive-3': (socket) => rawRequests(socket, (r, i) => {
+    const bytes = okBytes(okAnswer(r.method, r.url, r.headers, r.body));
+    if (i === 2) socket.end(bytes);
+    else socket.write(bytes);
+  }),
+  'stale-always': (socket) => {
+    const answers = accepted++ % 2 === 0;
+    rawRequests(socket, (r, i) => {
+      if (r.url === '/__stats') return socket.end(okBytes(okAnswer(r.method, r.url, r.headers, r.body)));
+      if (answers && i === 0) socket.write(okBytes(okAnswer(r.method, r.url, r.headers, r.body)));
+      else socket.destroy();
+    });
+  },
+};
+
+const raw = RAW_MODES[mode];
 const handle = MODES[mode];
-if (!handle) {
-  process.stderr.write(`unknown mode ${mode}: expected one of ${Object.keys(MODES).join(', ')}\n`);
+if (raw) {
+  const server = createNetServer(raw);
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`);
+  });
+  process.on('SIGTERM', () => process.exit(0));
+} else if (!handle) {
+  process.stderr.write(`unknown mode ${mode}: expected one of ${[...Object.keys(MODES), ...Object.keys(RAW_MODES)].join(', ')}\n`);
   process.exit(2);
 }
 
-const server = createServer((req, res) => {
+const server = raw ? undefined : createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
@@ -119,11 +195,13 @@ const server = createServer((req, res) => {
     handle(req, res, Buffer.concat(chunks).toString('utf8'));
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`);
-});
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+if (server) {
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`);
+  });
+  process.on('SIGTERM', () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  });
+}

@@ -115,7 +115,7 @@ describe('k8sError', () => {
     const e = k8sError({ code: 403, body }, 'create Job golive-x in ns');
     expect(e).toBeInstanceOf(GoliveError);
     expect(e.code).toBe('GOLIVE_K8S_ERROR');
-    expect(e.message).toBe('cannot create Job golive-x in ns: forbidden, system:serviceaccount:ns:golive lacks permission "create" on "jobs.batch" in namespace ns (grant it in the Role golive-orchestrator, see the README section "RBAC: two identities")');
+    expect(e.message).toBe('cannot create Job golive-x in ns: forbidden, system:serviceaccount:ns:golive lacks permission "create" on "jobs.batch" in namespace ns (grant it in the Role golive-orchestrator, see docs/kubernetes.md, "RBAC: two identities")');
     expect(missingPermission('User "u" cannot list resource "pods" in API group "" at the cluster scope')).toMatchObject({ verb: 'list', resource: 'pods', group: '' });
   });
   it('says when the API server is unreachable, on one line', () => {

@@ -94,12 +94,22 @@ export interface PrometheusOptions {
   nativeHistograms?: boolean;
   /** Pushgateway address to scrape with honor_labels */
   pushgateway?: string;
+  /** before the start, with the temp dir (its `data` is the TSDB): e.g. backfill blocks into it */
+  prepare?: (dir: string) => void | Promise<void>;
 }
 
 export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Server> {
   const bin = requireBinary('prometheus');
   const dir = await mkdtemp(join(tmpdir(), 'gl-prom-'));
   const cfg = join(dir, 'prometheus.yml');
+  if (opts.prepare) {
+    try {
+      await opts.prepare(dir);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
   const write = (port: number) => {
     const jobs: string[] = [];
     if (opts.scrapeSelf !== false) jobs.push(job('prometheus', [`127.0.0.1:${port}`]));

@@ -6,7 +6,11 @@
  * buffer (`onread`), so no Buffer is made per response. A response that says
  * Connection: close, a parse error or a socket error ends the connection; the
  * next request connects again, and its latency includes connecting (from
- * dispatch, like ab's "Total"). TLS verifies the peer against the default
+ * dispatch, like ab's "Total"). A GET written to a reused connection that
+ * closes before any byte of its answer is resent once on a fresh one (the
+ * server's idle close raced our write: the request never reached it); a
+ * POST, a fresh connection or a second failure settles as the failure it is.
+ * TLS verifies the peer against the default
  * roots plus the optional extra CA, exactly like the undici path.
  */
 import { connect as netConnect, type Socket } from 'node:net';
@@ -36,6 +40,13 @@ export class RawWorker extends LoadSlot {
   private socket: Socket | null = null;
   private readonly parser = new ResponseParser();
   private tlsSession: Buffer | undefined;
+  /** the connection has carried a response before this request */
+  private reused = false;
+  /** a byte of this request's answer arrived */
+  private answered = false;
+  private resent = false;
+  /** responses completed on the current connection */
+  private served = 0;
 
   constructor(private readonly owner: SlotOwner<RawWorker>, private readonly endpoint: RawEndpoint) {
     super();
@@ -44,10 +55,13 @@ export class RawWorker extends LoadSlot {
   override begin(t0: number, sentAt: number): void {
     super.begin(t0, sentAt);
     this.parser.reset();
+    this.answered = false;
+    this.resent = false;
   }
 
   /** Writes the begun request, connecting first if there is no open connection. */
   send(): void {
+    this.reused = this.socket !== null && this.served > 0;
     const socket = this.socket ?? this.connect();
     socket.write(this.endpoint.target.request);
   }
@@ -93,6 +107,7 @@ export class RawWorker extends LoadSlot {
     socket.on('end', () => { this.onEnd(socket, undefined); });
     socket.on('close', () => { this.onEnd(socket, undefined); });
     this.socket = socket;
+    this.served = 0;
     return socket;
   }
 
@@ -103,6 +118,7 @@ export class RawWorker extends LoadSlot {
       this.drop();
       return;
     }
+    this.answered = true;
     const parser = this.parser;
     const r = parser.feed(buf, 0, n);
     if (r === NEED_MORE) return;
@@ -114,6 +130,7 @@ export class RawWorker extends LoadSlot {
     }
     if (r === DONE) {
       this.status = parser.status;
+      this.served++;
       if (!parser.keepAlive || parser.extra) this.drop();
       this.finish(undefined);
     }
@@ -124,6 +141,13 @@ export class RawWorker extends LoadSlot {
     if (socket !== this.socket) return;
     this.drop();
     if (!this.busy) return;
+    if (this.reused && !this.answered && !this.resent && this.endpoint.target.idempotent && !this.cancelled) {
+      // Once, and only from a reused connection: a fresh one that fails is the target's answer.
+      this.resent = true;
+      this.owner.resent();
+      this.send();
+      return;
+    }
     const parser = this.parser;
     this.bytes = parser.bytes;
     if (err === undefined && parser.untilClose) {

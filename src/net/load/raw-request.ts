@@ -15,6 +15,8 @@ export interface RawTarget {
   /** TLS SNI: only for a DNS name, never an IP literal */
   servername: string | undefined;
   request: Buffer;
+  /** GET or HEAD: may be resent once when a reused connection dies before answering */
+  idempotent: boolean;
 }
 
 const LEFT_TO_UNDICI = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
@@ -49,5 +51,6 @@ export function rawTarget(origin: string, req: LoadRequest): RawTarget | undefin
     port,
     servername: tls && !IPV4.test(host) && !host.includes(':') ? host : undefined,
     request: body === undefined ? head : Buffer.concat([head, body]),
+    idempotent: req.method === 'GET',
   };
 }

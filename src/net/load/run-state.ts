@@ -43,6 +43,8 @@ export abstract class LoadSlot {
 /** Where a slot reports its request settled: the run. */
 export interface SlotOwner<S extends LoadSlot> {
   settle(slot: S, error: Error | undefined): void;
+  /** the slot resent its request on a fresh connection (a reused one died before answering) */
+  resent(): void;
 }
 
 export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
@@ -50,6 +52,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   completed = 0;
   failed = 0;
   inFlight = 0;
+  staleRetries = 0;
   /** no more requests will be sent: workload done, aborted or a callback threw */
   stopped = false;
   aborted = false;
@@ -118,6 +121,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       stages: [],
       elapsedMs: this.opts.clock.now() - this.startedAt,
       aborted: this.aborted,
+      staleRetries: this.staleRetries,
       eventLoopDelay: loopDelay(eld),
       ...this.stats(),
     };
@@ -128,6 +132,10 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     this.inFlight++;
     slot.begin(t0, now);
     this.dispatch(slot);
+  }
+
+  resent(): void {
+    this.staleRetries++;
   }
 
   settle(slot: S, error: Error | undefined): void {

@@ -76,6 +76,12 @@ export interface LoadStats {
   completed: number;
   /** requests with no response (timeout, connection error) */
   failed: number;
+  /**
+   * GET requests resent once on a fresh connection because the reused
+   * keep-alive connection they were written to closed before any byte of an
+   * answer (the server's idle close racing our write); each is one request
+   */
+  staleRetries: number;
   /** open model: arrivals not sent because maxInFlight requests were already in flight (the target's side) */
   dropped: number;
   /** open model: arrivals not sent because the generator itself was too late (our side) */
