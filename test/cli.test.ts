@@ -126,11 +126,12 @@ describe('golive check usage errors', () => {
   it('reports every config problem at once with its path and flag', async () => {
     const res = await runCli(['check', '--target', 'ftp://x', '--requests=-5', '--phases', 'health,bogus'], { env: { GOLIVE_TOKEN: 't' } });
     expect(res.code).toBe(104);
-    const line = res.stderr.trim();
-    expect(line.split('\n')).toHaveLength(1);
-    expect(line).toMatch(/target \(--target\)/);
-    expect(line).toMatch(/load\.workload\.requests \(--requests\)/);
-    expect(line).toMatch(/phases/);
+    // one line per problem, each naming its path, its flag, the value and what was expected
+    expect(res.stderr.trim().split('\n')).toEqual([
+      'golive: invalid config: target (--target): expected an http(s) URL, e.g. http://127.0.0.1:8080, got "ftp://x"',
+      'golive: invalid config: phases.1 (--phases): expected one of edge, health, market-data, load, cluster, monitoring, got "bogus"',
+      'golive: invalid config: load.workload.requests (--requests): expected a number more than 0, got -5',
+    ]);
   });
 
   it('names an unknown flag', async () => {

@@ -56,6 +56,17 @@ describe('open model through golive check', () => {
     expect(summary.golive.checks.find((c) => c.name === 'load generator kept up')).toMatchObject({ passes: 1, fails: 0 });
   });
 
+  it('by default, arrivals dropped at --max-in-flight fail the gate (99) in words: "the target could not keep up"', async () => {
+    // issue 25: 200/s at 10 in flight against 300 ms responses sends about 33/s; that used to pass
+    const { res, summary } = await check(['--latency', 'fixed:300'], ['--rate', '200', '--duration', '2', '--max-in-flight', '10']);
+    expect(res.code).toBe(99);
+    const t = summary.golive.thresholds.find((x) => x.metric === 'dropped_iterations{phase:load}');
+    expect(t).toMatchObject({ expression: 'count<4', ok: false });
+    expect(t?.message).toMatch(/^the target could not keep up: (7\d|8\d) % of arrivals found 10 requests already waiting \(count=\d+, wanted <4\)$/);
+    expect(res.stdout).toContain('the target could not keep up');
+    expect(summary.golive.checks.find((c) => c.name === 'load generator kept up')).toMatchObject({ passes: 1, fails: 0 });
+  });
+
   it('asked for 200,000 req/s it ends in exit 107 with one line, and judges no load threshold', async () => {
     const { res, summary } = await check([], ['--rate', '200000', '--duration', '1', '--max-in-flight', '1000']);
     expect(res.code).toBe(107);

@@ -77,7 +77,7 @@ describe('pacer under a fake clock', () => {
     }
     expect(sent).toHaveLength(100);
     sent.forEach((s, k) => { expect(s.due).toBe(5_000 + k * 10); expect(s.at - s.due).toBeLessThan(1); });
-    expect(pacer.stages[0]).toMatchObject({ expected: 100, sent: 100, droppedMaxInFlight: 0, droppedBehind: 0 });
+    expect(pacer.stages[0]).toMatchObject({ expected: 100, sent: 100, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 0 });
   });
 
   it('catches up in order after a stall, in bounded turns', () => {
@@ -91,22 +91,22 @@ describe('pacer under a fake clock', () => {
     expect(sent.every((s) => s.at === 50)).toBe(true);
   });
 
-  it('splits drops by cause: no free connection on time is the target\'s, too late is ours', () => {
+  it('splits drops by cause: no free connection is the target\'s (flagged when we released it late), too late to send is ours', () => {
     const pacer = new Pacer(constant(1000, 1), { maxLagMs: 5, lateMs: 100, maxPerTurn: 10_000 });
     const { sink } = fakeSink(2);
     pacer.release(0, sink); // arrival 0 sent
     pacer.release(1, sink); // arrival 1 sent
     pacer.release(2, sink); // arrival 2: both connections busy, on time -> max-in-flight
-    expect(pacer.stages[0]).toMatchObject({ sent: 2, droppedMaxInFlight: 1, droppedBehind: 0 });
-    // arrivals 3..10 at 10 ms, both busy; arrival k is 10-k ms late: 3 and 4 are
-    // more than 5 ms late (ours), 5..10 within 5 ms (the target's)
+    expect(pacer.stages[0]).toMatchObject({ sent: 2, droppedMaxInFlight: 1, droppedLate: 0, droppedBehind: 0 });
+    // arrivals 3..10 at 10 ms, both busy: all the target's (max-in-flight); arrival k is
+    // 10-k ms late, so 3 and 4 (more than 5 ms) are flagged as released late
     pacer.release(10, sink);
-    expect(pacer.stages[0]).toMatchObject({ droppedBehind: 2, droppedMaxInFlight: 1 + 6 });
+    expect(pacer.stages[0]).toMatchObject({ droppedBehind: 0, droppedMaxInFlight: 1 + 8, droppedLate: 2 });
     sink.free();
     // 11..300 at 300 ms: 11..199 more than 100 ms late (ours, not even tried);
-    // 200 sent on the freed connection; 201..294 busy and >5 ms late (ours); 295..300 the target's
+    // 200 sent on the freed connection; 201..300 busy: max-in-flight, 201..294 flagged late
     pacer.release(300, sink);
-    expect(pacer.stages[0]).toMatchObject({ sent: 3, droppedBehind: 2 + 189 + 94, droppedMaxInFlight: 7 + 6 });
+    expect(pacer.stages[0]).toMatchObject({ sent: 3, droppedBehind: 189, droppedMaxInFlight: 9 + 100, droppedLate: 2 + 94 });
   });
 
   it('tags each released arrival with its stage', () => {
@@ -121,16 +121,16 @@ describe('pacer under a fake clock', () => {
 describe('generator check (pure)', () => {
   const p = constant(40_000, 1);
   it('passes a generator that released its arrivals on time', () => {
-    const [v] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 39_000, droppedMaxInFlight: 1_000, droppedBehind: 0, lastReleaseMs: 999.9 }], lagP99Ms: () => 0.4, maxScheduleLagMs: 5 });
+    const [v] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 39_000, droppedMaxInFlight: 1_000, droppedLate: 0, droppedBehind: 0, lastReleaseMs: 999.9 }], lagP99Ms: () => 0.4, maxScheduleLagMs: 5 });
     expect(v).toMatchObject({ ok: true, targetRate: 40_000 });
   });
 
   it('fails on a short rate, a high lag or drops of ours, and says which in one line', () => {
-    const [short] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 20_478, droppedMaxInFlight: 0, droppedBehind: 19_522, lastReleaseMs: 1_000 }], lagP99Ms: () => 98, maxScheduleLagMs: 5 });
+    const [short] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 20_478, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 19_522, lastReleaseMs: 1_000 }], lagP99Ms: () => 98, maxScheduleLagMs: 5 });
     expect(short?.ok).toBe(false);
     const line = fellBehindLine(short!, false);
     expect(line).toBe('the load generator fell behind: sent 20,478 of 40,000 req/s; schedule lag p99 98 ms (limit 5.00 ms); 19,522 arrivals dropped because the generator was late; lower --rate or add runners with `golive k8s run --parallelism`');
-    const [lag] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 40_000, droppedMaxInFlight: 0, droppedBehind: 0, lastReleaseMs: 1_000 }], lagP99Ms: () => 6, maxScheduleLagMs: 5 });
+    const [lag] = judgeGenerator({ profile: p, stages: [{ expected: 40_000, sent: 40_000, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 0, lastReleaseMs: 1_000 }], lagP99Ms: () => 6, maxScheduleLagMs: 5 });
     expect(lag?.ok).toBe(false);
   });
 
@@ -138,7 +138,7 @@ describe('generator check (pure)', () => {
     const sp = staged(0, [{ durationSeconds: 1, target: 100 }, { durationSeconds: 1, target: 100, name: '2x' }]);
     const vs = judgeGenerator({
       profile: sp,
-      stages: [{ expected: 50, sent: 50, droppedMaxInFlight: 0, droppedBehind: 0, lastReleaseMs: 990 }, { expected: 100, sent: 60, droppedMaxInFlight: 0, droppedBehind: 40, lastReleaseMs: 1_990 }],
+      stages: [{ expected: 50, sent: 50, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 0, lastReleaseMs: 990 }, { expected: 100, sent: 60, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 40, lastReleaseMs: 1_990 }],
       lagP99Ms: () => 1,
       maxScheduleLagMs: 5,
     });

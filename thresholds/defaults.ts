@@ -2,6 +2,8 @@
  * The runbook's pass criteria as k6 thresholds, for the phases a plan selects,
  * and how custom thresholds from config combine with them.
  */
+import type { Workload } from '../src/contract/plan.js';
+import { DROPPED_SELECTOR, droppedIterationsDefault } from './load-evidence.js';
 import { canonicalSelector, selectorPhase } from './parse.js';
 
 /** Runbook "Load Testing": 95th percentile response time < 500ms. */
@@ -16,7 +18,7 @@ export const LOAD_MAX_ERROR_RATE = 0.01;
 export interface DefaultsPlan {
   readonly phases: readonly string[];
   readonly health: { readonly maxResponseMs: number };
-  readonly load: { readonly workload: { readonly model: 'closed'; readonly requests: number } | { readonly model: 'open' | 'staged' } };
+  readonly load: { readonly workload: Workload };
 }
 
 /** A plan with its custom thresholds (selector -> expressions). */
@@ -27,9 +29,11 @@ export interface ThresholdPlan extends DefaultsPlan {
 /**
  * "Every request completed": in the closed model the request count is known,
  * so every one must have been sent and answered (failed answers are counted by
- * http_req_failed). The open model's count depends on the schedule and on
- * drops, so it only asks that load ran at all; dropped arrivals are visible as
- * `dropped_iterations{phase:load}`, which a config can gate with `count==0`.
+ * http_req_failed). Under the open and staged models every scheduled arrival
+ * must have been sent: `http_reqs count>=1` asks that load ran at all, and
+ * `dropped_iterations{phase:load}` that fewer than 1 % of the scheduled
+ * arrivals found max-in-flight requests already waiting (load-evidence.ts);
+ * arrivals golive itself failed to send are the generator check's (107).
  */
 export function defaultThresholds(plan: DefaultsPlan): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -46,6 +50,8 @@ export function defaultThresholds(plan: DefaultsPlan): Record<string, string[]> 
     out['http_req_duration{phase:load}'] = [`p(95)<${LOAD_P95_MS}`];
     out['http_req_failed{phase:load}'] = [`rate<${LOAD_MAX_ERROR_RATE}`];
     out['http_reqs{phase:load}'] = [w.model === 'closed' ? `count>=${w.requests}` : 'count>=1'];
+    const dropped = droppedIterationsDefault(w);
+    if (dropped !== undefined) out[DROPPED_SELECTOR] = [dropped];
   }
   return out;
 }

@@ -21,7 +21,7 @@ export async function compareCommand(argv: readonly string[], io: CliIO): Promis
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new GoliveError('GOLIVE_USAGE', `${parseArgsMessage(err)} (see golive compare --help)`);
+    throw new GoliveError('GOLIVE_USAGE', `${parseArgsMessage(err, Object.keys(OPTIONS))} (see golive compare --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EXIT, firstLine, GoliveError } from '../core/errors.js';
 import { redactUrls } from '../core/redact.js';
+import { renderPrintConfig } from '../config/print-config.js';
 import { resolvePlan } from '../config/load.js';
 import { renderConsole } from '../reporters/console.js';
 import { renderJson } from '../reporters/json.js';
@@ -58,7 +59,11 @@ function describeEvent(e: OrchestratorEvent): string | undefined {
 
 async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
   const { cwd } = io;
-  const resolved = await resolvePlan(f.check, io.env, cwd, NO_LOCAL_TOKEN);
+  const resolved = await resolvePlan(f.check, io.env, cwd, NO_LOCAL_TOKEN, (line) => io.stderr.write(`golive k8s: ${line}\n`));
+  if (f.check.printConfig) {
+    io.stdout.write(renderPrintConfig(resolved.plan, resolved.configFile));
+    return EXIT.passed;
+  }
   const runId = f.runId ?? (f.action === 'render' ? 'manual' : newRunId());
   // All runners of one run report one testid, so Prometheus sees one test, not N.
   const plan = f.action === 'run' ? { ...resolved.plan, testid: resolved.plan.testid ?? runId } : resolved.plan;

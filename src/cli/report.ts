@@ -24,7 +24,7 @@ export async function reportCommand(argv: readonly string[], io: CliIO): Promise
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new GoliveError('GOLIVE_USAGE', `${parseArgsMessage(err)} (see golive report --help)`);
+    throw new GoliveError('GOLIVE_USAGE', `${parseArgsMessage(err, Object.keys(OPTIONS))} (see golive report --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -8,6 +8,7 @@ Judges the runbook's Launch Success Criteria over a window from what Prometheus 
                             GOLIVE_PROMETHEUS_USERNAME/PASSWORD/BEARER_TOKEN[_FILE])
   --since TIME              start of the window, ISO 8601 with a zone (required)
   --window DUR              length of the window: 24h (default), 7d, ... (whole hours, at most 31d)
+  --last DUR                the window of that length up to the last whole hour (instead of both)
   --by day                  also judge every day of the window (the weekly performance report)
   --job NAME                Pushgateway job of golive's runs (default golive)
   --environment NAME        their environment label (env GOLIVE_ENVIRONMENT)

@@ -22,12 +22,12 @@ import { DEFAULT_STALE_AFTER_S } from '../signoff/queries.js';
 import { renderConsole } from '../signoff/render-text.js';
 import { runSignoff } from '../signoff/run.js';
 import { parseCompare } from '../phases/saturation/queries.js';
-import { parseDuration, resolveWindow } from '../signoff/window.js';
+import { lastWindow, parseDuration, resolveWindow } from '../signoff/window.js';
 import { useColor, type CliIO } from './io.js';
 import { SIGNOFF_HELP } from './signoff-help.js';
 
 const OPTIONS = {
-  'prometheus-url': { type: 'string' }, since: { type: 'string' }, window: { type: 'string' }, by: { type: 'string' },
+  'prometheus-url': { type: 'string' }, since: { type: 'string' }, last: { type: 'string' }, window: { type: 'string' }, by: { type: 'string' },
   job: { type: 'string' }, environment: { type: 'string' }, checks: { type: 'string' }, 'stale-after': { type: 'string' },
   'capacity-summary': { type: 'string' }, slo: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' },
   notify: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-color': { type: 'boolean' },
@@ -71,18 +71,24 @@ export async function signoffCommand(argv: readonly string[], io: CliIO): Promis
     return 0;
   }
   const env = io.env;
-  const url = values['prometheus-url'] ?? (env.GOLIVE_PROMETHEUS_URL || undefined);
-  if (url === undefined) throw usage('--prometheus-url: required (or GOLIVE_PROMETHEUS_URL): the Prometheus that recorded the launch');
-  const prometheusUrl = httpUrl('--prometheus-url', url);
-  if (values.since === undefined) throw usage('--since: required, the start of the window, e.g. --since 2026-09-03T09:00Z');
-  const window = resolveWindow(values.since, values.window ?? '24h', values.by, Date.now());
-  const job = values.job ?? 'golive';
-  if (job.trim() === '') throw usage('--job: expected a name');
-  const environment = values.environment ?? (env.GOLIVE_ENVIRONMENT || undefined);
-  const staleAfterS = values['stale-after'] !== undefined ? parseDuration('--stale-after', values['stale-after']) : undefined;
   const configFile = values.config !== undefined ? resolve(io.cwd, values.config) : undefined;
   if (configFile && !existsSync(configFile)) throw usage(`--config: ${values.config} not found`);
-  const config = configFile ? parseSignoffConfig((await readConfigFile(configFile)).signoff, values.config ?? '') : parseSignoffConfig({}, '');
+  const raw = configFile ? await readConfigFile(configFile) : {};
+  const config = parseSignoffConfig(raw.signoff, values.config ?? '');
+  // The run's own config says where its Prometheus is and which environment it pushed as.
+  const fromConfig = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const url = values['prometheus-url'] ?? (env.GOLIVE_PROMETHEUS_URL || undefined) ?? fromConfig((raw.prometheus as { url?: unknown } | undefined)?.url);
+  if (url === undefined) throw usage('--prometheus-url: required (or GOLIVE_PROMETHEUS_URL): the Prometheus that recorded the launch');
+  const prometheusUrl = httpUrl('--prometheus-url', url);
+  if (values.last !== undefined && (values.since !== undefined || values.window !== undefined)) throw usage('--last: instead of --since and --window, not with them');
+  const span = values.last !== undefined ? lastWindow(values.last, Date.now()) : undefined;
+  const since = span?.since ?? values.since;
+  if (since === undefined) throw usage('--since: required, the start of the window, e.g. --since 2026-09-03T09:00Z (or --last 7d)');
+  const window = resolveWindow(since, span?.window ?? values.window ?? '24h', values.by, Date.now());
+  const job = values.job ?? 'golive';
+  if (job.trim() === '') throw usage('--job: expected a name');
+  const environment = values.environment ?? (env.GOLIVE_ENVIRONMENT || undefined) ?? fromConfig(raw.environment);
+  const staleAfterS = values['stale-after'] !== undefined ? parseDuration('--stale-after', values['stale-after']) : undefined;
   const sel = selector({ job, ...(environment ? { environment } : {}) });
   const checks = checksFlag(values.checks, config.checks);
   let criteria: Criterion[];

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { firstLine } from '../core/errors.js';
+import { closestName } from '../core/nearest.js';
 
 
 export interface FlagSpec {
@@ -76,10 +77,13 @@ export function setPath(raw: Record<string, unknown>, path: string, v: unknown):
   o[keys[keys.length - 1] as string] = v;
 }
 
-/** node:util parseArgs' error, in our words: one line naming the flag. */
-export function parseArgsMessage(err: unknown): string {
+/** node:util parseArgs' error, in our words: one line naming the flag (and, given the known flags, the nearest one). */
+export function parseArgsMessage(err: unknown, known: readonly string[] = []): string {
   return firstLine(err)
-    .replace(/^Unknown option '(.*?)'.*$/, 'unknown flag $1')
+    .replace(/^Unknown option '(.*?)'.*$/, (_m, flag: string) => {
+      const near = closestName(flag.replace(/^-+/, ''), known);
+      return `unknown flag ${flag}${near !== undefined ? `, did you mean --${near}?` : ''}`;
+    })
     .replace(/^Option '(.*?)' argument is ambiguous.*$/, "$1: the value starts with '-'; write $1=VALUE")
     .replace(/^Option '(.*?)(?: <value>)?' argument missing.*$/, '$1: expected a value');
 }
@@ -100,7 +104,7 @@ export function parseWithTable(groups: readonly FlagGroup[], argv: readonly stri
   try {
     ({ values } = parseArgs({ args: [...argv], options: optionsOf(groups), strict: true, allowPositionals: false }));
   } catch (err) {
-    throw usage(parseArgsMessage(err));
+    throw usage(parseArgsMessage(err, Object.keys(optionsOf(groups))));
   }
   const raw: Record<string, unknown> = {};
   const cli: Record<string, unknown> = {};

@@ -32,6 +32,7 @@ export interface CheckFlags {
   emitResult: boolean;
   noColor: boolean;
   help: boolean;
+  printConfig: boolean;
 }
 
 export function parseCheckFlags(argv: readonly string[]): CheckFlags {
@@ -40,6 +41,6 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
 
 /** The table's output -> CheckFlags, with the defaults of the boolean options. */
 export function checkFlagsFrom({ raw, cli }: ParsedFlags): CheckFlags {
-  const { emitResult, noColor, help, ...rest } = cli as Partial<CheckFlags>;
-  return { raw: raw as RawConfig, ...rest, emitResult: emitResult ?? false, noColor: noColor ?? false, help: help ?? false };
+  const { emitResult, noColor, help, printConfig, ...rest } = cli as Partial<CheckFlags>;
+  return { raw: raw as RawConfig, ...rest, emitResult: emitResult ?? false, noColor: noColor ?? false, help: help ?? false, printConfig: printConfig ?? false };
 }

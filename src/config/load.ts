@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GoliveError, firstLine } from '../core/errors.js';
-import { envConfig } from './env.js';
+import { envConfig, unknownEnvLines } from './env.js';
 import type { CheckFlags } from './flags.js';
 import { mergeRaw } from './merge.js';
 import type { RawConfig } from './merge.js';
@@ -65,13 +65,19 @@ export interface ResolvedPlan {
   configFile?: string;
 }
 
-export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string, string | undefined>>, cwd: string, extra: RawConfig = {}): Promise<ResolvedPlan> {
+/**
+ * `log` gets the one line naming the config file in use, as soon as it is
+ * known (before its problems, if any): a file found in the working directory
+ * changes the run, so the run says so.
+ */
+export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string, string | undefined>>, cwd: string, extra: RawConfig = {}, log?: (line: string) => void): Promise<ResolvedPlan> {
   const configFile = flags.configFile
     ? resolve(cwd, flags.configFile)
     : CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
   if (flags.configFile && configFile && !existsSync(configFile)) {
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `--config: file not found: ${flags.configFile}`);
   }
+  if (configFile) log?.(`config file ${configFile} (${flags.configFile ? '--config' : 'found in the working directory; --config FILE to choose another'})`);
   const fromFile = configFile ? await readConfigFile(configFile) : {};
   const tokenFile = flags.tokenFile ?? env.GOLIVE_TOKEN_FILE;
   const token = tokenFile ? { token: await readSecretFile(resolve(cwd, tokenFile), flags.tokenFile ? '--token-file' : 'GOLIVE_TOKEN_FILE') } : {};
@@ -83,7 +89,7 @@ export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string
   }
   const secrets = Object.keys(promSecrets).length > 0 ? { prometheus: promSecrets } : {};
   const raw = mergeRaw(extra, fromFile, envConfig(env), secrets, token, flags.raw);
-  let plan = validatePlan(raw);
+  let plan = validatePlan(raw, unknownEnvLines(env));
   // The profile's baseline from Prometheus, before the first request to the target.
   const query = plan.profile?.baselineQuery;
   if (query !== undefined && plan.profile?.baselineRps === undefined) {

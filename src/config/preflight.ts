@@ -7,6 +7,9 @@
 import { GoliveError } from '../core/errors.js';
 import { parseMetricSelector } from '../../thresholds/index.js';
 import type { Plan, Workload } from '../contract/plan.js';
+import { closestName } from '../core/nearest.js';
+
+export { closestName } from '../core/nearest.js';
 
 /**
  * An HTTP field value: no control characters (CR, LF, NUL, tab, DEL, C1) and
@@ -37,35 +40,16 @@ export const NODE_METRICS = [
   ...SHARED_METRICS,
   // the open model's own account of its generator (Load models in the README)
   'golive_schedule_lag', 'golive_dropped_arrivals', 'golive_event_loop_delay_p99', 'golive_event_loop_delay_max',
+  'golive_target_duration',
   'golive_http_retries_on_stale_connection',
+  // the API's contract is judged by the node engine only
+  'openapi_coverage', 'openapi_conformance',
 ] as const;
 /** k6's built-in metrics, recorded under --engine k6. */
 export const K6_METRICS = [
   ...SHARED_METRICS, 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending',
   'http_req_waiting', 'http_req_receiving', 'iteration_duration', 'data_received', 'data_sent', 'vus', 'vus_max',
 ] as const;
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
-
-export function closestName(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestD) { best = k; bestD = d; }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 export function checkThresholdMetrics(selectors: readonly string[], engine: Plan['engine']): void {
   const known: readonly string[] = engine === 'k6' ? K6_METRICS : NODE_METRICS;

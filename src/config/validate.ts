@@ -4,8 +4,12 @@
  */
 import { z } from 'zod';
 import { GoliveError } from '../core/errors.js';
+import { PHASES } from '../core/result.js';
+import { closestName } from '../core/nearest.js';
+import { unknownKeys } from '../contract/schema-walk.js';
+import { describeIssue, describeUnknownKeys } from './problems.js';
 import { BUILTIN_METRICS } from '../core/metrics.js';
-import { planThresholds, validateThresholdDefs } from '../../thresholds/index.js';
+import { parseMetricSelector, planThresholds, validateThresholdDefs } from '../../thresholds/index.js';
 import { FLAG_FOR_PATH } from './flags.js';
 import { checkHeaderSecret, checkThresholdMetrics } from './preflight.js';
 import type { RawConfig } from './merge.js';
@@ -15,15 +19,6 @@ import { parseDurationSeconds } from './stages-flag.js';
 import type { Plan } from '../contract/plan.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
-  // The flag of the nearest path that has one: load.workload.stages.0.target -> --stages.
-  let flag: string | undefined;
-  for (let n = issue.path.length; n > 0 && flag === undefined; n--) flag = FLAG_FOR_PATH[issue.path.slice(0, n).map(String).join('.')];
-  const where = path === '' ? 'config' : flag ? `${path} (${flag})` : path;
-  return `${where}: ${issue.message}`;
-}
 
 /** An https:// target gets the edge phase by default; http:// has no certificate or redirect to check. */
 function withDefaultPhases(raw: RawConfig): RawConfig {
@@ -46,15 +41,51 @@ function withAbortEntries(plan: Plan, raw: RawConfig): Plan {
   return entries.length === 0 ? plan : { ...plan, abortOnFail: [...plan.abortOnFail, ...entries] };
 }
 
-export function validatePlan(raw: RawConfig): Plan {
-  if (raw.target === undefined) {
-    throw new GoliveError('GOLIVE_MISSING_TARGET', `no target: pass --target URL or set GOLIVE_TARGET (${DEMO_HINT})`);
+const NO_TARGET = `no target: pass --target URL or set GOLIVE_TARGET (${DEMO_HINT})`;
+
+/** Every problem at once: one line each, and one message joining them. */
+export function configProblems(problems: readonly string[]): GoliveError {
+  return new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`, { lines: problems.map((p) => `invalid config: ${p}`) });
+}
+
+/**
+ * A threshold the user asked for must be judged: one on a phase that does not
+ * exist, or that this run does not run, would be silently dropped (issue 25).
+ */
+function thresholdPhaseProblems(raw: RawConfig, phases: readonly string[]): string[] {
+  const t = raw.thresholds;
+  if (typeof t !== 'object' || t === null) return [];
+  const out: string[] = [];
+  for (const key of Object.keys(t)) {
+    let phase: string | undefined;
+    try {
+      phase = parseMetricSelector(key).tags.phase;
+    } catch {
+      continue; // a malformed selector is reported by the threshold validation below
+    }
+    if (phase === undefined || phase === '*') continue;
+    if (!(PHASES as readonly string[]).includes(phase)) {
+      const near = closestName(phase, PHASES);
+      out.push(`threshold ${key} (--threshold): there is no phase "${phase}"${near !== undefined ? `, did you mean ${near}?` : `; expected one of ${PHASES.join(', ')}`}`);
+    } else if (!phases.includes(phase)) {
+      out.push(`threshold ${key} (--threshold): threshold on ${phase}, but --phases runs ${phases.join(',')}; add ${phase} to --phases or drop the threshold`);
+    }
   }
-  const parsed = planSchema.safeParse(withDefaultPhases(raw));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(describeIssue);
-    throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: ${problems.join('; ')}`);
-  }
+  return out;
+}
+
+/**
+ * `before`: problems found before the plan (unknown environment variables),
+ * reported with the plan's own in one error.
+ */
+export function validatePlan(raw: RawConfig, before: readonly string[] = []): Plan {
+  const unknown = describeUnknownKeys(unknownKeys(planSchema, raw), planSchema);
+  if (raw.target === undefined && unknown.length === 0 && before.length === 0) throw new GoliveError('GOLIVE_MISSING_TARGET', NO_TARGET);
+  const parsed = planSchema.safeParse(withDefaultPhases(raw), { reportInput: true });
+  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(raw.target === undefined && i.path.join('.') === 'target'));
+  const problems = [...before, ...unknown, ...(raw.target === undefined ? [NO_TARGET] : []), ...issues.map((i) => describeIssue(i, FLAG_FOR_PATH))];
+  if (parsed.success) problems.push(...thresholdPhaseProblems(raw, parsed.data.phases));
+  if (problems.length > 0 || !parsed.success) throw configProblems(problems);
   const plan = withAbortEntries(applyProfile(parsed.data, isExplicitWorkload(raw)), raw);
   if (plan.cluster.requireScaleOut && !(plan.phases.includes('cluster') && plan.phases.includes('load'))) {
     throw new GoliveError('GOLIVE_USAGE', '--require-scale-out: judges the HPAs under the load; add both load and cluster to --phases');

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LIMITS, boundedConnections, boundedMillis, boundedRate, boundedSeconds } from './limits.js';
 import { profileSchema, saturationSchema } from './capacity-schema.js';
+import { signoffSchema } from './signoff-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from '../core/dns-server.js';
 
@@ -81,6 +82,17 @@ export const stagedModel = z.object({
 /** `IP` or `IP:PORT` (IPv6 as `[IP]:PORT`) of a DNS server; a name would need a resolver itself. */
 const dnsServer = z.string().refine((s) => parseDnsServer(s) !== undefined, 'expected IP[:PORT] of a DNS server, e.g. 127.0.0.1:5353 or [::1]:53');
 
+/**
+ * The API's own OpenAPI 3.0/3.1 document: fetched from the target (a path is
+ * resolved against it, as FastAPI serves `/openapi.json`) or read from a file.
+ */
+export const openApiSource = z.strictObject({
+  url: z.string().min(1).refine((s) => s.startsWith('/') || /^https?:\/\//i.test(s), 'expected a path on the target (/openapi.json) or an http(s) URL').optional(),
+  file: z.string().min(1).optional(),
+}).refine((o) => (o.url === undefined) !== (o.file === undefined), 'expected { url: "/openapi.json" } or { file: "openapi.json" }, one of the two')
+  .transform((o): { url: string } | { file: string } => (o.url !== undefined ? { url: o.url } : { file: o.file ?? '' }));
+export type OpenApiSource = z.infer<typeof openApiSource>;
+
 /** The phases a plan runs when it does not say: edge only applies to an https:// target. */
 export const DEFAULT_PHASES = ['health', 'market-data', 'load'] as const;
 
@@ -132,8 +144,12 @@ export const planSchema = z.object({
   load: z.object({
     path: z.string().startsWith('/').default('/health'),
     method: z.enum(['GET', 'POST']).default('GET'),
-    /** the generator's honesty: schedule-lag p99 above this (ms) means it fell behind (exit 107) */
-    maxScheduleLagMs: millis.default(5),
+    /**
+     * opt-in strict limit: schedule-lag p99 above this (ms) is golive falling
+     * behind (exit 107) whatever the verdict; unset, lag voids only a failure
+     * it could explain (thresholds/load-evidence.ts)
+     */
+    maxScheduleLagMs: millis.optional(),
     workload: z.discriminatedUnion('model', [closedModel, openModel, stagedModel]).prefault({ model: 'closed' }),
   }).prefault({}),
   /** extra k6-syntax thresholds, merged over the runbook defaults */
@@ -171,10 +187,14 @@ export const planSchema = z.object({
     /** how often the HPAs are sampled during the load */
     hpaIntervalSeconds: duration.default(5),
   }).prefault({}),
+  /** hold every response against the API's own OpenAPI contract, and count the operations covered */
+  openapi: openApiSource.optional(),
   /** a named load profile, expanded into the staged workload and its thresholds */
   profile: profileSchema.optional(),
   /** resource saturation from Prometheus, judged by the monitoring phase */
   saturation: saturationSchema.prefault({}),
+  /** read by `golive signoff` only */
+  signoff: signoffSchema.optional(),
 });
 
 export type Plan = z.infer<typeof planSchema>;

@@ -18,12 +18,18 @@ export type ErrorCode =
 
 export class GoliveError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** several problems found at once (e.g. a config's), one terminal line each; `message` joins them */
+  readonly lines?: readonly string[];
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; lines?: readonly string[] }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
     this.name = 'GoliveError';
+    if (options?.lines !== undefined && options.lines.length > 0) this.lines = options.lines;
   }
 }
+
+/** Lines of one error shown before "... and N more": a config with 500 typos is not 500 lines. */
+export const MAX_ERROR_LINES = 30;
 
 /** Exit codes follow k6 where k6 has one (see README "Exit codes"). */
 export const EXIT = {
@@ -65,6 +71,11 @@ export function firstLine(err: unknown): string {
 
 /** One line, no stack, no URL credential: what the user sees for any error. */
 export function describeError(err: unknown): string {
+  if (err instanceof GoliveError && err.lines !== undefined) {
+    const shown = err.lines.slice(0, MAX_ERROR_LINES).map((l) => safeLine(redactUrls(`golive: ${l}`), 1000));
+    const more = err.lines.length - shown.length;
+    return [...shown, ...(more > 0 ? [`golive: ... and ${more} more`] : [])].join('\n');
+  }
   if (err instanceof GoliveError) return safeLine(redactUrls(`golive: ${err.message}`.split('\n')[0] ?? 'golive: error'), 1000);
   const msg = err instanceof Error ? err.message : String(err);
   return safeLine(redactUrls(`golive: internal error: ${msg}`.split('\n')[0] ?? 'golive: internal error'), 1000);

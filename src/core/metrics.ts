@@ -33,6 +33,11 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
   vus: { type: 'gauge', contains: 'default' },
   vus_max: { type: 'gauge', contains: 'default' },
   dropped_iterations: { type: 'counter', contains: 'default' },
+  /** golive's (open model): http_req_duration without golive's schedule lag, bytes written -> last byte */
+  golive_target_duration: { type: 'trend', contains: 'time' },
+  // The API's own contract (openapi in the config): operations covered, responses that conform.
+  openapi_coverage: { type: 'rate', contains: 'default' },
+  openapi_conformance: { type: 'rate', contains: 'default' },
 };
 
 export interface Series {

@@ -49,6 +49,11 @@ export interface ThresholdResult {
   phase?: PhaseName;
   /** a windowed threshold (`... over 10s`): how its windows fared and the worst one */
   window?: ThresholdWindow;
+  /**
+   * a failure golive's own lag could account for (thresholds/load-evidence.ts):
+   * not evidence against the target, so the run is 107, not 99; the one line says why
+   */
+  voided?: string;
 }
 
 /** One load stage as the reports show it (summary.json `golive.stages`). */

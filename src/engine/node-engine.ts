@@ -5,7 +5,7 @@
 import type { Plan, Workload } from '../contract/plan.js';
 import type { PhaseName, RunResult } from '../core/result.js';
 import {
-  evaluateThresholds, planThresholds, rollbackTriggers, thresholdsJudged,
+  evaluateRunThresholds, planThresholds, rollbackTriggers, thresholdsJudged,
 } from '../../thresholds/index.js';
 import { HttpClient } from '../net/http.js';
 import { runPhases } from './run.js';
@@ -19,7 +19,7 @@ import type { PhaseRunner } from '../phases/types.js';
 import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
-import { decideVerdict } from './verdict.js';
+import { decideVerdict, errorLine } from './verdict.js';
 import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
@@ -107,7 +107,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const durationSeconds = state.durationMs / 1000;
   // Thresholds of a phase that did not run are not judged: the skip itself is the failure.
   const defs = thresholdsJudged(runPlan, state.phases);
-  const thresholds = evaluateThresholds(defs, state.store, durationSeconds);
+  const thresholds = evaluateRunThresholds(defs, state.store, durationSeconds, runPlan.load.workload);
   const { unavailable, notes, failures } = state;
   const rollback = rollbackTriggers({
     source: state.store,
@@ -120,7 +120,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const stages = stageRows(state.store, workload, thresholds, state.phases.find((p) => p.name === 'load')?.startedAt);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
-  const erroredPhase = state.phases.find((p) => p.status === 'error');
+  const why = verdict === 'error' ? errorLine(state.phases, thresholds) : undefined;
   const result = buildRunResult({
     store: state.store,
     checks: state.checks,
@@ -134,7 +134,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...runIdentity(plan, { ...run, engine: 'node' }, state.startedAt, finishedAt),
       verdict,
       exitCode,
-      ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : verdict === 'error' && erroredPhase?.reason ? { error: erroredPhase.reason } : {}),
+      ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
       failedRequests: failures.list(),

@@ -4,6 +4,7 @@
  * error (107: we could not find out), then a failed sink delivery (108).
  */
 import { EXIT } from '../core/errors.js';
+import { voidedLine } from '../../thresholds/index.js';
 import type { DeliveryResult, PhaseResult, RunResult, ThresholdResult, Verdict } from '../core/result.js';
 
 export interface VerdictInput {
@@ -16,9 +17,10 @@ export interface VerdictInput {
 
 export function decideVerdict(input: VerdictInput): { verdict: Verdict; exitCode: number } {
   if (input.aborted || input.phases.some((p) => p.status === 'aborted')) return { verdict: 'aborted', exitCode: EXIT.aborted };
-  const failed = input.phases.some((p) => p.status === 'failed') || input.thresholds.some((t) => !t.ok);
+  // A voided threshold is not evidence against the target: we could not judge it (107).
+  const failed = input.phases.some((p) => p.status === 'failed') || input.thresholds.some((t) => !t.ok && t.voided === undefined);
   if (failed) return { verdict: 'failed', exitCode: EXIT.thresholdsFailed };
-  if (input.engineError !== undefined || input.phases.some((p) => p.status === 'error')) {
+  if (input.engineError !== undefined || input.phases.some((p) => p.status === 'error') || input.thresholds.some((t) => t.voided !== undefined)) {
     return { verdict: 'error', exitCode: EXIT.engineError };
   }
   if (input.deliveries.some((d) => !d.ok)) return { verdict: 'passed', exitCode: EXIT.deliveryFailed };
@@ -39,6 +41,11 @@ export function withDeliveries(result: RunResult, deliveries: readonly DeliveryR
     ? { verdict: g.verdict, exitCode: g.exitCode }
     : decideVerdict({ phases: g.phases, thresholds: g.thresholds, deliveries: all, aborted: g.verdict === 'aborted' });
   return { ...result, golive: { ...g, ...decided, deliveries: all } };
+}
+
+/** The one line an error verdict ends with: the errored phase's reason, else a voided threshold's. */
+export function errorLine(phases: readonly PhaseResult[], thresholds: readonly ThresholdResult[]): string | undefined {
+  return phases.find((p) => p.status === 'error')?.reason ?? voidedLine(thresholds);
 }
 
 /**

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { planSchema } from '../contract/plan.js';
 import { buildAnalysisTemplate } from './argo.js';
 import { buildCronJob } from './cronjob.js';
+import { buildSignoffCronJob, buildSignoffNetworkPolicy } from './signoff-cronjob.js';
 import { buildJob } from './job.js';
 import { baseLabels, CONFIG_FILE, DEFAULT_CONFIGMAP } from './names.js';
 import { buildNetworkPolicy } from './network-policy.js';
@@ -45,6 +46,7 @@ export function baseFiles(): Record<string, string> {
     // Stable name: the Job and CronJob mount it by name, and `golive k8s schedule` updates it in place.
     generatorOptions: { disableNameSuffixHash: true, labels: baseLabels('config') },
   };
+  const signoffKustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['cronjob.yaml', 'networkpolicy.yaml'] };
   const argoKustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['analysistemplate.yaml'] };
   return {
     'k8s/rbac-orchestrator.yaml': yamls(rbac.filter((o) => o.metadata?.labels?.['app.kubernetes.io/component'] === 'orchestrator-rbac')),
@@ -56,5 +58,9 @@ export function baseFiles(): Record<string, string> {
     'k8s/kustomization.yaml': HEADER + stringify(kustomization),
     'k8s/argo/analysistemplate.yaml': yaml(buildAnalysisTemplate(plan)),
     'k8s/argo/kustomization.yaml': HEADER + stringify(argoKustomization),
+    // Applied beside the base (it mounts golive-config): kubectl apply -k k8s/signoff/
+    'k8s/signoff/cronjob.yaml': yaml(buildSignoffCronJob()),
+    'k8s/signoff/networkpolicy.yaml': yaml(buildSignoffNetworkPolicy()),
+    'k8s/signoff/kustomization.yaml': HEADER + stringify(signoffKustomization),
   };
 }

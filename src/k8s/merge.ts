@@ -9,7 +9,7 @@ import { MetricStore } from '../core/metrics.js';
 import type { CheckResult, PhaseResult, PhaseStatus, RunResult, ThresholdResult, Verdict } from '../core/result.js';
 import type { Plan } from '../contract/plan.js';
 import { decideVerdict } from '../engine/verdict.js';
-import { evaluateThresholds, thresholdsJudged } from '../../thresholds/index.js';
+import { evaluateRunThresholds, thresholdsJudged, voidedLine } from '../../thresholds/index.js';
 
 export interface MergedResult {
   store: MetricStore;
@@ -51,8 +51,8 @@ export function mergeRunnerResults(plan: Plan, results: readonly RunResult[]): M
   const durationMs = Math.max(0, ...results.map((r) => r.golive.durationMs));
   const phases = mergePhases(results);
   // The same rule as each runner's: thresholds of phases that did not run are not judged.
-  const thresholds = evaluateThresholds(thresholdsJudged(plan, phases), store, durationMs / 1000);
-  const engineError = results.find((r) => r.golive.verdict === 'error')?.golive.error;
+  const thresholds = evaluateRunThresholds(thresholdsJudged(plan, phases), store, durationMs / 1000, plan.load.workload);
+  const engineError = results.find((r) => r.golive.verdict === 'error')?.golive.error ?? voidedLine(thresholds);
   const { verdict, exitCode } = decideVerdict({
     phases, thresholds, deliveries: [],
     aborted: results.some((r) => r.golive.verdict === 'aborted'),

@@ -28,21 +28,26 @@ export interface SampleRecorder {
  */
 export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>, stageNames?: readonly string[]): SampleRecorder {
   // one map per stage (a single one without stages), status -> bound recorder
-  const byStage = (stageNames ?? ['']).map(() => new Map<number, (durationMs: number) => void>());
+  const byStage = (stageNames ?? ['']).map(() => new Map<number, (durationMs: number, targetMs: number | undefined) => void>());
   const errors = new Map<string, number>();
   const badStatuses = new Map<number, number>();
   let unexpected = 0;
-  const recorderFor = (stage: number, status: number): ((durationMs: number) => void) => {
+  const recorderFor = (stage: number, status: number): ((durationMs: number, targetMs: number | undefined) => void) => {
     const expected = status >= 200 && status < 400;
     const stageTag = stageNames?.[stage];
     const tags = { ...base, ...(stageTag !== undefined ? { stage: stageTag } : {}), status: String(status), expected_response: String(expected) };
     const reqs = store.recorder('http_reqs', tags);
     const failed = store.recorder('http_req_failed', tags);
     const dur = store.recorder('http_req_duration', tags);
+    // The open model's target part, under the same tags, so a threshold can be judged on it too.
+    let target: ((ms: number) => void) | undefined;
+    const tgt = (ms: number | undefined): void => {
+      if (ms !== undefined) (target ??= store.recorder('golive_target_duration', tags))(ms);
+    };
     const flag = expected ? 0 : 1;
     const r = expected || status === 0
-      ? (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; }
-      : (ms: number): void => { reqs(1); failed(flag); dur(ms); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
+      ? (ms: number, t: number | undefined): void => { reqs(1); failed(flag); dur(ms); tgt(t); unexpected += flag; }
+      : (ms: number, t: number | undefined): void => { reqs(1); failed(flag); dur(ms); tgt(t); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
     byStage[stage]?.set(status, r);
     return r;
   };
@@ -53,7 +58,7 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
         if (clientFault(s.error) !== undefined) return;
       }
       const stage = stageNames === undefined ? 0 : Math.min(s.stage ?? 0, byStage.length - 1);
-      (byStage[stage]?.get(s.status) ?? recorderFor(stage, s.status))(s.durationMs);
+      (byStage[stage]?.get(s.status) ?? recorderFor(stage, s.status))(s.durationMs, s.targetMs);
     },
     errors,
     badStatuses,

@@ -10,7 +10,7 @@ import { clean, printer, type Printer, type Tone } from './console-layout.js';
 import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests.js';
 import { loadFigures } from './latency.js';
 import {
-  STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent,
+  STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent, thresholdState,
 } from './text.js';
 
 export interface ConsoleOptions {
@@ -89,12 +89,16 @@ const checks: Section = ({ golive: g }, p) => {
 
 const thresholds: Section = ({ golive: g }, p) => {
   if (!g.thresholds.length) return [];
-  return [...p.heading('Thresholds'), ...p.table(g.thresholds.map((t) => [
-    { text: t.ok ? '✓' : '✗', tone: t.ok ? 'ok' : 'bad' },
-    { text: clean(t.metric) },
-    { text: clean(t.expression) },
-    { text: clean(t.message), ...(t.ok ? {} : { tone: 'bad' as const }) },
-  ]))];
+  return [...p.heading('Thresholds'), ...p.table(g.thresholds.map((t) => {
+    const s = thresholdState(t);
+    const tone = s.state === 'passed' ? 'ok' as const : s.state === 'voided' ? 'warn' as const : 'bad' as const;
+    return [
+      { text: s.mark, tone },
+      { text: clean(t.metric) },
+      { text: clean(t.expression) },
+      { text: clean(s.text), ...(t.ok ? {} : { tone }) },
+    ];
+  }))];
 };
 
 const load: Section = (result, p) => {

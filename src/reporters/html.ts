@@ -14,7 +14,7 @@ import { loadFigures, p95Limits } from './latency.js';
 import { statusCodes, whenItWentWrong } from './report-data.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, escapeAttr, escapeText, fmtDuration, fmtMs,
-  fmtNumber, fmtPercent,
+  fmtNumber, fmtPercent, thresholdState,
 } from './text.js';
 
 const CSS = `
@@ -93,7 +93,7 @@ function verdictTables(g: RunResult['golive']): string[] {
   const out: string[] = [];
   if (g.thresholds.length) {
     out.push('<h2>Thresholds</h2>', table(['', 'metric', 'threshold', 'measured'], failuresFirst(g.thresholds, (t) => !t.ok).map((t) => [
-      mark(t.ok), tdHtml(`<code>${e(t.metric)}</code>`), tdHtml(`<code>${e(t.expression)}</code>`), td(t.message, t.ok ? '' : 'bad'),
+      tdHtml(thresholdState(t).mark, t.ok ? 'ok' : t.voided !== undefined ? 'skipped' : 'bad'), tdHtml(`<code>${e(t.metric)}</code>`), tdHtml(`<code>${e(t.expression)}</code>`), td(thresholdState(t).text, t.ok ? '' : t.voided !== undefined ? 'skipped' : 'bad'),
     ]), 'thresholds'));
   }
   if (g.checks.length) {

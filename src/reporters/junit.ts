@@ -48,6 +48,8 @@ function checkCase(phase: PhaseName, c: CheckResult): Case {
 function thresholdCase(classname: string, t: ThresholdResult, phase?: PhaseResult): Case {
   const base = { classname, name: `${t.metric} ${t.expression}` };
   if (t.ok) return { ...base, outcome: { kind: 'passed' } };
+  // golive's own lag could account for the failure: not evidence against the target (107).
+  if (t.voided !== undefined) return { ...base, outcome: { kind: 'error', type: 'not-judged', message: t.voided, body: `metric: ${t.metric}\nthreshold: ${t.expression}\n${t.message}\n${t.voided}` } };
   // A phase that never ran has no samples; that is the phase's skip, not a second failure.
   if (phase?.status === 'skipped' && t.actual === undefined) {
     return { ...base, outcome: { kind: 'skipped', message: `phase ${phase.name} skipped${phase.reason ? `: ${phase.reason}` : ''}` } };

@@ -8,7 +8,7 @@ import type { RunResult } from '../core/result.js';
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { latencyRows, p95Limits } from './latency.js';
 import { whenItWentWrong } from './report-data.js';
-import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
+import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars, thresholdState } from './text.js';
 
 const MAX_ROWS = 50;
 
@@ -52,7 +52,7 @@ export function renderMarkdown(result: RunResult): string {
   }
   const failedThresholds = g.thresholds.filter((t) => !t.ok);
   if (failedThresholds.length) {
-    out.push('#### Failed thresholds', '', ...table(['metric', 'threshold', 'measured'], failedThresholds.map((t) => [mdText(t.metric), mdText(t.expression), mdText(t.message)])), '');
+    out.push('#### Failed thresholds', '', ...table(['metric', 'threshold', 'measured'], failedThresholds.map((t) => [mdText(t.metric), mdText(t.expression), mdText(thresholdState(t).text)])), '');
   }
   const failedChecks = g.checks.filter((c) => c.fails > 0);
   if (failedChecks.length) {

@@ -75,3 +75,13 @@ export const STATUS_MARK: Readonly<Record<PhaseStatus, string>> = {
 export function displayTarget(result: RunResult): string {
   return redactUrl(result.golive.target);
 }
+
+/**
+ * How a threshold reads in every report: passed, failed, or "not judged"
+ * (a failure golive's own lag could account for: the run is 107, not 99).
+ */
+export function thresholdState(t: { ok: boolean; voided?: string; message: string }): { state: 'passed' | 'failed' | 'voided'; mark: string; text: string } {
+  if (t.ok) return { state: 'passed', mark: '✓', text: t.message };
+  if (t.voided !== undefined) return { state: 'voided', mark: '!', text: `not judged: ${t.voided}` };
+  return { state: 'failed', mark: '✗', text: t.message };
+}

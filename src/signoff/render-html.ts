@@ -23,8 +23,9 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600}
-.passed{color:var(--ok)}.failed{color:var(--bad)}.unknown,.not-measured{color:var(--warn)}
-.banner .meta{color:#fff}
+td.passed{color:var(--ok)}td.failed{color:var(--bad)}td.unknown,td.not-measured{color:var(--warn)}
+.banner,.banner h1,.banner .meta{color:#fff}
+details{margin-top:4px;font-size:12px}summary{color:var(--muted);cursor:pointer}
 td.mark{font-size:18px}
 ul.evidence{margin:4px 0 0;padding-left:18px;font-size:13px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-all}
@@ -38,15 +39,19 @@ function chart(c: CriterionResult, startMs: number): string {
   return renderChart({
     title: c.name, cls: `criterion-chart chart-${c.id}`, width: 360, height: 150,
     x: { label: 'hours since --since', fmt: (v) => `${Math.round(v)}h`, min: 0 },
-    y: { label: c.unit === 'ratio' ? '%' : c.unit === 'seconds' ? 'ms' : '', fmt: (v) => fmtValue(v, c.unit) },
+    y: { label: c.unit === 'ratio' ? '%' : c.unit === 'seconds' ? 'ms' : '', fmt: (v) => (c.unit === 'count' ? (Number.isInteger(v) ? String(v) : '') : fmtValue(v, c.unit)) },
     series: [{ name: c.name, cls: 'criterion', color: '#1a73e8', points }],
     ...(c.limit !== undefined ? { threshold: { value: c.limit, label: `target ${c.target}` } } : {}),
   });
 }
 
 function evidence(c: CriterionResult): string {
-  const items = evidenceLines(c).map((l) => (l.startsWith('query: ') ? `<li><code>${e(l.slice(7))}</code></li>` : `<li>${e(l)}</li>`));
-  return items.length ? `<ul class="evidence">${items.join('')}</ul>` : '';
+  const lines = evidenceLines(c);
+  const facts = lines.filter((l) => !l.startsWith('query: ')).map((l) => `<li>${e(l)}</li>`);
+  // The queries are there to be pasted into Prometheus, not read first: folded (no script needed).
+  const queries = lines.filter((l) => l.startsWith('query: ')).map((l) => `<li><code>${e(l.slice(7))}</code></li>`);
+  return (facts.length ? `<ul class="evidence">${facts.join('')}</ul>` : '')
+    + (queries.length ? `<details class="queries"><summary>${e(`${queries.length} ${queries.length === 1 ? 'query' : 'queries'}`)}</summary><ul class="evidence">${queries.join('')}</ul></details>` : '');
 }
 
 function row(c: CriterionResult, startMs: number): string {

@@ -40,6 +40,13 @@ export function parseSince(text: string): number {
   return Math.floor(ms / 1000);
 }
 
+/** `--last 7d`: the window of that length ending at the last whole hour (a CronJob's form). */
+export function lastWindow(last: string, nowMs: number): { since: string; window: string } {
+  const d = parseDuration('--last', last);
+  const end = Math.floor(nowMs / 1000 / HOUR_S) * HOUR_S;
+  return { since: new Date((end - d) * 1000).toISOString(), window: last };
+}
+
 export function resolveWindow(since: string, window: string, by: string | undefined, nowMs: number): SignoffWindow {
   const start = parseSince(since);
   const requested = parseDuration('--window', window);

@@ -33,7 +33,8 @@ const STEP = 60;
 const RUN_OFFSET_S = 45;
 
 function label(labels: Record<string, string>): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return `{${Object.entries(labels).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`;
 }
 
 /** Pure: the OpenMetrics text of a history (one family after another, samples in time order). */

@@ -108,6 +108,8 @@ export function k6OwnThresholds(defs: Record<string, string[]>): Record<string, 
   return out;
 }
 
+const LOAD_ACCOUNT_METRICS = ['iterations', 'iteration_duration', 'http_req_blocked', 'dropped_iterations'] as const;
+
 /** The per-phase metrics the node engine reports for every phase it runs. */
 const PHASE_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks'] as const;
 
@@ -120,6 +122,8 @@ const PHASE_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'che
 export function phaseSubmetrics(phases: readonly PhaseName[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const phase of phases) for (const m of PHASE_METRICS) out[`${m}{phase:${phase}}`] = [];
+  // what golive reads to decide whether k6 sent the load (src/engine/k6/load-honesty.ts)
+  if (phases.includes('load')) for (const m of LOAD_ACCOUNT_METRICS) out[`${m}{phase:load}`] = [];
   return out;
 }
 

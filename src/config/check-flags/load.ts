@@ -34,7 +34,7 @@ export const LOAD_FLAGS: FlagGroup = {
     { flag: 'max-in-flight', path: 'load.workload.maxInFlight', parse: num, value: 'N', help: 'open model: cap; arrivals beyond it count as dropped_iterations' },
     {
       flag: 'max-schedule-lag', path: 'load.maxScheduleLagMs', parse: num, value: 'MS',
-      help: 'open model: the generator fell behind (exit 107) when its\nschedule-lag p99 passes MS (default 5)',
+      help: 'open model, opt-in strict limit: exit 107 when the schedule-lag\np99 passes MS, whatever the verdict (unset: lag voids only a\nfailure it could explain)',
     },
     {
       flag: 'profile', path: 'profile.name', alsoPaths: ['profile'], value: '2x-baseline',

@@ -17,6 +17,7 @@ export const OUTPUT_FLAGS: FlagGroup = {
       flag: 'notify-on', cli: 'notifyOn', value: 'WHEN',
       help: 'failure (default: failures and the first pass after one), change (only\nwhen the verdict flips), always',
     },
+    { flag: 'print-config', cli: 'printConfig', type: 'boolean', help: 'print the merged plan (defaults < config file < env < flags) as JSON, credentials\nmasked, and exit 0 without sending a request' },
     { flag: 'help', cli: 'help', type: 'boolean', short: 'h' },
   ],
 };

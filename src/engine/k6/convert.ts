@@ -11,10 +11,11 @@ import type {
   CheckResult, PhaseName, PhaseResult, RollbackSignal, SummaryGroup, SummaryMetric, ThresholdResult,
 } from '../../core/result.js';
 import {
-  evaluateThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
+  evaluateRunThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
 } from '../../../thresholds/index.js';
 import type { MetricSource } from '../../../thresholds/source.js';
-import { runnerPlan, toK6Plan } from '../../contract/k6-plan.js';
+import { runnerPlan, segmentShare, toK6Plan } from '../../contract/k6-plan.js';
+import { accountK6Load, voidUnclearDrops, withZeroDrops, type K6LoadAccount } from './load-honesty.js';
 import type { K6Segment } from '../../contract/k6-plan.js';
 import type { K6SetupData, K6Summary } from './summary-schema.js';
 
@@ -37,6 +38,8 @@ export interface K6RunPieces {
   /** summary metrics with OUR threshold verdicts attached (k6's own are dropped) */
   metrics: Record<string, SummaryMetric>;
   durationMs: number;
+  /** what k6's own numbers could not decide (whose fault a drop is) */
+  notes: string[];
 }
 
 const NO_REASON = 'failed (k6 recorded no reason)';
@@ -91,7 +94,13 @@ function loadRequests(source: MetricSource): number {
 
 const sourceOf = (summary: K6Summary, ctx: ConvertContext): MetricSource => ctx.source ?? summaryMetricSource(summary.metrics);
 
-export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResult[] {
+/** k6's account of the open-model load (undefined for the closed model), from k6's own summary. */
+export function k6LoadAccount(summary: K6Summary, ctx: ConvertContext): K6LoadAccount | undefined {
+  const share = ctx.segment ? segmentShare(1_000_000, ctx.segment.segment) / 1_000_000 : 1;
+  return accountK6Load(summaryMetricSource(summary.metrics), ctx.plan.load.workload, share);
+}
+
+export function phaseResults(summary: K6Summary, ctx: ConvertContext, account = k6LoadAccount(summary, ctx)): PhaseResult[] {
   const setup = summary.setupData;
   const out: PhaseResult[] = [];
   for (const name of ctx.plan.phases) {
@@ -113,6 +122,9 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext): PhaseResu
     } else if (ctx.stopped !== undefined) {
       // As the node engine: stopped by a failing threshold, the gate's answer is known (99), not an abort.
       out.push({ name, status: 'failed', reason: `stopped early after ${loadRequests(sourceOf(summary, ctx))} requests: ${ctx.stopped}`, durationMs });
+    } else if (account?.behind !== undefined) {
+      // k6 did not send what was asked: its thresholds cannot judge the target (107).
+      out.push({ name, status: 'error', reason: account.behind, durationMs });
     } else {
       out.push({ name, status: 'passed', durationMs });
     }
@@ -146,9 +158,11 @@ function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readon
 
 export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6RunPieces {
   const durationMs = summary.state.testRunDurationMs;
-  const phases = phaseResults(summary, ctx);
-  const source = sourceOf(summary, ctx);
-  const thresholds = evaluateThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000);
+  // A run golive stopped (abortOnFail) released fewer arrivals than scheduled on purpose: not "k6 fell behind".
+  const account = ctx.aborted || ctx.stopped !== undefined ? undefined : k6LoadAccount(summary, ctx);
+  const phases = phaseResults(summary, ctx, account);
+  const source = withZeroDrops(sourceOf(summary, ctx), ctx.plan.load.workload);
+  const thresholds = voidUnclearDrops(evaluateRunThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000, ctx.plan.load.workload), account);
   const loadRan = phases.some((p) => p.name === 'load' && p.status !== 'skipped');
   // Requests k6 cut short when the run was interrupted fail too: after an abort "every request
   // failed" is no evidence against the target (issue 12).
@@ -168,5 +182,6 @@ export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6Run
     rollback,
     metrics: withVerdicts(summary.metrics, thresholds),
     durationMs,
+    notes: account?.unclear !== undefined ? [account.unclear] : [],
   };
 }

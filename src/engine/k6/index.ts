@@ -13,7 +13,7 @@ import type { Plan } from '../../contract/plan.js';
 import { MetricStore } from '../../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../../core/result.js';
 import type { Segment } from '../segment.js';
-import { decideVerdict } from '../verdict.js';
+import { decideVerdict, errorLine } from '../verdict.js';
 import { buildRunResult, runIdentity } from '../summary.js';
 import { convertK6Summary } from './convert.js';
 import type { K6RunPieces } from './convert.js';
@@ -57,6 +57,7 @@ function emptyPieces(plan: Plan, reason: string): K6RunPieces {
     rollback: { triggered: false, reasons: [] },
     metrics: {},
     durationMs: 0,
+    notes: [],
   };
 }
 
@@ -93,8 +94,10 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   const decided = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries, aborted });
   // A broken stream voids the judgement (a "failure" may be a lost sample): 107 unless aborted.
   const { verdict, exitCode } = fault !== undefined && decided.verdict !== 'aborted' ? { verdict: 'error' as const, exitCode: 107 } : decided;
+  const why = fault ?? errorLine(pieces.phases, pieces.thresholds);
   const notes = [
     ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
+    ...pieces.notes,
     ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
   ];
   const workload = segmentWorkload(plan.load.workload, run.segment);
@@ -107,13 +110,13 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
     thresholds: pieces.thresholds,
     rollback: pieces.rollback,
     deliveries,
-    durationMs: outcome.summary?.state.testRunDurationMs ?? finishedAt.getTime() - startedAt.getTime(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
     tty: run.tty,
     golive: {
       ...runIdentity(plan, { ...run, engine: 'k6' }, startedAt, finishedAt),
       verdict,
       exitCode,
-      ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : fault !== undefined ? { error: fault } : {}),
+      ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : verdict === 'error' && why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
       ...(measured.failures ? { failedRequests: measured.failures.list() } : {}),

@@ -34,7 +34,14 @@ const SPIN_MS = 1.5;
 const YIELD_MS = 0.25;
 /** An arrival released later than this many times the allowed lag is dropped as ours. */
 const LATE_FACTOR = 20;
-const MIN_LATE_MS = 100;
+/**
+ * A second late is a generator that stopped, not a busy one: sending such an
+ * arrival would only burst. Anything less late is sent, and its lag judged by
+ * what it could change (thresholds/load-evidence.ts).
+ */
+const MIN_LATE_MS = 1000;
+/** Without a strict limit, a drop at max-in-flight released this late (ms) may be ours (droppedLate). */
+const DROP_LATE_MS = 5;
 const MAX_PER_TURN = 1024;
 /** how much earlier than due a futex sleep ends (Linux adds ~50 µs of timer slack) */
 const SLACK_MS = 0.15;
@@ -52,10 +59,11 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
 
   constructor(opts: LoadOptions, w: ArrivalWorkload, private readonly maxInFlight: number) {
     const profile = rateProfile(w);
-    const maxLagMs = opts.maxScheduleLagMs ?? 5;
+    const maxLagMs = opts.maxScheduleLagMs ?? DROP_LATE_MS;
     const pacer = new Pacer(profile, { maxLagMs, lateMs: Math.max(MIN_LATE_MS, LATE_FACTOR * maxLagMs), maxPerTurn: MAX_PER_TURN });
     super(opts, pacer.schedule.total);
     this.pacer = pacer;
+    this.measuresTarget = true;
   }
 
   /** a new carrier for one request at a time (its connection opens on first use) */

@@ -2,14 +2,19 @@
  * The open model's one schedule loop, without I/O: given the time now, it
  * releases every arrival that is due, in order, and says when the next one
  * is. Time is passed in (tests drive it with a fake clock); the generator
- * (open.ts) owns the timers. Per arrival it decides one of three things:
- *  - send: a connection is free and the arrival is on time (or only a little late);
- *  - drop at max-in-flight: every allowed request is out, and we released the
- *    arrival on time: the target is slow, so it counts against the target
- *    (k6's dropped_iterations);
+ * (open.ts) owns the timers.
+ * Per arrival it decides one of three things:
+ *  - send: a connection is free (the arrival may be late: its latency runs
+ *    from the scheduled time, and the thresholds judge what that lag could
+ *    have changed, thresholds/load-evidence.ts);
+ *  - drop at max-in-flight: every allowed request is out, so the target is
+ *    holding them (k6's dropped_iterations, judged by a default threshold).
+ *    Released more than `maxLagMs` late it is also counted as `droppedLate`:
+ *    golive's lateness could have caused it (a later send frees a connection
+ *    later), so a failing dropped_iterations verdict that passes without those
+ *    is voided as ours;
  *  - drop because the generator is behind: the arrival is released more than
- *    `lateMs` after it was due, or found no free connection while we were
- *    already late: that is our fault, and the run cannot pass.
+ *    `lateMs` after it was due: that is our fault, and the run cannot pass.
  * Per stage it counts what it released and when the last one went, which is
  * what the "load generator kept up" check judges.
  */
@@ -26,8 +31,10 @@ export interface StageCounts {
   expected: number;
   /** handed to a connection */
   sent: number;
-  /** no free connection while on time: the target's side (dropped_iterations) */
+  /** no free connection: the target's side (dropped_iterations) */
   droppedMaxInFlight: number;
+  /** of droppedMaxInFlight, those released more than maxLagMs late: golive's lateness could explain them */
+  droppedLate: number;
   /** released too late or late and without a connection: the generator's side */
   droppedBehind: number;
   /** ms from the run's start at which the stage's last arrival was released */
@@ -35,7 +42,7 @@ export interface StageCounts {
 }
 
 export interface PacerOptions {
-  /** an arrival that finds no free connection this late (ms) is our drop, not the target's */
+  /** an arrival that finds no free connection this late (ms) is counted as droppedLate too */
   maxLagMs: number;
   /** an arrival released later than this (ms) is dropped as ours instead of sent */
   lateMs: number;
@@ -51,7 +58,7 @@ export class Pacer {
 
   constructor(readonly profile: RateProfile, private readonly opts: PacerOptions) {
     this.schedule = new ArrivalSchedule(profile);
-    this.stages = arrivalsPerStage(profile).map((expected) => ({ expected, sent: 0, droppedMaxInFlight: 0, droppedBehind: 0, lastReleaseMs: 0 }));
+    this.stages = arrivalsPerStage(profile).map((expected) => ({ expected, sent: 0, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 0, lastReleaseMs: 0 }));
   }
 
   get done(): boolean {
@@ -78,8 +85,10 @@ export class Pacer {
       counts.lastReleaseMs = elapsed;
       if (lag > lateMs) counts.droppedBehind++;
       else if (sink.trySend(this.t0 + s.due, s.stage, now)) counts.sent++;
-      else if (lag > maxLagMs) counts.droppedBehind++;
-      else counts.droppedMaxInFlight++;
+      else {
+        counts.droppedMaxInFlight++;
+        if (lag > maxLagMs) counts.droppedLate++;
+      }
       s.advance();
     }
     return false;

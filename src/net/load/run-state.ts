@@ -64,7 +64,9 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   private resolveDone!: () => void;
   private readonly done = new Promise<void>((r) => { this.resolveDone = r; });
   /** handed to onSample for every request, refilled each time: no object per request */
-  private readonly sample: LoadSample = { status: 0, durationMs: 0, error: undefined, bytes: 0, stage: 0 };
+  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, error: undefined, bytes: 0, stage: 0 };
+  /** open model: latency runs from the scheduled time, so the target's own part is reported apart */
+  protected measuresTarget = false;
   private readonly onAbort = (): void => {
     this.aborted = true;
     this.abortAll();
@@ -149,6 +151,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
         const sample = this.sample;
         sample.status = error === undefined ? slot.status : 0;
         sample.durationMs = durationMs;
+        sample.targetMs = this.measuresTarget ? now - slot.sentAt : undefined;
         sample.error = error === undefined ? undefined : describeError(error);
         sample.bytes = slot.bytes;
         sample.stage = slot.stage;

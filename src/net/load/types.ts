@@ -26,6 +26,12 @@ export interface LoadSample {
    * request spent waiting because the target (or we) stalled is included.
    */
   durationMs: number;
+  /**
+   * Open model: the target's part of the request, from handing it to the
+   * connection (bytes written) to the last body byte: durationMs without
+   * golive's schedule lag. Undefined in the closed model (durationMs is that).
+   */
+  targetMs?: number | undefined;
   /** one-line cause when status is 0, e.g. 'timeout', 'ECONNREFUSED' */
   error?: string;
   /** response body bytes received (the body is always consumed fully) */
@@ -63,8 +69,13 @@ export interface LoadOptions {
   onSample(sample: LoadSample): void;
   /** open model: per request sent, ms from its scheduled time to handing it to the connection */
   onLag?(lagMs: number, stage: number): void;
-  /** open model: an arrival this late (ms) without a free connection is the generator's drop (default 5) */
-  maxScheduleLagMs?: number;
+  /**
+   * open model, opt-in strict limit (ms); without it 5 ms: a drop at
+   * max-in-flight released this late is counted as possibly ours
+   * (droppedLate), an arrival released 20x this late (at least 1 s) is
+   * dropped as ours
+   */
+  maxScheduleLagMs?: number | undefined;
   /** throttled to about ten calls a second, plus one at the end */
   onProgress?(done: number, total?: number): void;
 }
