@@ -97,6 +97,18 @@ describe('engine parity from the sample stream (node vs the real k6)', () => {
     }
   }, 300_000);
 
+  it('arrivals dropped at max-in-flight are the target\'s under both: the default drop threshold fails (99), k6\'s own miss named', async () => {
+    // k6 tags a dropped arrival with its scenario only: golive reads it as the load phase's
+    const r = await both(['--latency', 'fixed:500'], ['--phases', 'load', '--rate', '40', '--duration', '3', '--max-in-flight', '5']);
+    for (const e of ENGINES) {
+      const t = r[e].result.golive.thresholds.find((x) => x.metric === 'dropped_iterations{phase:load}');
+      expect(t, `${e}: ${r[e].stderr}`).toMatchObject({ ok: false });
+      expect(t?.message).toMatch(/the target could not keep up/);
+      expect(r[e].code).toBe(99);
+    }
+    expect(r.k6.result.golive.notes?.some((n) => n.startsWith('k6 and golive disagree on dropped_iterations{phase:load}'))).toBe(true);
+  }, 300_000);
+
   it('the k6 run carries the node run\'s timeline, failed requests by cause and summary.json keys', async () => {
     const r = await both(['--error-rate', '0.05'], ['--phases', 'health,load', '--requests', '400']);
     for (const e of ENGINES) {

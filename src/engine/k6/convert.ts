@@ -94,10 +94,22 @@ function loadRequests(source: MetricSource): number {
 
 const sourceOf = (summary: K6Summary, ctx: ConvertContext): MetricSource => ctx.source ?? summaryMetricSource(summary.metrics);
 
-/** k6's account of the open-model load (undefined for the closed model), from k6's own summary. */
+/**
+ * What the load account reads: the stream's counts first (k6's summary has no
+ * dropped_iterations{phase:load}: k6 tags a drop with its scenario only), then
+ * k6's summary for the trends golive does not read from the stream.
+ */
+function accountSource(summary: K6Summary, ctx: ConvertContext): MetricSource {
+  const fromSummary = summaryMetricSource(summary.metrics);
+  const stream = ctx.source;
+  if (stream === undefined) return fromSummary;
+  return { select: (name, tags) => stream.select(name, tags) ?? fromSummary.select(name, tags) };
+}
+
+/** k6's account of the open-model load (undefined for the closed model). */
 export function k6LoadAccount(summary: K6Summary, ctx: ConvertContext): K6LoadAccount | undefined {
   const share = ctx.segment ? segmentShare(1_000_000, ctx.segment.segment) / 1_000_000 : 1;
-  return accountK6Load(summaryMetricSource(summary.metrics), ctx.plan.load.workload, share);
+  return accountK6Load(accountSource(summary, ctx), ctx.plan.load.workload, share);
 }
 
 export function phaseResults(summary: K6Summary, ctx: ConvertContext, account = k6LoadAccount(summary, ctx)): PhaseResult[] {

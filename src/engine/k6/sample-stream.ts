@@ -177,9 +177,13 @@ export class K6SampleStream {
     if (name === 'vus' || name === 'vus_max') return this.add(name, p, p.value, []);
     const optional = OPTIONAL[name];
     if (optional !== undefined) return this.add(name, p, p.value, HTTP_TAGS, optional);
-    // iterations and drops of the load scenario carry its tags (phase, scenario); setup() has none.
-    if (p.tags['phase'] === undefined) return;
-    this.add(name, p, p.value, ['phase', 'scenario', 'stage']);
+    // Iterations of the load scenario carry its tags (phase, scenario); setup() has none. k6's
+    // executor drops arrivals outside any VU, tagged with the scenario's name only: golive.ts's
+    // scenario `load` is the load phase.
+    const tags = name === 'dropped_iterations' && p.tags['phase'] === undefined && p.tags['scenario'] === 'load'
+      ? { ...p.tags, phase: 'load' } : p.tags;
+    if (tags['phase'] === undefined) return;
+    this.add(name, { ...p, tags }, p.value, ['phase', 'scenario', 'stage']);
   }
 
   private add(name: string, p: Point, value: number, keys: readonly string[], info: MetricInfo | undefined = BUILTIN_METRICS[name]): void {
