@@ -56,15 +56,20 @@ describe('engine parity from the sample stream (node vs the real k6)', () => {
     for (const e of ENGINES) {
       expect(threshold(r[e], 'http_req_duration{phase:load}', 'p(95)<500')?.ok, `${e} whole run`).toBe(true);
       const w = threshold(r[e], 'http_req_duration{phase:load}', 'p(95)<500 over 1s');
-      expect(w, `${e}: ${r[e].stderr}`).toMatchObject({ ok: false });
-      expect(w?.actual).toBeGreaterThan(500);
-      expect(w?.window?.worst?.startedAt).toBeDefined();
-      expect(r[e].code).toBe(99);
+      const why = `${e}: ${JSON.stringify(w)}\n${r[e].stderr}`;
+      expect(w, why).toMatchObject({ ok: false });
+      expect(w?.window?.worst?.startedAt, why).toBeDefined();
+      // On a busy machine golive's own lag may account for the window (voided: 107, never a pass).
+      if (w?.voided !== undefined) { expect(r[e].code, why).toBe(107); continue; }
+      expect(w?.window?.worst?.actual, why).toBeGreaterThan(500);
+      expect(r[e].code, why).toBe(99);
     }
-    const node = comparable(r.node.result, r.node.code, { approxCounts: true });
-    delete node.perPhase['checks{phase:load}'];
-    node.failedChecks = node.failedChecks.filter((c) => !c.startsWith('load/'));
-    expect(comparable(r.k6.result, r.k6.code, { approxCounts: true })).toEqual({ ...node, failedChecks: node.failedChecks });
+    if (r.node.code === 99 && r.k6.code === 99) {
+      const node = comparable(r.node.result, r.node.code, { approxCounts: true });
+      delete node.perPhase['checks{phase:load}'];
+      node.failedChecks = node.failedChecks.filter((c) => !c.startsWith('load/'));
+      expect(comparable(r.k6.result, r.k6.code, { approxCounts: true })).toEqual({ ...node, failedChecks: node.failedChecks });
+    }
   }, 300_000);
 
   it('abortOnFail stops the load early under both: load failed with the reason, exit 99, reports written', async () => {
