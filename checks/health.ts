@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { describeIssue, fail, parseBody, pass, statusReason, preview } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
+import { notRunReason } from './causes.js';
 
 export const HEALTHY_STATUSES = ['ok', 'healthy', 'up', 'pass'] as const;
 
@@ -22,7 +23,8 @@ export const HEALTH_CHECKS = {
   time: (maxMs: number) => `response time < ${maxMs}ms`,
 } as const;
 
-function bodyOutcome(body: unknown): CheckOutcome {
+/** The `healthy-body` built-in: the body alone, whatever the status. */
+export function healthBodyOutcome(body: unknown): CheckOutcome {
   const parsed = parseBody(body);
   if (!parsed.ok) return fail(HEALTH_CHECKS.body, parsed.reason);
   const r = healthBodySchema.safeParse(parsed.value);
@@ -41,8 +43,9 @@ function bodyOutcome(body: unknown): CheckOutcome {
 export function checkHealthResponse(status: number, body: unknown, elapsedMs: number, maxMs: number, location?: string): CheckOutcome[] {
   const time = HEALTH_CHECKS.time(maxMs);
   return [
-    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location)),
-    bodyOutcome(body),
+    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location, body)),
+    // A body sent with the wrong status is quoted by the status check, not judged as health.
+    status === 200 ? healthBodyOutcome(body) : fail(HEALTH_CHECKS.body, notRunReason(`status is ${status}, not 200`)),
     elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
   ];
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { describeIssue, fail, parseBody, pass, preview, statusReason, typeName } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
+import { notRunReason, tokenRejected } from './causes.js';
 
 const isoDate = z.iso.date();
 
@@ -18,6 +19,8 @@ export const barSchema = z.looseObject({
   close: z.number(),
   volume: z.number().int().nonnegative(),
 });
+
+const barsSchema = z.array(barSchema);
 
 export const marketDataSchema = z.looseObject({
   symbol: z.string().min(1),
@@ -81,6 +84,13 @@ function schemaOutcome(body: unknown): CheckOutcome {
   return fail(MARKET_CHECKS.schema, issue ? describeIssue(issue, body) : 'body: not market data');
 }
 
+/** The first schema issue inside the bars, if any: the bar rules cannot judge fields they cannot read. */
+function barsUnreadable(bars: unknown[]): string | undefined {
+  const r = barsSchema.safeParse(bars);
+  const issue = r.success ? undefined : r.error.issues[0];
+  return r.success ? undefined : issue ? describeIssue({ ...issue, path: ['bars', ...issue.path] }, { bars }) : 'bars';
+}
+
 function symbolOutcome(req: MarketDataRequest, doc: Row | undefined): CheckOutcome {
   const got = doc?.['symbol'];
   // Symbols are case-insensitive tickers; a service may normalise `aapl` to `AAPL`.
@@ -131,38 +141,50 @@ function volumeOutcome(bars: [number, Row][]): CheckOutcome {
   return pass(MARKET_CHECKS.volume);
 }
 
+/** The status check; a refusal of the user's own token says so, naming what the target answered. */
+function statusOutcome(status: number, body: unknown, location?: string): CheckOutcome {
+  if (status === 200) return pass(MARKET_CHECKS.status);
+  const why = statusReason(status, location, body);
+  return fail(MARKET_CHECKS.status, status === 401 || status === 403 ? tokenRejected(why) : why);
+}
+
+const BAR_RULES = [MARKET_CHECKS.range, MARKET_CHECKS.sorted, MARKET_CHECKS.ohlc, MARKET_CHECKS.volume] as const;
+
 /**
  * Always the same eight outcomes, in this order, so reports list stable check
- * names; without a `bars` array the bar rules fail as "not checked" rather than
- * pass vacuously.
+ * names. One cause gives one failure: a wrong status leaves the body unjudged
+ * (every other check "not run"), and bars the schema could not read leave the
+ * bar rules "not run" rather than pass vacuously on fields of the wrong type.
  */
 export function checkMarketData(request: MarketDataRequest, status: number, body: unknown, location?: string): CheckOutcome[] {
-  const statusOutcome = status === 200 ? pass(MARKET_CHECKS.status) : fail(MARKET_CHECKS.status, statusReason(status, location));
+  const head = statusOutcome(status, body, location);
+  const rest = [MARKET_CHECKS.schema, MARKET_CHECKS.symbol, ...BAR_RULES, MARKET_CHECKS.nonEmpty];
+  if (!head.ok) return [head, ...rest.map((name) => fail(name, notRunReason(`status is ${status}, not 200`)))];
   const parsed = parseBody(body);
   const value = parsed.ok ? parsed.value : undefined;
   const doc = asRow(value);
   const rawBars = doc?.['bars'];
-  const barRules = [MARKET_CHECKS.range, MARKET_CHECKS.sorted, MARKET_CHECKS.ohlc, MARKET_CHECKS.volume, MARKET_CHECKS.nonEmpty];
   if (!Array.isArray(rawBars)) {
     const why = !parsed.ok ? parsed.reason
       : doc === undefined ? `body: expected object, got ${typeName(value)}`
       : `bars: expected array, got ${rawBars === undefined ? 'nothing' : typeName(rawBars)}`;
     return [
-      statusOutcome,
+      head,
       parsed.ok ? schemaOutcome(value) : fail(MARKET_CHECKS.schema, parsed.reason),
-      symbolOutcome(request, doc),
-      ...barRules.map((name) => fail(name, `not checked: ${why}`)),
+      parsed.ok ? symbolOutcome(request, doc) : fail(MARKET_CHECKS.symbol, notRunReason(why)),
+      ...[...BAR_RULES, MARKET_CHECKS.nonEmpty].map((name) => fail(name, notRunReason(why))),
     ];
   }
+  const schema = schemaOutcome(value);
   const bars = rows(rawBars);
+  const barRules = barsUnreadable(rawBars) === undefined
+    ? [rangeOutcome(request, bars), sortedOutcome(bars), ohlcOutcome(bars), volumeOutcome(bars)]
+    : BAR_RULES.map((name) => fail(name, notRunReason('the bars do not match the schema')));
   return [
-    statusOutcome,
-    schemaOutcome(value),
+    head,
+    schema,
     symbolOutcome(request, doc),
-    rangeOutcome(request, bars),
-    sortedOutcome(bars),
-    ohlcOutcome(bars),
-    volumeOutcome(bars),
+    ...barRules,
     rawBars.length > 0 ? pass(MARKET_CHECKS.nonEmpty) : fail(MARKET_CHECKS.nonEmpty, 'bars: empty'),
   ];
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { redactUrl } from '../src/core/redact.js';
+import { bodySnippet } from './causes.js';
 
 /** One named assertion; `reason` says why it failed, naming the field. */
 export interface CheckOutcome {
@@ -32,8 +33,12 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u206
  * another port, scheme or host), so a redirect fails the status check and
  * names where it pointed, redacted, stripped and capped.
  */
-export function statusReason(status: number, location?: string): string {
-  if (status < 300 || status > 399) return `got status ${status}`;
+export function statusReason(status: number, location?: string, body?: unknown): string {
+  if (status < 300 || status > 399) {
+    // What the target said with a wrong status is most of the diagnosis: a capped line of it.
+    const said = body instanceof UnreadableBody ? undefined : bodySnippet(body);
+    return said === undefined ? `got status ${status}` : `got status ${status}: ${said}`;
+  }
   if (location === undefined || location === '') return `got status ${status} (a redirect without Location; golive follows no redirects)`;
   const clean = redactUrl(location.replace(UNSAFE, ''));
   const shown = clean.length > LOCATION_MAX ? `${clean.slice(0, LOCATION_MAX)}…` : clean;

@@ -6,12 +6,18 @@ import {
   checkAuthRefused, checkHealthResponse, checkMarketData, healthBodySchema, marketDataSchema,
 } from '../checks/index.js';
 import type { CheckOutcome } from '../checks/index.js';
+import { isNotRun } from '../checks/causes.js';
 
 const byName = (outcomes: CheckOutcome[]): Record<string, CheckOutcome> =>
   Object.fromEntries(outcomes.map((o) => [o.name, o]));
 
+/** The failures that name a cause; those that only did not run are listed by notRun. */
 function failures(outcomes: CheckOutcome[]): [string, string | undefined][] {
-  return outcomes.filter((o) => !o.ok).map((o) => [o.name, o.reason]);
+  return outcomes.filter((o) => !o.ok && !isNotRun(o.reason)).map((o) => [o.name, o.reason]);
+}
+
+function notRun(outcomes: CheckOutcome[]): string[] {
+  return outcomes.filter((o) => !o.ok && isNotRun(o.reason)).map((o) => o.name);
 }
 
 describe('checkHealthResponse', () => {
@@ -34,7 +40,7 @@ describe('checkHealthResponse', () => {
   });
 
   it.each([
-    ['status', 503, { status: 'ok' }, 10, 'status is 200', 'got status 503'],
+    ['status', 503, { status: 'ok' }, 10, 'status is 200', 'got status 503: {"status":"ok"}'],
     ['time equal to the budget', 200, { status: 'ok' }, 500, 'response time < 500ms', 'took 500.0ms'],
     ['time over', 200, { status: 'ok' }, 612.44, 'response time < 500ms', 'took 612.4ms'],
     ['unhealthy word', 200, { status: 'degraded' }, 1, 'body is healthy', 'status: expected one of ok|healthy|up|pass, got "degraded"'],
@@ -46,6 +52,20 @@ describe('checkHealthResponse', () => {
     ['empty text', 200, '', 1, 'body is healthy', 'body: expected JSON, got an empty body'],
   ])('fails on %s', (_label, status, body, elapsed, name, reason) => {
     expect(failures(checkHealthResponse(status, body, elapsed, 500))).toEqual([[name, reason]]);
+  });
+
+  it('a wrong status quotes the body once and leaves the body check not run (one cause, one line)', () => {
+    const r = checkHealthResponse(503, '{"status":"down","db":"unreachable"}', 10, 500);
+    expect(failures(r)).toEqual([['status is 200', 'got status 503: {"status":"down","db":"unreachable"}']]);
+    expect(byName(r)['body is healthy']!.reason).toBe('not run: status is 503, not 200');
+    expect(byName(r)['response time < 500ms']!.ok).toBe(true);
+  });
+
+  it('caps the quoted body and strips control characters from it', () => {
+    const reason = byName(checkHealthResponse(500, `\u001b[2J${'x'.repeat(5000)}`, 1, 500))['status is 200']!.reason!;
+    expect(reason).not.toMatch(/\u001b/);
+    expect(reason.length).toBeLessThan(200);
+    expect(reason).toContain('(5004 characters)');
   });
 
   it('names the budget it was given', () => {
@@ -115,9 +135,8 @@ describe('checkMarketData', () => {
       [['OHLC consistent', 'bars[2].low: 101.5 is above min(open, close)=101']]],
     ['low above high', (b) => { b.bars[0] = bar('2025-09-01', 100, 100, 120, 100); return b; },
       [['OHLC consistent', 'bars[0].low: 120 is above min(open, close)=100']]],
-    ['a negative volume (schema and rule)', (b) => { b.bars[1]!['volume'] = -5; return b; },
-      [['body matches schema', 'bars[1].volume: Too small: expected number to be >=0'],
-        ['volume >= 0', 'bars[1].volume: -5 is negative']]],
+    ['a negative volume (schema; the rule is not run on bars the schema rejects)', (b) => { b.bars[1]!['volume'] = -5; return b; },
+      [['body matches schema', 'bars[1].volume: Too small: expected number to be >=0']]],
     ['no bars', (b) => { b.bars = []; return b; },
       [['at least one bar', 'bars: empty']]],
   ];
@@ -133,13 +152,25 @@ describe('checkMarketData', () => {
     expect(byName(checkMarketData(request, 200, b))['OHLC consistent']!.reason).toBe('bars[1].high: 50 is below max(open, close)=102');
   });
 
-  it('a non-200 answer fails the status check and every body rule, keeping all names', () => {
+  it('a rejected token is one failure naming it, with the body; every body rule is not run, keeping all names', () => {
     const r = checkMarketData(request, 401, { error: 'unauthorized' });
     expect(r.map((o) => o.name)).toEqual(MARKET_NAMES);
-    expect(r.every((o) => !o.ok)).toBe(true);
-    expect(byName(r)['status is 200']!.reason).toBe('got status 401');
-    expect(byName(r)['body matches schema']!.reason).toBe('symbol: expected string, got nothing');
-    expect(byName(r)['OHLC consistent']!.reason).toBe('not checked: bars: expected array, got nothing');
+    expect(failures(r)).toEqual([['status is 200', 'the token was rejected: got status 401: {"error":"unauthorized"}']]);
+    expect(notRun(r)).toEqual(MARKET_NAMES.slice(1));
+    expect(byName(r)['OHLC consistent']!.reason).toBe('not run: status is 401, not 200');
+  });
+
+  it('another wrong status is not called a rejected token', () => {
+    expect(failures(checkMarketData(request, 500, 'boom'))).toEqual([['status is 200', 'got status 500: boom']]);
+  });
+
+  it('prices as strings fail the schema once; OHLC and volume are not run, not a false green', () => {
+    const b = goodBody();
+    for (const x of b.bars) for (const k of ['open', 'high', 'low', 'close']) x[k] = String(x[k]);
+    const r = checkMarketData(request, 200, b);
+    expect(failures(r)).toEqual([['body matches schema', 'bars[0].open: expected number, got string']]);
+    expect(notRun(r)).toEqual(['bars inside date range', 'bars sorted by date', 'OHLC consistent', 'volume >= 0']);
+    expect(byName(r)['OHLC consistent']!.ok).toBe(false);
   });
 
   it.each([
@@ -148,7 +179,7 @@ describe('checkMarketData', () => {
     ['bars as an object', { ...goodBody(), bars: { 0: {} } }, 'bars: expected array, got object'],
   ])('bar rules say why they were not checked: %s', (_label, body, why) => {
     const r = byName(checkMarketData(request, 200, body));
-    for (const name of MARKET_NAMES.slice(3)) expect(r[name]).toEqual({ name, ok: false, reason: `not checked: ${why}` });
+    for (const name of MARKET_NAMES.slice(3)) expect(r[name]).toEqual({ name, ok: false, reason: `not run: ${why}` });
     expect(r['body matches schema']!.ok).toBe(false);
   });
 });
@@ -193,7 +224,9 @@ describe('runtime neutrality (k6 is not Node)', () => {
       noNode: typeof process === 'undefined' && typeof Buffer === 'undefined',
     })`, ctx) as string;
     expect(JSON.parse(json)).toEqual({
-      health: true, market: ['bars[0].high: expected number, got string'], threshold: 'p(95)', noNode: true,
+      health: true,
+      market: ['bars[0].high: expected number, got string', ...Array(4).fill('not run: the bars do not match the schema')],
+      threshold: 'p(95)', noNode: true,
     });
   });
 });

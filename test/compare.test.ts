@@ -60,17 +60,22 @@ describe('compare two real runs (fixed:20 vs fixed:40)', () => {
     const res = await runCli(['compare', join(fast, 'summary.json'), join(slow, 'summary.json'), '--max-regression', 'p(95)=+10%']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(99);
-    expect(res.stdout).toMatch(/^load\s+\*\s+p\(95\)\s+[\d.]+ms\s+[\d.]+ms\s+\+\d+\.\d%\s+\+10%\s+REGRESSED$/m);
+    expect(res.stdout).toMatch(/^load\s+\*\s+p\(95\)\s+[\d.]+ms\s+[\d.]+ms\s+\+\d+\.\d%\s+\+10%\s+✗ regressed$/m);
     expect(res.stdout).toMatch(/^regression: load p\(95\) \+\d+\.\d% \(limit \+10%\)$/m);
   });
 
-  it('exits 0 the other way round, and without limits', async () => {
+  it('exits 0 the other way round; without limits the defaults judge, and none is a report only', async () => {
     const better = await runCli(['compare', join(slow, 'summary.json'), join(fast, 'summary.json'), '--max-regression', 'p(95)=+10%']);
     expect(better.code).toBe(0);
     expect(better.stdout).toContain('no regression beyond p(95)=+10%');
+    expect(better.stdout).toMatch(/^load\s+\*\s+p\(95\)\s.*\+10%\s+✓$/m);
     const plain = await runCli(['compare', join(fast, 'summary.json'), join(slow, 'summary.json')]);
-    expect(plain.code).toBe(0);
-    expect(plain.stdout).toMatch(/^load\s+\*\s+p\(95\)/m);
+    expect(plain.code).toBe(99);
+    expect(plain.stdout).toMatch(/^load\s+\*\s+p\(95\)\s.*\+10%\s+✗ regressed$/m);
+    const report = await runCli(['compare', join(fast, 'summary.json'), join(slow, 'summary.json'), '--max-regression', 'none']);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/^load\s+\*\s+p\(95\)/m);
+    expect(report.stdout.trim().split('\n').pop()).toBe('not judged: --max-regression none, a report only');
   });
 
   it('refuses a file that is not a summary with 104 and one line', async () => {
@@ -118,4 +123,44 @@ describe('compare two real runs (fixed:20 vs fixed:40)', () => {
     expect(bad.code).toBe(104);
     expect(bad.stderr).toMatch(/^golive: --out: expected the directory/);
   });
+});
+
+describe('compare with the default limits (issue 28)', () => {
+  /** An open-model run: the throughput is the asked rate, the latency the server's fixed 20 ms. */
+  async function openRun(rate: number, phases = 'health,load'): Promise<string> {
+    const api = await spawnReferenceApi(TOKEN, ['--latency', 'fixed:20']);
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'golive-compare-open-'));
+      // A generous lag limit: a busy machine must not void the fixture (the summary is written either way).
+      await runCli(['check', '--target', api.url, '--out', dir, '--phases', phases, '--rate', String(rate), '--duration', '2', '--max-schedule-lag', '1000'], { env: { GOLIVE_TOKEN: TOKEN } });
+      return dir;
+    } finally {
+      await api.stop();
+    }
+  }
+
+  it('catches a 60 % throughput drop without --max-regression, and says which default judged it', async () => {
+    const base = await openRun(50);
+    const cur = await openRun(20);
+    const res = await runCli(['compare', join(base, 'summary.json'), join(cur, 'summary.json')]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(99);
+    expect(res.stdout).toMatch(/^load\s+\*\s+http_reqs\s+[\d.]+\/s\s+[\d.]+\/s\s+-(5\d|6\d)\.\d%\s+-20%\s+✗ regressed$/m);
+    expect(res.stdout).toMatch(/^regression: load http_reqs -(5\d|6\d)\.\d% \(limit -20%\)$/m);
+    // the other judged rows of the load phase carry a mark too
+    expect(res.stdout).toMatch(/^load\s+\*\s+http_req_failed\s.*\+0\.5pp\s+✓$/m);
+    const none = await runCli(['compare', join(base, 'summary.json'), join(cur, 'summary.json'), '--max-regression', 'none']);
+    expect(none.code).toBe(0);
+    expect(none.stdout.trim().split('\n').pop()).toBe('not judged: --max-regression none, a report only');
+  }, 120_000);
+
+  it('refuses (99) a new run that lacks the load phase the baseline was judged on', async () => {
+    const base = await openRun(30);
+    const cur = await openRun(30, 'health');
+    const res = await runCli(['compare', join(base, 'summary.json'), join(cur, 'summary.json')]);
+    expect(res.code).toBe(99);
+    expect(res.stdout).toMatch(/^load\s+\*\s+p\(95\)\s.*✗ not in this run$/m);
+    expect(res.stdout).toContain("not comparable: the baseline's load p(95) (limit +10%) has no counterpart in this run");
+    expect(res.stdout).not.toMatch(/no regression/);
+  }, 120_000);
 });

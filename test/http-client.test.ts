@@ -129,7 +129,10 @@ describe('HttpClient.measured', () => {
   it('a body that is not JSON is kept as text', async () => {
     const { port } = await serve((_req, res) => { res.end('<html>oops'); });
     const out = await client(`http://127.0.0.1:${port}`).call({ method: 'GET', path: '/' });
-    expect(out).toEqual({ kind: 'response', status: 200, body: undefined, text: '<html>oops', durationMs: expect.any(Number) });
+    expect(out).toEqual({
+      kind: 'response', status: 200, body: undefined, text: '<html>oops', durationMs: expect.any(Number),
+      headers: expect.objectContaining({ 'content-length': '10' }),
+    });
   });
 });
 

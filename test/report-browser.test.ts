@@ -164,7 +164,7 @@ describe('report.html in headless Chromium', () => {
     expect(o.charts.failureBars).toBeGreaterThanOrEqual(2);
     expect(o.charts.p99Points).toBeGreaterThanOrEqual(3);
     expect(o.charts.thresholdLines).toBe(1);
-    expect(o.text).toMatch(/Thresholds\s+metric\s+threshold\s+measured\s+✗/);
+    expect(o.text).toMatch(/Thresholds\s+result\s+metric\s+threshold\s+measured\s+✗/);
     // The when, in words, above the tables.
     expect(o.text).toMatch(/When\s+load: (p95 above 500 ms from [\d.]+ s \(\d+ of \d+ intervals\); )?failed requests \(5xx\) from [\d.]+ s/);
     expect(o.title).toMatch(/^golive FAILED/);

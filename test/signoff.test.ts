@@ -5,12 +5,12 @@
  * needs, through the real CLI.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignoffReport } from '../src/signoff/types.js';
-import { runCli } from './support/processes.js';
+import { runCli, spawnReferenceApi } from './support/processes.js';
 import type { Server } from './support/prometheus.js';
 import { startWithHistory, type History } from './support/signoff-history.js';
 import { freePort } from './support/ports.js';
@@ -112,6 +112,35 @@ describe('golive signoff over 24 h of backfilled history', () => {
     expect(r.report.criteria[0]?.measured).toMatch(/Prometheus could not be read.*ECONNREFUSED|refused/i);
     expect(await readFile(join(r.out, 'signoff.html'), 'utf8')).toContain('NOT SIGNED OFF');
   });
+});
+
+describe('golive signoff --capacity-summary: the capacity run\'s own summary.json', () => {
+  /** A real 2x-baseline run against the reference API; `saturate` caps what it can serve per second. */
+  async function capacityRun(saturate: string[]): Promise<string> {
+    const api = await spawnReferenceApi('tok-capacity', saturate);
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'golive-signoff-capacity-'));
+      const config = join(dir, 'golive.config.json');
+      await writeFile(config, JSON.stringify({ profile: { name: '2x-baseline', warmupSeconds: 4, rampSeconds: 2, holdSeconds: 4 } }));
+      await runCli(['check', '--target', api.url, '--out', dir, '--no-color', '--config', config, '--phases', 'health,load', '--profile', '2x-baseline',
+        '--baseline-rps', '20', '--max-schedule-lag', '250'], { env: { GOLIVE_TOKEN: 'tok-capacity' } });
+      return join(dir, 'summary.json');
+    } finally {
+      await api.stop();
+    }
+  }
+
+  it('judges the 2x stage from the file: held signs off, breached fails naming the threshold', async () => {
+    const held = await signoff(quiet.url, 'nocap', ['--capacity-summary', await capacityRun([])]);
+    expect(held.code, held.stderr + held.stdout).toBe(0);
+    expect(byId(held.report, 'capacity').status).toBe('passed');
+    // Capacity 25/s: the 2x stage (40/s) queues up, its p95 goes past 500 ms.
+    const breached = await signoff(quiet.url, 'nocap', ['--capacity-summary', await capacityRun(['--saturate', '25'])]);
+    expect(breached.code, breached.stderr + breached.stdout).toBe(99);
+    const c = byId(breached.report, 'capacity');
+    expect(c.status).toBe('failed');
+    expect(c.evidence.failures.find((l) => l.startsWith('✗'))).toMatch(/^✗ http_req_duration\{stage:2x\} p\(95\)<500: p\(95\)=\d/);
+  }, 120_000);
 });
 
 describe('golive signoff input', () => {

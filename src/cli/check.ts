@@ -22,7 +22,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   }
   const extras = await resolveExtras(flags, io.cwd, io.env);
   return executeCheck({
-    plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras,
+    plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras, wide: flags.wide, quiet: flags.quiet,
     ...(ca ? { ca } : {}), ...(segment ? { segment } : {}),
   }, io);
 }

@@ -55,7 +55,7 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
   try {
     io.stderr.write(`demo: reference API on ${api.url}\n`);
     const plan = demoPlan(flags, api.url, token);
-    return await executeCheck({ plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras }, { ...io, env: demoEnv(io.env) });
+    return await executeCheck({ plan, emitResult: flags.emitResult, color: useColor(flags.noColor, io), extras, wide: flags.wide, quiet: flags.quiet }, { ...io, env: demoEnv(io.env) });
   } finally {
     await api.close();
   }

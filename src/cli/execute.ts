@@ -39,6 +39,10 @@ export interface ExecuteOptions {
   segment?: Segment;
   emitResult: boolean;
   color: boolean;
+  /** wrap long lines on a TTY too (--wide) */
+  wide?: boolean;
+  /** no progress lines (--quiet) */
+  quiet?: boolean;
   /** `ulimit -n`; read from /proc/self/limits when not given */
   openFileLimit?: number;
   extras?: RunExtras;
@@ -68,7 +72,7 @@ async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, r
     }
   }
   const { result, state } = await runNodeEngine({
-    plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION,
+    plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION, env: io.env,
     ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.segment ? { segment: opts.segment } : {}),
   });
   return { result, store: state.store };
@@ -168,7 +172,11 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   for (const e of md) io.stderr.write(`golive: ${safeLine(e)}\n`);
 
   if (plan.json) io.stdout.write(`${renderJson(result)}\n`);
-  else io.stdout.write(`${renderConsole(result, { color: opts.color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);
+  else {
+    // Off a TTY (a CI log, a pipe) nothing is cut: a reason is the diagnosis.
+    const wrap = io.stdout.isTTY !== true || opts.wide === true;
+    io.stdout.write(`${renderConsole(result, { color: opts.color, wrap, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`);
+  }
   if (written.written.length > 0 && !plan.json) io.stdout.write(`reports: ${written.written.join(', ')}\n`);
   if (opts.emitResult) io.stdout.write(formatEmittedResult(result));
   if (sent.golive.verdict === 'error' && sent.golive.error) io.stderr.write(`golive: ${safeLine(sent.golive.error)}\n`);

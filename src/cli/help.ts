@@ -11,7 +11,7 @@ Commands:
   demo         start the bundled reference API on a free port and run the full check against it
   k8s          render | run | schedule the checks as Kubernetes Jobs / CronJob
   report       re-render report.html (and a Markdown summary) from a summary.json
-  compare      compare two runs' summary.json; exit 99 past --max-regression
+  compare      compare two runs' summary.json; exit 99 past the regression limits
   signoff      judge the runbook's Launch Success Criteria over a window from Prometheus
   slo          export the runbook's SLOs as OpenSLO v1 or Sloth YAML
   version      print the version
@@ -37,11 +37,14 @@ applies; no config file and no GOLIVE_* variable is read.
 export const COMPARE_HELP = `Usage: golive compare BASE/summary.json NEW/summary.json [flags]
 
 Prints, per phase and endpoint, the change in p50/p95/p99 latency, failure rate and
-throughput from the baseline run to the new one. Exit 0, or 99 when a limit is crossed.
+throughput from the baseline run to the new one, ✓/✗ per judged row. Exit 0, or 99 when a
+limit is crossed or the new run lacks a row the baseline was judged on (docs/compare.md).
 
   --max-regression SPEC     limits, comma-separated: p(N)|med|avg|max=+N% or +Nms (latency),
                             http_req_failed=+Npp (percentage points) or +N%,
-                            http_reqs=-N% (throughput drop); e.g. 'p(95)=+10%,http_req_failed=+0.5pp'
+                            http_reqs=-N% (throughput drop); e.g. 'p(95)=+10%,http_req_failed=+0.5pp'.
+                            Default: p(95)=+10%,http_req_failed=+0.5pp,http_reqs=-20%;
+                            none: a report only (its last line says "not judged")
   --min-samples N           rows with fewer requests in either run are shown, not judged (default 20)
   --json                    the comparison as JSON
 `;

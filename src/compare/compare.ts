@@ -104,7 +104,7 @@ export function compareRuns(base: RunResult, cur: RunResult, opts: CompareOption
       const b = figures(base, bs, phase, endpoint);
       const c = figures(cur, cs, phase, endpoint);
       if (!b && !c) continue;
-      const few = b && c && Math.min(b.samples, c.samples) < minSamples ? `too few requests to judge (${Math.min(b.samples, c.samples)} < ${minSamples})` : undefined;
+      const few = b && c && Math.min(b.samples, c.samples) < minSamples ? `too few requests (${Math.min(b.samples, c.samples)} < ${minSamples})` : undefined;
       for (const metric of metrics) {
         const bv = b?.value(metric);
         const cv = c?.value(metric);

@@ -57,3 +57,19 @@ export function parseRegressionLimits(spec: string, flag = '--max-regression'): 
   if (out.length === 0) throw bad(flag, "expected at least one METRIC=LIMIT, e.g. 'p(95)=+10%'");
   return out;
 }
+
+/** The limits `golive compare` applies when --max-regression is not given (docs/compare.md). */
+export const DEFAULT_REGRESSION = 'p(95)=+10%,http_req_failed=+0.5pp,http_reqs=-20%';
+
+export interface RegressionOption {
+  limits: RegressionLimit[];
+  /** default: none given, DEFAULT_REGRESSION applied; none: `--max-regression none`, a report only */
+  mode: 'default' | 'given' | 'none';
+}
+
+/** --max-regression as given: absent applies the defaults, `none` judges nothing. */
+export function regressionOption(spec: string | undefined, flag = '--max-regression'): RegressionOption {
+  if (spec === undefined) return { limits: parseRegressionLimits(DEFAULT_REGRESSION, flag), mode: 'default' };
+  if (spec.trim().toLowerCase() === 'none') return { limits: [], mode: 'none' };
+  return { limits: parseRegressionLimits(spec, flag), mode: 'given' };
+}

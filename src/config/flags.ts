@@ -31,6 +31,10 @@ export interface CheckFlags {
   notifyOn?: string;
   emitResult: boolean;
   noColor: boolean;
+  /** wrap instead of cut on a TTY (off a TTY the table always wraps) */
+  wide: boolean;
+  /** no progress lines on stderr */
+  quiet: boolean;
   help: boolean;
   printConfig: boolean;
 }
@@ -41,6 +45,9 @@ export function parseCheckFlags(argv: readonly string[]): CheckFlags {
 
 /** The table's output -> CheckFlags, with the defaults of the boolean options. */
 export function checkFlagsFrom({ raw, cli }: ParsedFlags): CheckFlags {
-  const { emitResult, noColor, help, printConfig, ...rest } = cli as Partial<CheckFlags>;
-  return { raw: raw as RawConfig, ...rest, emitResult: emitResult ?? false, noColor: noColor ?? false, help: help ?? false, printConfig: printConfig ?? false };
+  const { emitResult, noColor, wide, quiet, help, printConfig, ...rest } = cli as Partial<CheckFlags>;
+  return {
+    raw: raw as RawConfig, ...rest, emitResult: emitResult ?? false, noColor: noColor ?? false,
+    wide: wide ?? false, quiet: quiet ?? false, help: help ?? false, printConfig: printConfig ?? false,
+  };
 }

@@ -13,9 +13,9 @@ import type { CheckFlags } from './flags.js';
 import { mergeRaw } from './merge.js';
 import type { RawConfig } from './merge.js';
 import type { Plan } from '../contract/plan.js';
-import { validatePlan } from './validate.js';
+import { validateDeclared, validatePlan } from './validate.js';
 
-export const CONFIG_FILES = ['golive.config.ts', 'golive.config.mjs', 'golive.config.js', 'golive.config.json'];
+export const CONFIG_FILES = ['golive.config.ts', 'golive.config.mjs', 'golive.config.js', 'golive.config.json', 'golive.config.yaml', 'golive.config.yml'];
 
 const isObject = (v: unknown): v is RawConfig => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -38,13 +38,37 @@ async function importModule(file: string): Promise<unknown> {
 export async function readConfigFile(file: string): Promise<RawConfig> {
   let value: unknown;
   try {
-    value = extname(file) === '.json' ? JSON.parse(await readFile(file, 'utf8')) : await importModule(file);
+    const ext = extname(file);
+    value = ext === '.json' ? JSON.parse(await readFile(file, 'utf8'))
+      : ext === '.yaml' || ext === '.yml' ? (await import('yaml')).parse(await readFile(file, 'utf8'), { prettyErrors: false }) as unknown
+      : await importModule(file);
   } catch (err) {
     const msg = firstLine(err);
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `config file ${file}: ${msg}`);
   }
   if (!isObject(value)) throw new GoliveError('GOLIVE_INVALID_CONFIG', `config file ${file}: expected an object (a default export for .ts/.js)`);
-  return value;
+  return withBodyFiles(value, dirname(file));
+}
+
+/** A step's `bodyFile`, read relative to the config file, becomes its `body`. */
+async function withBodyFiles(config: RawConfig, dir: string): Promise<RawConfig> {
+  const checks = config.checks;
+  if (!Array.isArray(checks)) return config;
+  const out = await Promise.all(checks.map(async (c: unknown, ci) => {
+    if (!isObject(c) || !Array.isArray(c.steps)) return c;
+    const steps = await Promise.all(c.steps.map(async (s: unknown, si) => {
+      if (!isObject(s) || typeof s.bodyFile !== 'string') return s;
+      const { bodyFile, ...rest } = s;
+      if (rest.body !== undefined || rest.json !== undefined) return s;
+      try {
+        return { ...rest, body: await readFile(resolve(dir, bodyFile), 'utf8') };
+      } catch (err) {
+        throw new GoliveError('GOLIVE_INVALID_CONFIG', `invalid config: checks[${ci}].steps[${si}].bodyFile: cannot read ${bodyFile}: ${firstLine(err)}`);
+      }
+    }));
+    return { ...c, steps };
+  }));
+  return { ...config, checks: out };
 }
 
 async function readSecretFile(file: string, what: string): Promise<string> {
@@ -96,6 +120,7 @@ export async function resolvePlan(flags: CheckFlags, env: Readonly<Record<string
     const { queryBaseline } = await import('./baseline-query.js');
     plan = validatePlan(mergeRaw(raw, { profile: { baselineRps: await queryBaseline(plan, query) } }));
   }
+  validateDeclared(plan, env);
   const ca = plan.caFile ? await readSecretFile(resolve(cwd, plan.caFile), '--ca-file') : undefined;
   return { plan, ...(ca ? { ca } : {}), ...(configFile ? { configFile } : {}) };
 }

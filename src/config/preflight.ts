@@ -34,7 +34,7 @@ export function checkHeaderSecret(value: string | undefined, what: string): void
 }
 
 /** k6's metrics that the node engine records too. */
-const SHARED_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'iterations', 'dropped_iterations'] as const;
+const SHARED_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations'] as const;
 /** Metrics the node engine records; thresholds on anything else could never have samples. */
 export const NODE_METRICS = [
   ...SHARED_METRICS,

@@ -11,16 +11,24 @@ import { schemaEntries, type UnknownKey } from '../contract/schema-walk.js';
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
-/** Keys users write that golive does not take yet, and where that setting lives (or will). */
+/** Keys users write where golive does not take them, and where that setting lives. */
 export const NOT_YET_KEYS: Readonly<Record<string, string>> = {
-  'load.body': 'the load sends no request body; a body will be given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
-  'load.headers': 'the load sends no extra headers (only the bearer token); headers will be given by a declared check in the load mix (`checks` and `load.mix`), not in `load`',
+  'load.body': 'a request body belongs to a declared check\'s step (`checks[].steps[].json`, `body` or `bodyFile`), sent under load by naming the check in `load.mix`',
+  'load.headers': 'request headers belong to a declared check\'s step (`checks[].steps[].headers`), sent under load by naming the check in `load.mix`',
 };
 
 /** Paths whose values are never quoted (the same fields --print-config redacts). */
 const SECRET = /(^|\.)(token|password|username|bearerToken)$/i;
 
 export const dotted = (path: Path): string => path.map(String).join('.');
+
+/** Declared checks are deep lists: `checks[2].steps[0].expect[1]` reads as the user wrote it. */
+function shownPath(path: Path): string {
+  if (path[0] !== 'checks' && !path.includes('mix')) return dotted(path);
+  let out = '';
+  for (const k of path) out += typeof k === 'number' || /^\d+$/.test(String(k)) ? `[${String(k)}]` : out === '' ? String(k) : `.${String(k)}`;
+  return out;
+}
 
 /** The flag of the nearest path that has one: load.workload.stages.0.target -> --stages. */
 function flagFor(path: Path, flags: Readonly<Record<string, string>>): string | undefined {
@@ -32,7 +40,7 @@ function flagFor(path: Path, flags: Readonly<Record<string, string>>): string | 
 }
 
 function where(path: Path, flags: Readonly<Record<string, string>>): string {
-  const p = dotted(path);
+  const p = shownPath(path);
   const flag = flagFor(path, flags);
   return p === '' ? 'config' : flag ? `${p} (${flag})` : p;
 }
@@ -124,7 +132,7 @@ export function describeIssue(issue: Issue, flags: Readonly<Record<string, strin
 /** `load.treshold`: the nearest key of that object, or failing that of the whole schema. */
 function suggestion(u: UnknownKey, all: readonly string[]): string {
   const here = closestName(u.key, u.known);
-  if (here !== undefined) return `, did you mean \`${[...u.at, here].join('.')}\`?`;
+  if (here !== undefined) return `, did you mean \`${shownPath([...u.at, here])}\`?`;
   const elsewhere = closestName(u.key, all.map((p) => p.split('.').pop() ?? p));
   const full = elsewhere === undefined ? undefined : all.find((p) => p.split('.').pop() === elsewhere);
   if (full !== undefined) return `, did you mean \`${full}\`${full.includes('.') ? '' : ' (top level)'}?`;
@@ -138,6 +146,6 @@ export function describeUnknownKeys(found: readonly UnknownKey[], schema: z.core
     const path = [...u.at, u.key].join('.');
     const later = NOT_YET_KEYS[path];
     if (later !== undefined) return `\`${path}\`: not supported: ${later}`;
-    return `\`${path}\`: unknown key${suggestion(u, all)}`;
+    return `\`${shownPath([...u.at, u.key])}\`: unknown key${suggestion(u, all)}`;
   });
 }

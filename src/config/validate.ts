@@ -17,13 +17,21 @@ import { applyProfile } from './profile.js';
 import { DEFAULT_PHASES, planSchema, thresholdObject } from '../contract/plan.js';
 import { parseDurationSeconds } from './stages-flag.js';
 import type { Plan } from '../contract/plan.js';
+import { checksProblems } from './checks-validate.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
 
-/** An https:// target gets the edge phase by default; http:// has no certificate or redirect to check. */
+/**
+ * An https:// target gets the edge phase by default (http:// has no certificate
+ * or redirect to check); declared checks run by default after the runbook's functional phases.
+ */
 function withDefaultPhases(raw: RawConfig): RawConfig {
-  if (raw.phases !== undefined || typeof raw.target !== 'string' || !/^https:/i.test(raw.target)) return raw;
-  return { ...raw, phases: ['edge', ...DEFAULT_PHASES] };
+  if (raw.phases !== undefined) return raw;
+  const edge = typeof raw.target === 'string' && /^https:/i.test(raw.target) ? ['edge'] : [];
+  const declared = Array.isArray(raw.checks) && raw.checks.length > 0 ? ['checks'] : [];
+  if (edge.length === 0 && declared.length === 0) return raw;
+  const [health, market, load] = DEFAULT_PHASES;
+  return { ...raw, phases: [...edge, health, market, ...declared, load] };
 }
 
 function isExplicitWorkload(raw: RawConfig): boolean {
@@ -74,15 +82,26 @@ function thresholdPhaseProblems(raw: RawConfig, phases: readonly string[]): stri
   return out;
 }
 
+/** The declared checks and the load mix, against the env they will run with (exit 104 before any request). */
+export function validateDeclared(plan: Plan, env: Readonly<Record<string, string | undefined>>): void {
+  if (plan.checks.length === 0 && plan.load.mix === undefined) return;
+  if (plan.engine === 'k6') throw configProblems(['checks: declared checks and load.mix run under --engine node only so far; drop --engine k6 or the checks']);
+  const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
+  if (problems.length > 0) throw configProblems(problems);
+}
+
 /**
  * `before`: problems found before the plan (unknown environment variables),
  * reported with the plan's own in one error.
  */
 export function validatePlan(raw: RawConfig, before: readonly string[] = []): Plan {
-  const unknown = describeUnknownKeys(unknownKeys(planSchema, raw), planSchema);
+  const strays = unknownKeys(planSchema, raw);
+  const unknown = describeUnknownKeys(strays, planSchema);
+  // A strict object's own complaint about a key already named above would be a second line for one cause.
+  const strayAt = (i: z.core.$ZodIssue) => strays.some((u) => u.at.length <= i.path.length && u.at.every((k, n) => String(k) === String(i.path[n])));
   if (raw.target === undefined && unknown.length === 0 && before.length === 0) throw new GoliveError('GOLIVE_MISSING_TARGET', NO_TARGET);
   const parsed = planSchema.safeParse(withDefaultPhases(raw), { reportInput: true });
-  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(raw.target === undefined && i.path.join('.') === 'target'));
+  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(raw.target === undefined && i.path.join('.') === 'target') && !strayAt(i));
   const problems = [...before, ...unknown, ...(raw.target === undefined ? [NO_TARGET] : []), ...issues.map((i) => describeIssue(i, FLAG_FOR_PATH))];
   if (parsed.success) problems.push(...thresholdPhaseProblems(raw, parsed.data.phases));
   if (problems.length > 0 || !parsed.success) throw configProblems(problems);

@@ -9,6 +9,7 @@ import { profileSchema, saturationSchema } from './capacity-schema.js';
 import { signoffSchema } from './signoff-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from '../core/dns-server.js';
+import { checksSchema } from './checks-schema.js';
 
 export { LIMITS } from './limits.js';
 
@@ -151,7 +152,11 @@ export const planSchema = z.object({
      */
     maxScheduleLagMs: millis.optional(),
     workload: z.discriminatedUnion('model', [closedModel, openModel, stagedModel]).prefault({ model: 'closed' }),
+    /** a weighted mix of declared checks instead of the one path (names checked by checks-validate) */
+    mix: z.array(z.strictObject({ check: z.string().min(1), weight: z.number().nonnegative() })).min(1).optional(),
   }).prefault({}),
+  /** the user's own checks (and setup checks), run by the `checks` phase and the load mix */
+  checks: checksSchema,
   /** extra k6-syntax thresholds, merged over the runbook defaults */
   thresholds: thresholdMap.default({}),
   /** derived from the thresholds' object form by validatePlan; not set by hand */

@@ -14,22 +14,50 @@ export class CheckRecorder {
 
   constructor(private readonly store: MetricStore) {}
 
-  record(phase: PhaseName, name: string, ok: boolean, reason?: string): boolean {
+  private entry(phase: PhaseName, name: string, group?: string): CheckResult {
     const key = `${phase}\u0000${name}`;
     let r = this.results.get(key);
     if (!r) {
-      r = { phase, name, passes: 0, fails: 0, reasons: [] };
+      r = { phase, name, passes: 0, fails: 0, reasons: [], ...(group !== undefined ? { group } : {}) };
       this.results.set(key, r);
     }
+    return r;
+  }
+
+  private reason(r: CheckResult, reason: string | undefined): void {
+    // Reasons quote the target: capped and cleaned once, here, for every report.
+    const why = safeLine(reason ?? 'failed');
+    if (r.reasons.length < MAX_REASONS && !r.reasons.includes(why)) r.reasons.push(why);
+  }
+
+  /** `tags`: a declared check's own (`group`, `name`), so `checks{group:x}` selects it. */
+  record(phase: PhaseName, name: string, ok: boolean, reason?: string, tags?: Readonly<Record<string, string>>): boolean {
+    const r = this.entry(phase, name, tags?.['group']);
+    delete r.notRun;
     if (ok) r.passes++;
     else {
       r.fails++;
-      // Reasons quote the target: capped and cleaned once, here, for every report.
-      const why = safeLine(reason ?? 'failed');
-      if (r.reasons.length < MAX_REASONS && !r.reasons.includes(why)) r.reasons.push(why);
+      this.reason(r, reason);
     }
-    this.store.add('checks', ok ? 1 : 0, { phase, check: name });
+    this.store.add('checks', ok ? 1 : 0, { ...tags, phase, check: name });
     return ok;
+  }
+
+  /** A soft failure: a pass for `checks` (the gate), counted in `checks_degraded`, its reason kept. */
+  degraded(phase: PhaseName, name: string, reason: string | undefined, tags?: Readonly<Record<string, string>>): void {
+    const r = this.entry(phase, name, tags?.['group']);
+    delete r.notRun;
+    r.passes++;
+    r.degraded = (r.degraded ?? 0) + 1;
+    this.reason(r, reason);
+    this.store.add('checks', 1, { ...tags, phase, check: name });
+    this.store.add('checks_degraded', 1, { ...tags, phase, check: name });
+  }
+
+  /** Not judged (what it depends on failed): shown with why, no sample. */
+  notRun(phase: PhaseName, name: string, reason: string, tags?: Readonly<Record<string, string>>): void {
+    const r = this.entry(phase, name, tags?.['group']);
+    if (r.passes === 0 && r.fails === 0) r.notRun = safeLine(reason);
   }
 
   failures(phase?: PhaseName): CheckResult[] {
@@ -55,6 +83,8 @@ export function mergeCheckResults(lists: Iterable<readonly CheckResult[]>): Chec
       else {
         cur.passes += c.passes;
         cur.fails += c.fails;
+        if (c.degraded !== undefined) cur.degraded = (cur.degraded ?? 0) + c.degraded;
+        if (cur.passes + cur.fails > 0) delete cur.notRun;
         for (const why of c.reasons) if (cur.reasons.length < MAX_REASONS && !cur.reasons.includes(why)) cur.reasons.push(why);
       }
     }

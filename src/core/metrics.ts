@@ -26,6 +26,8 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
   http_req_failed: { type: 'rate', contains: 'default' },
   http_reqs: { type: 'counter', contains: 'default' },
   checks: { type: 'rate', contains: 'default' },
+  /** soft assertion failures of declared checks (a degraded check, not a failed one) */
+  checks_degraded: { type: 'counter', contains: 'default' },
   iterations: { type: 'counter', contains: 'default' },
   iteration_duration: { type: 'trend', contains: 'time' },
   data_received: { type: 'counter', contains: 'data' },

@@ -9,7 +9,7 @@ import type { EdgeReport } from './edge-report.js';
 
 export type { EdgeReport } from './edge-report.js';
 
-export const PHASES = ['edge', 'health', 'market-data', 'load', 'cluster', 'monitoring'] as const;
+export const PHASES = ['edge', 'health', 'market-data', 'checks', 'load', 'cluster', 'monitoring'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface SummaryMetric {
@@ -97,6 +97,12 @@ export interface CheckResult {
   fails: number;
   /** up to a few distinct failure reasons, e.g. "bars[2].high: expected number" */
   reasons: string[];
+  /** soft failures (a declared check's `soft` assertion): shown and counted, never failing the gate */
+  degraded?: number;
+  /** not judged because what it depends on failed, e.g. "not run: step 1 returned 405" */
+  notRun?: string;
+  /** the declared check's group tag */
+  group?: string;
 }
 
 export type PhaseStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'aborted';

@@ -19,6 +19,8 @@ import type { PhaseRunner } from '../phases/types.js';
 import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
+import { SetupVars, createChecksPhase } from '../phases/declared.js';
+import type { ResponseHook } from '../../checks/declared/flow.js';
 import { decideVerdict, errorLine } from './verdict.js';
 import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
@@ -36,6 +38,10 @@ export interface EngineRun {
   runId: string;
   version: string;
   now?: () => Date;
+  /** what `${env.NAME}` in declared checks reads (the process env in the CLI) */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** extra findings on every declared step's response (the OpenAPI conformance seam) */
+  onResponse?: ResponseHook;
 }
 
 export interface EngineOutput {
@@ -90,7 +96,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), loadPhase];
+  const setup = new SetupVars();
+  const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) }), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
   if (edge) phases.push(edge);
   for (const name of plan.phases) {

@@ -5,7 +5,8 @@
  * thresholds judge the phase afterwards. The open model also proves that the
  * generator sent what was asked (load-generator.ts): when it did not, the
  * phase is an error of ours (exit 107), never a pass and never a failed gate.
- * A load where every request failed is evidence that the service is unavailable.
+ * A load where every request failed without an answer or with a 5xx is evidence that the
+ * service is unavailable; every request refused with a 4xx is most likely our request (all-failed.ts).
  */
 import type { Workload } from '../contract/plan.js';
 import { firstLine } from '../core/errors.js';
@@ -15,6 +16,7 @@ import { rateProfile } from '../net/load/schedule.js';
 import { createSampleRecorder } from '../net/sample-recorder.js';
 import type { AbortWatch } from './types.js';
 import { Findings } from './findings.js';
+import { judgeAllFailed } from './all-failed.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { judgeLoadGenerator, lagRecorder, recordLoadCounts } from './load-generator.js';
 
@@ -60,10 +62,8 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       for (const [status, n] of recorder.badStatuses) failures.add('load', `status ${status}`, n);
       recordLoadCounts(store, stats, stageNames);
       const allFailed = stats.started > 0 && (store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
-      if (allFailed) {
-        const targetCauses = failures.list().filter((f) => f.side === 'target').map((f) => f.cause);
-        found.unavailable.push(`every load request failed (${targetCauses.join(', ') || 'error statuses'})`);
-      }
+      const judged = allFailed ? judgeAllFailed(failures.list().filter((f) => f.phase === 'load'), plan.load) : undefined;
+      if (judged?.kind === 'unavailable') found.unavailable.push(judged.line);
       // Stopped by a failing threshold, not by a signal: the gate's answer is known (99), not an abort.
       if (stats.aborted && !ctx.signal.aborted && abort?.reason) return found.outcome('failed', `stopped early after ${stats.completed} requests: ${abort.reason}`);
       if (stats.aborted) return found.outcome('aborted', `aborted after ${stats.completed} requests`);
@@ -71,6 +71,8 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       if (faults.length > 0) return found.outcome('error', clientFaultReason(faults));
       const behind = judgeLoadGenerator(plan, found, stats);
       if (behind !== undefined) return found.outcome('error', behind);
+      // The service answered every request, with a refusal: our request is the likely cause.
+      if (judged?.kind === 'refused') return found.outcome('failed', judged.line);
       return found.outcome('passed');
     },
   };

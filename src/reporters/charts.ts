@@ -14,6 +14,8 @@ import { escapeAttr, escapeText } from './text.js';
 
 const PCT_COLORS = { p50: '#8ab4f8', p95: '#1a73e8', p99: '#174ea6' } as const;
 const CLASS_COLORS: Record<StatusClass, string> = { '1xx': '#a142f4', '2xx': '#188038', '3xx': '#12b5cb', '4xx': '#f29900', '5xx': '#d93025', none: '#5f6368' };
+/** A non-2xx answer the request expected: a success's green, darker so it reads apart from the 2xx. */
+const EXPECTED_COLOR = '#0d652d';
 const PHASE_COLORS = ['#1a73e8', '#e8710a', '#188038', '#a142f4', '#d01884'];
 const BASELINE_COLOR = '#9aa0a6';
 
@@ -104,11 +106,14 @@ export function statusCodeChart(result: RunResult): string {
     const y = 10 + i * rowH;
     parts.push(`<text x="${left - 8}" y="${y + 14}" text-anchor="end">${escapeText(r.phase)}</text>`);
     let x = left;
-    for (const [code, count] of r.codes) {
+    for (const [code, count, expected] of r.codes) {
       const w = ((width - left - 10) * count) / total;
       const cls = (code === '0' ? 'none' : `${code[0] ?? '0'}xx`) as StatusClass;
-      const label = `${code === '0' ? 'no response' : code}: ${count} (${((100 * count) / total).toFixed(1)}%)`;
-      parts.push(`<rect class="status status-${escapeAttr(code)}" x="${x.toFixed(1)}" y="${y}" width="${Math.max(1, w).toFixed(1)}" height="${rowH - 6}" fill="${CLASS_COLORS[cls] ?? '#5f6368'}"><title>${escapeText(`${r.phase} ${label}`)}</title></rect>`);
+      // An answer the check asked for (the auth refusal's 401) is drawn as a success, and says so.
+      const asked = expected && cls !== '2xx' && cls !== '3xx';
+      const label = `${code === '0' ? 'no response' : code}${asked ? ' expected' : ''}: ${count} (${((100 * count) / total).toFixed(1)}%)`;
+      const fill = asked ? EXPECTED_COLOR : CLASS_COLORS[cls] ?? '#5f6368';
+      parts.push(`<rect class="status status-${escapeAttr(code)}${asked ? ' expected' : ''}" x="${x.toFixed(1)}" y="${y}" width="${Math.max(1, w).toFixed(1)}" height="${rowH - 6}" fill="${fill}"><title>${escapeText(`${r.phase} ${label}`)}</title></rect>`);
       if (w > 70) parts.push(`<text x="${(x + 4).toFixed(1)}" y="${y + 14}" fill="#fff">${escapeText(label)}</text>`);
       x += w;
     }

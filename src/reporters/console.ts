@@ -6,17 +6,20 @@
 import { TREND_STATS } from '../core/metrics.js';
 import type { EdgeCheckStatus } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
-import { clean, printer, type Printer, type Tone } from './console-layout.js';
+import { clean, printer, type Cell, type Printer, type Tone } from './console-layout.js';
 import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests.js';
 import { loadFigures } from './latency.js';
+import { checkRows, edgeDetail, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL, type CheckState } from './check-view.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent, thresholdState,
 } from './text.js';
 
 export interface ConsoleOptions {
   color: boolean;
-  /** terminal columns; long lines are cut to fit */
+  /** terminal columns; long lines are cut to fit (unless `wrap`) */
   width?: number;
+  /** wrap long lines instead of cutting them: off a TTY (a CI log, a pipe) and under --wide */
+  wrap?: boolean;
 }
 
 const STATUS_TONE: Readonly<Record<PhaseStatus, Tone>> = {
@@ -33,8 +36,9 @@ type Section = (result: RunResult, p: Printer) => string[];
 
 const header: Section = (result, { line }) => {
   const g = result.golive;
+  const scope = verdictScope(result);
   const out = [line(
-    { text: `golive ${VERDICT_LABEL[g.verdict]}`, tone: VERDICT_TONE[g.verdict] },
+    { text: `golive ${VERDICT_LABEL[g.verdict]}${scope ? ` — ${scope}` : ''}`, tone: VERDICT_TONE[g.verdict] },
     { text: `  target ${clean(displayTarget(result))}  engine ${g.engine}  duration ${fmtDuration(g.durationMs)}` },
     { text: g.environment ? `  env ${clean(g.environment)}` : '' },
     { text: `  testid ${clean(g.testid)}`, tone: 'dim' },
@@ -43,24 +47,27 @@ const header: Section = (result, { line }) => {
   return out;
 };
 
-const rollback: Section = ({ golive: g }, { line }) => {
-  if (!g.rollback.triggered) return [];
-  const why = g.rollback.reasons.length ? g.rollback.reasons.map(clean).join('; ') : 'see thresholds';
-  return ['', line({ text: `ROLLBACK TRIGGER: ${why}`, tone: 'bad' })];
+const rollback: Section = (result, { line }) => {
+  if (!result.golive.rollback.triggered) return [];
+  return ['', line({ text: `ROLLBACK TRIGGER: ${clean(rollbackLine(result))}`, tone: 'bad' })];
 };
 
-const phases: Section = ({ golive: g }, p) => [
-  ...p.heading('Phases'),
-  ...p.table(g.phases.map((ph) => [
-    { text: STATUS_MARK[ph.status], tone: STATUS_TONE[ph.status] },
-    { text: ph.name },
-    { text: ph.status, tone: STATUS_TONE[ph.status] },
-    { text: ph.status === 'skipped' ? '' : fmtDuration(ph.durationMs), tone: 'dim' },
-    { text: ph.reason ? clean(ph.reason) : '' },
-  ])),
-];
+const phases: Section = (result, p) => {
+  const duration = new Map(result.golive.phases.map((ph) => [ph.name, ph.durationMs]));
+  return [
+    ...p.heading('Phases'),
+    ...p.table(phaseRows(result).map((ph) => [
+      { text: STATUS_MARK[ph.status], tone: STATUS_TONE[ph.status] },
+      { text: ph.name },
+      { text: ph.status === 'skipped' ? NOT_RUN_LABEL : ph.status, tone: STATUS_TONE[ph.status] },
+      { text: ph.status === 'skipped' ? '' : fmtDuration(duration.get(ph.name) ?? 0), tone: 'dim' },
+      { text: clean(ph.reason) },
+    ])),
+  ];
+};
 
-const edge: Section = ({ golive: g }, p) => {
+const edge: Section = (result, p) => {
+  const g = result.golive;
   if (!g.edge) return [];
   return [
     ...p.heading(`Edge (${clean(g.edge.host)}${g.edge.ranIn ? `, ${clean(g.edge.ranIn)}` : ''})`),
@@ -68,37 +75,52 @@ const edge: Section = ({ golive: g }, p) => {
       { text: EDGE_MARK[c.status], tone: EDGE_TONE[c.status] },
       { text: c.name },
       { text: c.status, tone: EDGE_TONE[c.status] },
-      { text: clean(c.detail) },
+      { text: clean(c.status === 'failed' ? edgeDetail(result, c.detail) : c.detail) },
     ])),
   ];
 };
 
-const checks: Section = ({ golive: g }, p) => {
-  if (!g.checks.length) return [];
-  return [...p.heading('Checks'), ...p.table(g.checks.map((c) => {
-    const ok = c.fails === 0;
-    return [
-      { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
-      { text: c.phase, tone: 'dim' },
-      { text: clean(c.name) },
-      { text: `${c.passes} passed, ${c.fails} failed`, ...(ok ? {} : { tone: 'bad' as const }) },
-      { text: ok ? '' : clean(c.reasons[0] ?? 'failed') },
-    ];
-  }))];
+const CHECK_MARK: Readonly<Record<CheckState, Cell>> = {
+  passed: { text: '✓', tone: 'ok' }, degraded: { text: '!', tone: 'warn' }, failed: { text: '✗', tone: 'bad' },
+  'not-run': { text: '-', tone: 'dim' }, 'same-cause': { text: '·', tone: 'dim' },
 };
 
-const thresholds: Section = ({ golive: g }, p) => {
-  if (!g.thresholds.length) return [];
-  return [...p.heading('Thresholds'), ...p.table(g.thresholds.map((t) => {
-    const s = thresholdState(t);
-    const tone = s.state === 'passed' ? 'ok' as const : s.state === 'voided' ? 'warn' as const : 'bad' as const;
-    return [
-      { text: s.mark, tone },
-      { text: clean(t.metric) },
-      { text: clean(t.expression) },
-      { text: clean(s.text), ...(t.ok ? {} : { tone }) },
-    ];
-  }))];
+const checks: Section = (result, p) => {
+  // The edge checks have their own section with the measured values.
+  const rows = checkRows(result).filter((c) => !(result.golive.edge && c.phase === 'edge'));
+  if (!rows.length) return [];
+  return [...p.heading('Checks'), ...p.table(rows.map((c) => [
+    CHECK_MARK[c.state],
+    { text: c.phase, tone: 'dim' },
+    { text: clean(c.name) },
+    c.state === 'not-run' ? { text: NOT_RUN_LABEL, tone: 'dim' } : {
+      text: `${c.passes} passed, ${c.fails} failed${c.state === 'degraded' ? `, ${c.degraded} degraded` : ''}`,
+      ...(c.state === 'failed' ? { tone: 'bad' as const } : c.state === 'degraded' ? { tone: 'warn' as const } : {}),
+    },
+    { text: clean(c.line), ...(c.state === 'failed' ? {} : { tone: 'dim' as const }) },
+  ]))];
+};
+
+const thresholds: Section = (result, p) => {
+  const g = result.golive;
+  const skipped = notJudged(result);
+  if (!g.thresholds.length && !skipped.length) return [];
+  const rows = checkRows(result);
+  return [...p.heading('Thresholds'), ...p.table([
+    ...g.thresholds.map((t): Cell[] => {
+      const s = thresholdState(t);
+      const tone = s.state === 'passed' ? 'ok' as const : s.state === 'voided' ? 'warn' as const : 'bad' as const;
+      return [
+        { text: s.mark, tone },
+        { text: clean(t.metric) },
+        { text: clean(t.expression) },
+        { text: clean(thresholdLine(result, t, rows)), ...(t.ok ? {} : { tone }) },
+      ];
+    }),
+    ...skipped.map((n): Cell[] => [
+      { text: '-', tone: 'dim' }, { text: clean(n.selector), tone: 'dim' }, { text: '' }, { text: `not judged: ${n.why}`, tone: 'dim' },
+    ]),
+  ])];
 };
 
 const load: Section = (result, p) => {
@@ -141,7 +163,9 @@ const stages: Section = ({ golive: g }, p) => {
 };
 
 const failedByCause: Section = (result, p) => {
-  const failed = failedRequests(result);
+  // A functional phase's failed requests are its failed checks, said there once.
+  const withChecks = new Set(result.golive.checks.map((c) => c.phase));
+  const failed = failedRequests(result).filter((f) => !withChecks.has(f.phase));
   if (!failed.length) return [];
   return [...p.heading('Failed requests by cause'), ...p.table(failed.map((f) => [
     { text: f.phase, tone: 'dim' },
@@ -164,7 +188,7 @@ const deliveries: Section = ({ golive: g }, p) => {
 
 const notes: Section = ({ golive: g }, p) => {
   if (!g.notes?.length) return [];
-  return [...p.heading('Notes'), ...g.notes.map((n) => p.line({ text: `  ${clean(n)}` }))];
+  return [...p.heading('Notes'), ...g.notes.map((n) => p.line({ text: '  ' }, { text: clean(n) }))];
 };
 
 const verdict: Section = ({ golive: g }, { line }) =>

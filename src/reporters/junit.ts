@@ -7,6 +7,7 @@ import { parseMetricSelector, thresholdPhase } from '../../thresholds/parse.js';
 import type { CheckResult, PhaseName, PhaseResult, RunResult, ThresholdResult } from '../core/result.js';
 import { describeFailedRequests, failedRequests } from './failed-requests.js';
 import { escapeAttr, escapeText } from './text.js';
+import { checkRows, NOT_RUN_LABEL, type CheckRow } from './check-view.js';
 
 type Outcome =
   | { kind: 'passed' }
@@ -29,11 +30,14 @@ const seconds = (ms: number): number => Math.max(0, ms) / 1000;
 const fmtTime = (s: number): string => (Number.isFinite(s) ? s.toFixed(3) : '0.000');
 
 
-function checkCase(phase: PhaseName, c: CheckResult): Case {
+/** A check that could not run (a step it needs failed) is skipped, with why; a failure names its cause. */
+function checkCase(phase: PhaseName, c: CheckResult, row?: CheckRow): Case {
   const base = { classname: `golive.${phase}.checks`, name: c.name };
+  if (c.notRun !== undefined && c.passes + c.fails === 0) return { ...base, outcome: { kind: 'skipped', message: c.notRun } };
   if (c.fails === 0) return { ...base, outcome: { kind: 'passed' } };
+  if (row?.state === 'not-run') return { ...base, outcome: { kind: 'skipped', message: `${NOT_RUN_LABEL}: ${row.line}` } };
   const total = c.passes + c.fails;
-  const first = c.reasons[0] ?? 'failed';
+  const first = row?.line || (c.reasons[0] ?? 'failed');
   return {
     ...base,
     outcome: {
@@ -104,6 +108,8 @@ function buildSuites(result: RunResult): Suite[] {
     const stage = thresholdStage(t);
     return stage !== undefined && stageNames.has(stage);
   };
+  const rows = checkRows(result);
+  const rowOf = (c: CheckResult) => rows.find((r) => r.phase === c.phase && r.name === c.name);
   const suites: Suite[] = g.phases.map((p) => {
     const checks = g.checks.filter((c) => c.phase === p.name);
     const own = phaseCase(p, checks);
@@ -121,7 +127,7 @@ function buildSuites(result: RunResult): Suite[] {
       ...(p.startedAt ? { timestamp: p.startedAt } : {}),
       cases: [
         ...(own ? [own] : []),
-        ...checks.map((c) => checkCase(p.name, c)),
+        ...checks.map((c) => checkCase(p.name, c, rowOf(c))),
         ...(edge ? edge.checks.filter((c) => c.status === 'skipped').map((c): Case => ({ classname: 'golive.edge.checks', name: c.name, outcome: { kind: 'skipped', message: c.detail } })) : []),
         ...g.thresholds
           .filter((t) => thresholdPhase(t) === p.name && !inStageSuite(t))
@@ -153,7 +159,7 @@ function buildSuites(result: RunResult): Suite[] {
       name: 'golive.thresholds',
       timeSeconds: 0,
       cases: [
-        ...orphanChecks.map((c) => checkCase(c.phase, c)),
+        ...orphanChecks.map((c) => checkCase(c.phase, c, rowOf(c))),
         ...global.map((t) => thresholdCase('golive.thresholds', t)),
       ],
     });
@@ -207,12 +213,17 @@ function renderCase(c: Case): string {
   }
 }
 
+/**
+ * The root carries only a name and the run's time: Jenkins' junit-10.xsd
+ * allows no `skipped` or `timestamp` there, and a root with some counts but
+ * not `skipped` makes test-results-parser count skipped cases as passed. The
+ * counts live on each <testsuite>, where every reader looks for them.
+ */
 export function renderJunit(result: RunResult): string {
   const suites = buildSuites(result);
-  const all = totals(suites.flatMap((s) => s.cases));
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="golive" ${countsAttrs(all, seconds(result.golive.durationMs))} timestamp="${escapeAttr(result.golive.startedAt)}">`,
+    `<testsuites name="golive" time="${fmtTime(seconds(result.golive.durationMs))}">`,
   ];
   suites.forEach((s, id) => {
     const stamp = s.timestamp ?? result.golive.startedAt;

@@ -8,7 +8,9 @@ import type { RunResult } from '../core/result.js';
 import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { latencyRows, p95Limits } from './latency.js';
 import { whenItWentWrong } from './report-data.js';
-import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars, thresholdState } from './text.js';
+import { checkRows, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL } from './check-view.js';
+import { stageCells, STAGE_HEAD } from './stage-rows.js';
+import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
 
 const MAX_ROWS = 50;
 
@@ -34,32 +36,41 @@ function table(head: readonly string[], rows: readonly string[][]): string[] {
 
 export function renderMarkdown(result: RunResult): string {
   const g = result.golive;
+  const scope = verdictScope(result);
+  const rowsOfChecks = checkRows(result);
   const icon = g.verdict === 'passed' ? (g.exitCode === 0 ? '✅' : '⚠️') : '❌';
   const out: string[] = [
-    `### ${icon} golive ${VERDICT_LABEL[g.verdict]} (exit ${g.exitCode})`,
+    `### ${icon} golive ${VERDICT_LABEL[g.verdict]} (exit ${g.exitCode})${scope ? ` — ${mdText(scope)}` : ''}`,
     '',
     `target ${mdText(displayTarget(result))} · engine ${g.engine}${g.environment ? ` · environment ${mdText(g.environment)}` : ''} · run ${mdText(g.runId)}`,
     '',
   ];
   if (g.error) out.push(`**${mdText(g.error)}**`, '');
-  if (g.rollback.triggered) out.push(`**Rollback trigger:** ${mdText(g.rollback.reasons.join('; ') || 'triggered')}`, '');
+  if (g.rollback.triggered) out.push(`**Rollback trigger:** ${mdText(g.rollback.reasons.length ? rollbackLine(result) : 'triggered')}`, '');
   const limits = p95Limits(result);
   const story = whenItWentWrong(result, (phase) => limits.get(phase as never) ?? limits.get('*'));
   if (story.length) out.push('#### When', '', ...story.map((l) => `- ${mdText(l)}`), '');
-  const failedPhases = g.phases.filter((p) => p.status !== 'passed');
+  const failedPhases = phaseRows(result, rowsOfChecks).filter((p) => p.status !== 'passed');
   if (failedPhases.length) {
-    out.push('#### Phases not passed', '', ...table(['phase', 'status', 'reason'], failedPhases.map((p) => [p.name, p.status, mdText(p.reason ?? '')])), '');
+    out.push('#### Phases not passed', '', ...table(['phase', 'status', 'reason'], failedPhases.map((p) => [
+      p.name, p.status === 'skipped' ? NOT_RUN_LABEL : p.status, mdText(p.reason),
+    ])), '');
   }
   const failedThresholds = g.thresholds.filter((t) => !t.ok);
   if (failedThresholds.length) {
-    out.push('#### Failed thresholds', '', ...table(['metric', 'threshold', 'measured'], failedThresholds.map((t) => [mdText(t.metric), mdText(t.expression), mdText(thresholdState(t).text)])), '');
-  }
-  const failedChecks = g.checks.filter((c) => c.fails > 0);
-  if (failedChecks.length) {
-    out.push('#### Failed checks', '', ...table(['phase', 'check', 'fails', 'reasons'], failedChecks.map((c) => [
-      c.phase, mdText(c.name), `${c.fails} of ${c.passes + c.fails}`, mdText(c.reasons.join('; ')),
+    out.push('#### Failed thresholds', '', ...table(['metric', 'threshold', 'measured'], failedThresholds.map((t) => [
+      mdText(t.metric), mdText(t.expression), mdText(thresholdLine(result, t, rowsOfChecks)),
     ])), '');
   }
+  const unjudged = notJudged(result);
+  if (unjudged.length) out.push(`Not judged: ${unjudged.map((n) => `${mdText(n.selector)} (${n.why})`).join(', ')}`, '');
+  const failedChecks = rowsOfChecks.filter((c) => c.state !== 'passed');
+  if (failedChecks.length) {
+    out.push('#### Failed checks', '', ...table(['phase', 'check', 'result', 'reason'], failedChecks.map((c) => [
+      c.phase, mdText(c.name), c.state === 'not-run' ? NOT_RUN_LABEL : `${c.fails} of ${c.passes + c.fails} failed`, mdText(c.line),
+    ])), '');
+  }
+  if (g.stages?.length) out.push('#### Stages', '', ...table(STAGE_HEAD, g.stages.map((st) => stageCells(st).map(mdText))), '');
   const rows = latencyRows(result);
   if (rows.length) {
     out.push('#### Latency per phase', '', ...table(['phase', 'p50', 'p95', 'p99', 'max', 'p95 limit'], rows.map((r) => [
@@ -73,7 +84,9 @@ export function renderMarkdown(result: RunResult): string {
       out.push(...table(['phase', 'endpoint', 'metric', 'change', 'limit'], regressed.map((r) => [r.phase, mdText(r.endpoint), r.metric, r.change ?? '', r.limit ?? ''])), '');
     } else out.push(`no regression beyond ${mdText(g.baseline.limits.join(', ') || 'the limits')}`, '');
   }
-  const failed = failedRequests(result);
+  // A functional phase's failed requests are its failed checks, said there once.
+  const withChecks = new Set(g.checks.map((c) => c.phase as string));
+  const failed = failedRequests(result).filter((f) => !withChecks.has(f.phase));
   if (failed.length) {
     out.push('#### Failed requests by cause', '', ...table(['phase', 'cause', 'count', ''], failed.map((f) => [
       f.phase, mdText(f.cause), String(f.count), f.side === 'golive' ? mdText(GOLIVE_SIDE) : '',

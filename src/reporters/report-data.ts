@@ -116,8 +116,11 @@ export function distributions(result: RunResult): Distribution[] {
 
 export interface StatusCounts {
   phase: string;
-  /** status code ("0" = no response) -> requests */
-  codes: [string, number][];
+  /**
+   * status code ("0" = no response) -> requests, and whether the phase expected
+   * that answer (the auth refusal's 401 is a pass, not an error)
+   */
+  codes: [string, number, boolean][];
 }
 
 export function statusCodes(result: RunResult): StatusCounts[] {
@@ -125,13 +128,18 @@ export function statusCodes(result: RunResult): StatusCounts[] {
   if (!store) return [];
   const out: StatusCounts[] = [];
   for (const p of result.golive.phases) {
-    const byCode = new Map<string, number>();
+    const byCode = new Map<string, [string, number, boolean]>();
     for (const s of store.series()) {
       if (s.name !== 'http_reqs' || s.tags.phase !== p.name || s.state.kind !== 'counter') continue;
       const code = s.tags.status ?? '0';
-      byCode.set(code, (byCode.get(code) ?? 0) + s.state.sum);
+      const n = Number(code);
+      // A 2xx/3xx is fine anyway; another status counts as expected only when the request said so.
+      const expected = (n >= 200 && n < 400) || s.tags.expected_response === 'true';
+      const key = `${code}\u0000${expected}`;
+      const cur = byCode.get(key);
+      byCode.set(key, [code, (cur?.[1] ?? 0) + s.state.sum, expected]);
     }
-    if (byCode.size) out.push({ phase: p.name, codes: [...byCode].sort(([a], [b]) => Number(a) - Number(b)) });
+    if (byCode.size) out.push({ phase: p.name, codes: [...byCode.values()].sort(([a, , x], [b, , y]) => Number(a) - Number(b) || Number(y) - Number(x)) });
   }
   return out;
 }

@@ -76,7 +76,3 @@ export function runbookCriteria(sel: string, checks: readonly string[]): Criteri
   ];
 }
 
-/** "Measured" direction: the worst bucket is the lowest for a lower bound, the highest for an upper one. */
-export function worstIsLowest(op: CompareOp): boolean {
-  return op === '>' || op === '>=';
-}

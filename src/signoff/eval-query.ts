@@ -30,7 +30,7 @@ async function perBucket(ctx: EvalContext, c: Judged, size: number): Promise<{ p
   const query = withRange(c.promql, promRange(size));
   if (ends.length === 0) return { points: [], query };
   const a = await ctx.reader.range(query, ends[0] ?? ctx.window.end, ctx.window.end, size);
-  return a.ok ? { points: buckets(a.data, ends, c.op), query } : { error: a.error };
+  return a.ok ? { points: buckets(a.data, ends, c.op, c.value), query } : { error: a.error };
 }
 
 function days(points: readonly Point[], c: Judged): DayResult[] {
@@ -85,7 +85,7 @@ export async function evaluateQuery(ctx: EvalContext, c: Judged & { runs?: Query
   if (!whole.ok) return unknownResult(b, 'unreadable', whole.error, queries);
   if ('error' in hours) return unknownResult(b, 'unreadable', hours.error, queries);
   queries.push(`${hours.query}  (hourly)`);
-  const value = worstOf(whole.data.map((r) => r.value), c.op);
+  const value = worstOf(whole.data.map((r) => r.value), c.op, c.value);
   if (value === null) {
     return { ...b, status: 'unknown', unknownCause: 'no-data', value: null, measured: 'no data: the query returned no series in the window', evidence: { queries, failures: [] }, series: hours.points };
   }
@@ -101,7 +101,7 @@ export async function evaluateQuery(ctx: EvalContext, c: Judged & { runs?: Query
     failures.push(...runs.lines);
     queries.push(...runs.queries.map((q) => `${q}  (failing runs)`));
   }
-  const worst = worstBucket(hours.points, c.op);
+  const worst = worstBucket(hours.points, c.op, c.value);
   const out: CriterionResult = {
     ...b, status: judge(value, c.op, c.value), value, measured: fmtValue(value, c.unit),
     evidence: { queries: queries.map((q) => cleanLabel(q, 2000)), failures, ...(worst ? { worst: { at: bucketLabel(worst.t, HOUR_S), value: fmtValue(worst.v, c.unit) } } : {}) },

@@ -4,7 +4,6 @@
  */
 import { compareValue, type CompareOp } from '../phases/saturation/queries.js';
 import { removeControlChars } from '../reporters/text.js';
-import { worstIsLowest } from './criteria.js';
 import type { SeriesRows } from './prom.js';
 import type { CriterionResult, CriterionStatus, Point, Unit, UnknownCause } from './types.js';
 import { iso, type SignoffWindow } from './window.js';
@@ -29,11 +28,18 @@ export function fmtTarget(op: CompareOp, value: number, unit: Unit): string {
   return `${OP_TEXT[op]} ${fmtValue(value, unit)}`;
 }
 
+/** How far toward failing (or past it) a value is, in the operator's direction: larger is worse. */
+function badness(v: number, op: CompareOp, want: number): number {
+  if (op === '<' || op === '<=') return v - want;
+  if (op === '>' || op === '>=') return want - v;
+  return op === '==' ? Math.abs(v - want) : -Math.abs(v - want);
+}
+
 /** Of several values, the one furthest in the failing direction. */
-export function worstOf(values: readonly number[], op: CompareOp): number | null {
-  const finite = values.filter((v) => !Number.isNaN(v));
-  if (finite.length === 0) return null;
-  return worstIsLowest(op) ? Math.min(...finite) : Math.max(...finite);
+export function worstOf(values: readonly number[], op: CompareOp, want: number): number | null {
+  let worst: number | null = null;
+  for (const v of values) if (!Number.isNaN(v) && (worst === null || badness(v, op, want) > badness(worst, op, want))) worst = v;
+  return worst;
 }
 
 export function judge(v: number | null, op: CompareOp, want: number): CriterionStatus {
@@ -42,18 +48,18 @@ export function judge(v: number | null, op: CompareOp, want: number): CriterionS
 }
 
 /** One point per bucket end; several series (a user query by pod) give their worst. */
-export function buckets(series: readonly SeriesRows[], ends: readonly number[], op: CompareOp): Point[] {
+export function buckets(series: readonly SeriesRows[], ends: readonly number[], op: CompareOp, want: number): Point[] {
   return ends.map((t) => {
     const vs = series.flatMap((s) => s.points.filter(([pt]) => pt === t).map(([, v]) => v));
-    return { t: t * 1000, v: worstOf(vs, op) };
+    return { t: t * 1000, v: worstOf(vs, op, want) };
   });
 }
 
-export function worstBucket(points: readonly Point[], op: CompareOp): Point | undefined {
+export function worstBucket(points: readonly Point[], op: CompareOp, want: number): Point | undefined {
   let worst: Point | undefined;
   for (const p of points) {
     if (p.v === null) continue;
-    if (!worst || worst.v === null || (worstIsLowest(op) ? p.v < worst.v : p.v > worst.v)) worst = p;
+    if (!worst || worst.v === null || badness(p.v, op, want) > badness(worst.v, op, want)) worst = p;
   }
   return worst;
 }

@@ -15,6 +15,8 @@
  *   deep-json    health ok; market data whose `symbol` is nested 100k arrays deep
  *   long-status  health answers 503 with a 3 MB status string (under the default body cap)
  *   control      health ok, market data whose symbol and error strings carry ESC, OSC, C1, NUL and bidi overrides
+ *   continue     like ok, each answer after an unasked-for `100 Continue` and a `102 Processing`
+ *   gzip         like ok, every body gzip-coded (content-encoding: gzip)
  *   sink-control every request answers 500 with terminal escapes in the body (a hostile sink)
  *   redirect     every request answers 302 to /__capture, which counts arrivals carrying
  *                an Authorization header (GET /__stats: {"captured": n})
@@ -28,6 +30,7 @@
  */
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 const mode = process.argv[2] ?? 'ok';
 const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u0000\u009b31m\u202eevil\u202c\u2066x\u2069';
@@ -101,6 +104,17 @@ const MODES = {
   redirect: (req, res) => {
     res.writeHead(302, { location: `http://127.0.0.1:${server.address().port}/__capture?from=${encodeURIComponent(req.url)}`, 'content-length': 0 });
     res.end();
+  },
+  continue: (req, res, body) => {
+    res.writeContinue();
+    res.writeProcessing();
+    answerOk(req, res, body);
+  },
+  gzip: (req, res, body) => {
+    const [status, answer] = okAnswer(req.method, req.url, req.headers, body);
+    const z = gzipSync(JSON.stringify(answer));
+    res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': z.length });
+    res.end(z);
   },
   'sink-control': (_req, res) => {
     res.writeHead(500, { 'content-type': 'text/plain' });

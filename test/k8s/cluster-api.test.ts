@@ -60,6 +60,13 @@ describe('golive manifests, RBAC and the cluster phase on a real API server', ()
     }
   });
 
+  it('kubectl apply --dry-run=server accepts the weekly sign-off CronJob and its NetworkPolicy (k8s/signoff/), without a Pod Security warning', async () => {
+    const { stdout, stderr } = await kubectl(['apply', '--dry-run=server', '-k', join(root, 'k8s', 'signoff')]);
+    expect(stdout).toMatch(/cronjob\.batch\/golive-weekly-signoff (created|configured|unchanged) \(server dry run\)/);
+    expect(stdout).toMatch(/networkpolicy\.networking\.k8s\.io\/golive-signoff (created|configured|unchanged) \(server dry run\)/);
+    expect(stderr).not.toMatch(/PodSecurity/i);
+  });
+
   it.each([
     ['node', 1], ['node', 3], ['k6', 3],
   ] as const)('kubectl apply --dry-run=server accepts rendered %s manifests with %i runner(s)', async (engine, parallelism) => {

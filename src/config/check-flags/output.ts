@@ -8,6 +8,8 @@ export const OUTPUT_FLAGS: FlagGroup = {
     { flag: 'out', path: 'out', value: 'DIR', help: 'reports directory (default reports): summary.json, junit.xml, report.html' },
     { flag: 'json', path: 'json', type: 'boolean', help: 'print summary.json to stdout instead of the table' },
     { flag: 'no-color', cli: 'noColor', type: 'boolean', help: 'no ANSI colours in the table' },
+    { flag: 'wide', cli: 'wide', type: 'boolean', help: 'wrap long reasons instead of cutting them at the terminal width (always so off a TTY)' },
+    { flag: 'quiet', cli: 'quiet', type: 'boolean', help: 'no progress lines on stderr (off a TTY one every 10 s by default)' },
     { flag: 'summary-md', cli: 'summaryMd', value: 'FILE', help: 'also write a Markdown summary (appended to $GITHUB_STEP_SUMMARY when set)' },
     {
       flag: 'notify', cli: 'notify', multiple: true, parse: commaLists, value: 'LIST',

@@ -1,0 +1,121 @@
+/**
+ * The `checks` phase: the user's declared checks, setup checks first (their
+ * captures feed every other check and the load mix), each through the shared
+ * flow and evaluator (checks/declared/). A soft failure degrades its check;
+ * what depends on a failed step is recorded as not run, with the reason.
+ */
+import { checkFlow, notRunFlow, runFlow } from '../../checks/declared/flow.js';
+import type { FlowOutcome, FlowRequest, ResponseHook, SendResult } from '../../checks/declared/flow.js';
+import { stepAssertions } from '../../checks/declared/evaluate.js';
+import { statusVerdict } from '../../checks/declared/assert-value.js';
+import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
+import { compileCheckSchemas, schemaKey } from '../config/checks-validate.js';
+import { scrubSecrets } from '../core/scrub.js';
+import type { PhaseName } from '../core/result.js';
+import type { HttpClient, HttpCall } from '../net/http.js';
+import { clientFaultReason } from '../net/failures.js';
+import { Findings } from './findings.js';
+import type { PhaseOutcome, PhaseRunner } from './types.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Setup captures, written by the checks phase and read by the load mix. */
+export class SetupVars {
+  vars: Record<string, string> = {};
+  secrets: string[] = [];
+  /** why the setup failed, when it did: what needs its captures is not run */
+  failed?: string;
+}
+
+/** A step's expected_response: what its status assertion accepts, else 2xx. */
+export function expectedStatus(step: Step): (status: number) => boolean {
+  const a = stepAssertions(step).find((x) => 'status' in x && x.soft !== true);
+  return a && 'status' in a ? (s) => statusVerdict(a, s) === undefined : (s) => s >= 200 && s < 300;
+}
+
+/** Env values a step sends as credentials: never shown. */
+function authSecrets(checks: readonly DeclaredCheck[], env: Env): string[] {
+  return checks.flatMap((c) => c.steps.flatMap((s) => (typeof s.auth === 'object' ? [env[s.auth.env]] : []))).filter((v): v is string => v !== undefined);
+}
+
+export interface DeclaredRunOptions {
+  phase: PhaseName;
+  /** extra findings per response (OpenAPI conformance plugs in here) */
+  onResponse?: ResponseHook;
+  /** the check name in reports: `name: title label` by default */
+  nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
+}
+
+const defaultName = (check: DeclaredCheck, o: FlowOutcome) => `${check.name}: ${o.stepTitle} ${o.label}`;
+
+export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, opts: DeclaredRunOptions = { phase: 'checks' }): PhaseRunner {
+  return {
+    name: opts.phase,
+    needs: [],
+    async run(ctx): Promise<PhaseOutcome> {
+      const { plan } = ctx;
+      const found = new Findings();
+      const nameOf = opts.nameOf ?? defaultName;
+      const schemas = compileCheckSchemas(plan.checks);
+      const secrets = [plan.token, ...authSecrets(plan.checks, env)];
+      const faults: string[] = [];
+      let failed = 0;
+      const ordered = [...plan.checks.filter((c) => c.setup), ...plan.checks.filter((c) => !c.setup)];
+      for (const check of ordered) {
+        if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');
+        const tags = { check: check.name, group: check.group };
+        if (!check.setup && setup.failed !== undefined) {
+          for (const o of notRunFlow(check, `not run: ${setup.failed}`)) found.checks.notRun(opts.phase, nameOf(check, o), o.reason ?? '', tags);
+          continue;
+        }
+        const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) },
+          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)) }), opts.onResponse);
+        const result = await runFlow(flow, (req) => send(http, check, req, found, faults, opts.phase));
+        if (check.setup) setup.secrets.push(...result.secrets);
+        const hide = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, [...secrets, ...setup.secrets, ...result.secrets]));
+        for (const o of result.outcomes) {
+          const name = nameOf(check, o);
+          if (o.state === 'not-run') found.checks.notRun(opts.phase, name, hide(o.reason) ?? '', tags);
+          else if (o.state === 'degraded') found.checks.degraded(opts.phase, name, hide(o.reason), tags);
+          else if (!found.checks.record(opts.phase, name, o.state === 'passed', hide(o.reason), tags)) failed++;
+        }
+        if (result.stopped) break;
+        if (check.setup) {
+          Object.assign(setup.vars, result.vars);
+          const bad = result.outcomes.find((o) => o.state === 'failed');
+          if (bad) setup.failed ??= `setup check ${check.name} failed (step ${bad.step + 1}: ${bad.label})`;
+        }
+      }
+      if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');
+      if (faults.length > 0) return found.outcome('error', clientFaultReason(faults));
+      return failed === 0 ? found.outcome('passed') : found.outcome('failed', `${failed} declared check(s) failed`);
+    },
+  };
+}
+
+async function send(http: HttpClient, check: DeclaredCheck, req: FlowRequest, found: Findings, faults: string[], phase: PhaseName): Promise<SendResult> {
+  const step = check.steps[req.step];
+  const template = step?.path ?? step?.url ?? '';
+  const call: HttpCall = {
+    method: req.method, path: req.url, headers: req.headers, name: template,
+    tags: { check: check.name, group: check.group },
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
+    ...(step ? { expected: expectedStatus(step) } : {}),
+  };
+  const out = await http.measured(phase, call, found);
+  if (out.kind === 'aborted') return { kind: 'stopped' };
+  if (out.kind === 'client-fault') {
+    faults.push(`${req.method} ${template}: ${out.error} (${out.hint})`);
+    return { kind: 'stopped' };
+  }
+  if (out.kind === 'error') {
+    found.unavailable.push(`${req.method} ${template}: ${out.error}`);
+    return { kind: 'error', error: out.error };
+  }
+  if (out.status >= 500) found.unavailable.push(`${req.method} ${template} returned ${out.status}`);
+  return {
+    kind: 'response',
+    response: { status: out.status, headers: out.headers, text: out.text, durationMs: out.durationMs, ...(out.bodyError !== undefined ? { bodyError: out.bodyError } : {}) },
+  };
+}
