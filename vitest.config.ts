@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Latency-accuracy tests run last and alone: on two cores, anything running
 // beside them shows up in the percentiles they measure.
-const TIMING = ['test/accuracy.test.ts', 'test/engine-parity-latency.test.ts', 'test/docs/outputs.test.ts'];
+const TIMING = ['test/accuracy.test.ts', 'test/engine-parity-latency.test.ts', 'test/docs/outputs.test.ts', 'test/busy-machine.test.ts'];
 // A real node per file (containerd, kubelet, scheduler, a control plane): heavy, and
 // each file's pods share the host's cgroups and CPU, so these run one file at a time,
 // after the timing tests, never beside them.

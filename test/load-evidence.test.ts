@@ -111,29 +111,36 @@ describe('dropped arrivals: the default threshold and what its failure says', ()
     expect(defaultThresholds({ ...base, load: { workload: closed } })['dropped_iterations{phase:load}']).toBeUndefined();
   });
 
-  const drops = (maxInFlight: number, late: number): MetricStore => {
-    const s = openStore(repeat(590, [20, 19]), { lagMs: 1, loopMaxMs: 1 });
+  const drops = (late: number, targetMs = 300, loopMs = 1): MetricStore => {
+    const s = openStore(repeat(590, [targetMs + 1, targetMs]), { lagMs: 1, loopMaxMs: loopMs });
     const tags = { phase: 'load', scenario: 'load' };
     s.add('dropped_iterations', 410, tags);
     s.add('golive_dropped_arrivals', 410 - late, { ...tags, cause: 'max-in-flight' }, COUNTER);
     s.add('golive_dropped_arrivals', late, { ...tags, cause: 'max-in-flight-late' }, COUNTER);
-    void maxInFlight;
     return s;
   };
-  const w: Workload = { model: 'open', rate: 100, durationSeconds: 10, maxInFlight: 200 };
+  // 10 in flight at 100/s are all out once requests take 100 ms: a 300 ms target fills them
+  const w: Workload = { model: 'open', rate: 100, durationSeconds: 10, maxInFlight: 10 };
 
   it('fails (99) naming the share and the cap: "the target could not keep up"', () => {
-    const ts = evaluateRunThresholds(defaultThresholds({ phases: ['load'], health: { maxResponseMs: 500 }, load: { workload: w } }), drops(200, 3), 10, w);
+    const ts = evaluateRunThresholds(defaultThresholds({ phases: ['load'], health: { maxResponseMs: 500 }, load: { workload: w } }), drops(3), 10, w);
     const t = ts.find((x) => x.metric === 'dropped_iterations{phase:load}');
     expect(t).toMatchObject({ ok: false });
-    expect(t?.message).toBe('the target could not keep up: 41 % of arrivals found 200 requests already waiting (count=410, wanted <10)');
+    expect(t?.message).toBe('the target could not keep up: 41 % of arrivals found 10 requests already waiting (count=410, wanted <10)');
     expect(verdictOf(ts)).toEqual({ verdict: 'failed', exitCode: 99 });
   });
 
   it('is voided (107) when it passes without the drops golive released late', () => {
-    const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, drops(200, 405), 10, w);
+    const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, drops(405), 10, w);
     expect(verdictOf(ts).exitCode).toBe(107);
     expect(errorLine([], ts)).toMatch(/405 of them were released late by golive, and without those count=5, which would pass$/);
+  });
+
+  it('is voided (107) when the target\'s own part, less golive\'s reading delay, could not have filled the pool', () => {
+    // 80 ms on the target's part, 40 ms of it golive's event loop: 10 in flight at 100/s need 100 ms
+    const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, drops(0, 80, 40), 10, w);
+    expect(verdictOf(ts).exitCode).toBe(107);
+    expect(errorLine([], ts)).toMatch(/10 requests are all out at 100 req\/s only when requests take 100\.00ms, and the target's own part was p\(99\)=8\d\.\d\dms while golive's event loop was delayed at p99 by 40\.00ms: golive's slow reading may have filled them$/);
   });
 
   it('passes when none was dropped: the zero is a measurement', () => {

@@ -58,7 +58,7 @@ async function runRaw(origin: string, requests: number, concurrency: number, ext
   };
   const target = rawTarget(origin, request);
   if (!target) throw new Error('the raw client refused the request');
-  const stats: LoadStats = await new RawClosedLoad(opts, target, requests, concurrency).run();
+  const stats: LoadStats = await new RawClosedLoad(opts, [target], requests, concurrency).run();
   return { stats, samples, statuses: samples.map((s) => s.status) };
 }
 

@@ -114,6 +114,46 @@ describe('golive signoff over 24 h of backfilled history', () => {
   });
 });
 
+describe('golive signoff --notify webhook', () => {
+  let hook: HttpServer;
+  let hookUrl = '';
+  let status = 200;
+  const bodies: string[] = [];
+  beforeAll(async () => {
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => { body += d.toString(); });
+      req.on('end', () => { bodies.push(body); res.statusCode = status; res.end(status === 200 ? 'ok' : 'down'); });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const a = hook.address();
+    hookUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hook/secret-token`;
+  });
+  afterAll(() => new Promise<void>((r) => hook.close(() => r())));
+
+  it('posts the criteria through the template; an undelivered notification turns the pass into 108', async () => {
+    const template = JSON.stringify({ channel: 'war-room', text: 'sign-off {{status}}: {{summary}}', criteria: '{{criteria}}' });
+    const ok = await runCliWithEnv({ GOLIVE_WEBHOOK_URL: hookUrl, GOLIVE_WEBHOOK_TEMPLATE: template });
+    expect(ok.code, ok.log).toBe(0);
+    const sent = JSON.parse(bodies.at(-1) ?? '{}') as { channel: string; text: string; criteria: { id: string; status: string }[] };
+    expect(sent.channel).toBe('war-room');
+    expect(sent.text).toMatch(/^sign-off passed: golive signoff .*SIGNED OFF/);
+    expect(sent.criteria.map((c) => [c.id, c.status])).toContainEqual(['availability', 'passed']);
+    status = 500;
+    const down = await runCliWithEnv({ GOLIVE_WEBHOOK_URL: hookUrl });
+    expect(down.code, down.log).toBe(108);
+    expect(down.log).toMatch(/webhook notification failed: .*HTTP 500/);
+    expect(down.log).not.toContain('secret-token');
+    expect(down.report.exitCode).toBe(108);
+  }, 120_000);
+
+  async function runCliWithEnv(env: Record<string, string>) {
+    const out = await mkdtemp(join(tmpdir(), 'golive-signoff-hook-'));
+    const res = await runCli(['signoff', '--prometheus-url', quiet.url, '--since', since, '--environment', 'clean', '--out', out, '--notify', 'webhook'], { env, deadlineMs: 120_000 });
+    return { code: res.code, log: res.stderr + res.stdout, report: JSON.parse(await readFile(join(out, 'signoff.json'), 'utf8')) as SignoffReport };
+  }
+});
+
 describe('golive signoff --capacity-summary: the capacity run\'s own summary.json', () => {
   /** A real 2x-baseline run against the reference API; `saturate` caps what it can serve per second. */
   async function capacityRun(saturate: string[]): Promise<string> {

@@ -31,13 +31,38 @@ export const DROPPED_SELECTOR = 'dropped_iterations{phase:load}';
 /** How a voided threshold's line starts (the run's error, exit 107). */
 export const LAG_VOID_REASON = "golive's own lag could account for a failing threshold";
 
-type LoadWorkload = Pick<Workload, 'model'> & Partial<{ maxInFlight: number }>;
 
 /** `count<N`: N is 1 % of the arrivals the schedule holds (k6's dropped_iterations is a count). */
 export function droppedIterationsDefault(w: Workload): string | undefined {
   if (w.model === 'closed') return undefined;
   const limit = LOAD_MAX_DROPPED_SHARE * totalArrivals(rateProfile(w));
   return `count<${Number(limit.toPrecision(6))}`;
+}
+
+/** The highest arrival rate (per second) of the selector's stage, or of the whole run. */
+function peakRate(w: Workload, stage: string | undefined): number | undefined {
+  if (w.model === 'closed') return undefined;
+  const p = rateProfile(w);
+  const i = stage === undefined ? -1 : p.stageNames.indexOf(stage);
+  const segs = p.segments.filter((s) => i < 0 || s.stage === i);
+  return Math.max(0, ...segs.map((s) => Math.max(s.fromRate, s.toRate)));
+}
+
+/**
+ * Why the full pool may be golive's own doing: at `rate` arrivals per second
+ * the maxInFlight requests are all out only when requests take at least
+ * maxInFlight / rate; when the target's own part, less golive's event-loop
+ * delay (its reading), stays under that, golive's slow reading filled the pool.
+ */
+function poolFilledByUs(source: MetricSource, tags: Record<string, string>, w: Workload & { maxInFlight: number }): string | undefined {
+  const rate = peakRate(w, tags['stage']);
+  const target = source.select('golive_target_duration', tags.stage !== undefined ? { phase: 'load', stage: tags.stage } : { phase: 'load' });
+  if (rate === undefined || !(rate > 0) || target === undefined || target.samples === 0) return undefined;
+  const fillMs = (w.maxInFlight / rate) * 1000;
+  const own = target.value('p(99)') ?? 0;
+  const { ms: loop } = loopDelay(source, 'p(99)');
+  if (own - loop >= fillMs) return undefined;
+  return `${w.maxInFlight} requests are all out at ${rate} req/s only when requests take ${msText(fillMs)}, and the target's own part was p(99)=${msText(own)} while golive's event loop was delayed at p99 by ${msText(loop)}: golive's slow reading may have filled them`;
 }
 
 /** Arrivals the schedule holds for the selector's stage (or the whole run). */
@@ -71,12 +96,24 @@ function upperBound(op: string): boolean {
   return op === '<' || op === '<=';
 }
 
+/** At or above this share of one CPU golive's single-threaded loop was saturated: its reading may be what was slow. */
+export const SATURATED_CPU_SHARE = 0.9;
+
+/** "golive's process used 97 % of a CPU", when it was saturated during the load */
+function saturated(source: MetricSource): string | undefined {
+  const share = source.select('golive_cpu_busy', { phase: 'load' })?.value('value');
+  if (share === undefined || !(share >= SATURATED_CPU_SHARE)) return undefined;
+  return `golive's own process used ${Math.round(share * 100)} % of a CPU during the load, so its reading of the responses, not the target, may be what was slow`;
+}
+
 /** The void line for a latency threshold golive's lag could explain, or undefined when the failure is the target's. */
 function latencyVoid(t: ThresholdResult, source: MetricSource): string | undefined {
   const sel = parseMetricSelector(t.metric);
   if (sel.name !== 'http_req_duration' || sel.tags['phase'] !== 'load' || t.actual === undefined) return undefined;
   const parsed = parseThreshold(t.expression);
   if (!upperBound(parsed.operator) || parsed.aggName === 'count') return undefined;
+  const busy = saturated(source);
+  if (busy !== undefined) return `${LAG_VOID_REASON}: ${t.metric} ${t.expression} measured ${parsed.aggName}=${msText(t.actual)}, but ${busy}`;
   const { ms: loop, what: loopWhat } = loopDelay(source, parsed.aggName);
   const target = source.select('golive_target_duration', sel.tags);
   const lagTags: Record<string, string> = { phase: 'load', ...(sel.tags['stage'] !== undefined ? { stage: sel.tags['stage'] } : {}) };
@@ -106,14 +143,16 @@ function latencyVoid(t: ThresholdResult, source: MetricSource): string | undefin
 }
 
 /** The drop threshold's failure in words, and its void when only late-released drops fail it. */
-function droppedEvidence(t: ThresholdResult, source: MetricSource, w: LoadWorkload & Workload): ThresholdResult {
+function droppedEvidence(t: ThresholdResult, source: MetricSource, w: Exclude<Workload, { model: 'closed' }>): ThresholdResult {
   const sel = parseMetricSelector(t.metric);
   if (sel.name !== 'dropped_iterations' || sel.tags['phase'] !== 'load' || t.actual === undefined) return t;
   const dropped = source.select('dropped_iterations', sel.tags)?.value('count') ?? 0;
   const scheduled = scheduledFor(w, sel.tags['stage']);
   const where = sel.tags['stage'] !== undefined ? ` in stage ${sel.tags['stage']}` : '';
   const share = scheduled !== undefined && scheduled > 0 ? `${pct(dropped / scheduled)} of arrivals${where}` : `${dropped} arrivals${where}`;
-  const waiting = w.maxInFlight !== undefined ? `${w.maxInFlight} requests already waiting` : 'every allowed request already waiting';
+  const waiting = `${w.maxInFlight} requests already waiting`;
+  const busy = saturated(source) ?? poolFilledByUs(source, sel.tags, w);
+  if (busy !== undefined) return { ...t, voided: `${LAG_VOID_REASON}: ${t.metric} ${t.expression}: ${share} found ${waiting}, but ${busy}` };
   const certain = source.select('golive_dropped_arrivals', { ...sel.tags, cause: 'max-in-flight' });
   const late = source.select('golive_dropped_arrivals', { ...sel.tags, cause: 'max-in-flight-late' })?.value('count') ?? 0;
   if (certain !== undefined && late > 0) {

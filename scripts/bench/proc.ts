@@ -64,6 +64,8 @@ export function runCommand(cmd: string, args: readonly string[], timeoutMs: numb
 
 export interface Service {
   readonly port: number;
+  /** the serving process, when it is one (nginx without a master) */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 

@@ -76,6 +76,7 @@ export async function startNginx(nginxPath: string): Promise<Service> {
       await Promise.race([waitForPort(port, 5_000), exited.then(() => { throw new Error('exited'); })]);
       return {
         port,
+        ...(child.pid !== undefined ? { pid: child.pid } : {}),
         stop: async () => { await stopChild(child); rmSync(dir, { recursive: true, force: true }); },
       };
     } catch {

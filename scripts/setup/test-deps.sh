@@ -19,6 +19,8 @@ have wrk || need+=(wrk)
 have openssl || need+=(openssl)
 # report.html is opened in a real headless browser (test/report-browser.test.ts)
 have chromium || need+=(chromium)
+# The CPU hog beside golive in the busy-machine verdict matrix (test/busy-machine.test.ts)
+have stress-ng || need+=(stress-ng)
 # The DNS server of the edge phase's tests; dnsmasq-base is the binary alone (no system service).
 have dnsmasq || [[ -x /usr/sbin/dnsmasq ]] || need+=(dnsmasq-base)
 # The real node of test/k8s/real-node: containerd (CRI plugin), runc, the CNI plugins.

@@ -97,6 +97,8 @@ function mixProblems(mix: readonly MixEntry[], checks: readonly DeclaredCheck[],
     const c = byName.get(m.check);
     if (!c) out.push(`load.mix[${i}].check: no check named ${JSON.stringify(m.check)} (declared: ${[...byName.keys()].join(', ') || 'none'})`);
     else if (c.setup) out.push(`load.mix[${i}].check: ${m.check} is a setup check (it runs once per run, not in the load)`);
+    else if (c.steps.length !== 1) out.push(`load.mix[${i}].check: ${m.check} has ${c.steps.length} steps; the load sends one request per arrival (a check of one step; put a login in a setup check)`);
+    else if (c.steps[0]?.path === undefined) out.push(`load.mix[${i}].check: ${m.check} names a url; the load sends to the target only (give its step a path)`);
   });
   const total = mix.reduce((s, m) => s + m.weight, 0);
   if (mix.length > 0 && !(total > 0)) out.push(`load.mix: weights add up to ${total}; expected a positive total`);

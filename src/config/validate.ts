@@ -87,6 +87,9 @@ export function validateDeclared(plan: Plan, env: Readonly<Record<string, string
   if (plan.checks.length === 0 && plan.load.mix === undefined) return;
   if (plan.engine === 'k6') throw configProblems(['checks: declared checks and load.mix run under --engine node only so far; drop --engine k6 or the checks']);
   const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
+  if (plan.load.mix && plan.phases.includes('load') && !plan.phases.includes('checks') && plan.checks.some((c) => c.setup)) {
+    problems.push('load.mix: the setup checks that feed it run in the checks phase; add checks to --phases');
+  }
   if (problems.length > 0) throw configProblems(problems);
 }
 

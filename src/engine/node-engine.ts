@@ -73,7 +73,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     clock: run.clock, signal: run.signal, ...(run.ca ? { ca: run.ca } : {}),
   });
   const workload = segmentWorkload(plan.load.workload, run.segment);
-  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail));
+  const setup = new SetupVars();
+  const mixSource = plan.load.mix ? { setup, env: run.env ?? {} } : undefined;
+  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource);
   let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
@@ -96,7 +98,6 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const setup = new SetupVars();
   const phases: PhaseRunner[] = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) }), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
   if (edge) phases.push(edge);

@@ -26,16 +26,27 @@ export interface SampleRecorder {
  * `stageNames`: a staged open model tags every sample with its stage's name
  * (its config name, or its index), e.g. `http_req_duration{stage:2x}`.
  */
-export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>, stageNames?: readonly string[]): SampleRecorder {
-  // one map per stage (a single one without stages), status -> bound recorder
+/** With a load mix: each request's own tags (`name`, `check`, `group`, `method`) and which statuses it expects. */
+export interface MixRequestTags {
+  tags: Readonly<Record<string, string>>;
+  expected(status: number): boolean;
+}
+
+const DEFAULT_EXPECTED = (status: number): boolean => status >= 200 && status < 400;
+/** recorder keys: request * STATUS_SPAN + status */
+const STATUS_SPAN = 1000;
+
+export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>, stageNames?: readonly string[], mix?: readonly MixRequestTags[]): SampleRecorder {
+  // one map per stage (a single one without stages), request and status -> bound recorder
   const byStage = (stageNames ?? ['']).map(() => new Map<number, (durationMs: number, targetMs: number | undefined) => void>());
   const errors = new Map<string, number>();
   const badStatuses = new Map<number, number>();
   let unexpected = 0;
-  const recorderFor = (stage: number, status: number): ((durationMs: number, targetMs: number | undefined) => void) => {
-    const expected = status >= 200 && status < 400;
+  const recorderFor = (stage: number, request: number, status: number): ((durationMs: number, targetMs: number | undefined) => void) => {
+    const own = mix?.[request];
+    const expected = status !== 0 && (own?.expected ?? DEFAULT_EXPECTED)(status);
     const stageTag = stageNames?.[stage];
-    const tags = { ...base, ...(stageTag !== undefined ? { stage: stageTag } : {}), status: String(status), expected_response: String(expected) };
+    const tags = { ...base, ...own?.tags, ...(stageTag !== undefined ? { stage: stageTag } : {}), status: String(status), expected_response: String(expected) };
     const reqs = store.recorder('http_reqs', tags);
     const failed = store.recorder('http_req_failed', tags);
     const dur = store.recorder('http_req_duration', tags);
@@ -48,7 +59,7 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
     const r = expected || status === 0
       ? (ms: number, t: number | undefined): void => { reqs(1); failed(flag); dur(ms); tgt(t); unexpected += flag; }
       : (ms: number, t: number | undefined): void => { reqs(1); failed(flag); dur(ms); tgt(t); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
-    byStage[stage]?.set(status, r);
+    byStage[stage]?.set(request * STATUS_SPAN + status, r);
     return r;
   };
   return {
@@ -58,7 +69,8 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
         if (clientFault(s.error) !== undefined) return;
       }
       const stage = stageNames === undefined ? 0 : Math.min(s.stage ?? 0, byStage.length - 1);
-      (byStage[stage]?.get(s.status) ?? recorderFor(stage, s.status))(s.durationMs, s.targetMs);
+      const request = mix === undefined ? 0 : s.request ?? 0;
+      (byStage[stage]?.get(request * STATUS_SPAN + s.status) ?? recorderFor(stage, request, s.status))(s.durationMs, s.targetMs);
     },
     errors,
     badStatuses,

@@ -16,6 +16,7 @@ import { STALE_RETRIES } from '../net/failures.js';
 const TIME_TREND: MetricInfo = { type: 'trend', contains: 'time' };
 const TIME_GAUGE: MetricInfo = { type: 'gauge', contains: 'time' };
 const COUNTER: MetricInfo = { type: 'counter', contains: 'default' };
+const SHARE_GAUGE: MetricInfo = { type: 'gauge', contains: 'default' };
 
 /** `golive_schedule_lag{phase:load[,stage]}`: scheduled time -> request handed to its connection, ms. */
 export function lagRecorder(store: MetricStore, stageNames: readonly string[] | undefined): (lagMs: number, stage: number) => void {
@@ -39,6 +40,8 @@ export function recordLoadCounts(store: MetricStore, stats: LoadStats, stageName
   store.add(STALE_RETRIES, stats.staleRetries, { phase: 'load' }, COUNTER);
   store.add('golive_event_loop_delay_p99', stats.eventLoopDelay.p99, { phase: 'load' }, TIME_GAUGE);
   store.add('golive_event_loop_delay_max', stats.eventLoopDelay.max, { phase: 'load' }, TIME_GAUGE);
+  // Share of one CPU golive's process used during the load: near 1, its own reading may be what was slow.
+  if (stats.elapsedMs > 0) store.add('golive_cpu_busy', stats.cpuMs / stats.elapsedMs, { phase: 'load' }, SHARE_GAUGE);
 }
 
 /** Above this event-loop delay p99 (ms) the closed model says so in a note. */
@@ -61,10 +64,12 @@ export function judgeLoadGenerator(plan: Plan, found: Findings, stats: LoadStats
     return undefined;
   }
   const profile = stats.profile;
+  const lagOf = (i: number) => store.select('golive_schedule_lag', { phase: 'load', ...(profile.staged ? { stage: profile.stageNames[i] ?? String(i) } : {}) });
   const verdicts = judgeGenerator({
     profile,
     stages: stats.stages,
-    lagP99Ms: (i) => store.select('golive_schedule_lag', { phase: 'load', ...(profile.staged ? { stage: profile.stageNames[i] ?? String(i) } : {}) })?.value('p(99)'),
+    lagP99Ms: (i) => lagOf(i)?.value('p(99)'),
+    lagP90Ms: (i) => lagOf(i)?.value('p(90)'),
     ...(limit !== undefined ? { maxScheduleLagMs: limit } : {}),
   });
   for (const v of verdicts) found.checks.record('load', GENERATOR_CHECK, v.ok, profile.staged ? `stage ${v.stage}: ${v.detail}` : v.detail);

@@ -19,12 +19,21 @@ import { Findings } from './findings.js';
 import { judgeAllFailed } from './all-failed.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { judgeLoadGenerator, lagRecorder, recordLoadCounts } from './load-generator.js';
+import { buildLoadMix } from './load-mix.js';
+import type { SetupVars } from './declared.js';
+
+/** A load mix needs the declared checks' setup captures, and the env their templates read. */
+export interface LoadMixSource {
+  setup: SetupVars;
+  env: Readonly<Record<string, string | undefined>>;
+}
 
 /** `workload` is what this runner must send: a parallel runner's share of the plan's load. */
-export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWatch): PhaseRunner {
+export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWatch, mixSource?: LoadMixSource): PhaseRunner {
   return {
     name: 'load',
-    needs: ['health'],
+    // With a mix, the declared checks (and their setup) run first and must pass: no load on a failing flow.
+    needs: mixSource ? ['health', 'checks'] : ['health'],
     async run(ctx): Promise<PhaseOutcome> {
       const { plan } = ctx;
       const found = new Findings();
@@ -32,7 +41,8 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       const w = workload;
       const profile = w.model === 'closed' ? undefined : rateProfile(w);
       const stageNames = profile?.staged ? profile.stageNames : undefined;
-      const recorder = createSampleRecorder(store, { phase: 'load', scenario: 'load', name: plan.load.path, method: plan.load.method }, stageNames);
+      const built = mixSource ? buildLoadMix(plan, mixSource.setup, mixSource.env) : undefined;
+      const recorder = createSampleRecorder(store, { phase: 'load', scenario: 'load', name: plan.load.path, method: plan.load.method }, stageNames, built?.tags);
       const headers: Record<string, string> = {};
       if (plan.token) headers.authorization = `Bearer ${plan.token}`;
       let stats: Awaited<ReturnType<typeof runLoad>>;
@@ -42,7 +52,8 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       try {
         stats = await runLoad({
           origin: plan.target,
-          request: { method: plan.load.method, path: plan.load.path, headers },
+          request: built?.mix.requests[0] ?? { method: plan.load.method, path: plan.load.path, headers },
+          ...(built ? { mix: built.mix } : {}),
           workload: w,
           timeoutMs: plan.requestTimeoutMs,
           signal,

@@ -1,7 +1,10 @@
 /**
  * One HTTP delivery with bounded retries: exponential backoff with jitter, a
- * per-attempt timeout and a total deadline. Never throws; the outcome says
- * how many attempts were made and, on failure, why (one line, no secrets).
+ * per-attempt timeout and a total deadline. A 429 or 503 with Retry-After
+ * (seconds or an HTTP-date) waits as long as the receiver asks, when that
+ * fits before the deadline; when it does not, the delivery fails at once,
+ * saying so. Never throws; the outcome says how many attempts were made and,
+ * on failure, why (one line, no secrets).
  */
 import { Agent, request } from 'undici';
 import { readCapped } from '../net/body.js';
@@ -32,6 +35,8 @@ export interface DeliveryEnv {
   clock: Clock;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** wall-clock ms, for a Retry-After given as an HTTP-date; default Date.now */
+  now?: () => number;
 }
 
 export interface HttpDelivery {
@@ -51,7 +56,16 @@ export type DeliveryOutcome =
   | { ok: true; attempts: number }
   | { ok: false; attempts: number; error: string };
 
-type Attempt = { kind: 'ok' } | { kind: 'retry'; why: string } | { kind: 'permanent'; why: string };
+type Attempt = { kind: 'ok' } | { kind: 'retry'; why: string; retryAfterMs?: number } | { kind: 'permanent'; why: string };
+
+/** Retry-After as ms from `nowMs`: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or malformed. */
+export function retryAfterMs(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) && /[a-z]/i.test(v) ? Math.max(0, at - nowMs) : undefined;
+}
 
 /** Equal jitter: at least half the exponential step, so retries do spread out. */
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
@@ -62,7 +76,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 /** A sink's error body is only ever quoted in one line: this much is plenty. */
 const MAX_SINK_BODY_BYTES = 16 * 1024;
 
-async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string, string>, timeoutMs: number, agent: Agent): Promise<Attempt> {
+async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string, string>, timeoutMs: number, agent: Agent, now: () => number): Promise<Attempt> {
   const deadline = withTimeout(undefined, timeoutMs);
   try {
     const res = await request(url, {
@@ -80,7 +94,9 @@ async function attemptOnce(d: HttpDelivery, url: string, headers: Record<string,
     const why = oneLine(`HTTP ${res.statusCode}${text ? `: ${text}` : ''}`);
     // 4xx means the request itself is wrong: sending it again cannot help.
     const retryable = res.statusCode >= 500 || res.statusCode === 429 || res.statusCode === 408;
-    return retryable ? { kind: 'retry', why } : { kind: 'permanent', why };
+    if (!retryable) return { kind: 'permanent', why };
+    const after = res.statusCode === 429 || res.statusCode === 503 ? retryAfterMs(res.headers['retry-after'], now()) : undefined;
+    return after === undefined ? { kind: 'retry', why } : { kind: 'retry', why, retryAfterMs: after };
   } catch (err) {
     return { kind: 'retry', why: describeFailure(err, timeoutMs) };
   } finally {
@@ -122,11 +138,15 @@ export async function deliver(d: HttpDelivery, env: DeliveryEnv): Promise<Delive
       const left = deadline - env.clock.now();
       const timeoutMs = Math.max(1, Math.round(Math.min(env.timeoutMs, left)));
       attempts++;
-      const r = await attemptOnce(d, auth.url, headers, timeoutMs, agent);
+      const r = await attemptOnce(d, auth.url, headers, timeoutMs, agent, env.now ?? Date.now);
       if (r.kind === 'ok') return { ok: true, attempts };
       if (r.kind === 'permanent' || attempts >= env.retry.attempts) return fail(attempts, r.why);
-      const wait = backoffMs(attempts, env.retry, env.random);
-      if (env.clock.now() + wait >= deadline) return fail(attempts, r.why, ` (deadline ${env.retry.deadlineMs} ms)`);
+      const asked = r.retryAfterMs;
+      const wait = asked ?? backoffMs(attempts, env.retry, env.random);
+      if (env.clock.now() + wait >= deadline) {
+        const note = asked === undefined ? '' : `, it asked to retry after ${Math.ceil(asked / 1000)} s`;
+        return fail(attempts, r.why, ` (deadline ${env.retry.deadlineMs} ms${note})`);
+      }
       await env.sleep(wait);
     }
   } finally {

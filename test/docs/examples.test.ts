@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceApi, type ReferenceApi } from '../../src/reference-api/server.js';
 import { CLI, cleanEnv, collect } from '../support/processes.js';
 import { examplesOf, rewrite } from './examples.js';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 import { pages } from './markdown.js';
 
 const TOKEN = 'docs-example-token';
@@ -49,7 +52,7 @@ describe('runnable examples in README.md and docs/', () => {
       const dir = mkdtempSync(join(tmpdir(), 'golive-docs-run-'));
       try {
         for (const ex of block.examples) {
-          const command = rewrite(ex.command, api.url);
+          const command = rewrite(ex.command, api.url, ROOT);
           const child = spawn('bash', ['-c', command], {
             cwd: dir,
             env: cleanEnv({ PATH: `${bin}:${process.env.PATH ?? ''}`, GOLIVE_TOKEN: TOKEN }),

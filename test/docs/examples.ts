@@ -24,9 +24,13 @@ export function examplesOf(body: string, source: string): Example[] {
   return out;
 }
 
-/** The command as the test runs it: the built CLI, the test's target and token. */
-export function rewrite(command: string, target: string): string {
-  return command
+/**
+ * The command as the test runs it: the built CLI, the test's target and token,
+ * and a path into the clone's `examples/` made absolute (commands run in a scratch directory).
+ */
+export function rewrite(command: string, target: string, root?: string): string {
+  const cloned = root === undefined ? command : command.replace(/(^|\s)examples\//g, `$1${root}/examples/`);
+  return cloned
     .replace(/\bGOLIVE_TOKEN=\S+\s+/g, '')
     .replace(/\bnpm run golive-check --(?=\s)/g, 'golive check')
     .replace(/\bnpm run golive-check\b/g, 'golive check')

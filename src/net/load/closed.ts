@@ -48,11 +48,11 @@ export function workerCount(requests: number, concurrency: number): number {
 /** The closed model on undici: for what the raw client leaves to it. */
 export class ClosedLoad extends ClosedModel<Slot> {
   private readonly clients: Client[];
-  private readonly dispatchOpts: Dispatcher.DispatchOptions;
+  private readonly dispatchOpts: Dispatcher.DispatchOptions[];
 
   constructor(opts: LoadOptions, requests: number, concurrency: number) {
     super(opts, requests);
-    this.dispatchOpts = dispatchOptions(opts.request, opts.timeoutMs);
+    this.dispatchOpts = (opts.mix?.requests ?? [opts.request]).map((r) => dispatchOptions(r, opts.timeoutMs));
     const workers = workerCount(requests, concurrency);
     this.clients = workerClients(opts.origin, workers, { timeoutMs: opts.timeoutMs, ca: opts.ca });
     const now = (): number => opts.clock.now();
@@ -65,7 +65,7 @@ export class ClosedLoad extends ClosedModel<Slot> {
   }
 
   protected dispatch(slot: Slot): void {
-    slot.dispatcher.dispatch(this.dispatchOpts, slot);
+    slot.dispatcher.dispatch(this.dispatchOpts[slot.request] ?? (this.dispatchOpts[0] as Dispatcher.DispatchOptions), slot);
   }
 
   protected async destroyDispatchers(): Promise<void> {

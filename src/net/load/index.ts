@@ -5,6 +5,7 @@ import { OpenLoad } from './open.js';
 import { RawClosedLoad } from './raw-client.js';
 import { RawOpenLoad } from './raw-open.js';
 import { rawTarget } from './raw-request.js';
+import type { RawTarget } from './raw-request.js';
 import type { LoadOptions, LoadStats } from './types.js';
 
 export type { ArrivalWorkload, LoadOptions, LoadRequest, LoadSample, LoadStats, LoopDelay } from './types.js';
@@ -18,7 +19,7 @@ function validate(opts: LoadOptions): string {
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `load origin: expected an http(s) URL, got ${JSON.stringify(opts.origin)}`);
   }
-  if (!opts.request.path.startsWith('/')) {
+  if (!(opts.mix?.requests ?? [opts.request]).every((r) => r.path.startsWith('/'))) {
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `load request path: expected a path starting with "/", got ${JSON.stringify(opts.request.path)}`);
   }
   if (!(opts.timeoutMs > 0)) {
@@ -36,13 +37,25 @@ function validate(opts: LoadOptions): string {
 export async function runLoad(opts: LoadOptions): Promise<LoadStats> {
   opts = { ...opts, origin: validate(opts) };
   const w = opts.workload;
+  // The raw client carries every request it can frame (all of a mix, or none); undici the rest.
+  const targets = rawTargets(opts);
   if (w.model === 'closed') {
-    // The raw client carries every request it can frame; undici the rest.
-    const target = rawTarget(opts.origin, opts.request);
-    if (target) return new RawClosedLoad(opts, target, w.requests, w.concurrency).run();
+    if (targets) return new RawClosedLoad(opts, targets, w.requests, w.concurrency).run();
     return new ClosedLoad(opts, w.requests, w.concurrency).run();
   }
-  const target = rawTarget(opts.origin, opts.request);
-  if (target) return new RawOpenLoad(opts, target, w).run();
+  if (targets) return new RawOpenLoad(opts, targets, w).run();
   return new OpenLoad(opts, w).run();
+}
+
+/** Every request of the run serialized once, or undefined when the raw client cannot frame one of them. */
+function rawTargets(opts: LoadOptions): [RawTarget, ...RawTarget[]] | undefined {
+  const requests = opts.mix?.requests ?? [opts.request];
+  const out: RawTarget[] = [];
+  for (const r of requests) {
+    const t = rawTarget(opts.origin, r);
+    if (!t) return undefined;
+    out.push(t);
+  }
+  const [first, ...rest] = out;
+  return first ? [first, ...rest] : undefined;
 }

@@ -164,11 +164,11 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
 /** The open model on undici: for requests the raw client leaves to it. */
 export class OpenLoad extends OpenModel<Slot> {
   private readonly pool: Pool;
-  private readonly dispatchOpts: Dispatcher.DispatchOptions;
+  private readonly dispatchOpts: Dispatcher.DispatchOptions[];
 
   constructor(opts: LoadOptions, w: ArrivalWorkload) {
     super(opts, w, w.maxInFlight);
-    this.dispatchOpts = dispatchOptions(opts.request, opts.timeoutMs);
+    this.dispatchOpts = (opts.mix?.requests ?? [opts.request]).map((r) => dispatchOptions(r, opts.timeoutMs));
     // As many connections as requests may be in flight: a slow response must
     // not hold a later arrival back in the client's queue.
     this.pool = arrivalPool(opts.origin, w.maxInFlight, { timeoutMs: opts.timeoutMs, ca: opts.ca });
@@ -179,7 +179,7 @@ export class OpenLoad extends OpenModel<Slot> {
   }
 
   protected dispatch(slot: Slot): void {
-    slot.dispatcher.dispatch(this.dispatchOpts, slot);
+    slot.dispatcher.dispatch(this.dispatchOpts[slot.request] ?? (this.dispatchOpts[0] as Dispatcher.DispatchOptions), slot);
   }
 
   protected async destroyDispatchers(): Promise<void> {

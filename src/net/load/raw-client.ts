@@ -26,7 +26,10 @@ const READ_BUFFER_BYTES = 64 * 1024;
 
 /** How a worker reaches the target; shared by all workers of a run. */
 export interface RawEndpoint {
+  /** where to connect (the first request's target: every request of a run shares the origin) */
   target: RawTarget;
+  /** each request of the mix, serialized once (one entry without a mix) */
+  targets: readonly RawTarget[];
   /** default roots plus the extra CA, or undefined for the default roots */
   ca: string[] | undefined;
   /**
@@ -63,7 +66,7 @@ export class RawWorker extends LoadSlot {
   send(): void {
     this.reused = this.socket !== null && this.served > 0;
     const socket = this.socket ?? this.connect();
-    socket.write(this.endpoint.target.request);
+    socket.write((this.endpoint.targets[this.request] ?? this.endpoint.target).request);
   }
 
   abort(err: Error): void {
@@ -141,7 +144,7 @@ export class RawWorker extends LoadSlot {
     if (socket !== this.socket) return;
     this.drop();
     if (!this.busy) return;
-    if (this.reused && !this.answered && !this.resent && this.endpoint.target.idempotent && !this.cancelled) {
+    if (this.reused && !this.answered && !this.resent && (this.endpoint.targets[this.request] ?? this.endpoint.target).idempotent && !this.cancelled) {
       // Once, and only from a reused connection: a fresh one that fails is the target's answer.
       this.resent = true;
       this.owner.resent();
@@ -171,15 +174,16 @@ export class RawWorker extends LoadSlot {
 }
 
 /** One endpoint per run: the request bytes built once, one read buffer for every connection. */
-export function rawEndpoint(target: RawTarget, ca: string | undefined): RawEndpoint {
-  return { target, ca: trustedCas(ca), readBuffer: Buffer.allocUnsafe(target.tls ? 0 : READ_BUFFER_BYTES) };
+export function rawEndpoint(targets: readonly [RawTarget, ...RawTarget[]], ca: string | undefined): RawEndpoint {
+  const target = targets[0];
+  return { target, targets, ca: trustedCas(ca), readBuffer: Buffer.allocUnsafe(target.tls ? 0 : READ_BUFFER_BYTES) };
 }
 
 /** The closed model on the raw client, for requests rawTarget() accepted. */
 export class RawClosedLoad extends ClosedModel<RawWorker> {
-  constructor(opts: LoadOptions, target: RawTarget, requests: number, concurrency: number) {
+  constructor(opts: LoadOptions, targets: readonly [RawTarget, ...RawTarget[]], requests: number, concurrency: number) {
     super(opts, requests);
-    const endpoint = rawEndpoint(target, opts.ca);
+    const endpoint = rawEndpoint(targets, opts.ca);
     for (let i = workerCount(requests, concurrency); i > 0; i--) this.slots.push(new RawWorker(this, endpoint));
   }
 

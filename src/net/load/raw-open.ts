@@ -12,9 +12,9 @@ import type { ArrivalWorkload, LoadOptions } from './types.js';
 export class RawOpenLoad extends OpenModel<RawWorker> {
   private readonly endpoint: RawEndpoint;
 
-  constructor(opts: LoadOptions, target: RawTarget, w: ArrivalWorkload) {
+  constructor(opts: LoadOptions, targets: readonly [RawTarget, ...RawTarget[]], w: ArrivalWorkload) {
     super(opts, w, w.maxInFlight);
-    this.endpoint = rawEndpoint(target, opts.ca);
+    this.endpoint = rawEndpoint(targets, opts.ca);
   }
 
   protected newSlot(): RawWorker {

@@ -25,6 +25,8 @@ export abstract class LoadSlot {
   bytes = 0;
   /** open model: the stage the current arrival belongs to */
   stage = 0;
+  /** with a mix: which request this one is */
+  request = 0;
 
   /** Starts a request; a carrier that keeps more per request resets it too. */
   begin(t0: number, sentAt: number): void {
@@ -72,7 +74,11 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     this.abortAll();
   };
 
+  /** with a mix: the request index of each send, repeating (undefined: always request 0) */
+  private readonly cycle: Uint16Array | undefined;
+
   constructor(protected readonly opts: LoadOptions, protected readonly total: number | undefined) {
+    this.cycle = opts.mix && opts.mix.requests.length > 1 ? mixCycle(opts.mix.weights) : undefined;
     this.startedAt = opts.clock.now();
     this.lastProgress = this.startedAt;
   }
@@ -96,6 +102,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     // Our own event loop's delay: a saturated generator inflates latency too.
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
+    const cpuBefore = process.cpuUsage();
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -108,6 +115,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       await this.done;
     }
     eld.disable();
+    const cpu = process.cpuUsage(cpuBefore);
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -125,11 +133,14 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       aborted: this.aborted,
       staleRetries: this.staleRetries,
       eventLoopDelay: loopDelay(eld),
+      cpuMs: (cpu.user + cpu.system) / 1000,
       ...this.stats(),
     };
   }
 
   protected send(slot: S, t0: number, now: number): void {
+    const cycle = this.cycle;
+    if (cycle !== undefined) slot.request = cycle[this.started % cycle.length] ?? 0;
     this.started++;
     this.inFlight++;
     slot.begin(t0, now);
@@ -155,6 +166,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
         sample.error = error === undefined ? undefined : describeError(error);
         sample.bytes = slot.bytes;
         sample.stage = slot.stage;
+        sample.request = slot.request;
         this.opts.onSample(sample);
         if (this.opts.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
           this.lastProgress = now;
@@ -215,4 +227,28 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
 function loopDelay(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99: number; max: number } {
   const ms = (ns: number): number => (Number.isFinite(ns) && h.count > 0 ? ns / 1e6 : 0);
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+}
+
+/** Cycle length: shares are exact to 1/CYCLE of the total weight. */
+const CYCLE = 1000;
+
+/**
+ * The order requests are sent in, by weight: smooth weighted round-robin
+ * (nginx's), so each request's share holds over any stretch of the run, not
+ * only over the whole cycle, and the same plan sends the same sequence.
+ */
+export function mixCycle(weights: readonly number[]): Uint16Array {
+  const total = weights.reduce((s, w) => s + w, 0);
+  const out = new Uint16Array(CYCLE);
+  const current = weights.map(() => 0);
+  for (let n = 0; n < CYCLE; n++) {
+    let best = 0;
+    for (let i = 0; i < weights.length; i++) {
+      current[i] = (current[i] ?? 0) + (weights[i] ?? 0);
+      if ((current[i] ?? 0) > (current[best] ?? 0)) best = i;
+    }
+    current[best] = (current[best] ?? 0) - total;
+    out[n] = best;
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import type { StageCounts } from './pacer.js';
 import type { RateProfile } from './schedule.js';
 
 export interface LoadRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   path: string;
   headers?: Record<string, string>;
   body?: string;
@@ -38,6 +38,15 @@ export interface LoadSample {
   bytes?: number;
   /** open model: index of the stage the arrival was scheduled in (0 for a constant rate) */
   stage?: number;
+  /** with a mix: index of the request in `mix.requests` (0 without one) */
+  request?: number;
+}
+
+/** A weighted mix of requests: each arrival (or closed-model request) takes the next of a fixed weighted cycle. */
+export interface LoadMix {
+  requests: readonly LoadRequest[];
+  /** one per request, not all zero */
+  weights: readonly number[];
 }
 
 /** The workloads with a schedule: a constant rate, or stages. */
@@ -54,6 +63,8 @@ export interface LoadOptions {
   /** e.g. http://127.0.0.1:8080 (http or https) */
   origin: string;
   request: LoadRequest;
+  /** instead of `request`: several requests by weight (`request` is then the first) */
+  mix?: LoadMix;
   workload: Workload;
   /** per request, from the moment it is handed to the connection */
   timeoutMs: number;
@@ -102,6 +113,8 @@ export interface LoadStats {
   /** open model: the schedule the counts refer to */
   profile?: RateProfile;
   eventLoopDelay: LoopDelay;
+  /** CPU time golive's process used while the load ran (user + system), ms */
+  cpuMs: number;
   elapsedMs: number;
   /** the signal fired before the workload was done; started - completed - failed were cancelled */
   aborted: boolean;
