@@ -19,7 +19,7 @@ import { Findings } from './findings.js';
 import { judgeAllFailed } from './all-failed.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { judgeLoadGenerator, lagRecorder, recordLoadCounts } from './load-generator.js';
-import { buildLoadMix } from './load-mix.js';
+import { buildLoadMix, mixSplit } from './load-mix.js';
 import type { SetupVars } from './declared.js';
 
 /** A load mix needs the declared checks' setup captures, and the env their templates read. */
@@ -84,6 +84,7 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       for (const [cause, n] of recorder.errors) failures.add('load', cause, n);
       for (const [status, n] of recorder.badStatuses) failures.add('load', `status ${status}`, n);
       recordLoadCounts(store, stats, stageNames);
+      if (built) found.notes.push(...mixSplit(store, built));
       const allFailed = stats.started > 0 && (store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
       const judged = allFailed ? judgeAllFailed(failures.list().filter((f) => f.phase === 'load'), plan.load) : undefined;
       if (judged?.kind === 'unavailable') found.unavailable.push(judged.line);
