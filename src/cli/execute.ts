@@ -139,7 +139,7 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
   // A strongly held timer: AbortSignal.timeout() inside AbortSignal.any() can be collected (nodejs/node#57736).
   const deadline = withTimeout(io.signal, plan.deadlineSeconds * 1000);
   const signal = deadline.signal;
-  const progress = createProgress(io.stderr, io.clock);
+  const progress = createProgress(io.stderr, io.clock, { quiet: opts.quiet === true });
   const startedAt = new Date();
   // Before this run overwrites it (Pushgateway group or summary.json): was the last run a failure?
   const previous = opts.extras?.notify ? (await previousVerdict(plan, resolve(io.cwd, plan.out))).previous : undefined;
@@ -166,6 +166,8 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
     reportLocation: io.env.GOLIVE_REPORT_URL?.trim() || join(outDir, REPORT_FILES.html),
   }) : [];
   const sent = notified.length ? withDeliveries(compared, [...deliveries, ...notified]) : delivered;
+  // A notification that went out says so (a failed one is reported below with the other deliveries).
+  for (const d of notified) if (d.ok) io.stderr.write(`golive: notification sent: ${d.sink}${d.attempts > 1 ? ` (after ${d.attempts} attempts)` : ''}\n`);
   // Lines that quote a sink, the file system or the engine: one clean, capped line each.
   for (const d of sent.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
 
