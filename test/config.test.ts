@@ -57,8 +57,8 @@ describe('parseCheckFlags', () => {
 
   it('separates the non-plan flags', () => {
     expect(parseCheckFlags(['--config', 'c.ts', '--token-file', 't', '--segment', '1/3', '--emit-result', '--no-color', '-h']))
-      .toEqual({ raw: {}, configFile: 'c.ts', tokenFile: 't', segment: '1/3', emitResult: true, noColor: true, help: true, printConfig: false });
-    expect(parseCheckFlags([])).toEqual({ raw: {}, emitResult: false, noColor: false, help: false, printConfig: false });
+      .toEqual({ raw: {}, configFile: 'c.ts', tokenFile: 't', segment: '1/3', emitResult: true, noColor: true, help: true, printConfig: false, wide: false, quiet: false });
+    expect(parseCheckFlags([])).toEqual({ raw: {}, emitResult: false, noColor: false, help: false, printConfig: false, wide: false, quiet: false });
   });
 
   it.each<[string[], RegExp]>([

@@ -20,6 +20,8 @@ import { installFakeK6 } from './doubles/k6/fake-k6.js';
 import { rootCertificates } from 'node:tls';
 import { trustedCaBundle } from '../src/net/tls.js';
 import { waitFor } from './support/wait.js';
+import { checkSample, httpSample, k6JsonLines } from './support/k6-stream.js';
+import type { StreamSample } from './support/k6-stream.js';
 
 const TOKEN = 'tok-k6-engine-5d1e';
 const fakeDir = installFakeK6();
@@ -80,19 +82,38 @@ function cannedSummary(opts: { healthOk?: boolean; load?: boolean } = {}) {
   };
 }
 
+/** The samples behind cannedSummary(): 1000 load requests with p(95) 612 ms, health and market-data. */
+function cannedStream(opts: { healthOk?: boolean; load?: boolean; loadStatus?: number } = {}): string {
+  const t0 = Date.UTC(2026, 0, 1);
+  const samples: StreamSample[] = [
+    ...httpSample('health', 20, t0, { path: '/health' }), ...httpSample('health', 40, t0 + 5, { path: '/api/v1/data/health' }),
+    ...httpSample('market-data', 30, t0 + 10, { path: '/api/v1/data/market', method: 'POST' }),
+    ...httpSample('market-data', 5, t0 + 12, { path: '/api/v1/data/market', method: 'POST', status: 401 }).map((x) => ({ ...x, tags: { ...x.tags, expected_response: 'true' } })),
+  ];
+  for (const name of ['GET /health status is 200', 'GET /health body is healthy', 'GET /health response time < 500ms']) samples.push(checkSample('health', name, opts.healthOk ?? true, t0 + 20));
+  for (const name of ['status is 200', 'body matches schema', 'unauthenticated call refused']) samples.push(checkSample('market-data', name, true, t0 + 20));
+  if (opts.load ?? true) {
+    for (let i = 0; i < 1000; i++) samples.push(...httpSample('load', i < 940 ? 300 : 612, t0 + 100 + i * 8, { status: opts.loadStatus ?? 200 }));
+  }
+  return k6JsonLines(samples);
+}
+
 interface Recorded { argv: string[]; env: Record<string, string>; scriptHasK6Imports: boolean; signal?: string; waiting?: boolean }
 
-function setup(fake: Record<string, string>, summary: unknown = cannedSummary()) {
+function setup(fake: Record<string, string>, summary: unknown = cannedSummary(), stream = cannedStream()) {
   const id = ++n;
   const record = join(work, `record-${id}.json`);
   const summaryFile = join(work, `canned-${id}.json`);
   writeFileSync(summaryFile, JSON.stringify(summary));
+  const streamFile = join(work, `stream-${id}.jsonl`);
+  writeFileSync(streamFile, stream);
   const outDir = join(work, `out-${id}`);
   const env: NodeJS.ProcessEnv = {
     PATH: `${fakeDir}${delimiter}${process.env['PATH'] ?? ''}`,
     HOME: work,
     FAKE_K6_RECORD: record,
     FAKE_K6_SUMMARY: summaryFile,
+    FAKE_K6_STREAM: streamFile,
     // inherited variables the adapter must not pass on
     GOLIVE_PROMETHEUS_PASSWORD: 'do-not-leak',
     K6_VUS: '1',
@@ -124,7 +145,7 @@ describe('runK6Engine', () => {
     expect(describeError(bad)).toMatch(/^golive: K6_BINARY=\/nonexistent\/k6 is not an executable file: install k6/);
   });
 
-  it('k6 exit 99: RunResult from the summary, thresholds re-judged (a no-samples sub-metric fails)', async () => {
+  it('k6 exit 99: RunResult from the sample stream, thresholds judged by golive (a no-samples sub-metric fails), k6 disagreeing named', async () => {
     const t = setup({ FAKE_K6_EXIT: '99' });
     const p = plan({ thresholds: { 'http_req_duration{phase:load,name:/missing}': ['p(95)<300'] } });
     const { result, outcome } = await runK6Engine({ ...base, plan: p, signal: new AbortController().signal, outDir: t.outDir, env: t.env });
@@ -146,7 +167,14 @@ describe('runK6Engine', () => {
     // our verdicts replace k6's in the metrics map (k6 said ok for the empty one)
     expect(result.metrics['http_req_duration{phase:load,name:/missing}']?.thresholds).toEqual({ 'p(95)<300': { ok: false } });
     expect(result.metrics['http_req_duration{phase:load,name:/missing}']?.values['avg']).toBeUndefined();
-    expect(result.metrics['http_reqs']?.values).toEqual({ count: 1004, rate: 120.5 });
+    expect(result.metrics['http_reqs']?.values['count']).toBe(1004);
+    expect(result.metrics['http_reqs']?.values['rate']).toBeCloseTo(1004 / (g.durationMs / 1000), 6);
+    // k6 passed the threshold without samples; golive failed it, and says they disagree
+    expect(g.notes).toContain('k6 and golive disagree on http_req_duration{phase:load,name:/missing} p(95)<300: k6 passed it, golive failed it (no samples: k6 passes such a threshold, golive does not)');
+    expect(g.notes).toContain('k6 v1.1.0');
+    expect(g.notes?.filter((x) => x.startsWith('k6 and golive disagree'))).toHaveLength(1);
+    // the time series of the report, on k6's clock
+    expect(g.timeline?.series.find((x) => x.phase === 'load')?.reqs.reduce((a, b) => a + b, 0)).toBe(1000);
     expect(g.checks).toContainEqual({ phase: 'health', name: 'GET /health status is 200', passes: 1, fails: 0, reasons: [] });
     expect(g.checks).toContainEqual({ phase: 'market-data', name: 'unauthenticated call refused', passes: 1, fails: 0, reasons: [] });
     expect(g.rollback).toEqual({ triggered: false, reasons: [] });
@@ -161,8 +189,9 @@ describe('runK6Engine', () => {
     const p = plan({ load: { workload: { model: 'closed', requests: 40, concurrency: 4 } } });
     await runK6Engine({ ...base, plan: p, signal: new AbortController().signal, outDir: t.outDir, env: t.env });
     const rec = t.read();
-    expect(rec.argv.slice(0, 3)).toEqual(['run', '--quiet', '--no-color']);
-    expect(rec.argv[3]).toMatch(/golive\.js$/);
+    expect(rec.argv.slice(0, 5)).toEqual(['run', '--quiet', '--no-color', '--out', 'json=-']);
+    expect(rec.argv[5]).toMatch(/golive\.js$/);
+    expect(rec.env['GOLIVE_SAMPLE_STREAM']).toBe('1');
     expect(rec.scriptHasK6Imports).toBe(true);
     expect(rec.argv.join(' ')).not.toContain(TOKEN);
     expect(rec.env['GOLIVE_TOKEN']).toBe(TOKEN);
@@ -246,7 +275,7 @@ describe('k6 engine: an interrupt is no evidence against the target', () => {
     const summary = cannedSummary();
     const failed = summary.metrics['http_req_failed{phase:load}'] as { values: Record<string, number> };
     failed.values = { rate: 1, passes: 1000, fails: 0 };
-    const t = setup({ FAKE_K6_WAIT: '1' }, summary);
+    const t = setup({ FAKE_K6_WAIT: '1' }, summary, cannedStream({ loadStatus: 0 }));
     const ac = new AbortController();
     const running = runK6Engine({ ...base, plan: plan(), signal: ac.signal, outDir: t.outDir, env: t.env });
     await waitFor('the fake k6 to start', async () => existsSync(t.record) || undefined, 20_000, 20);
@@ -254,6 +283,46 @@ describe('k6 engine: an interrupt is no evidence against the target', () => {
     const { result } = await running;
     expect(result.golive.verdict).toBe('aborted');
     expect(result.golive.rollback).toEqual({ triggered: false, reasons: [] });
+  });
+});
+
+describe('k6 engine: a broken sample stream is the engine\'s fault', () => {
+  const run = async (stream: string) => {
+    const t = setup({ FAKE_K6_EXIT: '0' }, cannedSummary(), stream);
+    return runK6Engine({ ...base, plan: plan(), signal: new AbortController().signal, outDir: t.outDir, env: t.env });
+  };
+  it('k6 crashing mid-line (the stream cut inside a line): 107 naming the stream, never a failed gate', async () => {
+    const whole = cannedStream({ loadStatus: 500 });
+    const { result } = await run(whole.slice(0, whole.length - 40));
+    expect(result.golive).toMatchObject({ verdict: 'error', exitCode: 107 });
+    expect(result.golive.error).toMatch(/^k6's sample stream \(--out json\) is unusable, the stream ended inside line \d+ \(k6 stopped mid-write\): golive cannot judge the run \(engine fault, not the target's\)$/);
+  });
+  it('a line that is not k6 JSON, or one without end: 107; the rest of the stream is still read', async () => {
+    const junk = await run(`${cannedStream()}this is not json\n`);
+    expect(junk.result.golive).toMatchObject({ verdict: 'error', exitCode: 107 });
+    expect(junk.result.golive.error).toMatch(/line \d+ is not a k6 JSON sample/);
+    const endless = await run(`${cannedStream()}{"metric":"http_req_duration","type":"Point","data":{"tags":"${'x'.repeat(200_000)}`);
+    expect(endless.result.golive.exitCode).toBe(107);
+    expect(endless.result.golive.error).toMatch(/the stream ended inside line/);
+    expect(endless.result.metrics['http_reqs{phase:load}']?.values['count']).toBe(1000);
+  });
+});
+
+describe('k6 engine: the k6 version', () => {
+  it('an unverified version is refused with 104 naming it and the supported range, before anything runs; --k6-unverified runs it', async () => {
+    const t = setup({ FAKE_K6_VERSION: 'k6 v2.0.0 (commit/abc, go1.25.0, linux/amd64)' });
+    const err = await runK6Engine({ ...base, plan: plan(), signal: new AbortController().signal, outDir: t.outDir, env: t.env }).catch((e: unknown) => e);
+    expect(exitCodeFor(err)).toBe(104);
+    expect(describeError(err)).toMatch(/^golive: --engine k6: k6 v2\.0\.0 \(.*\/k6\) is not a version golive has verified \(supported: v0\.57\.0 to v1\.1\.x\); install one of those, or pass --k6-unverified to run it anyway$/);
+    expect(existsSync(t.record)).toBe(false);
+    const ok = await runK6Engine({ ...base, plan: plan({ k6Unverified: true }), signal: new AbortController().signal, outDir: t.outDir, env: t.env });
+    expect(ok.result.golive.notes).toContain('k6 v2.0.0');
+  });
+  it('a binary that prints no k6 version is an engine error (107)', async () => {
+    const t = setup({ FAKE_K6_VERSION: 'hello' });
+    const err = await runK6Engine({ ...base, plan: plan(), signal: new AbortController().signal, outDir: t.outDir, env: t.env }).catch((e: unknown) => e);
+    expect(exitCodeFor(err)).toBe(107);
+    expect(describeError(err)).toMatch(/printed no k6 version/);
   });
 });
 

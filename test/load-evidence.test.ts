@@ -10,6 +10,7 @@ import type { Workload } from '../src/contract/plan.js';
 import { MetricStore, type MetricInfo } from '../src/core/metrics.js';
 import type { SummaryMetric } from '../src/core/result.js';
 import { decideVerdict, errorLine } from '../src/engine/verdict.js';
+import { Timeline } from '../src/core/timeline.js';
 import { accountK6Load, voidUnclearDrops, withZeroDrops } from '../src/engine/k6/load-honesty.js';
 import { defaultThresholds, evaluateRunThresholds, summaryMetricSource } from '../thresholds/index.js';
 
@@ -187,5 +188,15 @@ describe('k6: whether k6 sent the load, from what k6 reports', () => {
     const src = withZeroDrops(summary({ iterations: 1000, vusMax: 10, iterMs: 5, reqMs: 4 }), open);
     const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, src, 10, open);
     expect(ts[0]).toMatchObject({ ok: true, actual: 0 });
+  });
+
+  it('keeps the windows of a store it wraps (windowed thresholds under k6 read the stream\'s timeline)', () => {
+    let now = Date.UTC(2026, 0, 1);
+    const store = new MetricStore(new Timeline(() => now));
+    const rec = store.recorder('http_req_duration', { phase: 'load', status: '200', expected_response: 'true' });
+    for (let i = 0; i < 20; i++) { now += 100; rec(i < 10 ? 10 : 900); }
+    const ts = evaluateRunThresholds({ 'http_req_duration{phase:load}': ['p(95)<500 over 1s'] }, withZeroDrops(store, open), 2, open);
+    expect(ts[0]).toMatchObject({ ok: false });
+    expect(ts[0]?.window?.worst?.actual).toBeGreaterThan(500);
   });
 });

@@ -66,6 +66,12 @@ describe('load.mix', () => {
     expect(g.thresholds.every((t) => t.ok)).toBe(true);
     expect(g.thresholds.map((t) => t.metric)).toContain('http_req_duration{check:market}');
     expect(JSON.stringify(result)).not.toContain(SESSION);
+    // the console and reports split the load per check
+    // (other notes, e.g. a busy machine's event-loop delay, may come too)
+    expect(g.notes?.filter((n) => n.startsWith('load mix:'))).toEqual([
+      expect.stringMatching(/^load mix: health 1600 requests \(80\.0 %\), p\(95\)=[\d.]+ms, 0\.00 % failed$/),
+      expect.stringMatching(/^load mix: market 400 requests \(20\.0 %\), p\(95\)=[\d.]+ms, 0\.00 % failed$/),
+    ]);
   });
 
   it('open model: arrivals split by weight within 2 points', async () => {

@@ -102,6 +102,8 @@ describe('--notify against real receivers', () => {
     expect(body.blocks[1]!.text.text).toContain('• check health: GET /health status is 200');
     const s = await summaryOf(r.out);
     expect(s.golive.deliveries).toEqual([{ sink: 'slack', ok: true, attempts: 1 }]);
+    // One line per notification sent (25.5), naming the channel, never its URL.
+    expect(r.stderr.split('\n').filter((l) => l.includes('notification sent'))).toEqual(['golive: notification sent: slack']);
     expect(await everything(r)).not.toContain('XXXXsecretXXXX');
   });
 
@@ -167,6 +169,7 @@ describe('--notify against real receivers', () => {
     expect(r.code).toBe(0);
     expect(rx.got).toHaveLength(3);
     expect((await summaryOf(r.out)).golive.deliveries).toEqual([{ sink: 'slack', ok: true, attempts: 3 }]);
+    expect(r.stderr).toMatch(/^golive: notification sent: slack \(after 3 attempts\)$/m);
   });
 
   it('does not retry a 4xx; the failed notification is reported and turns the pass into 108', async () => {

@@ -22,6 +22,7 @@ import { mergedRunResult } from '../src/k8s/merged-report.js';
 import { extractEmittedResult } from '../src/k8s/result-markers.js';
 import { writeReports } from '../src/reporters/write.js';
 import { runCli, spawnReferenceApi } from './support/processes.js';
+import { k6Binary } from './support/k6.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'test-token-0123456789';
@@ -50,7 +51,9 @@ async function checkRun(apiArgs: string[], cliArgs: string[], target?: string): 
   const api = target ? undefined : await spawnReferenceApi(TOKEN, apiArgs);
   try {
     const dir = await mkdtemp(join(tmp, 'run-'));
-    const res = await runCli(['check', '--target', target ?? api?.url ?? '', '--out', dir, '--no-color', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN } });
+    const k6 = cliArgs.includes('k6') ? { K6_BINARY: k6Binary() } : {};
+    // k6 bundles its script and starts its runtime first: on a busy machine that alone can take tens of seconds
+    const res = await runCli(['check', '--target', target ?? api?.url ?? '', '--out', dir, '--no-color', ...cliArgs], { env: { GOLIVE_TOKEN: TOKEN, ...k6 }, deadlineMs: 150_000 });
     // On an unexpected exit code, the assertion message shows why.
     return { dir, code: res.code, log: `${res.stderr}\n${res.stdout.split('\n').slice(-30).join('\n')}` };
   } finally {
@@ -133,6 +136,25 @@ describe('report.html in headless Chromium', () => {
     expect(o.title).toMatch(/^golive PASSED/);
     expect(o.text).not.toMatch(/^When$/m);
   }, 120_000);
+
+  it('a k6 run (--engine k6, the real k6) draws the same charts as a node run of the same plan', async () => {
+    const args = ['--rate', '60', '--duration', '3', ...LENIENT];
+    const seen: Record<string, Opened> = {};
+    for (const engine of ['node', 'k6']) {
+      const run = await checkRun(['--error-rate', '0.1'], ['--engine', engine, ...args]);
+      expect(run.code, run.log).toBe(99);
+      seen[engine] = await open(join(run.dir, 'report.html'), `engine-${engine}`);
+      expectClean(seen[engine] as Opened);
+    }
+    const drawn = (o: Opened) => Object.fromEntries(Object.entries(o.charts).filter(([k]) => k !== 'svgWidth').map(([k, v]) => [k, v > 0]));
+    expect(drawn(seen['k6'] as Opened)).toEqual(drawn(seen['node'] as Opened));
+    const k6 = (seen['k6'] as Opened).charts;
+    expect(k6.p95Points).toBeGreaterThanOrEqual(3);
+    expect(k6.failureBars).toBeGreaterThanOrEqual(2);
+    expect(k6.distPoints).toBeGreaterThanOrEqual(10);
+    expect(k6.statusRects).toBeGreaterThanOrEqual(2);
+    expect((seen['k6'] as Opened).text).not.toMatch(/no time series/i);
+  }, 180_000);
 
   it('failing run: failures over time by status class, the failed threshold first', async () => {
     const run = await checkRun(['--error-rate', '0.1', '--latency', 'stall:700/50,5'], ['--rate', '60', '--duration', '3', ...LENIENT]);

@@ -313,12 +313,32 @@ describe('progress', () => {
     p.done();
   };
 
-  it('writes nothing at all when stderr is not a TTY', async () => {
+  it('off a TTY: no \\r frames, only a plain line every interval while a phase runs (25.5)', async () => {
     const { stream, chunks } = collect(false);
     const clock = { t: 0 };
-    drive(createProgress(stream, { now: () => clock.t }), clock);
+    const p = createProgress(stream, { now: () => clock.t }, { logIntervalMs: 20 });
+    p.handle({ type: 'phase-start', phase: 'load' });
+    clock.t = 12_000;
+    p.handle({ type: 'progress', phase: 'load', done: 640, total: 1000, failed: 3, p95Ms: 41.25 });
+    // The line comes from a real timer: wait for it, with a deadline.
+    const deadline = Date.now() + 10_000;
+    while (!chunks.join('').includes('\n') && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    p.handle({ type: 'phase-end', phase: 'load', status: 'passed' });
+    const before = chunks.join('');
+    p.done();
     await new Promise<void>((resolve) => stream.end(resolve));
-    expect(chunks.join('')).toBe('');
+    expect(before.split('\n')[0]).toBe('golive: load 12.0s: 640 of 1000 requests, 3 failed, p95 41.3ms');
+    expect(chunks.join('')).not.toContain('\r');
+  });
+
+  it('--quiet: nothing at all, on a TTY or off it', async () => {
+    for (const tty of [false, true]) {
+      const { stream, chunks } = collect(tty);
+      const clock = { t: 0 };
+      drive(createProgress(stream, { now: () => clock.t }, { quiet: true, logIntervalMs: 1 }), clock);
+      await new Promise<void>((resolve) => stream.end(resolve));
+      expect(chunks.join('')).toBe('');
+    }
   });
 
   it('draws throttled \\r frames on a TTY and ends the phase on its own line', async () => {

@@ -248,6 +248,17 @@ describe('the CLI, against a real server on port 0', () => {
     expect(srv.count()).toBe(0);
   });
 
+  it('a threshold on a misspelt phase, or on a phase --phases does not run, is 104 before the first request', async () => {
+    srv = await countingServer();
+    const lod = await runCli(['check', '--target', srv.url, '--phases', 'health,load', '--threshold', 'http_req_duration{phase:lod}=p(95)<1']);
+    expect(lod.code).toBe(104);
+    expect(lod.stderr).toBe('golive: invalid config: threshold http_req_duration{phase:lod} (--threshold): there is no phase "lod", did you mean load?\n');
+    const notRun = await runCli(['check', '--target', srv.url, '--phases', 'health', '--threshold', 'http_req_duration{phase:load}=p(95)<1']);
+    expect(notRun.code).toBe(104);
+    expect(notRun.stderr).toMatch(/threshold on load, but --phases runs health/);
+    expect(srv.count()).toBe(0);
+  });
+
   it('a misspelt flag gets "did you mean"', async () => {
     const res = await runCli(['check', '--requets', '5']);
     expect(res.code).toBe(104);

@@ -16,13 +16,15 @@ import { runGolive, type LoadSpec, type Toolbox } from './peers.js';
 import { runCommand, type Service } from './proc.js';
 import { cpuPer10k, median } from './stats.js';
 import { startNginx, startNodeTarget } from './targets.js';
+import { runK6Streamed } from './k6-stream.js';
 
 export interface K6PeerConfig { requests: number; repeats: number; accuracyRequests: number; runbookRequests: number }
 
 export interface K6Row {
   /** what was measured, e.g. "throughput nginx" */
   row: string;
-  tool: 'golive' | 'k6' | 'golive --engine node' | 'golive --engine k6';
+  /** 'k6 + stream': k6 with `--out json=-` read by golive's reader (CPU and RSS are the reader's) */
+  tool: 'golive' | 'k6' | 'k6 + stream' | 'golive --engine node' | 'golive --engine k6';
   rps?: number;
   cpuPer10k?: number;
   peakRssMB?: number;
@@ -56,6 +58,13 @@ async function runK6Closed(k6: string, dir: string, spec: LoadSpec): Promise<K6R
   const rss = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1]);
   // rps over the whole process wall time, start-up included, as golive's child reports its own run
   return { row: '', tool: 'k6', rps: res.requests / (r.wallMs / 1000), cpuPer10k: cpuPer10k(r.cpuSeconds, res.requests), ...(Number.isFinite(rss) ? { peakRssMB: rss / 1024 } : {}), ...(res.p95 === undefined ? {} : { p95: res.p95 }) };
+}
+
+async function k6Streamed(k6: string, dir: string, spec: LoadSpec): Promise<K6Row> {
+  const r = await runK6Streamed(k6, dir, spec);
+  if ('error' in r) return { row: '', tool: 'k6 + stream', error: r.error };
+  if (r.fault !== undefined) return { row: '', tool: 'k6 + stream', error: `stream fault: ${r.fault}` };
+  return { row: '', tool: 'k6 + stream', rps: r.rps, cpuPer10k: r.readerCpuPer10k, peakRssMB: r.readerRssMB };
 }
 
 async function golive(box: Toolbox, spec: LoadSpec): Promise<K6Row> {
@@ -119,12 +128,15 @@ export async function benchK6(root: string, box: Toolbox, cfg: K6PeerConfig, log
         const spec: LoadSpec = { origin, path: '/health', connections: 10, requests: cfg.requests, seconds: 0, timeoutMs: 10_000 };
         const g: K6Row[] = [];
         const k: K6Row[] = [];
+        const s: K6Row[] = [];
         for (let i = 0; i < cfg.repeats; i++) {
           // alternate which goes first, so neither always meets a warmer target
           if (i % 2 === 0) { g.push(await golive(box, spec)); k.push(await runK6Closed(k6, dir, spec)); } else { k.push(await runK6Closed(k6, dir, spec)); g.push(await golive(box, spec)); }
+          s.push(await k6Streamed(k6, dir, spec));
         }
         push(med(t.name, g));
         push(med(t.name, k));
+        push(med(t.name, s));
       });
     }
     const latency: { name: string; latency: LatencySpec }[] = [

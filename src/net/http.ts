@@ -10,6 +10,7 @@
  * nothing about the target.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { CheckRecorder } from '../core/check-recorder.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { PhaseName } from '../core/result.js';
 import { bodyTooLarge, readCapped } from './body.js';
@@ -60,6 +61,8 @@ export interface HttpClientOptions {
 export interface MeasuredInto {
   store: MetricStore;
   failures?: FailureTally;
+  /** where a check on the response itself goes (the API's contract) */
+  checks?: CheckRecorder;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;

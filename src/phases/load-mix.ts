@@ -7,6 +7,7 @@
 import { buildRequest } from '../../checks/declared/request.js';
 import type { DeclaredCheck } from '../contract/checks-schema.js';
 import type { Plan } from '../contract/plan.js';
+import type { MetricStore } from '../core/metrics.js';
 import type { LoadMix } from '../net/load/types.js';
 import type { MixRequestTags } from '../net/sample-recorder.js';
 import { expectedStatus } from './declared.js';
@@ -18,6 +19,19 @@ export interface BuiltMix {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** The load split per check, one line each, for the console and reports: share, p95, failed. */
+export function mixSplit(store: MetricStore, built: BuiltMix): string[] {
+  const checks = [...new Set(built.tags.map((t) => t.tags['check'] ?? ''))];
+  const total = store.select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
+  return checks.map((check) => {
+    const n = store.select('http_reqs', { phase: 'load', check })?.value('count') ?? 0;
+    const p95 = store.select('http_req_duration', { phase: 'load', check })?.value('p(95)');
+    const failed = store.select('http_req_failed', { phase: 'load', check })?.value('rate');
+    const share = total > 0 ? ((100 * n) / total).toFixed(1) : '0.0';
+    return `load mix: ${check} ${n} requests (${share} %)${p95 !== undefined ? `, p(95)=${p95.toFixed(2)}ms` : ''}${failed !== undefined ? `, ${(100 * failed).toFixed(2)} % failed` : ''}`;
+  });
+}
 
 /** Validation proved every entry names a one-step check with a path. */
 export function buildLoadMix(plan: Plan, setup: SetupVars, env: Env): BuiltMix | undefined {

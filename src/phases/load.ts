@@ -19,7 +19,7 @@ import { Findings } from './findings.js';
 import { judgeAllFailed } from './all-failed.js';
 import type { PhaseOutcome, PhaseRunner } from './types.js';
 import { judgeLoadGenerator, lagRecorder, recordLoadCounts } from './load-generator.js';
-import { buildLoadMix } from './load-mix.js';
+import { buildLoadMix, mixSplit } from './load-mix.js';
 import type { SetupVars } from './declared.js';
 
 /** A load mix needs the declared checks' setup captures, and the env their templates read. */
@@ -46,6 +46,18 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       const headers: Record<string, string> = {};
       if (plan.token) headers.authorization = `Bearer ${plan.token}`;
       let stats: Awaited<ReturnType<typeof runLoad>>;
+      // The progress line's errors and p95 so far: read from the store at most once a second.
+      let figuresAt = -Infinity;
+      let last: { failed?: number; p95Ms?: number } = {};
+      const figures = (): { failed?: number; p95Ms?: number } => {
+        const now = ctx.clock.now();
+        if (now - figuresAt < 1000) return last;
+        figuresAt = now;
+        const failed = store.select('http_req_failed', { phase: 'load' })?.value('passes');
+        const p95Ms = store.select('http_req_duration', { phase: 'load' })?.value('p(95)');
+        last = { ...(failed !== undefined ? { failed } : {}), ...(p95Ms !== undefined ? { p95Ms } : {}) };
+        return last;
+      };
       // abortOnFail thresholds judged on this phase's samples as they come in.
       const stopped = abort?.start(store, () => ctx.clock.now());
       const signal = stopped ? AbortSignal.any([ctx.signal, stopped]) : ctx.signal;
@@ -61,7 +73,7 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
           ...(ca ? { ca } : {}),
           onSample: recorder.onSample,
           ...(profile ? { onLag: lagRecorder(store, stageNames), maxScheduleLagMs: plan.load.maxScheduleLagMs } : {}),
-          onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}) }),
+          onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}), ...figures() }),
         });
       } catch (err) {
         // What was measured before the generator broke is still reported.
@@ -72,6 +84,7 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       for (const [cause, n] of recorder.errors) failures.add('load', cause, n);
       for (const [status, n] of recorder.badStatuses) failures.add('load', `status ${status}`, n);
       recordLoadCounts(store, stats, stageNames);
+      if (built) found.notes.push(...mixSplit(store, built));
       const allFailed = stats.started > 0 && (store.select('http_req_failed', { phase: 'load' })?.value('rate') ?? 0) === 1;
       const judged = allFailed ? judgeAllFailed(failures.list().filter((f) => f.phase === 'load'), plan.load) : undefined;
       if (judged?.kind === 'unavailable') found.unavailable.push(judged.line);

@@ -147,9 +147,7 @@ function overTime(result: RunResult, baseline?: RunResult): string[] {
   const timelines = phaseTimelines(result);
   const out: string[] = ['<h2>Over time</h2>'];
   if (!timelines.length) {
-    out.push(`<p class="muted">${e(result.golive.engine === 'k6'
-      ? "not available for this run: k6's end-of-test summary has no time dimension (the node engine keeps per-second series)"
-      : 'no requests were timed in this run')}</p>`);
+    out.push(`<p class="muted">${e('no requests were timed in this run')}</p>`);
     return out;
   }
   const base = baseline ? phaseTimelines(baseline) : [];
@@ -165,7 +163,7 @@ function overTime(result: RunResult, baseline?: RunResult): string[] {
 function statusSection(result: RunResult): string[] {
   const rows = statusCodes(result);
   if (!rows.length) {
-    return ['<h2>Status codes</h2>', `<p class="muted">${e(result.golive.engine === 'k6' ? "not available: k6's summary does not count responses per status" : 'no responses')}</p>`];
+    return ['<h2>Status codes</h2>', `<p class="muted">${e('no responses')}</p>`];
   }
   return ['<h2>Status codes</h2>', `<div class="chart">${statusCodeChart(result)}</div>`,
     table(['phase', 'status', 'requests'], rows.flatMap((r) => r.codes.map(([code, n, expected]) => [

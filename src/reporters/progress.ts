@@ -1,8 +1,9 @@
 /**
- * The progress line on stderr. Only on a TTY: redirected stderr (CI logs, a
- * CronJob's pod log) gets nothing at all, never a wall of `\r` frames. Redraws
- * are throttled by the injected clock so a 50k req/s load loop does not spend
- * its time painting.
+ * The progress line on stderr. On a TTY, a bar redrawn in place (throttled by
+ * the injected clock so a 50k req/s load loop does not spend its time
+ * painting). Off a TTY (CI logs, a CronJob's pod log) never a wall of `\r`
+ * frames: one plain line every 10 s while a phase runs (elapsed, requests,
+ * errors, current p95), so a long run is not silent; `--quiet` turns it off.
  */
 import type { Clock } from '../core/clock.js';
 import type { RunEvent } from '../core/events.js';
@@ -18,6 +19,15 @@ export interface Progress {
 }
 
 export const REDRAW_INTERVAL_MS = 100;
+/** How often a line is written off a TTY. */
+export const LOG_INTERVAL_MS = 10_000;
+
+export interface ProgressOptions {
+  /** no progress at all (--quiet) */
+  quiet?: boolean;
+  /** off a TTY, a line this often (default LOG_INTERVAL_MS) */
+  logIntervalMs?: number;
+}
 const BAR_WIDTH = 24;
 
 interface Current {
@@ -25,6 +35,8 @@ interface Current {
   startedAt: number;
   done: number;
   total?: number;
+  failed?: number;
+  p95Ms?: number;
 }
 
 function bar(done: number, total: number | undefined): string {
@@ -33,8 +45,43 @@ function bar(done: number, total: number | undefined): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] `;
 }
 
-export function createProgress(stream: ProgressStream, clock: Clock): Progress {
-  if (!stream.isTTY) return { handle: () => undefined, done: () => undefined };
+const NOTHING: Progress = { handle: () => undefined, done: () => undefined };
+
+/** The off-TTY line: what a CI log needs to know the run is alive, and how it goes. */
+export function progressLine(c: Current, now: number): string {
+  const count = c.total ? `${c.done} of ${c.total}` : String(c.done);
+  const errors = c.failed === undefined ? '' : `, ${c.failed} failed`;
+  const p95 = c.p95Ms === undefined ? '' : `, p95 ${c.p95Ms.toFixed(1)}ms`;
+  return `golive: ${c.phase} ${fmtDuration(Math.max(0, now - c.startedAt))}: ${count} requests${errors}${p95}`;
+}
+
+/** Off a TTY: a line every `intervalMs` while a phase runs, nothing else. */
+function createLogProgress(stream: ProgressStream, clock: Clock, intervalMs: number): Progress {
+  let current: Current | undefined;
+  const timer = setInterval(() => {
+    if (current) stream.write(`${progressLine(current, clock.now())}\n`);
+  }, intervalMs);
+  // The timer never keeps the process alive.
+  timer.unref();
+  return {
+    handle(event: RunEvent): void {
+      if (event.type === 'phase-start') current = { phase: event.phase, startedAt: clock.now(), done: 0 };
+      else if (event.type === 'phase-end') current = undefined;
+      else if (event.type === 'progress') {
+        if (!current || current.phase !== event.phase) current = { phase: event.phase, startedAt: clock.now(), done: 0 };
+        current.done = event.done;
+        if (event.total !== undefined) current.total = event.total;
+        if (event.failed !== undefined) current.failed = event.failed;
+        if (event.p95Ms !== undefined) current.p95Ms = event.p95Ms;
+      }
+    },
+    done: () => clearInterval(timer),
+  };
+}
+
+export function createProgress(stream: ProgressStream, clock: Clock, opts: ProgressOptions = {}): Progress {
+  if (opts.quiet) return NOTHING;
+  if (!stream.isTTY) return createLogProgress(stream, clock, opts.logIntervalMs ?? LOG_INTERVAL_MS);
 
   let current: Current | undefined;
   let lastDraw = -Infinity;

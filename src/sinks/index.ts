@@ -6,7 +6,7 @@
 import type { Plan } from '../contract/plan.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { DeliveryResult, RunResult } from '../core/result.js';
-import { TREND_STATS } from '../core/metrics.js';
+import { MetricStore as Store, TREND_STATS } from '../core/metrics.js';
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
 import { DEFAULT_RETRY, deliver } from './delivery.js';
@@ -59,7 +59,9 @@ export async function deliverRemoteWrite(ctx: SinkContext, url: string): Promise
   let body: Uint8Array;
   try {
     const g = ctx.result.golive;
-    const series = buildK6Series(ctx.store, {
+    // Under --engine k6, k6's own remote-write output already wrote these samples (engine/k6/prometheus-output.ts).
+    const samples = ctx.result.golive.engine === 'k6' ? new Store() : ctx.store;
+    const series = buildK6Series(samples, {
       testid: ctx.plan.testid ?? g.testid,
       environment: ctx.plan.environment ?? g.environment,
       extraLabels: ctx.extraLabels,

@@ -37,7 +37,8 @@ export function summaryText(data: SummaryData): string {
 }
 
 export function summaryOutputs(data: SummaryData, cfg: K6Config): Record<string, string> {
-  const out: Record<string, string> = { stdout: summaryText(data) };
+  // Under golive, stdout is k6's sample stream: text there would be a malformed sample.
+  const out: Record<string, string> = cfg.stream === true ? {} : { stdout: summaryText(data) };
   if (cfg.summaryPath !== undefined) out[cfg.summaryPath] = JSON.stringify(data, null, 2);
   return out;
 }

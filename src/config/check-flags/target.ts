@@ -15,5 +15,6 @@ export const TARGET_FLAGS: FlagGroup = {
     },
     { flag: 'config', cli: 'configFile', value: 'FILE', help: 'golive.config.ts|.mjs|.js|.json (default: ./golive.config.*)' },
     { flag: 'engine', path: 'engine', value: 'node|k6', help: 'node (embedded, default) or a local k6 binary' },
+    { flag: 'k6-unverified', path: 'k6Unverified', type: 'boolean', help: 'run a k6 outside the verified v0.57.0 to v1.1.x (refused with 104 otherwise)' },
   ],
 };

@@ -13,6 +13,7 @@ import type {
 import {
   evaluateRunThresholds, parseMetricSelector, rollbackTriggers, summaryMetricSource, thresholdsJudged,
 } from '../../../thresholds/index.js';
+import type { MetricSource } from '../../../thresholds/source.js';
 import { runnerPlan, segmentShare, toK6Plan } from '../../contract/k6-plan.js';
 import { accountK6Load, voidUnclearDrops, withZeroDrops, type K6LoadAccount } from './load-honesty.js';
 import type { K6Segment } from '../../contract/k6-plan.js';
@@ -23,6 +24,10 @@ export interface ConvertContext {
   segment?: K6Segment;
   /** the run was interrupted (signal, deadline, k6 exit 105) */
   aborted: boolean;
+  /** golive's store of k6's sample stream: thresholds and rollback are judged on it, not on k6's summary */
+  source?: MetricSource;
+  /** golive stopped the load early (abortOnFail): why */
+  stopped?: string;
 }
 
 export interface K6RunPieces {
@@ -83,14 +88,28 @@ function functionalPhase(name: 'health' | 'market-data', setup: K6SetupData | un
   return { name, status: 'failed', reason: `${report.failed} ${name} check(s) failed`, durationMs: report.durationMs };
 }
 
-function loadRequests(summary: K6Summary): number {
-  return summaryMetricSource(summary.metrics).select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
+function loadRequests(source: MetricSource): number {
+  return source.select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
+}
+
+const sourceOf = (summary: K6Summary, ctx: ConvertContext): MetricSource => ctx.source ?? summaryMetricSource(summary.metrics);
+
+/**
+ * What the load account reads: the stream's counts first (k6's summary has no
+ * dropped_iterations{phase:load}: k6 tags a drop with its scenario only), then
+ * k6's summary for the trends golive does not read from the stream.
+ */
+function accountSource(summary: K6Summary, ctx: ConvertContext): MetricSource {
+  const fromSummary = summaryMetricSource(summary.metrics);
+  const stream = ctx.source;
+  if (stream === undefined) return fromSummary;
+  return { select: (name, tags) => stream.select(name, tags) ?? fromSummary.select(name, tags) };
 }
 
 /** k6's account of the open-model load (undefined for the closed model). */
 export function k6LoadAccount(summary: K6Summary, ctx: ConvertContext): K6LoadAccount | undefined {
   const share = ctx.segment ? segmentShare(1_000_000, ctx.segment.segment) / 1_000_000 : 1;
-  return accountK6Load(summaryMetricSource(summary.metrics), ctx.plan.load.workload, share);
+  return accountK6Load(accountSource(summary, ctx), ctx.plan.load.workload, share);
 }
 
 export function phaseResults(summary: K6Summary, ctx: ConvertContext, account = k6LoadAccount(summary, ctx)): PhaseResult[] {
@@ -111,7 +130,10 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext, account = 
     if (health && health.status !== 'passed') {
       out.push({ name, status: 'skipped', reason: `skipped because health ${health.status}`, durationMs: 0 });
     } else if (ctx.aborted) {
-      out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(summary)} requests`, durationMs });
+      out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(sourceOf(summary, ctx))} requests`, durationMs });
+    } else if (ctx.stopped !== undefined) {
+      // As the node engine: stopped by a failing threshold, the gate's answer is known (99), not an abort.
+      out.push({ name, status: 'failed', reason: `stopped early after ${loadRequests(sourceOf(summary, ctx))} requests: ${ctx.stopped}`, durationMs });
     } else if (account?.behind !== undefined) {
       // k6 did not send what was asked: its thresholds cannot judge the target (107).
       out.push({ name, status: 'error', reason: account.behind, durationMs });
@@ -148,14 +170,15 @@ function withVerdicts(metrics: Record<string, SummaryMetric>, thresholds: readon
 
 export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6RunPieces {
   const durationMs = summary.state.testRunDurationMs;
-  const account = ctx.aborted ? undefined : k6LoadAccount(summary, ctx);
+  // A run golive stopped (abortOnFail) released fewer arrivals than scheduled on purpose: not "k6 fell behind".
+  const account = ctx.aborted || ctx.stopped !== undefined ? undefined : k6LoadAccount(summary, ctx);
   const phases = phaseResults(summary, ctx, account);
-  const source = withZeroDrops(summaryMetricSource(summary.metrics), ctx.plan.load.workload);
+  const source = withZeroDrops(sourceOf(summary, ctx), ctx.plan.load.workload);
   const thresholds = voidUnclearDrops(evaluateRunThresholds(thresholdDefsFor(ctx, phases), source, durationMs / 1000, ctx.plan.load.workload), account);
   const loadRan = phases.some((p) => p.name === 'load' && p.status !== 'skipped');
   // Requests k6 cut short when the run was interrupted fail too: after an abort "every request
   // failed" is no evidence against the target (issue 12).
-  const loadAllFailed = !ctx.aborted && loadRan && loadRequests(summary) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
+  const loadAllFailed = !ctx.aborted && loadRan && loadRequests(source) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
   const unavailable = [...(summary.setupData?.health?.unavailable ?? []), ...(loadAllFailed ? ['every load request failed'] : [])];
   const rollback = rollbackTriggers({
     source,

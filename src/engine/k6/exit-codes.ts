@@ -27,6 +27,8 @@ export type K6ExitClass =
 export interface ExitContext {
   /** golive itself interrupted k6 (SIGINT/SIGTERM or the run deadline) */
   interrupted: boolean;
+  /** golive stopped k6 on purpose (abortOnFail): k6's 105 then means "ran until told to stop" */
+  stopped?: boolean;
   /** golive.ts reported a failed health phase, so a 108 is the gated load skip */
   loadSkipped: boolean;
 }
@@ -46,6 +48,7 @@ export function classifyK6Exit(code: number | null, signal: string | null, ctx: 
   if (ctx.interrupted) return { kind: 'aborted', reason: 'interrupted' };
   if (code === 0 || code === K6_EXIT.thresholdsFailed || code === K6_EXIT.markedAsFailed) return { kind: 'finished' };
   if (code === K6_EXIT.scriptAborted && ctx.loadSkipped) return { kind: 'finished' };
+  if (ctx.stopped === true && (code === K6_EXIT.externalAbort || code === 0 || code === K6_EXIT.thresholdsFailed)) return { kind: 'finished' };
   if (code === K6_EXIT.externalAbort) return { kind: 'aborted', reason: 'k6 received a signal (exit 105)' };
   if (code === K6_EXIT.stoppedFromRestApi) return { kind: 'aborted', reason: 'k6 was stopped through its REST API (exit 103)' };
   if (code === null) return { kind: 'error', reason: `k6 was killed by ${signal ?? 'a signal'}` };

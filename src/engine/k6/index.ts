@@ -1,10 +1,13 @@
 /**
- * `--engine k6`: runs the plan under a local k6 binary and returns the same
- * RunResult shape as the node engine. The MetricStore it returns is empty: a
- * k6 summary holds aggregates, not the raw HDR series the Prometheus sinks
- * encode. With --prometheus-rw-url k6 writes its own samples through its
- * experimental-prometheus-rw output (prometheus-output.ts); golive's sinks add
- * the verdict series.
+ * `--engine k6`: runs the plan under a local k6 binary that streams every
+ * sample to golive (`--out json=-`, sample-stream.ts), so the RunResult is
+ * built as the node engine's is: from golive's MetricStore and per-second
+ * timeline, thresholds (windowed ones too) judged on golive's HDR histograms,
+ * abortOnFail watched on the live store. k6's summary still brings the phases'
+ * outcomes and check reasons (setup data), and k6's own threshold verdicts,
+ * which are compared with golive's (a disagreement is a note). With
+ * --prometheus-rw-url k6 writes its own samples (prometheus-output.ts), so
+ * golive's remote write adds only the verdict series (sinks/index.ts).
  */
 import type { Plan } from '../../contract/plan.js';
 import { MetricStore } from '../../core/metrics.js';
@@ -16,6 +19,13 @@ import { convertK6Summary } from './convert.js';
 import type { K6RunPieces } from './convert.js';
 import { runK6 } from './run.js';
 import type { K6Outcome } from './run.js';
+import { K6SampleStream } from './sample-stream.js';
+import type { StreamFault } from './sample-stream.js';
+import { k6Verdicts, verdictDisagreements } from './k6-verdicts.js';
+import { abortOnFailWatch } from '../abort-on-fail.js';
+import { parseMetricSelector, planThresholds } from '../../../thresholds/index.js';
+import { stageRows } from '../stages.js';
+import { segmentWorkload } from '../segment.js';
 
 export { findK6, k6NotFoundMessage } from './find.js';
 export { runK6, K6_SUMMARY_FILE } from './run.js';
@@ -23,6 +33,8 @@ export type { K6Outcome, K6RunOptions } from './run.js';
 export { convertK6Summary } from './convert.js';
 export type { K6RunPieces } from './convert.js';
 export { classifyK6Exit, K6_EXIT } from './exit-codes.js';
+export { K6SampleStream } from './sample-stream.js';
+export { checkK6Version, K6_VERIFIED_RANGE } from './version.js';
 
 export interface K6EngineRun {
   plan: Plan;
@@ -49,24 +61,50 @@ function emptyPieces(plan: Plan, reason: string): K6RunPieces {
   };
 }
 
-/** Pure: a k6 outcome -> RunResult, judged and built like a node engine run. */
-export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' | 'outDir' | 'env'>, startedAt: Date, finishedAt: Date): RunResult {
+export interface K6Measured {
+  /** golive's store of k6's samples */
+  store: MetricStore;
+  failures?: K6SampleStream['failures'];
+  /** the stream broke (malformed, endless or cut-short line): golive's fault, 107 */
+  fault?: StreamFault;
+}
+
+function streamFaultLine(f: StreamFault): string {
+  return `k6's sample stream (--out json) is unusable, ${f.detail}: golive cannot judge the run (engine fault, not the target's)`;
+}
+
+/** Pure: a k6 outcome and what golive measured of it -> RunResult, judged and built like a node engine run. */
+export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' | 'outDir' | 'env'>, startedAt: Date, finishedAt: Date, measured: K6Measured = { store: new MetricStore() }): RunResult {
   const { plan } = run;
+  const { store } = measured;
   const aborted = outcome.kind === 'aborted';
+  const stopped = outcome.kind === 'finished' ? outcome.stopped : undefined;
   const pieces = outcome.summary
-    ? convertK6Summary(outcome.summary, { plan, aborted, ...(outcome.segment ? { segment: outcome.segment } : {}) })
+    ? convertK6Summary(outcome.summary, {
+      plan, aborted, source: store,
+      ...(outcome.segment ? { segment: outcome.segment } : {}), ...(stopped !== undefined ? { stopped } : {}),
+    })
     : emptyPieces(plan, outcome.kind === 'aborted' ? `run aborted (${outcome.reason})` : 'no summary');
   // k6's own remote write failed (it logs and exits 0): a delivery failure like golive's sinks' (108)
   const deliveries: DeliveryResult[] = (outcome.outputErrors ?? []).slice(0, 1).map((line) => ({
     sink: 'prometheus-remote-write', ok: false, attempts: 1,
     error: `k6's experimental-prometheus-rw output failed: ${/error="([^"]*)"/.exec(line)?.[1] ?? line}`,
   }));
-  const { verdict, exitCode } = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries, aborted });
-  const why = errorLine(pieces.phases, pieces.thresholds);
+  const fault = measured.fault === undefined ? undefined : streamFaultLine(measured.fault);
+  const decided = decideVerdict({ phases: pieces.phases, thresholds: pieces.thresholds, deliveries, aborted });
+  // A broken stream voids the judgement (a "failure" may be a lost sample): 107 unless aborted.
+  const { verdict, exitCode } = fault !== undefined && decided.verdict !== 'aborted' ? { verdict: 'error' as const, exitCode: 107 } : decided;
+  const why = fault ?? errorLine(pieces.phases, pieces.thresholds);
+  const notes = [
+    ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
+    ...pieces.notes,
+    ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
+  ];
+  const workload = segmentWorkload(plan.load.workload, run.segment);
+  const loadPhase = pieces.phases.find((p) => p.name === 'load');
+  const stages = stageRows(store, workload, pieces.thresholds, loadPhase?.startedAt);
   return buildRunResult({
-    store: new MetricStore(),
-    aggregates: pieces.metrics,
-    includeSeries: false,
+    store,
     checks: pieces.checks,
     phases: pieces.phases,
     thresholds: pieces.thresholds,
@@ -79,25 +117,60 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
       verdict,
       exitCode,
       ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : verdict === 'error' && why !== undefined ? { error: why } : {}),
-      ...(pieces.notes.length > 0 ? { notes: pieces.notes } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+      ...(stages.length > 0 ? { stages } : {}),
+      ...(measured.failures ? { failedRequests: measured.failures.list() } : {}),
     },
   });
 }
 
+/** Metric names the plan's thresholds select: the stream parses k6's optional metrics only for those. */
+function thresholdMetrics(plan: Plan): string[] {
+  return Object.keys(planThresholds(plan)).map((sel) => parseMetricSelector(sel).name);
+}
+
 /**
- * Throws GoliveError: GOLIVE_K6_NOT_FOUND (no binary; exit 107),
- * GOLIVE_ENGINE_ERROR (bundle failed, k6 script error or crash, bad summary).
+ * Throws GoliveError: GOLIVE_K6_NOT_FOUND (no binary; exit 107), GOLIVE_INVALID_CONFIG
+ * (an unverified k6 version; 104), GOLIVE_ENGINE_ERROR (bundle failed, k6 script error or crash, bad summary).
  */
 export async function runK6Engine(run: K6EngineRun): Promise<{ result: RunResult; store: MetricStore; outcome: K6Outcome }> {
   const now = run.now ?? (() => new Date());
   const startedAt = now();
-  const outcome = await runK6(run.plan, {
-    signal: run.signal,
-    outDir: run.outDir,
-    env: run.env,
-    testid: run.plan.testid ?? run.runId,
-    ...(run.segment ? { segment: run.segment } : {}),
-    ...(run.stderr ? { stderr: run.stderr } : {}),
+  const stream = new K6SampleStream(thresholdMetrics(run.plan));
+  const stop = watchAbortOnFail(run.plan, stream);
+  let outcome: K6Outcome;
+  try {
+    outcome = await runK6(run.plan, {
+      signal: run.signal,
+      outDir: run.outDir,
+      env: run.env,
+      testid: run.plan.testid ?? run.runId,
+      stream,
+      allowUnverified: run.plan.k6Unverified,
+      ...(stop ? { stop: stop.signal } : {}),
+      ...(run.segment ? { segment: run.segment } : {}),
+      ...(run.stderr ? { stderr: run.stderr } : {}),
+    });
+  } finally {
+    stop?.done();
+  }
+  const measured: K6Measured = { store: stream.store, failures: stream.failures, ...(stream.fault ? { fault: stream.fault } : {}) };
+  return { result: k6RunResult(outcome, run, startedAt, now(), measured), store: stream.store, outcome };
+}
+
+/** abortOnFail under k6: the node engine's watch, on the store the stream fills, stops k6 by SIGINT. */
+function watchAbortOnFail(plan: Plan, stream: K6SampleStream): { signal: AbortSignal; done: () => void } | undefined {
+  const watch = abortOnFailWatch(plan.abortOnFail);
+  if (!watch) return undefined;
+  // The load's clock starts at its first sample (setup() ran health and market-data before).
+  const ctl = new AbortController();
+  let started = false;
+  let inner: AbortSignal | undefined;
+  stream.onSamples(() => {
+    if (started || stream.store.select('http_reqs', { phase: 'load' }) === undefined) return;
+    started = true;
+    inner = watch.start(stream.store, () => Date.now());
+    inner.addEventListener('abort', () => ctl.abort(watch.reason ?? inner?.reason), { once: true });
   });
-  return { result: k6RunResult(outcome, run, startedAt, now()), store: new MetricStore(), outcome };
+  return { signal: ctl.signal, done: () => watch.stop() };
 }

@@ -82,7 +82,8 @@ export function withZeroDrops(source: MetricSource, w: Workload): MetricSource {
   if (w.model === 'closed') return source;
   const key = parseMetricSelector(DROPPED_SELECTOR);
   return {
-    ...source,
+    // bound, not spread: a MetricStore's windows() lives on its prototype
+    ...(source.windows ? { windows: source.windows.bind(source) } : {}),
     select(name, tags) {
       const m = source.select(name, tags);
       if (m !== undefined || name !== key.name || tags['phase'] !== 'load') return m;

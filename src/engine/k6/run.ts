@@ -26,6 +26,8 @@ import { k6PrometheusOutput } from './prometheus-output.js';
 import type { K6Segment } from '../../contract/k6-plan.js';
 import { parseK6Summary } from './summary-schema.js';
 import type { K6Summary } from './summary-schema.js';
+import type { K6SampleStream } from './sample-stream.js';
+import { checkK6Version } from './version.js';
 
 export interface K6RunOptions {
   signal: AbortSignal;
@@ -42,11 +44,17 @@ export interface K6RunOptions {
   root?: string;
   /** the testid label of the series k6 remote-writes (--prometheus-rw-url) */
   testid?: string;
+  /** k6 writes every sample to stdout (`--out json=-`) into this stream */
+  stream?: K6SampleStream;
+  /** golive stops k6 early (abortOnFail): SIGINT, and k6 still writes its summary; the run is not an abort */
+  stop?: AbortSignal;
+  /** run a k6 version outside the verified range (--k6-unverified) */
+  allowUnverified?: boolean;
 }
 
 export type K6Outcome =
-  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[] }
-  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[] };
+  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[]; k6Version?: string; stopped?: string }
+  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[]; k6Version?: string };
 
 export const K6_SUMMARY_FILE = 'k6-summary.json';
 const TAIL_LINES = 20;
@@ -59,12 +67,12 @@ export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))
 }
 
 /** The child's environment: the parent's minus GOLIVE_* and K6_*, plus the plan. */
-export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
     if (v !== undefined && !k.startsWith('GOLIVE_') && !k.startsWith('K6_')) env[k] = v;
   }
-  Object.assign(env, k6EnvFor(plan, { summaryPath, ...(segment ? { segment } : {}) }));
+  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}) }));
   env['K6_NO_USAGE_REPORT'] = 'true';
   // Go takes SSL_CERT_FILE instead of the system roots, so it gets the default roots plus
   // the extra CA (trustedCaBundle); verification itself stays on.
@@ -87,7 +95,7 @@ async function bundle(root: string, dir: string): Promise<string> {
 }
 
 /** `outputErrors`: k6's own remote-write failures (k6 logs them and still exits 0) */
-interface ChildExit { code: number | null; signal: NodeJS.Signals | null; interrupted: boolean; tail: string[]; outputErrors: string[] }
+interface ChildExit { code: number | null; signal: NodeJS.Signals | null; interrupted: boolean; stopped: string | undefined; tail: string[]; outputErrors: string[] }
 
 const RW_OUTPUT_ERROR = /level=error .*output="Prometheus remote write"/;
 
@@ -97,7 +105,10 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
     const tail: string[] = [];
     const outputErrors: string[] = [];
     let partial = '';
-    child.stdout.resume(); // handleSummary's text: golive prints its own table
+    const stream = opts.stream;
+    // k6's samples (--out json=-); without a stream, handleSummary's text, which golive replaces by its own table.
+    if (stream) child.stdout.on('data', (chunk: Buffer) => stream.write(chunk)).once('end', () => stream.end());
+    else child.stdout.resume();
     const token = env['GOLIVE_TOKEN'];
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -109,26 +120,33 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
       tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
     });
     let interrupted = false;
+    let stopped: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      interrupted = true;
+    const sigint = () => {
+      if (killTimer) return;
+      // k6 v0.57 to v2 stop gracefully on SIGINT and still run handleSummary (the REST API needs --address in v2).
       child.kill('SIGINT');
       killTimer = setTimeout(() => child.kill('SIGKILL'), opts.graceMs ?? 30_000);
       killTimer.unref();
     };
+    const onAbort = () => { interrupted = true; sigint(); };
+    const onStop = () => { stopped = String(opts.stop?.reason ?? 'stopped by golive'); sigint(); };
     opts.signal.addEventListener('abort', onAbort, { once: true });
+    opts.stop?.addEventListener('abort', onStop, { once: true });
     child.once('error', (err: NodeJS.ErrnoException) => {
       opts.signal.removeEventListener('abort', onAbort);
+      opts.stop?.removeEventListener('abort', onStop);
       reject(new GoliveError('GOLIVE_ENGINE_ERROR', `could not start k6 (${bin}): ${err.code ?? err.message}`, { cause: err }));
     });
     child.once('close', (code, signal) => {
       opts.signal.removeEventListener('abort', onAbort);
+      opts.stop?.removeEventListener('abort', onStop);
       if (killTimer) clearTimeout(killTimer);
       if (partial !== '') {
         tail.push(partial);
         opts.stderr?.write(redact(partial, token));
       }
-      resolve({ code, signal, interrupted, tail, outputErrors });
+      resolve({ code, signal, interrupted, stopped: interrupted ? undefined : stopped, tail, outputErrors });
     });
   });
 }
@@ -136,6 +154,7 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
 export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> {
   const bin = findK6(opts.env);
   if (bin === undefined) throw new GoliveError('GOLIVE_K6_NOT_FOUND', k6NotFoundMessage(opts.env));
+  const k6Version = await checkK6Version(bin, opts.env, opts.allowUnverified === true);
   const root = opts.root ?? findScenariosRoot();
   if (root === undefined) {
     throw new GoliveError('GOLIVE_ENGINE_ERROR', 'scenarios/k6/golive.ts not found: the k6 engine needs a golive checkout (or pass root)');
@@ -157,8 +176,9 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
       writeFileSync(caBundle, trustedCaBundle(readFileSync(plan.caFile, 'utf8')));
     }
     const output = k6PrometheusOutput(plan, opts.testid ?? plan.testid ?? 'golive');
-    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle), ...output.env };
-    const exit = await runChild(bin, ['run', '--quiet', '--no-color', ...output.args, script], env, opts);
+    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined), ...output.env };
+    const streamArgs = opts.stream ? ['--out', 'json=-'] : [];
+    const exit = await runChild(bin, ['run', '--quiet', '--no-color', ...streamArgs, ...output.args, script], env, opts);
     // k6's own failure, when there is one, says more than a summary it left half-written.
     let summary: K6Summary | undefined;
     let summaryError: unknown;
@@ -168,17 +188,20 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
       summaryError = err;
     }
     const loadSkipped = summary?.setupData?.health?.ok === false;
-    const cls = classifyK6Exit(exit.code, exit.signal, { interrupted: exit.interrupted, loadSkipped });
+    const cls = classifyK6Exit(exit.code, exit.signal, { interrupted: exit.interrupted, stopped: exit.stopped !== undefined, loadSkipped });
     if (cls.kind === 'error') {
       const why = lastLogMessage(exit.tail);
       throw new GoliveError('GOLIVE_ENGINE_ERROR', redact(why ? `${cls.reason}: ${why}` : cls.reason, plan.token));
     }
     if (summaryError !== undefined) throw summaryError;
     if (cls.kind === 'aborted') {
-      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg, outputErrors: exit.outputErrors };
+      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg, outputErrors: exit.outputErrors, k6Version };
     }
     if (!summary) throw new GoliveError('GOLIVE_ENGINE_ERROR', `k6 exited with ${exit.code} but wrote no summary to ${summaryPath}`);
-    return { kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg, outputErrors: exit.outputErrors };
+    return {
+      kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg, outputErrors: exit.outputErrors, k6Version,
+      ...(exit.stopped !== undefined ? { stopped: exit.stopped } : {}),
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -58,6 +58,11 @@ export function describeError(err: unknown): string {
     if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return `${INVALID_REQUEST}: ${typeof message === 'string' ? firstLine(message) : code}`;
     // Node's own codes (ECONNREFUSED, CERT_HAS_EXPIRED, ...) say it best;
     // undici's (UND_ERR_SOCKET) say less than their message.
+    // EPROTO alone hides OpenSSL's reason ("wrong version number": the port speaks plain HTTP).
+    if (code === 'EPROTO' && typeof message === 'string') {
+      const why = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
+      if (why) return `EPROTO: ${why}`;
+    }
     if (!code.startsWith('UND_ERR')) return code;
   }
   // fetch-style wrappers ("fetch failed") carry the real cause inside.

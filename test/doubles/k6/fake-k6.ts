@@ -18,6 +18,8 @@
  *                    split in the middle of its message (a slow writer)
  *   FAKE_K6_WAIT     "1": write FAKE_K6_RECORD, then wait for SIGINT, then
  *                    write the summary and exit 105 (as k6 does)
+ *   FAKE_K6_VERSION  what `k6 version` prints (default a k6 v1.1.0 line)
+ *   FAKE_K6_STREAM   file whose bytes go to stdout (k6's --out json=- sample stream)
  */
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,10 @@ import { join } from 'node:path';
 const FAKE_SOURCE = String.raw`
 const fs = require('node:fs');
 const env = process.env;
+if (process.argv[2] === 'version') {
+  process.stdout.write((env.FAKE_K6_VERSION ?? 'k6 v1.1.0 (commit/0e3fb953be, go1.24.4, linux/amd64)') + '\n');
+  process.exit(0);
+}
 const script = process.argv[process.argv.length - 1];
 const interesting = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('GOLIVE_') || k.startsWith('K6_') || k === 'SSL_CERT_FILE'));
 const text = fs.existsSync(script) ? fs.readFileSync(script, 'utf8') : '';
@@ -33,6 +39,7 @@ const record = (extra) => fs.writeFileSync(env.FAKE_K6_RECORD, JSON.stringify({
   argv: process.argv.slice(2), env: interesting, scriptHasK6Imports: /from "k6\/http"/.test(text) && !/from "node:/.test(text), ...extra,
 }));
 const finish = (code) => {
+  if (env.FAKE_K6_STREAM) fs.writeSync(1, fs.readFileSync(env.FAKE_K6_STREAM));
   if (env.FAKE_K6_SUMMARY && env.GOLIVE_SUMMARY) fs.copyFileSync(env.FAKE_K6_SUMMARY, env.GOLIVE_SUMMARY);
   if (env.FAKE_K6_STDERR) {
     const line = 'time="2025-09-01T00:00:00Z" level=error msg="' + env.FAKE_K6_STDERR + '"\n';

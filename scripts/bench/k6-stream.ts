@@ -1,0 +1,61 @@
+/**
+ * The cost of the k6 engine's sample stream (issue 21): the same closed k6
+ * run as k6-peer.ts, with `--out json=-` piped into golive's own reader
+ * (src/engine/k6/sample-stream.ts) in this process, so k6's req/s with the
+ * stream is comparable with the row without it, and the reader's CPU is this
+ * process's CPU while it reads (it does nothing else meanwhile).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { K6SampleStream } from '../../src/engine/k6/sample-stream.js';
+import type { LoadSpec } from './peers.js';
+import { cpuPer10k } from './stats.js';
+
+/** k6's closed run, tagged as golive.ts tags a load request; the summary goes to a file: stdout is the stream. */
+export const STREAM_SCRIPT = `import http from 'k6/http';
+export const options = {
+  discardResponseBodies: true,
+  scenarios: { closed: { executor: 'shared-iterations', vus: Number(__ENV.VUS), iterations: Number(__ENV.ITERATIONS), maxDuration: '10m', tags: { phase: 'load' } } },
+};
+export default function () { http.get(__ENV.URL, { timeout: '10s', tags: { name: '/health', scenario: 'load' } }); }
+export function handleSummary(data) { return { [__ENV.SUMMARY]: JSON.stringify(data.metrics) }; }
+`;
+
+export interface StreamRun { rps: number; requests: number; readerCpuPer10k: number; readerRssMB: number; fault?: string }
+
+export async function runK6Streamed(k6: string, dir: string, spec: LoadSpec): Promise<StreamRun | { error: string }> {
+  const script = join(dir, 'streamed.js');
+  const summary = join(dir, 'streamed-summary.json');
+  writeFileSync(script, STREAM_SCRIPT);
+  const env = { VUS: String(spec.connections), ITERATIONS: String(spec.requests), URL: `${spec.origin}${spec.path}`, SUMMARY: summary };
+  const args = ['run', '--quiet', '--no-color', '--no-usage-report', '--out', 'json=-', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
+  const stream = new K6SampleStream();
+  let peakRss = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(k6, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const rss = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+    child.stdout.on('data', (c: Buffer) => stream.write(c)).once('end', () => stream.end());
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20 * 60_000);
+    child.on('close', (c) => {
+      clearTimeout(timer);
+      clearInterval(rss);
+      resolve(c);
+    });
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu0);
+  if (code !== 0) return { error: `k6 exit ${code}` };
+  const requests = stream.store.select('http_reqs')?.value('count') ?? 0;
+  const k6Reqs = (JSON.parse(readFileSync(summary, 'utf8')) as Record<string, { values: Record<string, number> }>)['http_reqs']?.values['count'] ?? 0;
+  if (requests !== k6Reqs) return { error: `the reader counted ${requests} requests, k6 ${k6Reqs}` };
+  return {
+    rps: requests / wallS,
+    requests,
+    readerCpuPer10k: cpuPer10k((used.user + used.system) / 1e6, requests),
+    readerRssMB: peakRss / 1024 / 1024,
+    ...(stream.fault ? { fault: stream.fault.detail } : {}),
+  };
+}
