@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Plan } from '../contract/plan.js';
 import { newRunId } from '../core/run-id.js';
 import { checkFdBudget } from '../config/preflight.js';
+import { checkProxyEnv } from '../config/proxy-env.js';
 import { openFileLimit } from '../config/fd-limit.js';
 import { describeError, exitCodeFor, GoliveError } from '../core/errors.js';
 import { MetricStore } from '../core/metrics.js';
@@ -123,6 +124,8 @@ async function preflight(opts: ExecuteOptions, io: CliIO): Promise<Contract | un
     throw new GoliveError('GOLIVE_INVALID_CONFIG', `--out ${plan.out}: ${err.message}`);
   }
   checkFdBudget(plan, segmentWorkload(plan.load.workload, opts.segment), opts.openFileLimit ?? openFileLimit());
+  // k6 honours the proxy variables itself; the node engine would bypass them.
+  if (plan.engine === 'node') checkProxyEnv(plan.target, io.env);
   // The contract is read and compiled now: one that cannot be used is 104 before the first phase.
   if (!plan.openapi) return undefined;
   const { loadContract } = await import('../openapi/index.js');
