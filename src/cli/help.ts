@@ -8,6 +8,7 @@ Usage: golive <command> [flags]
 
 Commands:
   check        run the go-live phases against --target and decide (exit code = verdict)
+  init         write a starter golive.config.ts (--from-openapi URL|FILE: checks from the API's contract)
   demo         start the bundled reference API on a free port and run the full check against it
   k8s          render | run | schedule the checks as Kubernetes Jobs / CronJob
   report       re-render report.html (and a Markdown summary) from a summary.json

@@ -12,6 +12,7 @@ import { VERSION } from './io.js';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).checkCommand,
+  init: async () => (await import('./init.js')).initCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
   report: async () => (await import('./report.js')).reportCommand,
   compare: async () => (await import('./compare.js')).compareCommand,
