@@ -26,7 +26,10 @@ interface Case {
   cli: string[];
   /** the verdict the target deserves */
   exit: 0 | 99;
-  /** golive may truly be unable to send this load beside the hog: 107 naming the generator is then right */
+  /**
+   * golive may truly be unable to send this load on a 2-core machine beside the hog (measured: a
+   * schedule-lag p90 of 255 ms at 200 req/s with 120 in flight): 107 naming the generator is then right
+   */
   mayBeBehind?: boolean;
   /** more of what the verdict must rest on */
   check?: (s: RunResult) => void;
@@ -69,7 +72,7 @@ const CASES: Case[] = [
       api: 'nginx',
       cli: ['--phases', 'load', '--rate', String(rate), '--duration', String(seconds)],
       exit: 0,
-      mayBeBehind: rate >= 2000,
+      mayBeBehind: rate >= 200,
       check: (s) => { expect(byKey(s, 'dropped_iterations{phase:load}', `count<${(rate * seconds) / 100}`)?.ok).toBe(true); },
     },
     {
@@ -77,7 +80,7 @@ const CASES: Case[] = [
       api: ['--latency', 'fixed:600'],
       cli: ['--phases', 'load', '--rate', String(rate), '--duration', String(seconds)],
       exit: 99,
-      mayBeBehind: rate >= 2000,
+      mayBeBehind: rate >= 200,
       check: (s) => {
         const p95 = byKey(s, 'http_req_duration{phase:load}', 'p(95)<500');
         expect(p95).toMatchObject({ ok: false });
