@@ -129,7 +129,7 @@ describe('golive check usage errors', () => {
     // one line per problem, each naming its path, its flag, the value and what was expected
     expect(res.stderr.trim().split('\n')).toEqual([
       'golive: invalid config: target (--target): expected an http(s) URL, e.g. http://127.0.0.1:8080, got "ftp://x"',
-      'golive: invalid config: phases.1 (--phases): expected one of edge, health, market-data, load, cluster, monitoring, got "bogus"',
+      'golive: invalid config: phases.1 (--phases): expected one of edge, health, market-data, checks, load, cluster, monitoring, got "bogus"',
       'golive: invalid config: load.workload.requests (--requests): expected a number more than 0, got -5',
     ]);
   });

@@ -201,7 +201,7 @@ describe('golive.ts setup(): health then market-data, with the shared checks', (
     ]);
     const failed = state.checks.filter((c) => !c.ok).map((c) => c.name);
     expect(failed).toEqual(['GET /health status is 200', 'GET /health body is healthy', 'GET /api/v1/data/health answers', 'OHLC consistent', 'unauthenticated call refused']);
-    expect(data.health.reasons['GET /health status is 200']).toEqual(['got status 503']);
+    expect(data.health.reasons['GET /health status is 200']).toEqual(['got status 503: {"status":"down"}']);
     expect(data.marketData.reasons['OHLC consistent']?.[0]).toMatch(/^bars\[0\]\.high: 1 is below/);
     expect(data.marketData.reasons['unauthenticated call refused']).toEqual(['expected 401 or 403, got 200']);
   });
