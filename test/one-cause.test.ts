@@ -4,12 +4,12 @@
  * real reference API (and a closed port), read as a CI log reads them: piped.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCause, bodySnippet } from '../checks/causes.js';
 import { runCli, spawnReferenceApi, type SpawnedApi } from './support/processes.js';
+import { closedPort } from './support/ports.js';
 
 const TOKEN = 'one-cause-token-5b1';
 /** two busy cores can make a loopback health answer slow: only the intended fault may decide */
@@ -27,14 +27,6 @@ async function api(args: string[] = []): Promise<string> {
   const a = await spawnReferenceApi(TOKEN, args);
   apis.push(a);
   return a.url;
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 let n = 0;

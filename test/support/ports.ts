@@ -53,3 +53,8 @@ export async function freePort(): Promise<number> {
   }
   throw new Error('no unclaimed free port after 50 tries');
 }
+
+/** A loopback port nothing listens on (bound by the kernel, then closed), claimed like the others. */
+export async function closedPort(): Promise<number> {
+  return freePort();
+}
