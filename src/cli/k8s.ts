@@ -23,7 +23,7 @@ import { mergedRunResult } from '../k8s/merged-report.js';
 import { DEFAULT_SECRET, jobName, K6_SCRIPT, newRunId } from '../k8s/names.js';
 import { refuseUrlCredentials } from '../k8s/url-credentials.js';
 import { runInCluster, scheduleInCluster, type OrchestratorEvent } from '../k8s/orchestrator.js';
-import { renderManifests, toYaml } from '../k8s/render.js';
+import { renderManifests, renderNotes, toYaml } from '../k8s/render.js';
 import { makeRunnerPlan, makeSchedulePlan } from '../k8s/runner-plan.js';
 import type { LogSource } from '../k8s/runners.js';
 import type { CliIO } from './io.js';
@@ -64,7 +64,8 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     io.stdout.write(renderPrintConfig(resolved.plan, resolved.configFile));
     return EXIT.passed;
   }
-  const runId = f.runId ?? (f.action === 'render' ? 'manual' : newRunId());
+  // A rendering gets a fresh run id too: a fixed Job name would make a second apply a no-op.
+  const runId = f.runId ?? newRunId();
   // All runners of one run report one testid, so Prometheus sees one test, not N.
   const plan = f.action === 'run' ? { ...resolved.plan, testid: resolved.plan.testid ?? runId } : resolved.plan;
   // Credentials in a URL are refused before anything talks to the cluster.
@@ -103,6 +104,7 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     const manifests: unknown[] = renderManifests(runner, { job: !f.noJob, scripts, ...(f.schedule ? { schedule } : {}) });
     if (f.argo) manifests.push(buildAnalysisTemplate(runner));
     io.stdout.write(toYaml(manifests));
+    for (const note of renderNotes(runner, !f.noJob)) io.stderr.write(`golive k8s: ${note}\n`);
     return EXIT.passed;
   }
 

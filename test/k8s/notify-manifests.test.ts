@@ -20,7 +20,7 @@ const render = (args: string[]) => runCli(['k8s', 'render', '--target', 'http://
 describe('golive k8s render --notify', () => {
   it('puts the channels in the runner args and their secrets in secretKeyRefs, in the Job and the CronJob', async () => {
     const res = await render(['--notify', 'slack,webhook,pagerduty', '--notify-on', 'change', '--schedule', '0 * * * *']);
-    expect(res.stderr).toBe('');
+    expect(res.stderr.replace(/^golive k8s: .*\n/gm, '')).toBe('');
     expect(res.code).toBe(0);
     for (const s of Object.values(SECRETS)) expect(res.stdout).not.toContain(s);
     const docs = parseAllDocuments(res.stdout).map((d) => d.toJS() as { kind: string });

@@ -104,3 +104,21 @@ describe('golive k8s render: egress that would be silently blocked', () => {
     expect(r.stderr).toMatch(/^golive: --api-server-cidr: only the cluster phase/);
   });
 });
+
+describe('golive k8s render: ready to apply (issue 25)', () => {
+  it('gives each rendering its own Job name and says which Secret the pods need and where the image comes from', async () => {
+    const a = await render(['--target', 'http://gateway.signal-trading.svc', '--namespace', 'signal-trading']);
+    const b = await render(['--target', 'http://gateway.signal-trading.svc', '--namespace', 'signal-trading']);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const jobOf = (yaml: string) => docs(yaml).find((d) => d.kind === 'Job')?.metadata.name;
+    expect(jobOf(a.stdout)).toMatch(/^golive-\d{8}-\d{6}-[0-9a-f]+$/);
+    expect(jobOf(b.stdout)).not.toBe(jobOf(a.stdout));
+    const lines = a.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      'golive k8s: the pods read the target\'s token from Secret golive-credentials, key token: kubectl -n signal-trading create secret generic golive-credentials --from-literal=token="$TOKEN"',
+      expect.stringMatching(/^golive k8s: image ghcr\.io\/golive\/runner:0\.1\.0: build it from k8s\/runner\/Dockerfile .*or pass --image/),
+      `golive k8s: Job ${jobOf(a.stdout) ?? '?'} is this rendering's own: apply it with kubectl apply --server-side -f; render again for a new run`,
+    ]);
+    expect(a.stdout).not.toContain('golive k8s:');
+  });
+});
