@@ -173,12 +173,8 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
 
 /** The contract on the load's responses: a measured CPU budget, then a sample (src/openapi/load-sampling.ts). */
 async function loadContractFor(contract: Contract, log: ContractLog, clock: Clock): Promise<LoadContract> {
-  const { loadConformance } = await import('../openapi/load-sampling.js');
-  const cpuMs = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  return (targets) => loadConformance({ contract, log, cpuMs, nowMs: () => clock.now() }, targets);
+  const { loadConformance, processCpuMs } = await import('../openapi/load-sampling.js');
+  return (targets) => loadConformance({ contract, log, cpuMs: processCpuMs, nowMs: () => clock.now() }, targets);
 }
 
 /** The plan as this runner executes it: a parallel runner's share of the load. */
