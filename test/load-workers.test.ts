@@ -37,6 +37,13 @@ describe('--workers 2 gives the verdict of --workers 1', () => {
     const one = await check(fast, [...args, '--workers', '1']);
     const two = await check(fast, [...args, '--workers', '2']);
     for (const { res, summary } of [one, two]) {
+      // On a starved machine (load average far above the cores) either may fall behind: that is
+      // golive's own 107 in one line, never a pass and never the target's 99.
+      if (res.code === 107) {
+        expect(res.stderr.trim()).toMatch(/^golive: the load generator fell behind in stage (0|hold): sent \d+ of \d+ req\/s/);
+        expect(generator(summary)?.fails).toBeGreaterThan(0);
+        continue;
+      }
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       expect(summary.metrics['http_reqs{phase:load,stage:0}']?.values.count).toBe(100);
@@ -47,7 +54,9 @@ describe('--workers 2 gives the verdict of --workers 1', () => {
     expect(lag?.values['p(99)']).toBeGreaterThanOrEqual(0);
     // the timeline holds every request of both threads, once
     const tl = two.summary.golive.timeline?.series.filter((s) => s.phase === 'load') ?? [];
-    expect(tl.flatMap((s) => s.reqs).reduce((a, b) => a + b, 0)).toBe(300);
+    const sent = two.summary.metrics['http_reqs{phase:load}']?.values.count;
+    expect(sent).toBeGreaterThan(0);
+    expect(tl.flatMap((s) => s.reqs).reduce((a, b) => a + b, 0)).toBe(sent);
   });
 
   it('a target that holds its requests: arrivals dropped at max-in-flight fail the gate (99) in the same words', async () => {

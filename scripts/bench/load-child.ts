@@ -7,7 +7,8 @@
  */
 import type { Workload } from '../../src/contract/plan.js';
 import { MetricStore } from '../../src/core/metrics.js';
-import { runLoad } from '../../src/net/load/index.js';
+import { runLoad, type LoadStats } from '../../src/net/load/index.js';
+import { runLoadWorkers } from '../../src/net/load/workers/run-workers.js';
 import { createSampleRecorder } from '../../src/net/sample-recorder.js';
 import { systemClock } from '../../src/core/clock.js';
 
@@ -17,6 +18,8 @@ export interface LoadChildArgs {
   workload: Workload;
   timeoutMs: number;
   maxScheduleLagMs?: number;
+  /** open model: worker threads (--workers) */
+  workers?: number;
 }
 
 export interface LoadChildResult {
@@ -50,19 +53,29 @@ export interface LoadChildResult {
 
 export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
   const store = new MetricStore();
-  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' });
+  const base = { phase: 'load', name: args.path, method: 'GET' };
+  const recorder = createSampleRecorder(store, base);
   const lagRec = store.recorder('golive_schedule_lag', { phase: 'load' }, { type: 'trend', contains: 'time' });
-  const stats = await runLoad({
+  const common = {
     origin: args.origin,
-    request: { method: 'GET', path: args.path },
-    workload: args.workload,
+    request: { method: 'GET' as const, path: args.path },
     timeoutMs: args.timeoutMs,
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
-    onSample: recorder.onSample,
-    onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); },
     ...(args.maxScheduleLagMs !== undefined ? { maxScheduleLagMs: args.maxScheduleLagMs } : {}),
-  });
+  };
+  const w = args.workload;
+  let stats: LoadStats;
+  let errors = recorder.errors;
+  let unexpected = (): number => recorder.unexpected();
+  if (w.model !== 'closed' && (args.workers ?? 1) > 1) {
+    // The load phase's path with threads: each records its own histograms, merged into this store.
+    const run = await runLoadWorkers({ ...common, workload: w, workers: args.workers ?? 1, store, record: { base } });
+    ({ stats, errors } = run);
+    unexpected = () => store.select('http_req_failed', { phase: 'load' })?.value('passes') ?? 0;
+  } else {
+    stats = await runLoad({ ...common, workload: w, onSample: recorder.onSample, onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); } });
+  }
   const lag = store.select('golive_schedule_lag', { phase: 'load' });
   const d = store.select('http_req_duration', { phase: 'load' });
   const v = (agg: string): number => d?.value(agg) ?? NaN;
@@ -71,7 +84,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     started: stats.started,
     completed: stats.completed,
     failed: stats.failed,
-    unexpected: recorder.unexpected(),
+    unexpected: unexpected(),
     dropped: stats.dropped,
     droppedBehind: stats.droppedBehind,
     expected: stats.stages.reduce((n, st) => n + st.expected, 0),
@@ -86,6 +99,6 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     max: v('max'),
     cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
     maxRssMB: ru.maxRSS / 1024,
-    errors: Object.fromEntries(recorder.errors),
+    errors: Object.fromEntries(errors),
   };
 }
