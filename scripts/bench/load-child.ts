@@ -11,6 +11,13 @@ import { runLoad, type LoadStats } from '../../src/net/load/index.js';
 import { runLoadWorkers } from '../../src/net/load/workers/run-workers.js';
 import { createSampleRecorder } from '../../src/net/sample-recorder.js';
 import { systemClock } from '../../src/core/clock.js';
+import type { LoadMix } from '../../src/net/load/types.js';
+import type { LoadJudge } from '../../src/phases/load-contract.js';
+import { Findings } from '../../src/phases/findings.js';
+import { benchContract, BENCH_MIX } from './variants-child.js';
+
+/** What the load sends: one GET, an 80/20 mix of two GETs, or one GET held against a contract. */
+export type LoadVariant = 'single' | 'mix' | 'contract' | 'contract-all';
 
 export interface LoadChildArgs {
   origin: string;
@@ -18,7 +25,8 @@ export interface LoadChildArgs {
   workload: Workload;
   timeoutMs: number;
   maxScheduleLagMs?: number;
-  /** open model: worker threads (--workers) */
+  variant?: LoadVariant;
+  /** open model: worker threads (--workers), single variant only */
   workers?: number;
 }
 
@@ -49,16 +57,24 @@ export interface LoadChildResult {
   cpuSeconds: number;
   maxRssMB: number;
   errors: Record<string, number>;
+  /** variant contract: responses seen, checked, and the checks' CPU ms */
+  contract?: { responses: number; checked: number; cpuMs: number };
 }
 
 export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
   const store = new MetricStore();
-  const base = { phase: 'load', name: args.path, method: 'GET' };
-  const recorder = createSampleRecorder(store, base);
+  const mix: LoadMix | undefined = args.variant === 'mix' ? BENCH_MIX(args.path) : undefined;
+  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' }, undefined,
+    mix?.requests.map((r) => ({ tags: { name: r.path }, expected: (s: number) => s >= 200 && s < 400 })));
+  // The load phase's own judge, as node-engine builds it: the same CPU budget and sampling.
+  const judge: LoadJudge | undefined = args.variant === 'contract' || args.variant === 'contract-all' ? await benchContract(args.path, args.variant === 'contract-all') : undefined;
+  const found = new Findings();
+  const onSample = judge ? (s: Parameters<typeof recorder.onSample>[0]) => { recorder.onSample(s); judge.judge(s, found); } : recorder.onSample;
   const lagRec = store.recorder('golive_schedule_lag', { phase: 'load' }, { type: 'trend', contains: 'time' });
   const common = {
     origin: args.origin,
     request: { method: 'GET' as const, path: args.path },
+    ...(mix ? { mix } : {}),
     timeoutMs: args.timeoutMs,
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
@@ -68,13 +84,13 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
   let stats: LoadStats;
   let errors = recorder.errors;
   let unexpected = (): number => recorder.unexpected();
-  if (w.model !== 'closed' && (args.workers ?? 1) > 1) {
+  if (w.model !== 'closed' && (args.workers ?? 1) > 1 && !judge && !mix) {
     // The load phase's path with threads: each records its own histograms, merged into this store.
-    const run = await runLoadWorkers({ ...common, workload: w, workers: args.workers ?? 1, store, record: { base } });
+    const run = await runLoadWorkers({ ...common, workload: w, workers: args.workers ?? 1, store, record: { base: { phase: 'load', name: args.path, method: 'GET' } } });
     ({ stats, errors } = run);
     unexpected = () => store.select('http_req_failed', { phase: 'load' })?.value('passes') ?? 0;
   } else {
-    stats = await runLoad({ ...common, workload: w, onSample: recorder.onSample, onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); } });
+    stats = await runLoad({ ...common, ...(judge ? { capture: judge.capture } : {}), workload: w, onSample, onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); } });
   }
   const lag = store.select('golive_schedule_lag', { phase: 'load' });
   const d = store.select('http_req_duration', { phase: 'load' });
@@ -100,5 +116,6 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
     maxRssMB: ru.maxRSS / 1024,
     errors: Object.fromEntries(errors),
+    ...(judge ? { contract: judge.stats() } : {}),
   };
 }

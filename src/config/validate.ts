@@ -100,6 +100,7 @@ function checkWorkers(plan: Plan): void {
   if (n === 1) return;
   if (plan.engine === 'k6') throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: threads of the node engine's open model; k6 schedules its own VUs, drop --workers or --engine k6`);
   if (w.model === 'closed') throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: only applies to the open model; add --rate R --duration S or --stages`);
+  if (plan.openapi) throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: the API's contract (openapi) is held against the responses on one thread; drop --workers or openapi`);
   if (w.maxInFlight < n) throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: each thread holds its part of --max-in-flight, which is ${w.maxInFlight}; expected --max-in-flight at least ${n}`);
 }
 
