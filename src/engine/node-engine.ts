@@ -143,7 +143,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
   const loadResult = state.phases.find((p) => p.name === 'load');
   const stages = stageRows(state.store, workload, thresholds, loadResult?.startedAt);
-  const load = loadAccount(state.store, workload, loadResult);
+  const account = loadAccount(state.store, workload, loadResult);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
   const why = verdict === 'error' ? errorLine(state.phases, thresholds) : undefined;
@@ -163,7 +163,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
-      ...(load ? { load } : {}),
+      ...(account ? { load: account } : {}),
       failedRequests: failures.list(),
       ...(state.edge ? { edge: state.edge } : {}),
     },
