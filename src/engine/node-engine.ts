@@ -20,13 +20,14 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { SetupVars, createChecksPhase } from '../phases/declared.js';
-import type { ResponseHook } from '../../checks/declared/flow.js';
 import { decideVerdict, errorLine } from './verdict.js';
 import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
 import type { Contract } from '../openapi/contract.js';
+import type { ContractLog } from '../openapi/conforming-http.js';
+import type { LoadContract } from '../phases/load-contract.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -43,8 +44,6 @@ export interface EngineRun {
   contract?: Contract;
   /** what `${env.NAME}` in declared checks reads (the process env in the CLI) */
   env?: Readonly<Record<string, string | undefined>>;
-  /** extra findings on every declared step's response (the OpenAPI conformance seam) */
-  onResponse?: ResponseHook;
 }
 
 export interface EngineOutput {
@@ -84,7 +83,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const workload = segmentWorkload(plan.load.workload, run.segment);
   const setup = new SetupVars();
   const mixSource = plan.load.mix ? { setup, env: run.env ?? {} } : undefined;
-  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource);
+  const loadContract = run.contract && conforming && contractLog ? await loadContractFor(run.contract, contractLog, run.clock) : undefined;
+  const load = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource, loadContract);
+  let loadPhase = conforming && loadContract ? conforming.failOnContract(load) : load;
   let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
@@ -107,7 +108,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) })];
+  const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks' })];
   // With a contract, the client itself judges every functional response (runbook phases and declared steps alike).
   const phases: PhaseRunner[] = [...(conforming ? functional.map(conforming.failOnContract) : functional), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
@@ -165,6 +166,12 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     },
   });
   return { result, state };
+}
+
+/** The contract on the load's responses: a measured CPU budget, then a sample (src/openapi/load-sampling.ts). */
+async function loadContractFor(contract: Contract, log: ContractLog, clock: Clock): Promise<LoadContract> {
+  const { loadConformance, processCpuMs } = await import('../openapi/load-sampling.js');
+  return (targets) => loadConformance({ contract, log, cpuMs: processCpuMs, nowMs: () => clock.now() }, targets);
 }
 
 /** The plan as this runner executes it: a parallel runner's share of the load. */

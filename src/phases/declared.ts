@@ -5,7 +5,7 @@
  * what depends on a failed step is recorded as not run, with the reason.
  */
 import { checkFlow, notRunFlow, runFlow } from '../../checks/declared/flow.js';
-import type { FlowOutcome, FlowRequest, ResponseHook, SendResult } from '../../checks/declared/flow.js';
+import type { FlowOutcome, FlowRequest, SendResult } from '../../checks/declared/flow.js';
 import { stepAssertions } from '../../checks/declared/evaluate.js';
 import { statusVerdict } from '../../checks/declared/assert-value.js';
 import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
@@ -40,8 +40,6 @@ function authSecrets(checks: readonly DeclaredCheck[], env: Env): string[] {
 
 export interface DeclaredRunOptions {
   phase: PhaseName;
-  /** extra findings per response (OpenAPI conformance plugs in here) */
-  onResponse?: ResponseHook;
   /** the check name in reports: `name: title label` by default */
   nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
 }
@@ -69,7 +67,7 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
           continue;
         }
         const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) },
-          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)) }), opts.onResponse);
+          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)) }));
         const result = await runFlow(flow, (req) => send(http, check, req, found, faults, opts.phase));
         if (check.setup) setup.secrets.push(...result.secrets);
         const hide = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, [...secrets, ...setup.secrets, ...result.secrets]));
