@@ -98,6 +98,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   const notes = [
     ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
     ...pieces.notes,
+    ...(outcome.k6Log ? [outcome.k6Log.note] : []),
     ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
   ];
   const workload = segmentWorkload(plan.load.workload, run.segment);
