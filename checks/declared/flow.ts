@@ -53,6 +53,9 @@ export interface ResponseFinding {
  */
 export type ResponseHook = (step: { check: DeclaredCheck; index: number; request: BuiltRequest }, response: StepResponse) => ResponseFinding[];
 
+/** An outcome's check name in every report, both engines: `check: step-title label`. */
+export const outcomeName = (check: DeclaredCheck, o: FlowOutcome): string => `${check.name}: ${o.stepTitle} ${o.label}`;
+
 /** Every outcome of a check that does not run at all (its setup failed), with why. */
 export function notRunFlow(check: DeclaredCheck, reason: string): FlowOutcome[] {
   return check.steps.flatMap((step, i) => [

@@ -7,24 +7,15 @@
  * body quoted.
  */
 import { Ajv } from 'ajv';
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { preview } from '../outcome.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { asValidator } from './schema-failure.js';
+import type { SchemaValidator } from './schema-failure.js';
 
-/** The first rule a value broke. */
-export interface SchemaFailure {
-  /** JSON pointer into the value, '' for the root */
-  pointer: string;
-  /** the schema keyword, e.g. `type`, `required` */
-  rule: string;
-  /** ajv's wording, e.g. `must be number` */
-  message: string;
-  /** the offending value, previewed (bounded) */
-  got: string;
-}
-
-export type SchemaValidator = (value: unknown) => SchemaFailure | undefined;
+export type { SchemaFailure, SchemaValidator } from './schema-failure.js';
+export { describeSchemaFailure } from './schema-failure.js';
 
 export type CompiledSchema = { ok: true; validate: SchemaValidator } | { ok: false; error: string };
 
@@ -36,16 +27,17 @@ export interface SchemaOptions {
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const standaloneCode = standaloneModule as unknown as (ajv: Ajv, fn: ValidateFunction) => string;
 const instances = new Map<string, Ajv>();
 
-function ajvFor(opts: SchemaOptions): Ajv {
+function ajvFor(opts: SchemaOptions, source = false): Ajv {
   const dialect = opts.dialect ?? '2020-12';
   const keywords = [...(opts.keywords ?? [])].sort();
-  const key = `${dialect}\u0000${keywords.join(',')}`;
+  const key = `${dialect}\u0000${keywords.join(',')}\u0000${String(source)}`;
   let ajv = instances.get(key);
   if (!ajv) {
     // allErrors off: the first broken rule is the reason; strict on schema shape so typos surface at load.
-    const base: Options = { allErrors: false, strict: 'log', logger: false, validateSchema: true };
+    const base: Options = { allErrors: false, strict: 'log', logger: false, validateSchema: true, ...(source ? { code: { source: true } } : {}) };
     ajv = dialect === '2020-12' ? new Ajv2020(base) : new Ajv(base);
     addFormats(ajv);
     for (const k of keywords) ajv.addKeyword(k);
@@ -54,45 +46,29 @@ function ajvFor(opts: SchemaOptions): Ajv {
   return ajv;
 }
 
-function at(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
-  let cur = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
-function failureOf(err: ErrorObject, root: unknown): SchemaFailure {
-  // `required` names the missing property below the object it is about.
-  const missing = err.keyword === 'required' ? (err.params as { missingProperty?: string }).missingProperty : undefined;
-  const pointer = missing !== undefined ? `${err.instancePath}/${missing.replace(/~/g, '~0').replace(/\//g, '~1')}` : err.instancePath;
-  const got = missing !== undefined ? 'nothing' : preview(at(root, err.instancePath));
-  return { pointer, rule: err.keyword, message: err.message ?? 'is invalid', got };
-}
-
-/** Compiles once; the validator returns the first rule broken, or undefined. */
-export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}): CompiledSchema {
-  let fn: ValidateFunction;
+function compileWith(ajv: Ajv, schema: unknown): { ok: true; fn: ValidateFunction } | { ok: false; error: string } {
   try {
-    fn = ajvFor(opts).compile(schema as object);
+    return { ok: true, fn: ajv.compile(schema as object) };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     return { ok: false, error: `schema does not compile: ${msg.split('\n')[0] ?? msg}` };
   }
-  return {
-    ok: true,
-    validate: (value) => {
-      if (fn(value)) return undefined;
-      const first = fn.errors?.[0];
-      return first ? failureOf(first, value) : { pointer: '', rule: 'schema', message: 'is invalid', got: preview(value) };
-    },
-  };
 }
 
-/** `/bars/0/high: must be number (rule: type), got "12"` */
-export function describeSchemaFailure(f: SchemaFailure): string {
-  return `${f.pointer === '' ? '/' : f.pointer}: ${f.message} (rule: ${f.rule}), got ${f.got}`;
+/**
+ * The same validator as JavaScript source (ajv's standalone code, CommonJS),
+ * for runtimes that must not compile schemas themselves: the k6 bundle loads
+ * it with schema-runtime.ts. Same options, so the same first error.
+ */
+export function jsonSchemaSource(schema: unknown, opts: SchemaOptions = {}): { ok: true; source: string } | { ok: false; error: string } {
+  const ajv = ajvFor(opts, true);
+  const c = compileWith(ajv, schema);
+  return c.ok ? { ok: true, source: standaloneCode(ajv, c.fn) } : c;
 }
+
+/** Compiles once; the validator returns the first rule broken, or undefined. */
+export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}): CompiledSchema {
+  const c = compileWith(ajvFor(opts), schema);
+  return c.ok ? { ok: true, validate: asValidator(c.fn) } : c;
+}
+

@@ -11,6 +11,7 @@ import {
   NOTIFY_SECRET_KEYS, PROMETHEUS_SECRET_KEYS, REPORTS_MOUNT, RUNNER_CONTAINER, WEBHOOK_TEMPLATE_KEY,
 } from './names.js';
 import { K6_ENV, toK6Plan } from '../contract/k6-plan.js';
+import { k6Validators } from '../engine/k6/declared.js';
 import { containerSecurityContext } from './security.js';
 import type { RunnerPlan } from './types.js';
 
@@ -115,6 +116,8 @@ function k6Env(plan: RunnerPlan): V1EnvVar[] {
     { name: K6_ENV.target, value: plan.plan.target },
     { name: K6_ENV.plan, value: JSON.stringify(toK6Plan(plan.plan)) },
     { name: K6_ENV.summary, value: `${REPORTS_MOUNT}/summary.json` },
+    // In the pod k6 reads the env itself (credentials come from the Secret): only the validators travel.
+    ...(plan.plan.checks.length > 0 ? [{ name: K6_ENV.declared, value: JSON.stringify({ validators: k6Validators(plan.plan), env: {} }) }] : []),
     ...(p.remoteWriteUrl ? [
       { name: 'K6_PROMETHEUS_RW_SERVER_URL', value: p.remoteWriteUrl },
       // Native histograms let Prometheus merge the runners' latencies exactly.
