@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignoffReport } from '../src/signoff/types.js';
+import { axeBlocking } from './support/axe.js';
 import { expectJunitHolds } from './support/junit-validators.js';
 import { runCli } from './support/processes.js';
 import type { Server } from './support/prometheus.js';
@@ -115,6 +116,7 @@ describe('golive signoff --window 7d --by day', () => {
       expect(await page.title()).not.toBe('pwned');
       expect(got.text).toContain(XSS);
       expect(got.text).toContain('Launch Manager sign-off');
+      expect(await axeBlocking(page)).toEqual([]);
     } finally {
       await page.close();
     }

@@ -10,6 +10,13 @@ import { MetricStore } from '../../src/core/metrics.js';
 import { runLoad } from '../../src/net/load/index.js';
 import { createSampleRecorder } from '../../src/net/sample-recorder.js';
 import { systemClock } from '../../src/core/clock.js';
+import type { LoadMix } from '../../src/net/load/types.js';
+import type { LoadJudge } from '../../src/phases/load-contract.js';
+import { Findings } from '../../src/phases/findings.js';
+import { benchContract, BENCH_MIX } from './variants-child.js';
+
+/** What the load sends: one GET, an 80/20 mix of two GETs, or one GET held against a contract. */
+export type LoadVariant = 'single' | 'mix' | 'contract' | 'contract-all';
 
 export interface LoadChildArgs {
   origin: string;
@@ -17,6 +24,7 @@ export interface LoadChildArgs {
   workload: Workload;
   timeoutMs: number;
   maxScheduleLagMs?: number;
+  variant?: LoadVariant;
 }
 
 export interface LoadChildResult {
@@ -46,20 +54,30 @@ export interface LoadChildResult {
   cpuSeconds: number;
   maxRssMB: number;
   errors: Record<string, number>;
+  /** variant contract: responses seen, checked, and the checks' CPU ms */
+  contract?: { responses: number; checked: number; cpuMs: number };
 }
 
 export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
   const store = new MetricStore();
-  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' });
+  const mix: LoadMix | undefined = args.variant === 'mix' ? BENCH_MIX(args.path) : undefined;
+  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' }, undefined,
+    mix?.requests.map((r) => ({ tags: { name: r.path }, expected: (s: number) => s >= 200 && s < 400 })));
+  // The load phase's own judge, as node-engine builds it: the same CPU budget and sampling.
+  const judge: LoadJudge | undefined = args.variant === 'contract' || args.variant === 'contract-all' ? await benchContract(args.path, args.variant === 'contract-all') : undefined;
+  const found = new Findings();
+  const onSample = judge ? (s: Parameters<typeof recorder.onSample>[0]) => { recorder.onSample(s); judge.judge(s, found); } : recorder.onSample;
   const lagRec = store.recorder('golive_schedule_lag', { phase: 'load' }, { type: 'trend', contains: 'time' });
   const stats = await runLoad({
     origin: args.origin,
     request: { method: 'GET', path: args.path },
+    ...(mix ? { mix } : {}),
+    ...(judge ? { capture: judge.capture } : {}),
     workload: args.workload,
     timeoutMs: args.timeoutMs,
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
-    onSample: recorder.onSample,
+    onSample,
     onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); },
     ...(args.maxScheduleLagMs !== undefined ? { maxScheduleLagMs: args.maxScheduleLagMs } : {}),
   });
@@ -87,5 +105,6 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
     maxRssMB: ru.maxRSS / 1024,
     errors: Object.fromEntries(recorder.errors),
+    ...(judge ? { contract: judge.stats() } : {}),
   };
 }

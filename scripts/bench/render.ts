@@ -4,6 +4,7 @@ import type { OpenSection } from './open-model.js';
 import type { BenchReport, Goal } from './report.js';
 import type { Timing } from './startup.js';
 import { renderK6 } from './k6-peer.js';
+import { renderVariants } from './variants.js';
 
 const n = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 
@@ -81,6 +82,11 @@ export function renderReport(r: BenchReport): string {
     out.push(`k6 as a peer (${r.k6.k6}):`);
     const rows = renderK6(r.k6).map((l) => l.split(' | '));
     out.push(columns(rows));
+  }
+  if (r.variants) {
+    out.push('');
+    out.push(`Issue 19.3, same run: ${r.variants.config.requests.toLocaleString('en-US')} requests at ${r.variants.config.connections} connections against ${r.variants.target}, median of ${r.variants.config.repeats} interleaved run(s)`);
+    out.push(columns(renderVariants(r.variants)));
   }
   out.push('');
   out.push(columns([['goal', 'target', 'measured', 'verdict'], ...r.goals.map((g) => [g.name, g.goal, g.measured, verdict(g)])]));

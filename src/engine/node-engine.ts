@@ -27,6 +27,8 @@ import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
 import type { Contract } from '../openapi/contract.js';
+import type { ContractLog } from '../openapi/conforming-http.js';
+import type { LoadContract } from '../phases/load-contract.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -84,7 +86,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const workload = segmentWorkload(plan.load.workload, run.segment);
   const setup = new SetupVars();
   const mixSource = plan.load.mix ? { setup, env: run.env ?? {} } : undefined;
-  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource);
+  const loadContract = run.contract && conforming && contractLog ? await loadContractFor(run.contract, contractLog, run.clock) : undefined;
+  const load = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource, loadContract);
+  let loadPhase = conforming && loadContract ? conforming.failOnContract(load) : load;
   let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
@@ -165,6 +169,12 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     },
   });
   return { result, state };
+}
+
+/** The contract on the load's responses: a measured CPU budget, then a sample (src/openapi/load-sampling.ts). */
+async function loadContractFor(contract: Contract, log: ContractLog, clock: Clock): Promise<LoadContract> {
+  const { loadConformance, processCpuMs } = await import('../openapi/load-sampling.js');
+  return (targets) => loadConformance({ contract, log, cpuMs: processCpuMs, nowMs: () => clock.now() }, targets);
 }
 
 /** The plan as this runner executes it: a parallel runner's share of the load. */

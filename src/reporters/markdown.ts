@@ -13,6 +13,8 @@ import { stageCells, STAGE_HEAD } from './stage-rows.js';
 import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
 
 const MAX_ROWS = 50;
+/** How the contract's notes begin (src/engine/node-engine.ts, src/openapi/load-sampling.ts). */
+export const OPENAPI_NOTE = 'openapi: ';
 
 /** Safe inside a table cell: no HTML, no pipes, no line breaks, no auto-links. */
 export function mdText(s: string): string {
@@ -92,6 +94,9 @@ export function renderMarkdown(result: RunResult): string {
       f.phase, mdText(f.cause), String(f.count), f.side === 'golive' ? mdText(GOLIVE_SIDE) : '',
     ])), '');
   }
+  // What the API's contract covered: the operations exercised and the share of load responses checked.
+  const contract = (g.notes ?? []).filter((n) => n.startsWith(OPENAPI_NOTE));
+  if (contract.length) out.push("#### The API's contract", '', ...contract.map((n) => `- ${mdText(n.slice(OPENAPI_NOTE.length))}`), '');
   const failedDeliveries = g.deliveries.filter((d) => !d.ok);
   if (failedDeliveries.length) {
     out.push('#### Not delivered', '', ...table(['to', 'error'], failedDeliveries.map((d) => [d.sink, mdText(d.error ?? 'failed')])), '');

@@ -7,8 +7,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mixCycle } from './mix-cycle.js';
 import { describeError, LoadTimeoutError } from './describe-error.js';
 import type { LoadOptions, LoadSample, LoadStats } from './types.js';
+import { ResponseCapture } from './capture.js';
 
 const PROGRESS_EVERY_MS = 100;
+/** Responses kept at once, whatever the concurrency: what a contract may hold in memory is this times the cap. */
+export const MAX_CAPTURES_IN_FLIGHT = 32;
 
 /**
  * One request in flight at a time, reused for every request it carries: the
@@ -28,6 +31,17 @@ export abstract class LoadSlot {
   stage = 0;
   /** with a mix: which request this one is */
   request = 0;
+  /** the current response is kept (LoadOptions.capture chose it) */
+  capture: ResponseCapture | null = null;
+  /** this slot's capture, made on first use and reused */
+  private kept: ResponseCapture | undefined;
+
+  /** Keeps the next response (call before begin). */
+  keep(maxBytes: number): void {
+    const c = (this.kept ??= new ResponseCapture(maxBytes));
+    c.reset();
+    this.capture = c;
+  }
 
   /** Starts a request; a carrier that keeps more per request resets it too. */
   begin(t0: number, sentAt: number): void {
@@ -67,7 +81,9 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   private resolveDone!: () => void;
   private readonly done = new Promise<void>((r) => { this.resolveDone = r; });
   /** handed to onSample for every request, refilled each time: no object per request */
-  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, error: undefined, bytes: 0, stage: 0 };
+  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, error: undefined, bytes: 0, stage: 0, response: undefined };
+  /** responses kept and not yet settled */
+  private capturing = 0;
   /** open model: latency runs from the scheduled time, so the target's own part is reported apart */
   protected measuresTarget = false;
   private readonly onAbort = (): void => {
@@ -144,6 +160,11 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     if (cycle !== undefined) slot.request = cycle[this.started % cycle.length] ?? 0;
     this.started++;
     this.inFlight++;
+    const capture = this.opts.capture;
+    if (capture !== undefined && this.capturing < MAX_CAPTURES_IN_FLIGHT && capture.want(slot.request)) {
+      this.capturing++;
+      slot.keep(capture.maxBytes);
+    }
     slot.begin(t0, now);
     this.dispatch(slot);
   }
@@ -154,6 +175,11 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
 
   settle(slot: S, error: Error | undefined): void {
     this.inFlight--;
+    const kept = slot.capture;
+    if (kept !== null) {
+      this.capturing--;
+      slot.capture = null;
+    }
     if (!slot.cancelled) {
       const now = this.opts.clock.now();
       const durationMs = now - slot.t0;
@@ -168,7 +194,9 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
         sample.bytes = slot.bytes;
         sample.stage = slot.stage;
         sample.request = slot.request;
+        sample.response = kept !== null && error === undefined ? kept : undefined;
         this.opts.onSample(sample);
+        if (kept !== null) kept.reset();
         if (this.opts.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
           this.lastProgress = now;
           this.opts.onProgress(this.completed + this.failed, this.total);

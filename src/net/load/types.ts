@@ -7,6 +7,7 @@ import type { Workload } from '../../contract/plan.js';
 import type { Clock } from '../../core/clock.js';
 import type { StageCounts } from './pacer.js';
 import type { RateProfile } from './schedule.js';
+import type { CapturedResponse, LoadCapture } from './capture.js';
 
 export interface LoadRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -40,6 +41,8 @@ export interface LoadSample {
   stage?: number;
   /** with a mix: index of the request in `mix.requests` (0 without one) */
   request?: number;
+  /** a response `capture` chose to keep: valid only during onSample */
+  response?: CapturedResponse | undefined;
 }
 
 /** A weighted mix of requests: each arrival (or closed-model request) takes the next of a fixed weighted cycle. */
@@ -87,6 +90,11 @@ export interface LoadOptions {
    * dropped as ours
    */
   maxScheduleLagMs?: number | undefined;
+  /**
+   * keep the head and (capped) body of the responses it chooses, for the
+   * API's contract; without it no body byte is copied
+   */
+  capture?: LoadCapture | undefined;
   /** throttled to about ten calls a second, plus one at the end */
   onProgress?(done: number, total?: number): void;
 }
