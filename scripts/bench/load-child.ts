@@ -7,7 +7,8 @@
  */
 import type { Workload } from '../../src/contract/plan.js';
 import { MetricStore } from '../../src/core/metrics.js';
-import { runLoad } from '../../src/net/load/index.js';
+import { runLoad, type LoadStats } from '../../src/net/load/index.js';
+import { runLoadWorkers } from '../../src/net/load/workers/run-workers.js';
 import { createSampleRecorder } from '../../src/net/sample-recorder.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { LoadMix } from '../../src/net/load/types.js';
@@ -25,6 +26,8 @@ export interface LoadChildArgs {
   timeoutMs: number;
   maxScheduleLagMs?: number;
   variant?: LoadVariant;
+  /** open model: worker threads (--workers), single variant only */
+  workers?: number;
 }
 
 export interface LoadChildResult {
@@ -68,19 +71,27 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
   const found = new Findings();
   const onSample = judge ? (s: Parameters<typeof recorder.onSample>[0]) => { recorder.onSample(s); judge.judge(s, found); } : recorder.onSample;
   const lagRec = store.recorder('golive_schedule_lag', { phase: 'load' }, { type: 'trend', contains: 'time' });
-  const stats = await runLoad({
+  const common = {
     origin: args.origin,
-    request: { method: 'GET', path: args.path },
+    request: { method: 'GET' as const, path: args.path },
     ...(mix ? { mix } : {}),
-    ...(judge ? { capture: judge.capture } : {}),
-    workload: args.workload,
     timeoutMs: args.timeoutMs,
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
-    onSample,
-    onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); },
     ...(args.maxScheduleLagMs !== undefined ? { maxScheduleLagMs: args.maxScheduleLagMs } : {}),
-  });
+  };
+  const w = args.workload;
+  let stats: LoadStats;
+  let errors = recorder.errors;
+  let unexpected = (): number => recorder.unexpected();
+  if (w.model !== 'closed' && (args.workers ?? 1) > 1 && !judge && !mix) {
+    // The load phase's path with threads: each records its own histograms, merged into this store.
+    const run = await runLoadWorkers({ ...common, workload: w, workers: args.workers ?? 1, store, record: { base: { phase: 'load', name: args.path, method: 'GET' } } });
+    ({ stats, errors } = run);
+    unexpected = () => store.select('http_req_failed', { phase: 'load' })?.value('passes') ?? 0;
+  } else {
+    stats = await runLoad({ ...common, ...(judge ? { capture: judge.capture } : {}), workload: w, onSample, onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); } });
+  }
   const lag = store.select('golive_schedule_lag', { phase: 'load' });
   const d = store.select('http_req_duration', { phase: 'load' });
   const v = (agg: string): number => d?.value(agg) ?? NaN;
@@ -89,7 +100,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     started: stats.started,
     completed: stats.completed,
     failed: stats.failed,
-    unexpected: recorder.unexpected(),
+    unexpected: unexpected(),
     dropped: stats.dropped,
     droppedBehind: stats.droppedBehind,
     expected: stats.stages.reduce((n, st) => n + st.expected, 0),
@@ -104,7 +115,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     max: v('max'),
     cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
     maxRssMB: ru.maxRSS / 1024,
-    errors: Object.fromEntries(recorder.errors),
+    errors: Object.fromEntries(errors),
     ...(judge ? { contract: judge.stats() } : {}),
   };
 }

@@ -107,7 +107,7 @@ export function renderOpenModel(o: OpenSection): string {
         `${x.dropped ?? 'n/a'}${x.droppedBehind ? ` (${x.droppedBehind} late)` : ''}`, n(x.lagP99, 3), n(x.rps, 0), n(x.cpuPer10k, 3)]),
   ]));
   for (const s of o.sustained) {
-    out.push(`Highest sustained (< 1 % dropped, >= 99 % sent), ${s.tool}: ${s.rate === undefined ? 'none of the rates tried' : `${s.rate.toLocaleString('en-US')} req/s`}` +
+    out.push(`Highest sustained (< 1 % dropped, >= 99 % sent), ${s.tool}${s.workers ? ` --workers ${s.workers}` : ''}: ${s.rate === undefined ? 'none of the rates tried' : `${s.rate.toLocaleString('en-US')} req/s`}` +
       ` (tried ${s.tried.map((t) => `${t.rate}: ${t.sentPct.toFixed(0)} % sent, ${t.droppedPct.toFixed(1)} % dropped`).join('; ')})`);
   }
   if (o.skipped.length) out.push(`Skipped targets: ${o.skipped.join('; ')}`);

@@ -92,6 +92,17 @@ export function validateDeclared(plan: Plan, env: Readonly<Record<string, string
   if (problems.length > 0) throw configProblems(problems);
 }
 
+/** --workers: the node engine's open model only, and every thread needs a part of max-in-flight. */
+function checkWorkers(plan: Plan): void {
+  const n = plan.load.workers;
+  const w = plan.load.workload;
+  if (n === 1) return;
+  if (plan.engine === 'k6') throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: threads of the node engine's open model; k6 schedules its own VUs, drop --workers or --engine k6`);
+  if (w.model === 'closed') throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: only applies to the open model; add --rate R --duration S or --stages`);
+  if (plan.openapi) throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: the API's contract (openapi) is held against the responses on one thread; drop --workers or openapi`);
+  if (w.maxInFlight < n) throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: each thread holds its part of --max-in-flight, which is ${w.maxInFlight}; expected --max-in-flight at least ${n}`);
+}
+
 /**
  * `before`: problems found before the plan (unknown environment variables),
  * reported with the plan's own in one error.
@@ -123,6 +134,7 @@ export function validatePlan(raw: RawConfig, before: readonly string[] = []): Pl
   if (plan.openapi && plan.engine === 'k6') {
     throw new GoliveError('GOLIVE_USAGE', 'openapi: the API contract is judged by --engine node only; use --engine node or leave openapi out');
   }
+  checkWorkers(plan);
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
   const defs = planThresholds(plan);
   checkThresholdMetrics(Object.keys(defs), plan.engine);

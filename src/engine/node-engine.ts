@@ -20,7 +20,6 @@ import { createHealthPhase } from '../phases/health.js';
 import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { SetupVars, createChecksPhase } from '../phases/declared.js';
-import type { ResponseHook } from '../../checks/declared/flow.js';
 import { decideVerdict, errorLine } from './verdict.js';
 import { stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
@@ -45,8 +44,6 @@ export interface EngineRun {
   contract?: Contract;
   /** what `${env.NAME}` in declared checks reads (the process env in the CLI) */
   env?: Readonly<Record<string, string | undefined>>;
-  /** extra findings on every declared step's response (the OpenAPI conformance seam) */
-  onResponse?: ResponseHook;
 }
 
 export interface EngineOutput {
@@ -111,7 +108,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) })];
+  const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks' })];
   // With a contract, the client itself judges every functional response (runbook phases and declared steps alike).
   const phases: PhaseRunner[] = [...(conforming ? functional.map(conforming.failOnContract) : functional), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);

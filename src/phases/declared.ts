@@ -6,7 +6,7 @@
  */
 import { checkFlow, notRunFlow, outcomeName, runFlow } from '../../checks/declared/flow.js';
 import { authSecrets } from '../../checks/declared/request.js';
-import type { FlowOutcome, FlowRequest, ResponseHook, SendResult } from '../../checks/declared/flow.js';
+import type { FlowOutcome, FlowRequest, SendResult } from '../../checks/declared/flow.js';
 import { expectedStatus } from '../../checks/declared/evaluate.js';
 import type { DeclaredCheck } from '../contract/checks-schema.js';
 import { compileCheckSchemas, schemaKey } from '../config/checks-validate.js';
@@ -32,8 +32,6 @@ export { expectedStatus };
 
 export interface DeclaredRunOptions {
   phase: PhaseName;
-  /** extra findings per response (OpenAPI conformance plugs in here) */
-  onResponse?: ResponseHook;
   /** the check name in reports: `name: title label` by default */
   nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
 }
@@ -60,7 +58,7 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
           continue;
         }
         const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) },
-          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)) }), opts.onResponse);
+          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)) }));
         const result = await runFlow(flow, (req) => send(http, check, req, found, faults, opts.phase));
         if (check.setup) setup.secrets.push(...result.secrets);
         const hide = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, [...secrets, ...setup.secrets, ...result.secrets]));

@@ -12,6 +12,7 @@ import type { Plan, Workload } from '../contract/plan.js';
 import type { LoadSample } from '../net/load/index.js';
 import { firstLine } from '../core/errors.js';
 import { runLoad } from '../net/load/index.js';
+import { runLoadWorkers } from '../net/load/workers/run-workers.js';
 import { clientFaultReason } from '../net/failures.js';
 import { rateProfile } from '../net/load/schedule.js';
 import { createSampleRecorder, DEFAULT_EXPECTED } from '../net/sample-recorder.js';
@@ -58,12 +59,15 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       const profile = w.model === 'closed' ? undefined : rateProfile(w);
       const stageNames = profile?.staged ? profile.stageNames : undefined;
       const built = mixSource ? buildLoadMix(plan, mixSource.setup, mixSource.env) : undefined;
-      const recorder = createSampleRecorder(store, { phase: 'load', scenario: 'load', name: plan.load.path, method: plan.load.method }, stageNames, built?.tags);
+      const base = { phase: 'load', scenario: 'load', name: plan.load.path, method: plan.load.method };
+      const recorder = createSampleRecorder(store, base, stageNames, built?.tags);
       const judge = contract?.(loadTargets(plan, built));
       const onSample = judge ? (s: LoadSample) => { recorder.onSample(s); judge.judge(s, found); } : recorder.onSample;
       const headers: Record<string, string> = {};
       if (plan.token) headers.authorization = `Bearer ${plan.token}`;
       let stats: Awaited<ReturnType<typeof runLoad>>;
+      let errors = recorder.errors;
+      let badStatuses = recorder.badStatuses;
       // The progress line's errors and p95 so far: read from the store at most once a second.
       let figuresAt = -Infinity;
       let last: { failed?: number; p95Ms?: number } = {};
@@ -79,29 +83,40 @@ export function createLoadPhase(workload: Workload, ca?: string, abort?: AbortWa
       // abortOnFail thresholds judged on this phase's samples as they come in.
       const stopped = abort?.start(store, () => ctx.clock.now());
       const signal = stopped ? AbortSignal.any([ctx.signal, stopped]) : ctx.signal;
+      const common = {
+        origin: plan.target,
+        request: built?.mix.requests[0] ?? { method: plan.load.method, path: plan.load.path, headers },
+        ...(built ? { mix: built.mix } : {}),
+        timeoutMs: plan.requestTimeoutMs,
+        signal,
+        clock: ctx.clock,
+        ...(ca ? { ca } : {}),
+        onProgress: (done: number, total?: number) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}), ...figures() }),
+      };
       try {
-        stats = await runLoad({
-          origin: plan.target,
-          request: built?.mix.requests[0] ?? { method: plan.load.method, path: plan.load.path, headers },
-          ...(built ? { mix: built.mix } : {}),
-          workload: w,
-          timeoutMs: plan.requestTimeoutMs,
-          signal,
-          clock: ctx.clock,
-          ...(ca ? { ca } : {}),
-          onSample,
-          ...(judge ? { capture: judge.capture } : {}),
-          ...(profile ? { onLag: lagRecorder(store, stageNames), maxScheduleLagMs: plan.load.maxScheduleLagMs } : {}),
-          onProgress: (done, total) => ctx.emit({ type: 'progress', phase: 'load', done, ...(total !== undefined ? { total } : {}), ...figures() }),
-        });
+        if (w.model !== 'closed' && plan.load.workers > 1) {
+          const run = await runLoadWorkers({
+            ...common, workload: w, workers: plan.load.workers, maxScheduleLagMs: plan.load.maxScheduleLagMs,
+            store, record: { base, ...(stageNames ? { stageNames } : {}), ...(built ? { mix: built.tags } : {}) },
+          });
+          ({ stats, errors, badStatuses } = run);
+        } else {
+          stats = await runLoad({
+            ...common,
+            workload: w,
+            onSample,
+            ...(judge ? { capture: judge.capture } : {}),
+            ...(profile ? { onLag: lagRecorder(store, stageNames), maxScheduleLagMs: plan.load.maxScheduleLagMs } : {}),
+          });
+        }
       } catch (err) {
         // What was measured before the generator broke is still reported.
         return found.outcome('error', firstLine(err));
       } finally {
         abort?.stop();
       }
-      for (const [cause, n] of recorder.errors) failures.add('load', cause, n);
-      for (const [status, n] of recorder.badStatuses) failures.add('load', `status ${status}`, n);
+      for (const [cause, n] of errors) failures.add('load', cause, n);
+      for (const [status, n] of badStatuses) failures.add('load', `status ${status}`, n);
       recordLoadCounts(store, stats, stageNames);
       if (built) found.notes.push(...mixSplit(store, built));
       if (judge) found.notes.push(judge.note());

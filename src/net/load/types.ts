@@ -6,7 +6,7 @@
 import type { Workload } from '../../contract/plan.js';
 import type { Clock } from '../../core/clock.js';
 import type { StageCounts } from './pacer.js';
-import type { RateProfile } from './schedule.js';
+import type { ArrivalShare, RateProfile } from './schedule.js';
 import type { CapturedResponse, LoadCapture } from './capture.js';
 
 export interface LoadRequest {
@@ -97,6 +97,12 @@ export interface LoadOptions {
   capture?: LoadCapture | undefined;
   /** throttled to about ten calls a second, plus one at the end */
   onProgress?(done: number, total?: number): void;
+  /**
+   * open model in a worker thread (workers/): send only this share of the
+   * schedule, whose start is `startAt` on `clock` (the same instant for every
+   * worker) instead of the moment the run begins
+   */
+  share?: ArrivalShare & { startAt: number };
 }
 
 export interface LoadStats {
