@@ -109,7 +109,7 @@ describe('assertions: each kind passes, and fails with its named reason', () => 
     expect(failed(wrong.g)).toEqual([['c: GET /x body matches schema', '/count: must be integer (rule: type), got "3"']]);
     await server?.close();
     const missing = await run({ 'GET /x': { body: { id: 'a' } } }, one([{ schema }]));
-    expect(failed(missing.g)[0]?.[1]).toBe("/count: must have required property 'count' (rule: required), got nothing");
+    expect(failed(missing.g)[0]?.[1]).toBe("/count: is required but missing (rule: required), got nothing");
   });
 
   it('built-ins: healthy-body and ohlc-bars', async () => {

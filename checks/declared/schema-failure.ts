@@ -1,5 +1,5 @@
 /**
- * A JSON Schema validator's first error, as golive words it: the JSON pointer,
+ * A JSON Schema validator's errors, as golive words them: the JSON pointer,
  * the rule broken and a bounded preview of the value. Runtime-neutral (no ajv
  * at run time): the node engine's compiled validators and the k6 bundle's
  * standalone ones (schema-runtime.ts) report through this one module, so a
@@ -22,6 +22,9 @@ export interface SchemaFailure {
 
 export type SchemaValidator = (value: unknown) => SchemaFailure | undefined;
 
+/** Every rule broken: the first `max` described, and how many in all. */
+export type SchemaAllValidator = (value: unknown, max: number) => { failures: SchemaFailure[]; total: number };
+
 /** The shape ajv's validate functions have, compiled or standalone. */
 export interface AjvValidateFunction {
   (value: unknown): boolean;
@@ -39,20 +42,39 @@ function at(root: unknown, pointer: string): unknown {
   return cur;
 }
 
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
 function failureOf(err: ErrorObject, root: unknown): SchemaFailure {
-  // `required` names the missing property below the object it is about.
-  const missing = err.keyword === 'required' ? (err.params as { missingProperty?: string }).missingProperty : undefined;
-  const pointer = missing !== undefined ? `${err.instancePath}/${missing.replace(/~/g, '~0').replace(/\//g, '~1')}` : err.instancePath;
-  const got = missing !== undefined ? 'nothing' : preview(at(root, err.instancePath));
-  return { pointer, rule: err.keyword, message: err.message ?? 'is invalid', got };
+  const params = err.params as { missingProperty?: unknown; additionalProperty?: unknown };
+  // `required` and `additionalProperties` point at the property itself, below the object ajv names.
+  if (err.keyword === 'required' && typeof params.missingProperty === 'string') {
+    return { pointer: `${err.instancePath}/${escapePointer(params.missingProperty)}`, rule: 'required', message: 'is required but missing', got: 'nothing' };
+  }
+  if (err.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    const pointer = `${err.instancePath}/${escapePointer(params.additionalProperty)}`;
+    return { pointer, rule: 'additionalProperties', message: 'is not allowed', got: preview(at(root, pointer)) };
+  }
+  return { pointer: err.instancePath, rule: err.keyword, message: err.message ?? 'is invalid', got: preview(at(root, err.instancePath)) };
 }
+
+const unnamed = (value: unknown): SchemaFailure => ({ pointer: '', rule: 'schema', message: 'is invalid', got: preview(value) });
 
 /** An ajv validate function as golive's validator: the first rule broken, or undefined. */
 export function asValidator(fn: AjvValidateFunction): SchemaValidator {
   return (value) => {
     if (fn(value)) return undefined;
     const first = fn.errors?.[0];
-    return first ? failureOf(first, value) : { pointer: '', rule: 'schema', message: 'is invalid', got: preview(value) };
+    return first ? failureOf(first, value) : unnamed(value);
+  };
+}
+
+/** The same, every rule broken (with ajv's allErrors). */
+export function asAllValidator(fn: AjvValidateFunction): SchemaAllValidator {
+  return (value, max) => {
+    if (fn(value)) return { failures: [], total: 0 };
+    const errors = fn.errors ?? [];
+    if (errors.length === 0) return { failures: [unnamed(value)], total: 1 };
+    return { failures: errors.slice(0, max).map((e) => failureOf(e, value)), total: errors.length };
   };
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../../src/core/result.js';
 import { CLI, cleanEnv, collect } from '../support/processes.js';
+import { collectJunit } from '../support/junit-collect.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const HOSTILE_SERVER = join(HERE, 'server.mjs');
@@ -126,6 +127,8 @@ export async function runGolive(args: readonly string[], opts: GoliveOptions = {
   const usage = JSON.parse(readOr(rusage) || '{"maxRSS":0}') as { maxRSS: number };
   const reports = ['summary.json', 'junit.xml', 'report.html'].map((f) => readOr(join(out, f)));
   const summaryText = reports[0] ?? '';
+  // A hostile target's bytes end up in junit.xml too: test/junit-collected.test.ts holds it to the schema.
+  collectJunit(['check', '--out', out, ...args], out);
   rmSync(out, { recursive: true, force: true });
   return {
     ...res, wallMs, out,

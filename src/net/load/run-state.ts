@@ -7,6 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mixCycle } from './mix-cycle.js';
 import { describeError, LoadTimeoutError } from './describe-error.js';
 import type { LoadOptions, LoadSample, LoadStats } from './types.js';
+import { runQueueWaitMs } from './cpu-wait.js';
 import { ResponseCapture } from './capture.js';
 
 const PROGRESS_EVERY_MS = 100;
@@ -120,6 +121,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const cpuBefore = process.cpuUsage();
+    const waitBefore = runQueueWaitMs();
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -133,6 +135,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     }
     eld.disable();
     const cpu = process.cpuUsage(cpuBefore);
+    const waitAfter = runQueueWaitMs();
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -151,6 +154,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       staleRetries: this.staleRetries,
       eventLoopDelay: loopDelay(eld),
       cpuMs: (cpu.user + cpu.system) / 1000,
+      ...(waitBefore !== undefined && waitAfter !== undefined ? { cpuWaitMs: waitAfter - waitBefore } : {}),
       ...this.stats(),
     };
   }
