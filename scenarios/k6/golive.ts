@@ -8,7 +8,7 @@
  * summary, and exits 108, which the adapter reads as "load skipped").
  */
 import exec from 'k6/execution';
-import { readK6Env } from '../../src/contract/k6-plan.js';
+import { LOAD_SKIPPED_MESSAGE, MIX_SKIPPED_MESSAGE, readK6Env } from '../../src/contract/k6-plan.js';
 import { goliveOptions } from './lib/options.js';
 import { loadRequest, runHealth, runMarketData } from './lib/phases.js';
 import { runDeclared } from './lib/declared.js';
@@ -23,8 +23,8 @@ export const options = goliveOptions(cfg);
 /** What setup() hands to every VU and to handleSummary (as `setup_data`); the adapter parses it back. */
 export type GoliveSetupData = K6SetupData;
 
-export const LOAD_SKIPPED = 'load skipped because health failed';
-export const MIX_SKIPPED = 'load skipped because checks failed';
+export const LOAD_SKIPPED = LOAD_SKIPPED_MESSAGE;
+export const MIX_SKIPPED = MIX_SKIPPED_MESSAGE;
 
 export function setup(): GoliveSetupData {
   const data: GoliveSetupData = {};

@@ -12,6 +12,11 @@ import { GoliveError } from '../core/errors.js';
 import type { PhaseName } from '../core/result.js';
 import { planThresholds, thresholdsOfPhases } from '../../thresholds/index.js';
 
+/** What golive.ts aborts k6's test with when health failed (k6 logs it; golive explains it). */
+export const LOAD_SKIPPED_MESSAGE = 'load skipped because health failed';
+/** The same when a load mix's declared checks failed (the mix runs only on checks that passed). */
+export const MIX_SKIPPED_MESSAGE = 'load skipped because checks failed';
+
 export const K6_ENV = {
   target: 'GOLIVE_TARGET',
   /** bearer token: always via the environment, never argv (argv is visible in `ps`) */

@@ -102,6 +102,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
     ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
     ...pieces.notes,
     ...mix,
+    ...(outcome.k6Log ? [outcome.k6Log.note] : []),
     ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
   ];
   const workload = segmentWorkload(plan.load.workload, run.segment);
