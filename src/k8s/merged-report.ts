@@ -47,7 +47,8 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
       runId: i.runId,
       testid: first?.testid ?? i.runId,
       ...(i.plan.environment ? { environment: i.plan.environment } : {}),
-      engine: 'node',
+      // every runner ran the same engine
+      engine: first?.engine ?? 'node',
       target: redactUrl(i.plan.target),
       startedAt: starts[0] ?? new Date(0).toISOString(),
       finishedAt: ends[ends.length - 1] ?? new Date(0).toISOString(),

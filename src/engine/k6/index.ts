@@ -26,6 +26,7 @@ import { abortOnFailWatch } from '../abort-on-fail.js';
 import { parseMetricSelector, planThresholds } from '../../../thresholds/index.js';
 import { loadAccount, stageRows } from '../stages.js';
 import { segmentWorkload } from '../segment.js';
+import { mixSplitOf } from '../../phases/load-mix.js';
 
 export { findK6, k6NotFoundMessage } from './find.js';
 export { runK6, K6_SUMMARY_FILE } from './run.js';
@@ -95,9 +96,13 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   // A broken stream voids the judgement (a "failure" may be a lost sample): 107 unless aborted.
   const { verdict, exitCode } = fault !== undefined && decided.verdict !== 'aborted' ? { verdict: 'error' as const, exitCode: 107 } : decided;
   const why = fault ?? errorLine(pieces.phases, pieces.thresholds);
+  const loadRan = pieces.phases.some((p) => p.name === 'load' && p.status !== 'skipped');
+  const mix = plan.load.mix !== undefined && loadRan ? mixSplitOf(store, plan.load.mix.map((e) => e.check)) : [];
   const notes = [
     ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
     ...pieces.notes,
+    ...mix,
+    ...(outcome.k6Log ? [outcome.k6Log.note] : []),
     ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
   ];
   const workload = segmentWorkload(plan.load.workload, run.segment);

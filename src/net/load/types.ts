@@ -129,6 +129,8 @@ export interface LoadStats {
   eventLoopDelay: LoopDelay;
   /** CPU time golive's process used while the load ran (user + system), ms */
   cpuMs: number;
+  /** time golive's event-loop thread was ready to run but waited for a CPU while the load ran, ms (Linux only) */
+  cpuWaitMs?: number;
   elapsedMs: number;
   /** the signal fired before the workload was done; started - completed - failed were cancelled */
   aborted: boolean;
