@@ -104,6 +104,8 @@ async function open(htmlPath: string, name: string): Promise<Opened> {
         expected401: count('svg.status-codes rect.status-401.expected[fill="#0d652d"]'),
         unexpected401: count('svg.status-codes rect.status-401:not(.expected)'),
         stageBands: count('svg.latency-over-time rect.band'),
+        redOffscale: [...document.querySelectorAll('text.threshold-offscale')].filter((e) => getComputedStyle(e).fill === 'rgb(217, 48, 37)').length,
+        latencyIntervalMs: Math.min(...[...document.querySelectorAll('svg.latency-over-time title')].map((e) => 1000 * Number((/per ([\\d.]+)s/.exec(e.textContent) || [])[1] || Infinity))),
         svgWidth: Math.round(document.querySelector('svg.distribution')?.getBoundingClientRect().width || 0),
       };
     })()`) as Record<string, number>;
@@ -149,6 +151,9 @@ describe('report.html in headless Chromium', () => {
     expect(o.charts.statusRects).toBeGreaterThanOrEqual(3);
     expect(o.title).toMatch(/^golive PASSED/);
     expect(o.text).not.toMatch(/^When$/m);
+    // A passing run shows no red off-scale warning (25.7), and a 3 s load is drawn in 100 ms intervals.
+    expect(o.charts.redOffscale).toBe(0);
+    expect(o.charts.latencyIntervalMs).toBe(100);
     // The unauthenticated call's refusal is what it asked for: drawn as expected, never as an error.
     expect(o.charts.expected401).toBe(1);
     expect(o.charts.unexpected401).toBe(0);

@@ -18,22 +18,53 @@ describe('timeline', () => {
     const ok = store.recorder('http_req_duration', tags(200));
     const bad = store.recorder('http_req_duration', tags(503));
     for (let i = 1; i <= 100; i++) ok(i);
-    c.set(1_000_000_002_500); // two seconds later, an empty second in between
+    c.set(1_000_000_012_500); // past a short run (10 s): counted per second, empty seconds in between
     bad(700); bad(900); ok(5);
     const json = store.timeline.toJSON();
     expect(json?.intervalMs).toBe(1000);
     const s = json!.series[0]!;
     expect(s.phase).toBe('load');
     expect(s.startMs).toBe(1_000_000_000_000);
-    expect(s.reqs).toEqual([100, 0, 3]);
-    expect(s.failed).toEqual([0, 0, 2]);
-    expect(s.failedByClass['5xx']).toEqual([0, 0, 2]);
+    const gap = Array.from({ length: 11 }, () => 0);
+    expect(s.reqs).toEqual([100, ...gap, 3]);
+    expect(s.failed).toEqual([0, ...gap, 2]);
+    expect(s.failedByClass['5xx']).toEqual([0, ...gap, 2]);
     expect(s.failedByClass['2xx']).toBeUndefined();
     expect(s.failedByClass['4xx']).toBeUndefined();
     expect(s.p50[0]).toBeCloseTo(50, 0);
     expect(s.p99[0]).toBeCloseTo(99, 0);
     expect(s.p95[1]).toBeNull();
-    expect(s.max[2]).toBeCloseTo(900, -1);
+    expect(s.max[12]).toBeCloseTo(900, -1);
+  });
+
+  it('a run shorter than 10 s is counted in 100 ms intervals: a 261 ms load is not a 2 s ramp (25.7)', () => {
+    // 261 ms straddling a second boundary: 131 requests before it, 869 after.
+    const c = clockAt(1_000_000_000_966);
+    const tl = new Timeline(c.now);
+    const r = tl.recorder(tags(200))!;
+    for (let i = 0; i < 1000; i++) { c.set(1_000_000_000_966 + Math.floor((i * 261) / 1000)); r(5); }
+    const json = tl.toJSON()!;
+    expect(json.intervalMs).toBe(100);
+    const s = json.series[0]!;
+    expect(s.startMs).toBe(1_000_000_000_900);
+    // Four 100 ms intervals hold the load, each about a quarter of it: a flat rate, not 131 then 869.
+    expect(s.reqs).toHaveLength(4);
+    expect(s.reqs.reduce((a, b) => a + b, 0)).toBe(1000);
+    for (const n of s.reqs.slice(1, 3)) expect(n).toBeGreaterThan(350);
+    // Windowed thresholds still slide by whole seconds.
+    const { intervalMs, intervals } = tl.intervals({ phase: 'load' });
+    expect(intervalMs).toBe(1000);
+    expect([...intervals.values()].map((d) => d.reqs)).toEqual([131, 869]);
+  });
+
+  it('folds fine intervals into whole seconds once the run passes 10 s, exactly', () => {
+    const c = clockAt(0);
+    const tl = new Timeline(c.now);
+    const r = tl.recorder(tags(200))!;
+    for (let t = 0; t <= 10_000; t += 50) { c.set(t); r(1); }
+    const json = tl.toJSON()!;
+    expect(json.intervalMs).toBe(1000);
+    expect(json.series[0]!.reqs).toEqual([...Array.from({ length: 10 }, () => 20), 1]);
   });
 
   it('keeps a series per stage and ignores samples without a phase', () => {
@@ -56,8 +87,9 @@ describe('timeline', () => {
     merged.merge(Timeline.fromJSON(b.toJSON()));
     const s = merged.toJSON()!.series[0]!;
     expect(s.startMs).toBe(10_000);
-    expect(s.reqs).toEqual([50, 50]);
-    expect(s.failed).toEqual([0, 50]);
+    // A short run's 100 ms intervals: 1.2 s apart.
+    expect(s.reqs).toEqual([50, ...Array.from({ length: 11 }, () => 0), 50]);
+    expect(s.failed).toEqual([0, ...Array.from({ length: 11 }, () => 0), 50]);
     const both = new Timeline(() => 10_000);
     both.merge(merged);
     const c = new Timeline(() => 10_000);

@@ -49,6 +49,14 @@ export interface IntervalData {
 
 export const BASE_INTERVAL_MS = 1000;
 export const MAX_BUCKETS = 1800;
+/**
+ * Runs shorter than SHORT_RUN_MS are counted in FINE_INTERVAL_MS intervals:
+ * a 261 ms load split across two one-second buckets would be drawn as a 2 s
+ * ramp. Past SHORT_RUN_MS of span the intervals fold into whole seconds
+ * (exactly: ten fine ones make one), as every longer run has them.
+ */
+export const FINE_INTERVAL_MS = 100;
+export const SHORT_RUN_MS = 10_000;
 
 interface Bucket {
   reqs: number;
@@ -113,9 +121,14 @@ function epochNow(): number {
 
 const keyOf = (phase: string, stage?: string): string => `${phase}\u0000${stage ?? ''}`;
 
+/** The next coarser interval: fine -> one second, then doubling; each an exact multiple of the last. */
+const coarser = (ms: number): number => (ms < BASE_INTERVAL_MS ? BASE_INTERVAL_MS : ms * 2);
+
 export class Timeline {
   private tracks = new Map<string, Track>();
-  intervalMs = BASE_INTERVAL_MS;
+  intervalMs = FINE_INTERVAL_MS;
+  /** the first and last interval index with a bucket, over every track: the run's span */
+  private span: { first: number; last: number } | undefined;
 
   /** `now` is epoch milliseconds, monotonic within a run. */
   constructor(private readonly now: () => number = epochNow) {}
@@ -157,7 +170,8 @@ export class Timeline {
     if (!b) {
       b = emptyBucket();
       track.buckets.set(index, b);
-      if (track.buckets.size > MAX_BUCKETS) this.coarsen();
+      this.widen(index);
+      if (track.buckets.size > MAX_BUCKETS || this.pastShortRun()) this.coarsen();
       return this.record(track, cls, failed, ms);
     }
     b.reqs++;
@@ -179,19 +193,32 @@ export class Timeline {
     delete track.live;
   }
 
-  /** Doubles the interval: adjacent buckets merge, histograms add exactly. */
+  private widen(index: number): void {
+    this.span = this.span === undefined ? { first: index, last: index }
+      : { first: Math.min(this.span.first, index), last: Math.max(this.span.last, index) };
+  }
+
+  /** Fine intervals over a span longer than a short run: time to count in seconds. */
+  private pastShortRun(): boolean {
+    return this.intervalMs < BASE_INTERVAL_MS && this.span !== undefined && (this.span.last - this.span.first + 1) * this.intervalMs > SHORT_RUN_MS;
+  }
+
+  /** The next coarser interval (fine -> 1 s, then doubling): adjacent buckets merge, histograms add exactly. */
   private coarsen(): void {
+    const next = coarser(this.intervalMs);
+    const factor = next / this.intervalMs;
     for (const t of this.tracks.values()) {
       this.closeLive(t);
-      const next = new Map<number, Bucket>();
+      const buckets = new Map<number, Bucket>();
       for (const [i, b] of t.buckets) {
-        const j = Math.floor(i / 2);
-        const into = next.get(j);
-        if (into) mergeBucket(into, b); else next.set(j, b);
+        const j = Math.floor(i / factor);
+        const into = buckets.get(j);
+        if (into) mergeBucket(into, b); else buckets.set(j, b);
       }
-      t.buckets = next;
+      t.buckets = buckets;
     }
-    this.intervalMs *= 2;
+    if (this.span) this.span = { first: Math.floor(this.span.first / factor), last: Math.floor(this.span.last / factor) };
+    this.intervalMs = next;
   }
 
   /**
@@ -201,19 +228,22 @@ export class Timeline {
    */
   intervals(filter: { phase?: string; stage?: string }): { intervalMs: number; intervals: Map<number, IntervalData> } {
     this.seal();
+    // Windows slide by whole seconds at least, whatever the chart's resolution.
+    const factor = this.intervalMs < BASE_INTERVAL_MS ? BASE_INTERVAL_MS / this.intervalMs : 1;
     const out = new Map<number, IntervalData>();
     for (const t of this.tracks.values()) {
       if (filter.phase !== undefined && t.phase !== filter.phase) continue;
       if (filter.stage !== undefined && t.stage !== filter.stage) continue;
       for (const [i, b] of t.buckets) {
-        const into = out.get(i) ?? { reqs: 0, failed: 0, hdrs: [] };
+        const j = Math.floor(i / factor);
+        const into = out.get(j) ?? { reqs: 0, failed: 0, hdrs: [] };
         into.reqs += b.reqs;
         into.failed += b.failed;
         if (b.hdr) into.hdrs.push(b.hdr);
-        out.set(i, into);
+        out.set(j, into);
       }
     }
-    return { intervalMs: this.intervalMs, intervals: out };
+    return { intervalMs: this.intervalMs * factor, intervals: out };
   }
 
   get empty(): boolean {
@@ -236,9 +266,11 @@ export class Timeline {
           const copy = emptyBucket();
           mergeBucket(copy, b);
           into.buckets.set(j, copy);
+          this.widen(j);
         }
       }
     }
+    if (this.pastShortRun()) this.coarsen();
     for (const t of this.tracks.values()) if (t.buckets.size > MAX_BUCKETS) { this.coarsen(); break; }
   }
 
@@ -276,7 +308,8 @@ export class Timeline {
   static fromJSON(json: TimelineJSON | undefined): Timeline {
     const tl = new Timeline();
     if (!json || !Array.isArray(json.series)) return tl;
-    if (Number.isInteger(json.intervalMs) && json.intervalMs >= BASE_INTERVAL_MS) tl.intervalMs = json.intervalMs;
+    // The intervals golive writes: the fine one, or whole seconds; anything else is read as seconds.
+    tl.intervalMs = Number.isInteger(json.intervalMs) && (json.intervalMs === FINE_INTERVAL_MS || json.intervalMs >= BASE_INTERVAL_MS) ? json.intervalMs : BASE_INTERVAL_MS;
     for (const s of json.series) {
       const t = tl.track(String(s.phase), s.stage === undefined ? undefined : String(s.stage));
       const first = Math.floor(Number(s.startMs) / tl.intervalMs);
@@ -292,6 +325,7 @@ export class Timeline {
         // Two series for one key (stages folded into their phase) add up.
         const cur = t.buckets.get(first + k);
         if (cur) mergeBucket(cur, b); else t.buckets.set(first + k, b);
+        tl.widen(first + k);
       });
     }
     return tl;
