@@ -24,7 +24,7 @@ import type { StreamFault } from './sample-stream.js';
 import { k6Verdicts, verdictDisagreements } from './k6-verdicts.js';
 import { abortOnFailWatch } from '../abort-on-fail.js';
 import { parseMetricSelector, planThresholds } from '../../../thresholds/index.js';
-import { stageRows } from '../stages.js';
+import { loadAccount, stageRows } from '../stages.js';
 import { segmentWorkload } from '../segment.js';
 import { mixSplitOf } from '../../phases/load-mix.js';
 
@@ -108,6 +108,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   const workload = segmentWorkload(plan.load.workload, run.segment);
   const loadPhase = pieces.phases.find((p) => p.name === 'load');
   const stages = stageRows(store, workload, pieces.thresholds, loadPhase?.startedAt);
+  const load = loadAccount(store, workload, loadPhase);
   return buildRunResult({
     store,
     checks: pieces.checks,
@@ -124,6 +125,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
       ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : verdict === 'error' && why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
+      ...(load ? { load } : {}),
       ...(measured.failures ? { failedRequests: measured.failures.list() } : {}),
     },
   });
