@@ -10,7 +10,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { safeLine } from '../../core/sanitize.js';
-import { LOAD_SKIPPED_MESSAGE } from '../../contract/k6-plan.js';
+import { LOAD_SKIPPED_MESSAGE, MIX_SKIPPED_MESSAGE } from '../../contract/k6-plan.js';
 
 export const K6_LOG_FILE = 'k6.log';
 /** A k6 that logs without end must not fill the disk: the file stops here. */
@@ -50,6 +50,8 @@ type Explainer = (msg: string, ctx: K6StopContext) => string | undefined;
 const EXPLAINERS: readonly Explainer[] = [
   (msg) => (msg.startsWith(`test aborted: ${LOAD_SKIPPED_MESSAGE}`)
     ? 'load not run: health failed, so golive\'s k6 script ended the test before the load (as designed, not a crash)' : undefined),
+  (msg) => (msg.startsWith(`test aborted: ${MIX_SKIPPED_MESSAGE}`)
+    ? 'load not run: the load mix\'s declared checks failed, so golive\'s k6 script ended the test before the load (as designed, not a crash)' : undefined),
   (msg, ctx) => {
     if (!/test run was aborted because k6 received a '?interrupt'? signal/.test(msg)) return undefined;
     // the reason itself is in the load phase's row

@@ -23,7 +23,8 @@ import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
 import { findK6, k6NotFoundMessage } from './find.js';
 import { k6EnvFor } from '../../contract/k6-plan.js';
 import { k6PrometheusOutput } from './prometheus-output.js';
-import type { K6Segment } from '../../contract/k6-plan.js';
+import type { K6Declared, K6Segment } from '../../contract/k6-plan.js';
+import { k6Declared } from './declared.js';
 import { parseK6Summary } from './summary-schema.js';
 import type { K6Summary } from './summary-schema.js';
 import type { K6SampleStream } from './sample-stream.js';
@@ -80,12 +81,12 @@ export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))
 }
 
 /** The child's environment: the parent's minus GOLIVE_* and K6_*, plus the plan. */
-export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false, declared?: K6Declared): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
     if (v !== undefined && !k.startsWith('GOLIVE_') && !k.startsWith('K6_')) env[k] = v;
   }
-  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}) }));
+  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}), ...(declared ? { declared } : {}) }));
   env['K6_NO_USAGE_REPORT'] = 'true';
   // Go takes SSL_CERT_FILE instead of the system roots, so it gets the default roots plus
   // the extra CA (trustedCaBundle); verification itself stays on.
@@ -203,7 +204,8 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
     // One of several parallel runners labels its series: N writers of one series would overwrite one another.
     const runnerTag: Record<string, string> = segment && opts.segment ? { runner: String(opts.segment.index) } : {};
     const output = k6PrometheusOutput(plan, opts.testid ?? plan.testid ?? 'golive', runnerTag);
-    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined), ...output.env };
+    const declared = plan.checks.length > 0 ? k6Declared(plan, opts.env) : undefined;
+    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined, declared), ...output.env };
     const streamArgs = opts.stream ? K6_STREAM_ARGS : [];
     // --address '': no REST API (golive stops k6 by SIGINT), so two k6 at once never clash on 6565;
     // v0.57 and v1 then start none, and v2 starts none unless --address names one.
@@ -218,7 +220,7 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
     } catch (err) {
       summaryError = err;
     }
-    const loadSkipped = summary?.setupData?.health?.ok === false;
+    const loadSkipped = summary?.setupData?.health?.ok === false || (plan.load.mix !== undefined && summary?.setupData?.checks?.ok === false);
     const cls = classifyK6Exit(exit.code, exit.signal, { interrupted: exit.interrupted, stopped: exit.stopped !== undefined, loadSkipped });
     // When k6 broke, golive's error line quotes k6's last error: the digest only counts.
     const k6Log = await closeK6Log(log, exit, opts.stderr, cls.kind !== 'error');
