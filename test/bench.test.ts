@@ -152,6 +152,7 @@ function sampleReport(): BenchReport {
       sustained: [
         { tool: 'golive', rate: 30_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 100, droppedPct: 0 }, { rate: 30_000, sentPct: 99.5, droppedPct: 0.5 }] },
         { tool: 'vegeta', rate: 10_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 80, droppedPct: 20 }] },
+        { tool: 'golive', workers: 2, rate: 10_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 90, droppedPct: 10 }] },
       ],
       skipped: [],
     },
@@ -192,6 +193,10 @@ describe('bench report', () => {
     expect(g('open 5000/s dropped vs k6 (nginx)')).toMatchObject({ met: true, measured: '10 vs 300' });
     expect(g('highest sustained open rate vs closed throughput (nginx)')).toMatchObject({ met: true });
     expect(g('highest sustained open rate vs Vegeta')).toMatchObject({ met: true, measured: '30000 vs 10000 req/s' });
+    // --workers 2 (issue 24) is its own row, with its ratios; one thread's row is not taken for it
+    expect(g('highest sustained open rate, --workers 2, vs Vegeta')).toMatchObject({ met: true, measured: '10000 vs 10000 req/s = 1.00' });
+    expect(g('highest sustained open rate, --workers 2, vs closed throughput (nginx)')).toMatchObject({ met: false, measured: '10000 vs 30000 req/s = 0.33' });
+    expect(g('highest sustained open rate, --workers 2 vs --workers 1')).toMatchObject({ measured: '10000 vs 30000 req/s = 0.33' });
     expect(g('open model p95 under a freeze (coordinated omission)')).toMatchObject({ met: true });
   });
   it('an open-model row is the median of its runs; failed runs are left out', () => {

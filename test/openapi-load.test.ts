@@ -94,3 +94,30 @@ describe('the contract on load responses', () => {
     expect(res.summary.metrics['openapi_conformance{phase:load}'] ?? res.summary.metrics.openapi_conformance).toBeDefined();
   });
 });
+
+describe('the contract on a load mix', () => {
+  it('checks each request of an 80/20 mix against its own operation, named by its template, against the reference API', async () => {
+    const { startReferenceApi } = await import('../src/reference-api/server.js');
+    const ref = await startReferenceApi({ token: TOKEN });
+    try {
+      const checks = [
+        { name: 'health', steps: [{ path: '/health', expect: [{ status: 200 }] }] },
+        { name: 'market', steps: [{ method: 'POST', path: '/api/v1/data/market', auth: 'token', json: { symbol: 'AAPL', start_date: '2025-09-01', end_date: '2025-09-03' }, expect: [{ status: 200 }] }] },
+      ];
+      const res = await run({
+        target: ref.url, phases: ['health', 'checks', 'load'], openapi: { url: '/openapi.json' }, checks,
+        load: { mix: [{ check: 'health', weight: 80 }, { check: 'market', weight: 20 }], workload: { model: 'closed', requests: 1000, concurrency: 4 } },
+      });
+      expect(res.code, res.stderr).toBe(0);
+      const load = res.summary.golive.checks.filter((c) => c.phase === 'load' && c.name.endsWith("conforms to the API's contract"));
+      expect(load.map((c) => c.name)).toEqual(["GET /health conforms to the API's contract", "POST /api/v1/data/market conforms to the API's contract"]);
+      const [health, market] = load.map((c) => c.passes);
+      // Both requests sampled, in the mix's proportion (all of them when the budget allowed).
+      expect(market!).toBeGreaterThan(0);
+      expect(health! / (health! + market!)).toBeCloseTo(0.8, 1);
+      expect(res.summary.golive.notes).toContainEqual(expect.stringMatching(new RegExp(`^openapi: checked ${health! + market!} of 1000 load responses`)));
+    } finally {
+      await ref.close();
+    }
+  });
+});

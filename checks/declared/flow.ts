@@ -37,6 +37,9 @@ export interface FlowResult {
 /** What a flow needs beyond the scope: each step's schema validators. */
 export type StepContextFor = (stepIndex: number) => Omit<StepContext, 'sentJson'>;
 
+/** An outcome's check name in every report, both engines: `check: step-title label`. */
+export const outcomeName = (check: DeclaredCheck, o: FlowOutcome): string => `${check.name}: ${o.stepTitle} ${o.label}`;
+
 /** Every outcome of a check that does not run at all (its setup failed), with why. */
 export function notRunFlow(check: DeclaredCheck, reason: string): FlowOutcome[] {
   return check.steps.flatMap((step, i) => [

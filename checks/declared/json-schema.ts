@@ -7,27 +7,15 @@
  * body quoted.
  */
 import { Ajv } from 'ajv';
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { preview } from '../outcome.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { asAllValidator, asValidator } from './schema-failure.js';
+import type { SchemaAllValidator, SchemaValidator } from './schema-failure.js';
 
-/** The first rule a value broke. */
-export interface SchemaFailure {
-  /** JSON pointer into the value, '' for the root */
-  pointer: string;
-  /** the schema keyword, e.g. `type`, `required` */
-  rule: string;
-  /** ajv's wording, e.g. `must be number` */
-  message: string;
-  /** the offending value, previewed (bounded) */
-  got: string;
-}
-
-export type SchemaValidator = (value: unknown) => SchemaFailure | undefined;
-
-/** Every rule broken: the first `max` described, and how many in all. */
-export type SchemaAllValidator = (value: unknown, max: number) => { failures: SchemaFailure[]; total: number };
+export type { SchemaAllValidator, SchemaFailure, SchemaValidator } from './schema-failure.js';
+export { describeSchemaFailure } from './schema-failure.js';
 
 export type CompiledSchema =
   | { ok: true; validate: SchemaValidator; validateAll: SchemaAllValidator }
@@ -55,16 +43,18 @@ function addOpenApiFormats(ajv: Ajv): void {
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const standaloneCode = standaloneModule as unknown as (ajv: Ajv, fn: ValidateFunction) => string;
 const instances = new Map<string, Ajv>();
 
-function ajvFor(opts: SchemaOptions): Ajv {
+/** `source`: an instance that keeps each validator's code, for jsonSchemaSource */
+function ajvFor(opts: SchemaOptions, source = false): Ajv {
   const dialect = opts.dialect ?? '2020-12';
   const keywords = [...(opts.keywords ?? [])].sort();
-  const key = `${dialect}\u0000${keywords.join(',')}\u0000${opts.allErrors === true}\u0000${opts.formats ?? ''}`;
+  const key = `${dialect}\u0000${keywords.join(',')}\u0000${opts.allErrors === true}\u0000${opts.formats ?? ''}\u0000${String(source)}`;
   let ajv = instances.get(key);
   if (!ajv) {
     // allErrors off by default: the first broken rule is the reason; strict on schema shape so typos surface at load.
-    const base: Options = { allErrors: opts.allErrors === true, strict: 'log', logger: false, validateSchema: true };
+    const base: Options = { allErrors: opts.allErrors === true, strict: 'log', logger: false, validateSchema: true, ...(source ? { code: { source: true } } : {}) };
     ajv = dialect === '2020-12' ? new Ajv2020(base) : new Ajv(base);
     addFormats(ajv);
     if (opts.formats === 'openapi') addOpenApiFormats(ajv);
@@ -74,60 +64,29 @@ function ajvFor(opts: SchemaOptions): Ajv {
   return ajv;
 }
 
-function at(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
-  let cur = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
-const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-
-function failureOf(err: ErrorObject, root: unknown): SchemaFailure {
-  const params = err.params as { missingProperty?: unknown; additionalProperty?: unknown };
-  // `required` and `additionalProperties` point at the property itself, below the object ajv names.
-  if (err.keyword === 'required' && typeof params.missingProperty === 'string') {
-    return { pointer: `${err.instancePath}/${escapePointer(params.missingProperty)}`, rule: 'required', message: 'is required but missing', got: 'nothing' };
-  }
-  if (err.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-    const pointer = `${err.instancePath}/${escapePointer(params.additionalProperty)}`;
-    return { pointer, rule: 'additionalProperties', message: 'is not allowed', got: preview(at(root, pointer)) };
-  }
-  return { pointer: err.instancePath, rule: err.keyword, message: err.message ?? 'is invalid', got: preview(at(root, err.instancePath)) };
-}
-
-/** Compiles once; the validator returns the first rule broken, or undefined. */
-export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}): CompiledSchema {
-  let fn: ValidateFunction;
+function compileWith(ajv: Ajv, schema: unknown): { ok: true; fn: ValidateFunction } | { ok: false; error: string; cause: string } {
   try {
-    fn = ajvFor(opts).compile(schema as object);
+    return { ok: true, fn: ajv.compile(schema as object) };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const cause = msg.split('\n')[0] ?? msg;
     return { ok: false, error: `schema does not compile: ${cause}`, cause };
   }
-  const unnamed = (value: unknown): SchemaFailure => ({ pointer: '', rule: 'schema', message: 'is invalid', got: preview(value) });
-  return {
-    ok: true,
-    validate: (value) => {
-      if (fn(value)) return undefined;
-      const first = fn.errors?.[0];
-      return first ? failureOf(first, value) : unnamed(value);
-    },
-    validateAll: (value, max) => {
-      if (fn(value)) return { failures: [], total: 0 };
-      const errors = fn.errors ?? [];
-      if (errors.length === 0) return { failures: [unnamed(value)], total: 1 };
-      return { failures: errors.slice(0, max).map((e) => failureOf(e, value)), total: errors.length };
-    },
-  };
 }
 
-/** `/bars/0/high: must be number (rule: type), got "12"` */
-export function describeSchemaFailure(f: SchemaFailure): string {
-  return `${f.pointer === '' ? '/' : f.pointer}: ${f.message} (rule: ${f.rule}), got ${f.got}`;
+/** Compiles once; the validator returns the first rule broken, or undefined. */
+export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}): CompiledSchema {
+  const c = compileWith(ajvFor(opts), schema);
+  return c.ok ? { ok: true, validate: asValidator(c.fn), validateAll: asAllValidator(c.fn) } : c;
+}
+
+/**
+ * The same validator as JavaScript source (ajv's standalone code, CommonJS),
+ * for runtimes that must not compile schemas themselves: the k6 bundle loads
+ * it with schema-runtime.ts. Same options, so the same errors.
+ */
+export function jsonSchemaSource(schema: unknown, opts: SchemaOptions = {}): { ok: true; source: string } | { ok: false; error: string } {
+  const ajv = ajvFor(opts, true);
+  const c = compileWith(ajv, schema);
+  return c.ok ? { ok: true, source: standaloneCode(ajv, c.fn) } : c;
 }

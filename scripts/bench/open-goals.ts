@@ -72,7 +72,8 @@ function workerGoals(o: OpenSection, w2: number | undefined, w1: number | undefi
     {
       name: 'highest sustained open rate, --workers 2, vs Vegeta', goal: ">= Vegeta's",
       measured: `${w2 ?? 'none'} vs ${vMax ?? (vegetaRun ? 'none' : 'n/a (not run)')} req/s = ${ratio(w2, vMax)}`,
-      ...(vegetaRun ? { met: (w2 ?? 0) >= (vMax ?? 0) } : {}),
+      // none vs none measured nothing: not a goal met
+      ...(vegetaRun && (w2 !== undefined || vMax !== undefined) ? { met: (w2 ?? 0) >= (vMax ?? 0) } : {}),
     },
     {
       name: `highest sustained open rate, --workers 2, vs closed throughput (${o.closed[0]?.target ?? 'n/a'})`, goal: '>= 0.50 x',

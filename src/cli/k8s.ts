@@ -85,6 +85,7 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     configMapName: f.action === 'run' ? jobName(runId) : `${f.name ?? 'golive'}-config`,
     ...(f.jobNamespace ? { namespace: f.jobNamespace } : {}),
     ...(f.image ? { image: f.image } : {}),
+    ...(f.k6Image ? { k6Image: f.k6Image } : {}),
     ...(f.secret ? { secretName: f.secret } : {}),
     ...(f.secretKey ? { secretKey: f.secretKey } : {}),
     ...(f.serviceAccount ? { serviceAccountName: f.serviceAccount } : {}),

@@ -85,7 +85,6 @@ function thresholdPhaseProblems(raw: RawConfig, phases: readonly string[]): stri
 /** The declared checks and the load mix, against the env they will run with (exit 104 before any request). */
 export function validateDeclared(plan: Plan, env: Readonly<Record<string, string | undefined>>): void {
   if (plan.checks.length === 0 && plan.load.mix === undefined) return;
-  if (plan.engine === 'k6') throw configProblems(['checks: declared checks and load.mix run under --engine node only so far; drop --engine k6 or the checks']);
   const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
   if (plan.load.mix && plan.phases.includes('load') && !plan.phases.includes('checks') && plan.checks.some((c) => c.setup)) {
     problems.push('load.mix: the setup checks that feed it run in the checks phase; add checks to --phases');

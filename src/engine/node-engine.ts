@@ -21,7 +21,7 @@ import { createMarketDataPhase } from '../phases/market-data.js';
 import { createLoadPhase } from '../phases/load.js';
 import { SetupVars, createChecksPhase } from '../phases/declared.js';
 import { decideVerdict, errorLine } from './verdict.js';
-import { stageRows } from './stages.js';
+import { loadAccount, stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
@@ -141,7 +141,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     unavailable,
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
-  const stages = stageRows(state.store, workload, thresholds, state.phases.find((p) => p.name === 'load')?.startedAt);
+  const loadResult = state.phases.find((p) => p.name === 'load');
+  const stages = stageRows(state.store, workload, thresholds, loadResult?.startedAt);
+  const account = loadAccount(state.store, workload, loadResult);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
   const why = verdict === 'error' ? errorLine(state.phases, thresholds) : undefined;
@@ -161,6 +163,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
+      ...(account ? { load: account } : {}),
       failedRequests: failures.list(),
       ...(state.edge ? { edge: state.edge } : {}),
     },

@@ -4,11 +4,11 @@
  * flow and evaluator (checks/declared/). A soft failure degrades its check;
  * what depends on a failed step is recorded as not run, with the reason.
  */
-import { checkFlow, notRunFlow, runFlow } from '../../checks/declared/flow.js';
+import { checkFlow, notRunFlow, outcomeName, runFlow } from '../../checks/declared/flow.js';
+import { authSecrets } from '../../checks/declared/request.js';
 import type { FlowOutcome, FlowRequest, SendResult } from '../../checks/declared/flow.js';
-import { stepAssertions } from '../../checks/declared/evaluate.js';
-import { statusVerdict } from '../../checks/declared/assert-value.js';
-import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
+import { expectedStatus } from '../../checks/declared/evaluate.js';
+import type { DeclaredCheck } from '../contract/checks-schema.js';
 import { compileCheckSchemas, schemaKey } from '../config/checks-validate.js';
 import { scrubSecrets } from '../core/scrub.js';
 import type { PhaseName } from '../core/result.js';
@@ -27,16 +27,8 @@ export class SetupVars {
   failed?: string;
 }
 
-/** A step's expected_response: what its status assertion accepts, else 2xx. */
-export function expectedStatus(step: Step): (status: number) => boolean {
-  const a = stepAssertions(step).find((x) => 'status' in x && x.soft !== true);
-  return a && 'status' in a ? (s) => statusVerdict(a, s) === undefined : (s) => s >= 200 && s < 300;
-}
+export { expectedStatus };
 
-/** Env values a step sends as credentials: never shown. */
-function authSecrets(checks: readonly DeclaredCheck[], env: Env): string[] {
-  return checks.flatMap((c) => c.steps.flatMap((s) => (typeof s.auth === 'object' ? [env[s.auth.env]] : []))).filter((v): v is string => v !== undefined);
-}
 
 export interface DeclaredRunOptions {
   phase: PhaseName;
@@ -44,7 +36,6 @@ export interface DeclaredRunOptions {
   nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
 }
 
-const defaultName = (check: DeclaredCheck, o: FlowOutcome) => `${check.name}: ${o.stepTitle} ${o.label}`;
 
 export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, opts: DeclaredRunOptions = { phase: 'checks' }): PhaseRunner {
   return {
@@ -53,7 +44,7 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
     async run(ctx): Promise<PhaseOutcome> {
       const { plan } = ctx;
       const found = new Findings();
-      const nameOf = opts.nameOf ?? defaultName;
+      const nameOf = opts.nameOf ?? outcomeName;
       const schemas = compileCheckSchemas(plan.checks);
       const secrets = [plan.token, ...authSecrets(plan.checks, env)];
       const faults: string[] = [];

@@ -9,7 +9,7 @@ import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { latencyRows, p95Limits } from './latency.js';
 import { whenItWentWrong } from './report-data.js';
 import { checkRows, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL } from './check-view.js';
-import { stageCells, STAGE_HEAD } from './stage-rows.js';
+import { loadRows, stageCells, STAGE_HEAD } from './stage-rows.js';
 import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
 
 const MAX_ROWS = 50;
@@ -71,6 +71,11 @@ export function renderMarkdown(result: RunResult): string {
     out.push('#### Failed checks', '', ...table(['phase', 'check', 'result', 'reason'], failedChecks.map((c) => [
       c.phase, mdText(c.name), c.state === 'not-run' ? NOT_RUN_LABEL : `${c.fails} of ${c.passes + c.fails} failed`, mdText(c.line),
     ])), '');
+  }
+  // Asked against done: a pass on load that was never sent must not read as fine.
+  if (g.load) {
+    const cells = loadRows(g.load);
+    out.push('#### Load: asked and done', '', ...table(cells.map((r) => r.label), [cells.map((r) => (r.bad ? `**${mdText(r.text)}**` : mdText(r.text)))]), '');
   }
   if (g.stages?.length) out.push('#### Stages', '', ...table(STAGE_HEAD, g.stages.map((st) => stageCells(st).map(mdText))), '');
   const rows = latencyRows(result);
