@@ -47,6 +47,9 @@ fi
 # Prints its bin dir; exits at once when the binaries are cached.
 bash scripts/setup/k8s-control-plane.sh >/dev/null
 
+# The Argo Rollouts CRDs from the argo-rollouts Go module (cached; prints their dir).
+bash scripts/setup/argo-rollouts-crds.sh >/dev/null
+
 # kubelet, kube-scheduler and the pause image from the same module set (cached; prints its bin dir).
 bash scripts/setup/k8s-node.sh >/dev/null
 

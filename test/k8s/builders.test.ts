@@ -211,12 +211,28 @@ describe('other builders', () => {
     for (const s of ['p@ss', 'alice', 'KEY123', 'bob:pw', 'TOK456']) expect(msg).not.toContain(s);
   });
 
-  it('AnalysisTemplate: Job provider with the canary target as an argument', () => {
+  it('AnalysisTemplate: the runner Job as a dry run with the canary target, and a verdict metric reading its pushed exit code', () => {
     const at = buildAnalysisTemplate(runner());
     expect(at.kind).toBe('AnalysisTemplate');
-    const job = at.spec.metrics[0]?.provider.job.spec;
-    expect(job?.template.spec?.containers[0]?.args?.slice(-2)).toEqual(['--target', '{{args.target}}']);
-    expect(job?.podFailurePolicy).toBeDefined();
-    expect(at.spec.args).toEqual([{ name: 'target', value: 'http://api.example:8080' }]);
+    const [golive, verdict] = at.spec.metrics;
+    const job = golive.provider.job.spec;
+    const c = job.template.spec?.containers[0];
+    expect(c?.args?.slice(-2)).toEqual(['--target', '{{args.target}}']);
+    expect(c?.env?.filter((e) => e.name === 'GOLIVE_TESTID' || e.name === 'GOLIVE_PUSHGATEWAY_URL')).toEqual([
+      { name: 'GOLIVE_TESTID', value: '{{args.testid}}' }, { name: 'GOLIVE_PUSHGATEWAY_URL', value: '{{args.pushgateway}}' },
+    ]);
+    expect(job.podFailurePolicy).toBeDefined();
+    // the Job's two outcomes are recorded, never the answer
+    expect(at.spec.dryRun).toEqual([{ metricName: 'golive' }]);
+    expect(verdict).toMatchObject({
+      name: 'verdict', count: 1, failureLimit: 0, inconclusiveLimit: 0,
+      successCondition: 'result[0] == 0', failureCondition: 'result[0] == 99',
+      provider: { prometheus: { address: '{{args.prometheus}}' } },
+    });
+    expect(verdict.provider.prometheus.query).toBe('max(golive_run_exit_code{testid="{{args.testid}}"} and on(job, environment) (time() - push_time_seconds < 300))');
+    // it waits (Error measurements, one per 10 s) longer than the Job may run
+    expect(verdict.consecutiveErrorLimit * 10).toBeGreaterThan(job.activeDeadlineSeconds ?? Infinity);
+    expect(at.spec.args.map((a) => a.name)).toEqual(['target', 'testid', 'pushgateway', 'prometheus']);
+    expect(at.spec.args[0]).toEqual({ name: 'target', value: 'http://api.example:8080' });
   });
 });
