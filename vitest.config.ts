@@ -7,6 +7,8 @@ const TIMING = ['test/accuracy.test.ts', 'test/engine-parity-latency.test.ts', '
 // each file's pods share the host's cgroups and CPU, so these run one file at a time,
 // after the timing tests, never beside them.
 const REAL_NODE = ['test/k8s/real-node/**/*.test.ts'];
+// Reads the junit.xml files every other file's CLI runs wrote: after all of them.
+const COLLECTED = ['test/junit-collected.test.ts'];
 
 export default defineConfig({
   test: {
@@ -19,7 +21,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...TIMING, ...REAL_NODE], sequence: { groupOrder: 0 } },
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...TIMING, ...REAL_NODE, ...COLLECTED], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -28,6 +30,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'real-node', include: REAL_NODE, fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 2 } },
+      },
+      {
+        extends: true,
+        test: { name: 'collected', include: COLLECTED, sequence: { groupOrder: 3 } },
       },
     ],
   },

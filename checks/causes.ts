@@ -90,7 +90,8 @@ export function classifyCause(reason: string, ctx: CauseContext = {}): Cause {
       line: `${hostPort(ctx.target)} speaks plain HTTP, not TLS${suggest ? `: use ${suggest}` : ''}`,
     };
   }
-  if (REFUSED.test(reason)) return { kind: 'refused', line: `connection refused: nothing listens on ${hostPort(ctx.target)}` };
+  // A reason naming its own URL (the edge's redirect probe of port 80) was refused there, not at the target.
+  if (REFUSED.test(reason)) return { kind: 'refused', line: `connection refused: nothing listens on ${hostPort(/https?:\/\/[^\s/?#]+/i.exec(reason)?.[0] ?? ctx.target)}` };
   if (reason.startsWith(TOKEN_REJECTED)) return { kind: 'credentials-rejected', line: reason };
   if (STATUS.test(reason)) return { kind: 'status', line: reason };
   return { kind: 'other', line: reason };

@@ -11,6 +11,8 @@ const entries = {
   golive: 'src/cli/main.ts',
   'reference-api': 'src/reference-api/main.ts',
   bench: 'scripts/bench/main.ts',
+  // a load worker thread (--workers N) starts from its own file
+  'load-worker': 'src/net/load/workers/worker-main.ts',
 };
 
 const present = Object.fromEntries(

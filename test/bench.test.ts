@@ -7,6 +7,8 @@ import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
 import { medianRow } from '../scripts/bench/open-model.js';
 import { parseK6Summary, parseVegetaReport } from '../scripts/bench/parse-open.js';
 import { benchConfig } from '../scripts/bench/config.js';
+import { renderVariants, variantRows } from '../scripts/bench/variants.js';
+import type { LoadChildResult } from '../scripts/bench/load-child.js';
 import { nginxConfig, startNginx } from '../scripts/bench/targets.js';
 import { runCommand, which } from '../scripts/bench/proc.js';
 import { findTools, runWrk, type Outcome } from '../scripts/bench/peers.js';
@@ -150,6 +152,7 @@ function sampleReport(): BenchReport {
       sustained: [
         { tool: 'golive', rate: 30_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 100, droppedPct: 0 }, { rate: 30_000, sentPct: 99.5, droppedPct: 0.5 }] },
         { tool: 'vegeta', rate: 10_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 80, droppedPct: 20 }] },
+        { tool: 'golive', workers: 2, rate: 10_000, tried: [{ rate: 10_000, sentPct: 100, droppedPct: 0 }, { rate: 20_000, sentPct: 90, droppedPct: 10 }] },
       ],
       skipped: [],
     },
@@ -190,6 +193,10 @@ describe('bench report', () => {
     expect(g('open 5000/s dropped vs k6 (nginx)')).toMatchObject({ met: true, measured: '10 vs 300' });
     expect(g('highest sustained open rate vs closed throughput (nginx)')).toMatchObject({ met: true });
     expect(g('highest sustained open rate vs Vegeta')).toMatchObject({ met: true, measured: '30000 vs 10000 req/s' });
+    // --workers 2 (issue 24) is its own row, with its ratios; one thread's row is not taken for it
+    expect(g('highest sustained open rate, --workers 2, vs Vegeta')).toMatchObject({ met: true, measured: '10000 vs 10000 req/s = 1.00' });
+    expect(g('highest sustained open rate, --workers 2, vs closed throughput (nginx)')).toMatchObject({ met: false, measured: '10000 vs 30000 req/s = 0.33' });
+    expect(g('highest sustained open rate, --workers 2 vs --workers 1')).toMatchObject({ measured: '10000 vs 30000 req/s = 0.33' });
     expect(g('open model p95 under a freeze (coordinated omission)')).toMatchObject({ met: true });
   });
   it('an open-model row is the median of its runs; failed runs are left out', () => {
@@ -214,6 +221,27 @@ describe('bench report', () => {
   });
 });
 
+describe('the single GET against a mix and contract sampling (issue 19.3)', () => {
+  const child = (rps: number, cpuSeconds: number, contract?: LoadChildResult['contract']) => ({ ok: true as const, res: { rps, cpuSeconds, completed: 10_000, failed: 0, ...(contract ? { contract } : {}) } as LoadChildResult });
+  it('gives each variant its ratio to the single GET of the same run, and judges the mix and sampling against it', () => {
+    const rows = variantRows(new Map([
+      ['single', [child(10_000, 1), child(8_000, 1.2), child(12_000, 0.8)]],
+      ['mix', [child(9_500, 1)]],
+      ['contract', [child(9_000, 1.1, { responses: 10_000, checked: 1_000, cpuMs: 40 })]],
+      ['contract-all', [{ ok: false as const, error: 'boom' }]],
+    ]));
+    expect(rows.map((r) => [r.variant, r.rpsRatio, r.cpuRatio])).toEqual([['single', 1, 1], ['mix', 0.95, 1], ['contract', 0.9, 1.1], ['contract-all', NaN, NaN]]);
+    expect(rows[2]).toMatchObject({ checkedShare: 0.1, usPerCheck: 40 });
+    expect(renderVariants({ config: { connections: 10, requests: 10_000, repeats: 3, timeoutMs: 1 }, target: 'node', rows }).map((r) => r.join(' '))).toEqual([
+      'closed model, GET /health req/s CPU s/10k req req/s vs single CPU vs single checked CPU µs/check',
+      'single 10000 1.000 1.00 1.00  -', 'mix 9500 1.000 0.95 1.00  -', 'contract 9000 1.100 0.90 1.10 10.0 % 40.0', 'contract-all failed: boom',
+    ]);
+    const { goals: _g, ...rest } = sampleReport();
+    const goals = judgeGoals({ ...rest, variants: { config: { connections: 10, requests: 10_000, repeats: 3, timeoutMs: 1 }, target: 'node', rows } });
+    expect(goals.filter((x) => x.name.includes('vs single GET')).map((x) => [x.measured, x.met])).toEqual([['0.95x', true], ['0.90x', true]]);
+  });
+});
+
 describe('bench flags', () => {
   it('has a quick mode and refuses unknown flags in one line', () => {
     const q = benchConfig(['--quick', '--out', 'x']);
@@ -222,7 +250,7 @@ describe('bench flags', () => {
     expect(() => benchConfig(['--fast'])).toThrow('unknown flag "--fast"; expected --quick, --out DIR or --no-install');
     expect(() => benchConfig(['--out'])).toThrow('--out: expected a directory');
     expect(benchConfig(['--quick', '--only', 'open-model,stall'])).toMatchObject({ sections: ['open-model', 'stall'] });
-    expect(() => benchConfig(['--only', 'speed'])).toThrow('--only: expected sections from throughput, accuracy, stall, scale, startup, open-model, k6, got "speed"');
+    expect(() => benchConfig(['--only', 'speed'])).toThrow('--only: expected sections from throughput, accuracy, stall, scale, startup, open-model, k6, variants, got "speed"');
   });
 });
 

@@ -6,7 +6,7 @@
  * the generator named as the cause; never 99 for our lag, never a pass on
  * load not sent. In the `timing` project: nothing else runs beside it.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -47,7 +47,9 @@ const CASES: Case[] = [
     config: { profile: { name: '2x-baseline', warmupSeconds: 4, rampSeconds: 2, holdSeconds: 4 } },
     exit: 99,
     check: (s) => {
-      expect(byKey(s, 'http_req_duration{stage:baseline}', 'p(95)<500')?.ok).toBe(true);
+      const base = byKey(s, 'http_req_duration{stage:baseline}', 'p(95)<500');
+      // the baseline is under capacity: it passes, or golive's own lag voided it; never a failure on the target
+      expect(base?.ok === true || base?.voided !== undefined, `baseline ${base?.message ?? ''}; ${evidence(s)}`).toBe(true);
       const peak = byKey(s, 'http_req_duration{stage:2x}', 'p(95)<500');
       expect(peak).toMatchObject({ ok: false });
       expect(peak?.voided).toBeUndefined();
@@ -109,16 +111,21 @@ afterAll(() => {
 });
 
 /**
- * The target runs on this machine too, where a real one would not: it gets a
- * higher priority than golive and the hog (root may renice), so that the hog
- * starves golive, not the target whose verdict is judged.
+ * The target runs on this machine too, where a real one would not: every
+ * thread of it gets the highest priority (root may renice), so that the hog,
+ * and whatever else shares the machine (measured: load average 22 on 2
+ * cores), starve golive, not the target whose verdict is judged. Nice is per
+ * thread on Linux: renicing the pid alone leaves the others at 0.
  */
-function favour(pid: number | undefined): void {
+async function favour(pid: number | undefined): Promise<void> {
   if (pid === undefined) return;
-  try {
-    setPriority(pid, -10);
-  } catch {
-    // not root: the target competes with the hog too, and its latency is then really its own
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => [String(pid)]);
+  for (const tid of threads) {
+    try {
+      setPriority(Number(tid), -20);
+    } catch {
+      // not root: the target competes with the hog too, and its latency is then really its own
+    }
   }
 }
 
@@ -126,12 +133,12 @@ async function startTarget(c: Case): Promise<string> {
   if (c.api === 'nginx') {
     const svc = await startNginx('nginx');
     api = svc;
-    favour(svc.pid);
+    await favour(svc.pid);
     return `http://127.0.0.1:${svc.port}`;
   }
   const ref = await spawnReferenceApi(TOKEN, c.api);
   api = ref;
-  favour(ref.child.pid);
+  await favour(ref.child.pid);
   return ref.url;
 }
 
@@ -151,8 +158,22 @@ async function runCase(c: Case): Promise<{ code: number | null; s: RunResult; st
   return { code: res.code, s: JSON.parse(text) as RunResult, stderr: res.stderr };
 }
 
+/** What a verdict rested on, for the failure message: the target's own part, golive's loop, CPU and lag. */
+function evidence(s: RunResult): string {
+  const pick = (key: string, agg: string): string => {
+    const v = s.metrics[key]?.values[agg];
+    return typeof v === 'number' ? v.toFixed(1) : '-';
+  };
+  return [
+    `target's own part p(95) ${pick('golive_target_duration', 'p(95)')} ms`,
+    `loop delay p99 ${pick('golive_event_loop_delay_p99', 'value')} ms, max ${pick('golive_event_loop_delay_max', 'value')} ms`,
+    `golive CPU used ${pick('golive_cpu_busy', 'value')}, waited ${pick('golive_cpu_wait', 'value')}`,
+    `schedule lag p(99) ${pick('golive_schedule_lag', 'p(99)')} ms`,
+  ].join('; ');
+}
+
 /** The verdict, or 107 only when golive truly could not send the load, with that cause. */
-function expectDeserved(c: Case, r: { code: number | null; s: RunResult; stderr: string }): string {
+function expectDeserved(c: Case, leg: 'quiet' | 'busy', r: { code: number | null; s: RunResult; stderr: string }): string {
   const load = r.s.golive.phases.find((p) => p.name === 'load');
   if (r.code === 107 && c.mayBeBehind === true) {
     // golive could not send the load (rate short), or could not read it fast enough to judge it (its CPU saturated)
@@ -161,7 +182,7 @@ function expectDeserved(c: Case, r: { code: number | null; s: RunResult; stderr:
     return `107 (${load?.status === 'error' ? `generator behind: ${why.replace(BEHIND, '').replace(/^: /, '').replace(/;.*$/, '')}` : `golive's lag: ${/, but (.{0,60})/.exec(why)?.[1] ?? ''}…`})`;
   }
   const failed = r.s.golive.thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expression}: ${t.voided ?? t.message}`);
-  expect({ exit: r.code, error: r.s.golive.error }, failed.join('\n')).toEqual({ exit: c.exit, error: undefined });
+  expect({ exit: r.code, error: r.s.golive.error }, [leg, ...failed, evidence(r.s)].join('\n')).toEqual({ exit: c.exit, error: undefined });
   c.check?.(r.s);
   const gen = r.s.golive.checks.find((x) => x.name === 'load generator kept up');
   expect(gen?.fails).toBe(0);
@@ -172,8 +193,8 @@ describe('the same verdict on a busy machine', () => {
   it.each(CASES)('$name', async (c) => {
     const row: Row = { name: c.name, quiet: '', busy: '' };
     rows.push(row);
-    row.quiet = expectDeserved(c, await runCase(c));
+    row.quiet = expectDeserved(c, 'quiet', await runCase(c));
     hog = await startCpuHog(120);
-    row.busy = expectDeserved(c, await runCase(c));
+    row.busy = expectDeserved(c, 'busy', await runCase(c));
   }, 240_000);
 });

@@ -120,6 +120,7 @@ describe('2x-baseline against the reference API with --saturate (real processes)
       '--max-schedule-lag', '250',
     ], { env: { GOLIVE_TOKEN: TOKEN } });
     const s = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunResult;
+    const junit = () => readFile(join(dir, 'junit.xml'), 'utf8');
     expectBaselinePassesTwoXBreaches(s);
     expect(res.code).toBe(99);
     expect(res.stdout).toMatch(/http_req_duration\{stage:2x\}\s+p\(95\)<500\s+p\(95\)=\d+/);
@@ -135,11 +136,14 @@ describe('2x-baseline against the reference API with --saturate (real processes)
     expect(rows[2]?.achievedRate).toBeGreaterThan(35);
     expect(rows[2]?.p95).toBeGreaterThan(500);
     expect(rows[0]?.p95).toBeLessThan(500);
-    expect(res.stdout).toMatch(/Stages\n\s+✓\s+baseline\s+target 20\.0\/s\s+achieved 20\.0\/s\s+80 req/);
-    expect(res.stdout).toMatch(/✗\s+2x\s+target 40\.0\/s/);
-    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testsuite name="golive\.stage\.2x"[^>]* tests="2" failures="1"/);
-    expect(junit).toMatch(/<testsuite name="golive\.stage\.baseline"[^>]* tests="2" failures="0"/);
+    expect(res.stdout).toMatch(/Stages\n\s+✓\s+baseline\s+asked 20\.0\/s\s+achieved 20\.0\/s\s+sent 80 of 80\s/);
+    expect(res.stdout).toMatch(/✗\s+2x\s+asked 40\.0\/s/);
+    // Every stage says what it dropped, by cause.
+    expect(res.stdout).toMatch(/✓\s+ramp\s+asked 20\.0->40\.0\/s\s+achieved [\d.]+\/s\s+sent \d+ of 60\s.*dropped: max-in-flight full \d+\s+dropped: golive late \d+/);
+    await expect(junit()).resolves.toMatch(/<testsuite name="golive\.stage\.ramp"[^>]*>\n    <properties>\n      <property name="asked_rate_from" value="20"\/>\n      <property name="asked_rate_to" value="40"\/>/);
+    const xml = await junit();
+    expect(xml).toMatch(/<testsuite name="golive\.stage\.2x"[^>]* tests="2" failures="1"/);
+    expect(xml).toMatch(/<testsuite name="golive\.stage\.baseline"[^>]* tests="2" failures="0"/);
   }, 60_000);
 });
 

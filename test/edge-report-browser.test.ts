@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceApi, type ReferenceApi } from '../src/reference-api/server.js';
 import { TestPki } from './support/certs.js';
 import { runEdge } from './support/edge.js';
+import { axeBlocking } from './support/axe.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 let dir: string;
@@ -69,6 +70,7 @@ describe('edge section of report.html in headless Chromium', () => {
       ]);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
+      expect(await axeBlocking(page)).toEqual([]);
     } finally {
       await page.close();
     }

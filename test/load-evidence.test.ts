@@ -17,6 +17,7 @@ import { defaultThresholds, evaluateRunThresholds, summaryMetricSource } from '.
 const TIME_TREND: MetricInfo = { type: 'trend', contains: 'time' };
 const GAUGE: MetricInfo = { type: 'gauge', contains: 'time' };
 const COUNTER: MetricInfo = { type: 'counter', contains: 'default' };
+const SHARE: MetricInfo = { type: 'gauge', contains: 'default' };
 const open: Workload = { model: 'open', rate: 100, durationSeconds: 10, maxInFlight: 200 };
 const closed: Workload = { model: 'closed', requests: 1000, concurrency: 10 };
 const LOAD = { phase: 'load', scenario: 'load', status: '200', expected_response: 'true' };
@@ -141,6 +142,29 @@ describe('dropped arrivals: the default threshold and what its failure says', ()
     const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, drops(0, 80, 40), 10, w);
     expect(verdictOf(ts).exitCode).toBe(107);
     expect(errorLine([], ts)).toMatch(/10 requests are all out at 100 req\/s only when requests take 100\.00ms, and the target's own part was p\(99\)=8\d\.\d\dms while golive's event loop was delayed at p99 by 40\.00ms: golive's slow reading may have filled them$/);
+  });
+
+  // golive's own CPU, and the time its loop waited for a CPU (schedstat's run delay), as shares of the load's time
+  const withCpu = (s: MetricStore, used: number, waited?: number): MetricStore => {
+    s.add('golive_cpu_busy', used, { phase: 'load' }, SHARE);
+    if (waited !== undefined) s.add('golive_cpu_wait', waited, { phase: 'load' }, SHARE);
+    return s;
+  };
+
+  it('is voided (107) when golive\'s loop wanted a whole CPU: what it used plus what it waited for one (a starved machine)', () => {
+    // nginx asked for 200k req/s on a busy runner: golive used 69 % of a CPU and waited 28 % of the time for one
+    const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, withCpu(drops(0), 0.69, 0.28), 10, w);
+    expect(verdictOf(ts).exitCode).toBe(107);
+    expect(errorLine([], ts)).toMatch(/41 % of arrivals found 10 requests already waiting, but golive's own process used 69 % of a CPU and waited 28 % of the time for one during the load \(it wanted 97 %\), so its reading of the responses, not the target, may be what was slow$/);
+  });
+
+  it('stays the target\'s (99) when golive waited for a CPU but did not want one: a 300 ms target on a busy runner', () => {
+    // 10 in flight at 100/s against 300 ms: golive idles on its sockets, using 5 % and waiting 30 % (every wake-up queues)
+    const ts = evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, withCpu(drops(0), 0.05, 0.3), 10, w);
+    expect(verdictOf(ts)).toEqual({ verdict: 'failed', exitCode: 99 });
+    expect(ts[0]?.message).toMatch(/^the target could not keep up: 41 % of arrivals found 10 requests already waiting/);
+    // and without a wait measurement (not Linux, k6), only what it used counts
+    expect(verdictOf(evaluateRunThresholds({ 'dropped_iterations{phase:load}': ['count<10'] }, withCpu(drops(0), 0.69), 10, w)).exitCode).toBe(99);
   });
 
   it('passes when none was dropped: the zero is a measurement', () => {

@@ -99,7 +99,10 @@ describe('--notify against real receivers', () => {
     expect(body.text).toMatch(/^:red_circle: golive prod http:\/\/127\.0\.0\.1:\d+\/? FAILED/);
     expect(body.blocks.map((b) => [b.type, b.text.type])).toEqual([['section', 'mrkdwn'], ['section', 'mrkdwn']]);
     expect(body.blocks[1]!.text.text).toMatch(/\*verdict\* failed \(exit 99\)/);
-    expect(body.blocks[1]!.text.text).toContain('• check health: GET /health status is 200');
+    expect(body.blocks[1]!.text.text).toContain('• check health: GET /health status is 200 (got status 503: ');
+    // What depends on the failed status did not run: said so, never listed as a failure of its own.
+    expect(body.blocks[1]!.text.text).toContain('• check health: GET /health body is healthy (not run: status is 503, not 200)');
+    expect(body.blocks[1]!.text.text).not.toMatch(/body is healthy \((?!not run)/);
     const s = await summaryOf(r.out);
     expect(s.golive.deliveries).toEqual([{ sink: 'slack', ok: true, attempts: 1 }]);
     // One line per notification sent (25.5), naming the channel, never its URL.
@@ -111,12 +114,14 @@ describe('--notify against real receivers', () => {
     const rx = await receiver();
     open.push(rx);
     const dir = await mkdtemp(join(tmpdir(), 'golive-tpl-'));
-    await writeFile(join(dir, 'tpl.json'), JSON.stringify({ status: '{{verdict}}', code: '{{exitCode}}', env: '{{environment}}', text: 'golive {{outcome}} run {{runId}}', failed: '{{failedChecks}}', p95: '{{p95}}' }));
+    await writeFile(join(dir, 'tpl.json'), JSON.stringify({ status: '{{verdict}}', code: '{{exitCode}}', env: '{{environment}}', text: 'golive {{outcome}} run {{runId}}', failed: '{{failedChecks}}', notRun: '{{notRunChecks}}', p95: '{{p95}}' }));
     const r = await run({ down: true, args: ['--notify', 'webhook', '--testid', 'tpl-run'], env: { GOLIVE_WEBHOOK_URL: `${rx.url}/hook/secret-token-abc`, GOLIVE_WEBHOOK_TEMPLATE_FILE: join(dir, 'tpl.json') } });
     expect(r.code).toBe(99);
     const body = JSON.parse(rx.got[0]!.body) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'failed', code: 99, env: 'prod', text: 'golive failure run tpl-run' });
     expect(body.failed).toEqual(expect.arrayContaining([expect.stringMatching(/^health: GET \/health status is 200/)]));
+    expect((body.failed as string[]).filter((c) => c.includes('body is healthy'))).toEqual([]);
+    expect(body.notRun).toEqual(expect.arrayContaining(['health: GET /health body is healthy (not run: status is 503, not 200)']));
     expect(typeof body.p95).toBe('object');
     expect(await everything(r)).not.toContain('secret-token-abc');
   });

@@ -78,6 +78,13 @@ describe('one cause, one line (real runs, piped)', () => {
     expect(checks).toMatch(/·\s+health\s+GET \/api\/v1\/data\/health answers\s+0 passed, 1 failed\s+same cause as health GET \/health answers/);
     expect(run.stdout).not.toContain('ERR_SSL_WRONG_VERSION_NUMBER');
     expect(run.stdout).toMatch(/-\s+load\s+not run\s+skipped because health failed/);
+    // The port is up and answered in plain HTTP: the URL's scheme is wrong, no deployed service went down.
+    expect(run.stdout.replace(/\n {4,}/g, ' ').split('\n').filter((l) => l.includes(plain))).toHaveLength(1);
+    expect(run.stdout).not.toContain('ROLLBACK TRIGGER');
+    const summary = JSON.parse(await readFile(join(run.out, 'summary.json'), 'utf8')) as { golive: { rollback: { triggered: boolean } } };
+    expect(summary.golive.rollback.triggered).toBe(false);
+    expect(await run.md()).not.toMatch(/rollback/i);
+    expect(await run.html()).not.toContain('ROLLBACK TRIGGER');
   });
 
   it('connection refused: one line naming host:port', async () => {
@@ -150,6 +157,9 @@ describe('classifyCause (pure)', () => {
     expect(classifyCause('tls: first record does not look like a TLS handshake', { target: 'https://u:p@h.test' }).line)
       .toBe('h.test:443 speaks plain HTTP, not TLS: use http://h.test');
     expect(classifyCause('connect ECONNREFUSED 127.0.0.1:9', { target: 'http://127.0.0.1:9' }).line).toBe('connection refused: nothing listens on 127.0.0.1:9');
+    // The edge's redirect probe names the plain-HTTP port it was refused on, not the target's.
+    expect(classifyCause('GET http://127.0.0.1:80/health: connection refused (ECONNREFUSED): no plain-HTTP listener', { target: 'https://127.0.0.1:8443' }).line)
+      .toBe('connection refused: nothing listens on 127.0.0.1:80');
     expect(classifyCause('took 612.0ms').kind).toBe('other');
   });
 

@@ -215,3 +215,25 @@ describe('the openapi key of the config', () => {
     expect(validatePlan({ target: 'http://127.0.0.1:9', phases: ['health'], openapi: { file: 'api.yaml' } }).openapi).toEqual({ file: 'api.yaml' });
   });
 });
+
+describe('one JSON Schema compiler for declared checks and the contract', () => {
+  it('words a broken rule the same in both, OpenAPI formats included', async () => {
+    const { compileJsonSchema } = await import('../checks/declared/json-schema.js');
+    const { SchemaCompiler } = await import('../src/openapi/schema.js');
+    const schema = { type: 'object', properties: { n: { type: 'integer', format: 'int32' }, s: { type: 'string' } }, required: ['n', 's'], additionalProperties: false };
+    const declared = compileJsonSchema(schema);
+    if (!declared.ok) throw new Error(declared.error);
+    const contract = new SchemaCompiler('3.1', undefined).compile(schema);
+    const body = { n: 2 ** 31, extra: 1 };
+    const first = declared.validateAll(body, 5).failures.map((f) => [f.pointer, f.rule, f.message]);
+    const all = contract(body, 5);
+    // The declared check stops at its first rule; the contract lists every one, worded alike.
+    expect(first).toHaveLength(1);
+    expect(all.errors.map((e) => [e.pointer, e.keyword, e.message])).toContainEqual(first[0]);
+    expect(all.errors.map((e) => [e.pointer, e.keyword, e.message])).toEqual(expect.arrayContaining([
+      ['/s', 'required', 'is required but missing'], ['/extra', 'additionalProperties', 'is not allowed'], ['/n', 'format', 'must match format "int32"'],
+    ]));
+    expect(all.total).toBe(3);
+    expect(declared.validate({ n: 2 ** 31, s: 'x' })).toMatchObject({ pointer: '/n', rule: 'format', message: 'must match format "int32"' });
+  });
+});

@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignoffReport } from '../src/signoff/types.js';
+import { axeBlocking } from './support/axe.js';
+import { expectJunitHolds } from './support/junit-validators.js';
 import { runCli } from './support/processes.js';
 import type { Server } from './support/prometheus.js';
 import { startWithHistory } from './support/signoff-history.js';
@@ -72,6 +74,13 @@ describe('golive signoff --window 7d --by day', () => {
     expect(stdout).toMatch(/\d{4}-\d{2}-\d{2} +✗ 91\.\d\d %/);
   });
 
+  it('signoff-junit.xml holds against junit-10.xsd and the CI readers: one failure per failed criterion', async () => {
+    const got = await expectJunitHolds(join(out, 'signoff-junit.xml'));
+    const n = (...st: string[]) => report.criteria.filter((c) => st.includes(c.status)).length;
+    expect(got.total).toEqual({ tests: 6, failures: n('failed'), errors: n('unknown', 'not-measured'), skipped: 0 });
+    expect(got.total.failures).toBeGreaterThanOrEqual(3);
+  });
+
   it('signoff.html in Chromium: one row per criterion, each with its chart, the per-day table, the sign-off lines, no console errors, the hostile alert name as text', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -107,6 +116,7 @@ describe('golive signoff --window 7d --by day', () => {
       expect(await page.title()).not.toBe('pwned');
       expect(got.text).toContain(XSS);
       expect(got.text).toContain('Launch Manager sign-off');
+      expect(await axeBlocking(page)).toEqual([]);
     } finally {
       await page.close();
     }

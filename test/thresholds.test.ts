@@ -384,36 +384,44 @@ describe('rollbackTriggers', () => {
   ] as const;
 
   it('quiet when the service answers and p95 is under the limit', () => {
-    expect(rollbackTriggers({ source: loadedStore(), maxP95Ms: 5000, phases, serviceUnavailable: false }))
+    expect(rollbackTriggers({ source: loadedStore(), maxP95Ms: 5000, phases, unavailable: [] }))
       .toEqual({ triggered: false, reasons: [] });
   });
 
   it('service unavailable', () => {
-    const r = rollbackTriggers({ source: new MetricStore(), maxP95Ms: 5000, phases, serviceUnavailable: true, unavailableDetail: 'GET /health returned 503' });
+    const r = rollbackTriggers({ source: new MetricStore(), maxP95Ms: 5000, phases, unavailable: ['GET /health returned 503'] });
     expect(r).toEqual({ triggered: true, reasons: ['service unavailable: GET /health returned 503'] });
+  });
+
+  it('a port answering TLS in plain HTTP is up: a wrong scheme, not a service to roll back (node and k6 wording)', () => {
+    const plain = ['GET /health: EPROTO: wrong version number', 'GET /api/v1/data/health: tls: first record does not look like a TLS handshake'];
+    expect(rollbackTriggers({ source: new MetricStore(), maxP95Ms: 5000, phases, unavailable: plain })).toEqual({ triggered: false, reasons: [] });
+    // Beside real evidence of a down service, only that evidence is the reason.
+    expect(rollbackTriggers({ source: new MetricStore(), maxP95Ms: 5000, phases, unavailable: [...plain, 'GET /health returned 503'] }).reasons)
+      .toEqual(['service unavailable: GET /health returned 503']);
   });
 
   it('p95 above the limit in any phase, even when other phases dilute it', () => {
     const s = loadedStore();
     for (let i = 0; i < 20; i++) s.add('http_req_duration', 6000, { phase: 'market-data' });
-    const r = rollbackTriggers({ source: s, maxP95Ms: 5000, phases, serviceUnavailable: false });
+    const r = rollbackTriggers({ source: s, maxP95Ms: 5000, phases, unavailable: [] });
     expect(r.triggered).toBe(true);
     expect(r.reasons).toHaveLength(1);
     expect(r.reasons[0]).toMatch(/^p\(95\)=6\d{3}\.\d\dms > 5000ms in phase market-data$/);
-    expect(rollbackTriggers({ source: s, maxP95Ms: 7000, phases, serviceUnavailable: false }).triggered).toBe(false);
+    expect(rollbackTriggers({ source: s, maxP95Ms: 7000, phases, unavailable: [] }).triggered).toBe(false);
   });
 
   it('falls back to all requests when no phase has samples, and reports both causes', () => {
     const s = new MetricStore();
     for (let i = 0; i < 10; i++) s.add('http_req_duration', 5200);
-    const r = rollbackTriggers({ source: s, maxP95Ms: 5000, phases, serviceUnavailable: true });
-    expect(r.reasons).toEqual(['service unavailable: health checks got no healthy answer', 'p(95)=5200.00ms > 5000ms over all requests']);
+    const r = rollbackTriggers({ source: s, maxP95Ms: 5000, phases, unavailable: ['GET /health: timeout'] });
+    expect(r.reasons).toEqual(['service unavailable: GET /health: timeout', 'p(95)=5200.00ms > 5000ms over all requests']);
   });
 
   it('ignores skipped phases', () => {
     const s = new MetricStore();
     s.add('http_req_duration', 9000, { phase: 'load' });
-    const r = rollbackTriggers({ source: s, maxP95Ms: 5000, phases: [{ name: 'load', status: 'skipped' }], serviceUnavailable: false });
+    const r = rollbackTriggers({ source: s, maxP95Ms: 5000, phases: [{ name: 'load', status: 'skipped' }], unavailable: [] });
     // skipped: no per-phase read, so the untagged fallback sees it
     expect(r.reasons).toEqual(['p(95)=9000.00ms > 5000ms over all requests']);
   });

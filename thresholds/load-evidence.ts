@@ -96,14 +96,24 @@ function upperBound(op: string): boolean {
   return op === '<' || op === '<=';
 }
 
-/** At or above this share of one CPU golive's single-threaded loop was saturated: its reading may be what was slow. */
+/**
+ * At or above this share of one CPU golive's single-threaded loop was saturated: its reading may be what was slow.
+ * The share is what it wanted: the CPU it used plus the time it was ready but waited for one (a starved
+ * machine gives golive less than it wants, so use alone reads 69 % for a loop that never rested).
+ */
 export const SATURATED_CPU_SHARE = 0.9;
+
+const shareText = (v: number): string => `${Math.round(v * 100)} %`;
 
 /** "golive's process used 97 % of a CPU", when it was saturated during the load */
 function saturated(source: MetricSource): string | undefined {
-  const share = source.select('golive_cpu_busy', { phase: 'load' })?.value('value');
-  if (share === undefined || !(share >= SATURATED_CPU_SHARE)) return undefined;
-  return `golive's own process used ${Math.round(share * 100)} % of a CPU during the load, so its reading of the responses, not the target, may be what was slow`;
+  const used = source.select('golive_cpu_busy', { phase: 'load' })?.value('value');
+  if (used === undefined || !Number.isFinite(used)) return undefined;
+  const waited = source.select('golive_cpu_wait', { phase: 'load' })?.value('value');
+  const wait = waited !== undefined && Number.isFinite(waited) && waited > 0 ? waited : 0;
+  if (!(used + wait >= SATURATED_CPU_SHARE)) return undefined;
+  const how = wait > 0 ? `used ${shareText(used)} of a CPU and waited ${shareText(wait)} of the time for one during the load (it wanted ${shareText(used + wait)})` : `used ${shareText(used)} of a CPU during the load`;
+  return `golive's own process ${how}, so its reading of the responses, not the target, may be what was slow`;
 }
 
 /** The void line for a latency threshold golive's lag could explain, or undefined when the failure is the target's. */

@@ -2,6 +2,7 @@
  * The runbook's rollback triggers, reported apart from the verdict: a failed
  * gate blocks a release, a rollback signal says the live one should be undone.
  */
+import { classifyCause } from '../checks/causes.js';
 import { safeLine } from '../src/core/sanitize.js';
 import type { PhaseResult, RollbackSignal } from '../src/core/result.js';
 import type { MetricSource } from './evaluate.js';
@@ -12,13 +13,21 @@ export interface RollbackInput {
   maxP95Ms: number;
   phases: readonly Pick<PhaseResult, 'name' | 'status'>[];
   /**
-   * Computed by the engine: a health check failed because the service did not
-   * answer usefully (connection refused/reset, timeout, 5xx), as opposed to,
-   * say, a slow but correct answer.
+   * Gathered by the engine, one line each (e.g. "GET /health returned 503";
+   * never a secret): a check failed because the service did not answer
+   * usefully (connection refused/reset, timeout, 5xx), as opposed to, say, a
+   * slow but correct answer.
    */
-  serviceUnavailable: boolean;
-  /** one line for the reason, e.g. "GET /health returned 503"; never a secret */
-  unavailableDetail?: string;
+  unavailable: readonly string[];
+}
+
+/**
+ * A port that answered a TLS hello in plain HTTP is up: the scheme of the
+ * URL (the user's, or ours to fix) is wrong, which the failed check names in
+ * one line. It is not evidence that a deployed service went down.
+ */
+function downEvidence(line: string): boolean {
+  return classifyCause(line).kind !== 'plain-http';
 }
 
 function p95Over(source: MetricSource, tags: Record<string, string>): number | undefined {
@@ -35,9 +44,8 @@ function p95Over(source: MetricSource, tags: Record<string, string>): number | u
 export function rollbackTriggers(input: RollbackInput): RollbackSignal {
   const { source, maxP95Ms } = input;
   const reasons: string[] = [];
-  if (input.serviceUnavailable) {
-    reasons.push(safeLine(`service unavailable: ${input.unavailableDetail ?? 'health checks got no healthy answer'}`));
-  }
+  const down = input.unavailable.filter(downEvidence);
+  if (down.length > 0) reasons.push(safeLine(`service unavailable: ${down.join('; ')}`));
   const slow = (p95: number): string => `p(95)=${p95.toFixed(2)}ms > ${maxP95Ms}ms`;
   let perPhase = false;
   for (const phase of input.phases) {

@@ -33,6 +33,9 @@ export interface AssertionOutcome {
   reason?: string;
 }
 
+/** Where a `schema` assertion's validator is kept: check name, step index, index in the step's `expect`. */
+export const schemaKey = (check: string, step: number, assertion: number) => `${check}\u0000${step}\u0000${assertion}`;
+
 /** The validator of a step's `schema` assertion `index`: a failure line, or undefined. */
 export type SchemaCheck = (value: unknown) => string | undefined;
 
@@ -58,6 +61,12 @@ export const IMPLICIT_STATUS: Assertion = { status: { min: 200, max: 299 }, name
 /** A step without a status assertion still must not pass on a 500. */
 export function stepAssertions(step: Step): Assertion[] {
   return step.expect.some((a) => 'status' in a) ? step.expect : [IMPLICIT_STATUS, ...step.expect];
+}
+
+/** A step's expected_response: what its (hard) status assertion accepts, else 2xx. */
+export function expectedStatus(step: Step): (status: number) => boolean {
+  const a = stepAssertions(step).find((x) => 'status' in x && x.soft !== true);
+  return a && 'status' in a ? (s) => statusVerdict(a, s) === undefined : (s) => s >= 200 && s < 300;
 }
 
 export function assertionLabel(a: Assertion): string {

@@ -37,21 +37,8 @@ export interface FlowResult {
 /** What a flow needs beyond the scope: each step's schema validators. */
 export type StepContextFor = (stepIndex: number) => Omit<StepContext, 'sentJson'>;
 
-/** One extra finding about a response (e.g. OpenAPI conformance), judged like an assertion of its step. */
-export interface ResponseFinding {
-  label: string;
-  ok: boolean;
-  reason?: string;
-  /** a soft finding degrades its check instead of failing it */
-  soft?: boolean;
-}
-
-/**
- * Called for every response a step got, after its own assertions: the seam
- * for checks that hold every response against something else (the API's
- * OpenAPI document). Pure, like the evaluator: both engines call it.
- */
-export type ResponseHook = (step: { check: DeclaredCheck; index: number; request: BuiltRequest }, response: StepResponse) => ResponseFinding[];
+/** An outcome's check name in every report, both engines: `check: step-title label`. */
+export const outcomeName = (check: DeclaredCheck, o: FlowOutcome): string => `${check.name}: ${o.stepTitle} ${o.label}`;
 
 /** Every outcome of a check that does not run at all (its setup failed), with why. */
 export function notRunFlow(check: DeclaredCheck, reason: string): FlowOutcome[] {
@@ -61,7 +48,7 @@ export function notRunFlow(check: DeclaredCheck, reason: string): FlowOutcome[] 
   ].map((label) => ({ label, state: 'not-run' as const, reason, step: i, stepTitle: stepTitle(step) })));
 }
 
-export function* checkFlow(check: DeclaredCheck, scope: RequestScope, contextFor: StepContextFor, onResponse?: ResponseHook): Generator<FlowRequest, FlowResult, SendResult> {
+export function* checkFlow(check: DeclaredCheck, scope: RequestScope, contextFor: StepContextFor): Generator<FlowRequest, FlowResult, SendResult> {
   const outcomes: FlowOutcome[] = [];
   const vars: Record<string, string> = { ...scope.vars };
   const secrets: string[] = [];
@@ -84,9 +71,6 @@ export function* checkFlow(check: DeclaredCheck, scope: RequestScope, contextFor
     }
     const ev = evaluateStep(step, sent.response, { ...contextFor(i), where: `step ${i + 1}`, ...(req.sentJson !== undefined ? { sentJson: req.sentJson } : {}) });
     outcomes.push(...ev.outcomes.map(at));
-    for (const f of onResponse?.({ check, index: i, request: req }, sent.response) ?? []) {
-      outcomes.push(at(f.ok ? { label: f.label, state: 'passed' } : { label: f.label, state: f.soft ? 'degraded' : 'failed', ...(f.reason !== undefined ? { reason: f.reason } : {}) }));
-    }
     for (const [name, value] of Object.entries(ev.captures)) {
       vars[name] = value;
       const c = step.capture[name];

@@ -7,92 +7,86 @@
  * body quoted.
  */
 import { Ajv } from 'ajv';
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { preview } from '../outcome.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { asAllValidator, asValidator } from './schema-failure.js';
+import type { SchemaAllValidator, SchemaValidator } from './schema-failure.js';
 
-/** The first rule a value broke. */
-export interface SchemaFailure {
-  /** JSON pointer into the value, '' for the root */
-  pointer: string;
-  /** the schema keyword, e.g. `type`, `required` */
-  rule: string;
-  /** ajv's wording, e.g. `must be number` */
-  message: string;
-  /** the offending value, previewed (bounded) */
-  got: string;
-}
+export type { SchemaAllValidator, SchemaFailure, SchemaValidator } from './schema-failure.js';
+export { describeSchemaFailure } from './schema-failure.js';
 
-export type SchemaValidator = (value: unknown) => SchemaFailure | undefined;
-
-export type CompiledSchema = { ok: true; validate: SchemaValidator } | { ok: false; error: string };
+export type CompiledSchema =
+  | { ok: true; validate: SchemaValidator; validateAll: SchemaAllValidator }
+  /** `error`: the line to show; `cause`: ajv's own reason alone */
+  | { ok: false; error: string; cause: string };
 
 export interface SchemaOptions {
   /** `2020-12` (default) or `draft-07` (also what OpenAPI 3.0's dialect is closest to) */
   dialect?: '2020-12' | 'draft-07';
   /** extra keywords to accept and ignore (OpenAPI's `nullable`, `example`, `x-*`) */
   keywords?: string[];
+  /** find every broken rule, not only the first (the API's contract counts them) */
+  allErrors?: boolean;
+  /** also OpenAPI's formats: int32 and int64 ranges checked; float, double, byte, binary, password annotations */
+  formats?: 'openapi';
+}
+
+const INT32 = 2 ** 31;
+
+function addOpenApiFormats(ajv: Ajv): void {
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -INT32 && n < INT32 });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  for (const f of ['float', 'double']) ajv.addFormat(f, { type: 'number', validate: () => true });
+  for (const f of ['byte', 'binary', 'password']) ajv.addFormat(f, () => true);
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const standaloneCode = standaloneModule as unknown as (ajv: Ajv, fn: ValidateFunction) => string;
 const instances = new Map<string, Ajv>();
 
-function ajvFor(opts: SchemaOptions): Ajv {
+/** `source`: an instance that keeps each validator's code, for jsonSchemaSource */
+function ajvFor(opts: SchemaOptions, source = false): Ajv {
   const dialect = opts.dialect ?? '2020-12';
   const keywords = [...(opts.keywords ?? [])].sort();
-  const key = `${dialect}\u0000${keywords.join(',')}`;
+  const key = `${dialect}\u0000${keywords.join(',')}\u0000${opts.allErrors === true}\u0000${opts.formats ?? ''}\u0000${String(source)}`;
   let ajv = instances.get(key);
   if (!ajv) {
-    // allErrors off: the first broken rule is the reason; strict on schema shape so typos surface at load.
-    const base: Options = { allErrors: false, strict: 'log', logger: false, validateSchema: true };
+    // allErrors off by default: the first broken rule is the reason; strict on schema shape so typos surface at load.
+    const base: Options = { allErrors: opts.allErrors === true, strict: 'log', logger: false, validateSchema: true, ...(source ? { code: { source: true } } : {}) };
     ajv = dialect === '2020-12' ? new Ajv2020(base) : new Ajv(base);
     addFormats(ajv);
+    if (opts.formats === 'openapi') addOpenApiFormats(ajv);
     for (const k of keywords) ajv.addKeyword(k);
     instances.set(key, ajv);
   }
   return ajv;
 }
 
-function at(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
-  let cur = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
+function compileWith(ajv: Ajv, schema: unknown): { ok: true; fn: ValidateFunction } | { ok: false; error: string; cause: string } {
+  try {
+    return { ok: true, fn: ajv.compile(schema as object) };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const cause = msg.split('\n')[0] ?? msg;
+    return { ok: false, error: `schema does not compile: ${cause}`, cause };
   }
-  return cur;
-}
-
-function failureOf(err: ErrorObject, root: unknown): SchemaFailure {
-  // `required` names the missing property below the object it is about.
-  const missing = err.keyword === 'required' ? (err.params as { missingProperty?: string }).missingProperty : undefined;
-  const pointer = missing !== undefined ? `${err.instancePath}/${missing.replace(/~/g, '~0').replace(/\//g, '~1')}` : err.instancePath;
-  const got = missing !== undefined ? 'nothing' : preview(at(root, err.instancePath));
-  return { pointer, rule: err.keyword, message: err.message ?? 'is invalid', got };
 }
 
 /** Compiles once; the validator returns the first rule broken, or undefined. */
 export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}): CompiledSchema {
-  let fn: ValidateFunction;
-  try {
-    fn = ajvFor(opts).compile(schema as object);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: `schema does not compile: ${msg.split('\n')[0] ?? msg}` };
-  }
-  return {
-    ok: true,
-    validate: (value) => {
-      if (fn(value)) return undefined;
-      const first = fn.errors?.[0];
-      return first ? failureOf(first, value) : { pointer: '', rule: 'schema', message: 'is invalid', got: preview(value) };
-    },
-  };
+  const c = compileWith(ajvFor(opts), schema);
+  return c.ok ? { ok: true, validate: asValidator(c.fn), validateAll: asAllValidator(c.fn) } : c;
 }
 
-/** `/bars/0/high: must be number (rule: type), got "12"` */
-export function describeSchemaFailure(f: SchemaFailure): string {
-  return `${f.pointer === '' ? '/' : f.pointer}: ${f.message} (rule: ${f.rule}), got ${f.got}`;
+/**
+ * The same validator as JavaScript source (ajv's standalone code, CommonJS),
+ * for runtimes that must not compile schemas themselves: the k6 bundle loads
+ * it with schema-runtime.ts. Same options, so the same errors.
+ */
+export function jsonSchemaSource(schema: unknown, opts: SchemaOptions = {}): { ok: true; source: string } | { ok: false; error: string } {
+  const ajv = ajvFor(opts, true);
+  const c = compileWith(ajv, schema);
+  return c.ok ? { ok: true, source: standaloneCode(ajv, c.fn) } : c;
 }

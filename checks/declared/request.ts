@@ -3,7 +3,7 @@
  * query, headers (auth included), body bytes as text. Pure and runtime-neutral
  * (no WHATWG URL in k6's runtime: the query is joined by hand).
  */
-import type { Step } from '../../src/contract/checks-schema.js';
+import type { DeclaredCheck, Step } from '../../src/contract/checks-schema.js';
 import { render, renderJson } from './template.js';
 import type { TemplateScope } from './template.js';
 
@@ -53,6 +53,11 @@ export function buildRequest(step: Step, scope: RequestScope): BuiltRequest {
     ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
     ...(sentJson !== undefined ? { sentJson } : {}),
   };
+}
+
+/** Env values a step sends as credentials: never shown. */
+export function authSecrets(checks: readonly DeclaredCheck[], env: Readonly<Record<string, string | undefined>>): string[] {
+  return checks.flatMap((c) => c.steps.flatMap((s) => (typeof s.auth === 'object' ? [env[s.auth.env]] : []))).filter((v): v is string => v !== undefined);
 }
 
 const CREDENTIAL = /auth|token|key|secret|session|cookie|passw|credential|bearer/i;

@@ -8,9 +8,10 @@
  * summary, and exits 108, which the adapter reads as "load skipped").
  */
 import exec from 'k6/execution';
-import { readK6Env } from '../../src/contract/k6-plan.js';
+import { LOAD_SKIPPED_MESSAGE, MIX_SKIPPED_MESSAGE, readK6Env } from '../../src/contract/k6-plan.js';
 import { goliveOptions } from './lib/options.js';
 import { loadRequest, runHealth, runMarketData } from './lib/phases.js';
+import { runDeclared } from './lib/declared.js';
 import type { K6SetupData } from '../../src/engine/k6/summary-schema.js';
 import { summaryOutputs } from './lib/summary.js';
 import type { SummaryData } from './lib/summary.js';
@@ -22,12 +23,14 @@ export const options = goliveOptions(cfg);
 /** What setup() hands to every VU and to handleSummary (as `setup_data`); the adapter parses it back. */
 export type GoliveSetupData = K6SetupData;
 
-export const LOAD_SKIPPED = 'load skipped because health failed';
+export const LOAD_SKIPPED = LOAD_SKIPPED_MESSAGE;
+export const MIX_SKIPPED = MIX_SKIPPED_MESSAGE;
 
 export function setup(): GoliveSetupData {
   const data: GoliveSetupData = {};
   if (cfg.plan.phases.includes('health')) data.health = runHealth(cfg);
   if (cfg.plan.phases.includes('market-data')) data.marketData = runMarketData(cfg);
+  if (cfg.plan.phases.includes('checks')) data.checks = runDeclared(cfg, __ENV);
   return data;
 }
 
@@ -37,7 +40,12 @@ export function load(data: GoliveSetupData | undefined): void {
     exec.test.abort(LOAD_SKIPPED);
     return;
   }
-  loadRequest(cfg);
+  // As the node engine: a mix runs only on declared checks that passed (its setup captures feed it).
+  if (cfg.plan.load.mix !== undefined && data?.checks !== undefined && !data.checks.ok) {
+    exec.test.abort(MIX_SKIPPED);
+    return;
+  }
+  loadRequest(cfg, { env: __ENV, vars: data?.checks?.vars ?? {} });
 }
 
 export function idle(): void {

@@ -4,6 +4,7 @@ import type { AccuracyConfig } from './accuracy.js';
 import type { K6PeerConfig } from './k6-peer.js';
 import type { OpenModelConfig } from './open-model.js';
 import type { ThroughputConfig } from './throughput.js';
+import type { VariantsConfig } from './variants.js';
 
 export interface BenchConfig {
   mode: 'quick' | 'full';
@@ -16,11 +17,13 @@ export interface BenchConfig {
   openModel: OpenModelConfig;
   /** k6 as a closed-model peer, and the runbook load through both engines */
   k6: K6PeerConfig;
+  /** the closed model's single GET against a mix and contract sampling, same run */
+  variants: VariantsConfig;
   /** the sections to run (all by default; `--only` picks some while developing) */
   sections: readonly Section[];
 }
 
-export const SECTIONS = ['throughput', 'accuracy', 'stall', 'scale', 'startup', 'open-model', 'k6'] as const;
+export const SECTIONS = ['throughput', 'accuracy', 'stall', 'scale', 'startup', 'open-model', 'k6', 'variants'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--no-install] [--only SECTION,...]
@@ -64,6 +67,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
         scaleRequests: 50_000,
         startupRuns: 2,
         k6: { requests: 20_000, repeats: 1, accuracyRequests: 300, runbookRequests: 1000 },
+        variants: { connections: 10, requests: 50_000, repeats: 3, timeoutMs },
       }
     : {
         mode: 'full', out, install, sections,
@@ -73,5 +77,6 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
         scaleRequests: 1_000_000,
         startupRuns: 5,
         k6: { requests: 100_000, repeats: 3, accuracyRequests: 2_000, runbookRequests: 1000 },
+        variants: { connections: 10, requests: 200_000, repeats: 5, timeoutMs },
       };
 }

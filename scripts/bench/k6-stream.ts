@@ -1,6 +1,6 @@
 /**
  * The cost of the k6 engine's sample stream (issue 21): the same closed k6
- * run as k6-peer.ts, with `--out json=-` piped into golive's own reader
+ * run as k6-peer.ts, with golive's stream arguments (`--out json=-` and its system tags) piped into golive's own reader
  * (src/engine/k6/sample-stream.ts) in this process, so k6's req/s with the
  * stream is comparable with the row without it, and the reader's CPU is this
  * process's CPU while it reads (it does nothing else meanwhile).
@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { K6SampleStream } from '../../src/engine/k6/sample-stream.js';
+import { K6_STREAM_ARGS } from '../../src/engine/k6/run.js';
 import type { LoadSpec } from './peers.js';
 import { cpuPer10k } from './stats.js';
 
@@ -29,7 +30,7 @@ export async function runK6Streamed(k6: string, dir: string, spec: LoadSpec): Pr
   const summary = join(dir, 'streamed-summary.json');
   writeFileSync(script, STREAM_SCRIPT);
   const env = { VUS: String(spec.connections), ITERATIONS: String(spec.requests), URL: `${spec.origin}${spec.path}`, SUMMARY: summary };
-  const args = ['run', '--quiet', '--no-color', '--no-usage-report', '--out', 'json=-', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
+  const args = ['run', '--quiet', '--no-color', '--no-usage-report', ...K6_STREAM_ARGS, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
   const stream = new K6SampleStream();
   let peakRss = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();

@@ -7,9 +7,17 @@
  */
 import type { Workload } from '../../src/contract/plan.js';
 import { MetricStore } from '../../src/core/metrics.js';
-import { runLoad } from '../../src/net/load/index.js';
+import { runLoad, type LoadStats } from '../../src/net/load/index.js';
+import { runLoadWorkers } from '../../src/net/load/workers/run-workers.js';
 import { createSampleRecorder } from '../../src/net/sample-recorder.js';
 import { systemClock } from '../../src/core/clock.js';
+import type { LoadMix } from '../../src/net/load/types.js';
+import type { LoadJudge } from '../../src/phases/load-contract.js';
+import { Findings } from '../../src/phases/findings.js';
+import { benchContract, BENCH_MIX } from './variants-child.js';
+
+/** What the load sends: one GET, an 80/20 mix of two GETs, or one GET held against a contract. */
+export type LoadVariant = 'single' | 'mix' | 'contract' | 'contract-all';
 
 export interface LoadChildArgs {
   origin: string;
@@ -17,6 +25,9 @@ export interface LoadChildArgs {
   workload: Workload;
   timeoutMs: number;
   maxScheduleLagMs?: number;
+  variant?: LoadVariant;
+  /** open model: worker threads (--workers), single variant only */
+  workers?: number;
 }
 
 export interface LoadChildResult {
@@ -46,23 +57,41 @@ export interface LoadChildResult {
   cpuSeconds: number;
   maxRssMB: number;
   errors: Record<string, number>;
+  /** variant contract: responses seen, checked, and the checks' CPU ms */
+  contract?: { responses: number; checked: number; cpuMs: number };
 }
 
 export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult> {
   const store = new MetricStore();
-  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' });
+  const mix: LoadMix | undefined = args.variant === 'mix' ? BENCH_MIX(args.path) : undefined;
+  const recorder = createSampleRecorder(store, { phase: 'load', name: args.path, method: 'GET' }, undefined,
+    mix?.requests.map((r) => ({ tags: { name: r.path }, expected: (s: number) => s >= 200 && s < 400 })));
+  // The load phase's own judge, as node-engine builds it: the same CPU budget and sampling.
+  const judge: LoadJudge | undefined = args.variant === 'contract' || args.variant === 'contract-all' ? await benchContract(args.path, args.variant === 'contract-all') : undefined;
+  const found = new Findings();
+  const onSample = judge ? (s: Parameters<typeof recorder.onSample>[0]) => { recorder.onSample(s); judge.judge(s, found); } : recorder.onSample;
   const lagRec = store.recorder('golive_schedule_lag', { phase: 'load' }, { type: 'trend', contains: 'time' });
-  const stats = await runLoad({
+  const common = {
     origin: args.origin,
-    request: { method: 'GET', path: args.path },
-    workload: args.workload,
+    request: { method: 'GET' as const, path: args.path },
+    ...(mix ? { mix } : {}),
     timeoutMs: args.timeoutMs,
     signal: AbortSignal.timeout(15 * 60_000),
     clock: systemClock,
-    onSample: recorder.onSample,
-    onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); },
     ...(args.maxScheduleLagMs !== undefined ? { maxScheduleLagMs: args.maxScheduleLagMs } : {}),
-  });
+  };
+  const w = args.workload;
+  let stats: LoadStats;
+  let errors = recorder.errors;
+  let unexpected = (): number => recorder.unexpected();
+  if (w.model !== 'closed' && (args.workers ?? 1) > 1 && !judge && !mix) {
+    // The load phase's path with threads: each records its own histograms, merged into this store.
+    const run = await runLoadWorkers({ ...common, workload: w, workers: args.workers ?? 1, store, record: { base: { phase: 'load', name: args.path, method: 'GET' } } });
+    ({ stats, errors } = run);
+    unexpected = () => store.select('http_req_failed', { phase: 'load' })?.value('passes') ?? 0;
+  } else {
+    stats = await runLoad({ ...common, ...(judge ? { capture: judge.capture } : {}), workload: w, onSample, onLag: (ms) => { lagRec(ms < 0 ? 0 : ms); } });
+  }
   const lag = store.select('golive_schedule_lag', { phase: 'load' });
   const d = store.select('http_req_duration', { phase: 'load' });
   const v = (agg: string): number => d?.value(agg) ?? NaN;
@@ -71,7 +100,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     started: stats.started,
     completed: stats.completed,
     failed: stats.failed,
-    unexpected: recorder.unexpected(),
+    unexpected: unexpected(),
     dropped: stats.dropped,
     droppedBehind: stats.droppedBehind,
     expected: stats.stages.reduce((n, st) => n + st.expected, 0),
@@ -86,6 +115,7 @@ export async function runLoadChild(args: LoadChildArgs): Promise<LoadChildResult
     max: v('max'),
     cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
     maxRssMB: ru.maxRSS / 1024,
-    errors: Object.fromEntries(recorder.errors),
+    errors: Object.fromEntries(errors),
+    ...(judge ? { contract: judge.stats() } : {}),
   };
 }

@@ -22,6 +22,7 @@ import { benchScale } from './scale.js';
 import { benchStartup } from './startup.js';
 import { runTargetChild, type TargetSpec } from './target-child.js';
 import { benchThroughput } from './throughput.js';
+import { benchVariants } from './variants.js';
 
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 
@@ -58,6 +59,7 @@ async function bench(cfg: BenchConfig): Promise<BenchReport> {
   const scale = on('scale') ? await section('scale', () => benchScale(box, cfg.scaleRequests, log)) : undefined;
   const startup = on('startup') ? await section('start-up', () => benchStartup(root, cfg.startupRuns)) : undefined;
   const k6 = on('k6') ? await section('k6 as a peer', () => benchK6(root, box, cfg.k6, log)) : undefined;
+  const variants = on('variants') ? await section('single GET, mix and contract', () => benchVariants(box, cfg.variants, log)) : undefined;
   const cpu = cpus();
   const partial: Omit<BenchReport, 'goals'> = {
     mode: cfg.mode,
@@ -73,6 +75,7 @@ async function bench(cfg: BenchConfig): Promise<BenchReport> {
     ...(scale ? { scale } : {}),
     ...(startup ? { startup } : {}),
     ...(k6 ? { k6 } : {}),
+    ...(variants ? { variants } : {}),
   };
   return { ...partial, goals: judgeGoals(partial) };
 }

@@ -43,7 +43,7 @@ export function openModelGoals(o: OpenSection): Goal[] {
       ...(g?.dropped !== undefined && k?.dropped !== undefined ? { met: g.dropped <= k.dropped } : {}),
     });
   }
-  const sustained = (tool: string): number | undefined => o.sustained.find((s) => s.tool === tool)?.rate;
+  const sustained = (tool: string, workers = 1): number | undefined => o.sustained.find((s) => s.tool === tool && (s.workers ?? 1) === workers)?.rate;
   const gMax = sustained('golive');
   const closedRps = o.closed[0]?.rps;
   const top = o.config.searchRates.at(-1);
@@ -59,5 +59,27 @@ export function openModelGoals(o: OpenSection): Goal[] {
     measured: `${gMax ?? 'n/a'} vs ${vMax ?? (o.sustained.some((s) => s.tool === 'vegeta') ? 'none' : 'n/a (not run)')} req/s`,
     ...(o.sustained.some((s) => s.tool === 'vegeta') ? { met: (gMax ?? 0) >= (vMax ?? 0) } : {}),
   });
+  goals.push(...workerGoals(o, sustained('golive', 2), gMax, vMax, closedRps));
   return goals;
+}
+
+/** Issue 24: the open model on two worker threads against Vegeta, the closed model and one thread. */
+function workerGoals(o: OpenSection, w2: number | undefined, w1: number | undefined, vMax: number | undefined, closedRps: number | undefined): Goal[] {
+  if (!o.sustained.some((s) => s.tool === 'golive' && s.workers === 2)) return [];
+  const ratio = (a: number | undefined, b: number | undefined): string => fmt((a ?? NaN) / (b ?? NaN));
+  const vegetaRun = o.sustained.some((s) => s.tool === 'vegeta');
+  return [
+    {
+      name: 'highest sustained open rate, --workers 2, vs Vegeta', goal: ">= Vegeta's",
+      measured: `${w2 ?? 'none'} vs ${vMax ?? (vegetaRun ? 'none' : 'n/a (not run)')} req/s = ${ratio(w2, vMax)}`,
+      // none vs none measured nothing: not a goal met
+      ...(vegetaRun && (w2 !== undefined || vMax !== undefined) ? { met: (w2 ?? 0) >= (vMax ?? 0) } : {}),
+    },
+    {
+      name: `highest sustained open rate, --workers 2, vs closed throughput (${o.closed[0]?.target ?? 'n/a'})`, goal: '>= 0.50 x',
+      measured: `${w2 ?? 'none'} vs ${fmt(closedRps, 0)} req/s = ${ratio(w2, closedRps)}`,
+      ...(finite(closedRps) ? { met: (w2 ?? 0) >= 0.5 * (closedRps ?? NaN) } : {}),
+    },
+    { name: 'highest sustained open rate, --workers 2 vs --workers 1', goal: 'measured', measured: `${w2 ?? 'none'} vs ${w1 ?? 'none'} req/s = ${ratio(w2, w1)}` },
+  ];
 }

@@ -51,6 +51,8 @@ export interface ClosedRef {
 
 export interface Sustained {
   tool: OpenTool;
+  /** golive: the worker threads it ran on (--workers), 1 when absent */
+  workers?: number;
   /** highest rate with < 1 % dropped and >= 99 % of it sent; undefined when even the first missed */
   rate?: number;
   tried: { rate: number; sentPct: number; droppedPct: number }[];
@@ -66,11 +68,11 @@ export interface OpenSection {
 
 type Log = (line: string) => void;
 
-async function runOpen(tool: OpenTool, box: Toolbox, spec: OpenSpec): Promise<OpenOutcome> {
+async function runOpen(tool: OpenTool, box: Toolbox, spec: OpenSpec, workers = 1): Promise<OpenOutcome> {
   if (tool === 'k6') return box.k6 ? runK6Open(box.k6, spec) : { ok: false, error: 'k6 not found' };
   if (tool === 'vegeta') return box.vegeta ? runVegeta(box.vegeta, spec) : { ok: false, error: 'vegeta not found' };
   const o = await runGolive(box, { origin: spec.origin, path: spec.path, connections: 1, requests: 0, seconds: spec.seconds, timeoutMs: spec.timeoutMs },
-    { model: 'open', rate: spec.rate, durationSeconds: spec.seconds, maxInFlight: spec.maxInFlight });
+    { model: 'open', rate: spec.rate, durationSeconds: spec.seconds, maxInFlight: spec.maxInFlight }, workers);
   if (!o.ok) return { ok: false, error: o.error };
   const r = o.run;
   const dropped = (r.dropped ?? 0) + (r.droppedBehind ?? 0);
@@ -147,14 +149,17 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
         for (const tool of tools) rows.push(medianRow(target.name, tool, rate, outcomes.get(tool) ?? []));
       }
       if (ti === 0) {
-        for (const tool of tools) {
-          const s: Sustained = { tool, tried: [] };
+        // golive on one thread and on two (--workers 2, issue 24), beside the peers
+        const searched = [...tools.map((tool) => ({ tool, workers: 1 })), { tool: 'golive' as const, workers: 2 }];
+        for (const { tool, workers } of searched) {
+          const s: Sustained = { tool, ...(workers > 1 ? { workers } : {}), tried: [] };
+          const name = workers > 1 ? `${tool} --workers ${workers}` : tool;
           for (const rate of cfg.searchRates) {
-            const o = await runOpen(tool, box, spec(rate));
+            const o = await runOpen(tool, box, spec(rate), workers);
             if (!o.ok) break;
             const at = sustainedAt(rate, cfg.seconds, o.run);
             s.tried.push({ rate, sentPct: at.sentPct, droppedPct: at.droppedPct });
-            log(`  ${target.name} highest sustained ${tool} ${rate}/s: sent ${at.sentPct.toFixed(1)} %, dropped ${at.droppedPct.toFixed(2)} %`);
+            log(`  ${target.name} highest sustained ${name} ${rate}/s: sent ${at.sentPct.toFixed(1)} %, dropped ${at.droppedPct.toFixed(2)} %`);
             if (!at.ok) break;
             s.rate = rate;
           }

@@ -102,9 +102,10 @@ export interface LoadSpec {
   timeoutMs: number;
 }
 
-export async function runGolive(box: Toolbox, spec: LoadSpec, workload?: Workload): Promise<Outcome> {
+/** `workers`: the open model on that many threads (--workers) */
+export async function runGolive(box: Toolbox, spec: LoadSpec, workload?: Workload, workers = 1): Promise<Outcome> {
   const w: Workload = workload ?? { model: 'closed', requests: spec.requests, concurrency: spec.connections };
-  const args = { origin: spec.origin, path: spec.path, workload: w, timeoutMs: spec.timeoutMs };
+  const args = { origin: spec.origin, path: spec.path, workload: w, timeoutMs: spec.timeoutMs, ...(workers > 1 ? { workers } : {}) };
   const r = await runCommand(process.execPath, [box.benchScript, '__child', 'load', JSON.stringify(args)], 20 * 60_000);
   return parsed('golive', r, (text) => {
     const res = JSON.parse(text.trim().split('\n').pop() ?? '') as LoadChildResult;

@@ -4,6 +4,7 @@ import type { OpenSection } from './open-model.js';
 import type { BenchReport, Goal } from './report.js';
 import type { Timing } from './startup.js';
 import { renderK6 } from './k6-peer.js';
+import { renderVariants } from './variants.js';
 
 const n = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 
@@ -82,6 +83,11 @@ export function renderReport(r: BenchReport): string {
     const rows = renderK6(r.k6).map((l) => l.split(' | '));
     out.push(columns(rows));
   }
+  if (r.variants) {
+    out.push('');
+    out.push(`Issue 19.3, same run: ${r.variants.config.requests.toLocaleString('en-US')} requests at ${r.variants.config.connections} connections against ${r.variants.target}, median of ${r.variants.config.repeats} interleaved run(s)`);
+    out.push(columns(renderVariants(r.variants)));
+  }
   out.push('');
   out.push(columns([['goal', 'target', 'measured', 'verdict'], ...r.goals.map((g) => [g.name, g.goal, g.measured, verdict(g)])]));
   return `${out.join('\n')}\n`;
@@ -101,7 +107,7 @@ export function renderOpenModel(o: OpenSection): string {
         `${x.dropped ?? 'n/a'}${x.droppedBehind ? ` (${x.droppedBehind} late)` : ''}`, n(x.lagP99, 3), n(x.rps, 0), n(x.cpuPer10k, 3)]),
   ]));
   for (const s of o.sustained) {
-    out.push(`Highest sustained (< 1 % dropped, >= 99 % sent), ${s.tool}: ${s.rate === undefined ? 'none of the rates tried' : `${s.rate.toLocaleString('en-US')} req/s`}` +
+    out.push(`Highest sustained (< 1 % dropped, >= 99 % sent), ${s.tool}${s.workers ? ` --workers ${s.workers}` : ''}: ${s.rate === undefined ? 'none of the rates tried' : `${s.rate.toLocaleString('en-US')} req/s`}` +
       ` (tried ${s.tried.map((t) => `${t.rate}: ${t.sentPct.toFixed(0)} % sent, ${t.droppedPct.toFixed(1)} % dropped`).join('; ')})`);
   }
   if (o.skipped.length) out.push(`Skipped targets: ${o.skipped.join('; ')}`);

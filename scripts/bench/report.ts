@@ -6,6 +6,7 @@ import type { ScaleSection } from './scale.js';
 import type { StartupSection } from './startup.js';
 import type { K6Section } from './k6-peer.js';
 import type { ThroughputSection } from './throughput.js';
+import type { VariantsSection } from './variants.js';
 
 export interface Goal {
   name: string;
@@ -31,6 +32,8 @@ export interface BenchReport {
   startup?: StartupSection;
   /** k6 (the real k6 1.1.0 the tests use) as a peer */
   k6?: K6Section;
+  /** issue 19.3: the single GET against a mix and contract sampling, same run */
+  variants?: VariantsSection;
   goals: Goal[];
 }
 
@@ -39,6 +42,7 @@ const fmt = (n: number | undefined, digits = 2): string => (n === undefined || !
 export function judgeGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
   const goals: Goal[] = [];
   if (r.throughput) throughputGoals(r.throughput, goals);
+  if (r.variants) variantGoals(r.variants, goals);
   if (r.accuracy) accuracyGoals(r.accuracy, goals);
   if (r.stall) {
     // Issue 13: the open model's p95 still shows a freeze at full size.
@@ -122,4 +126,20 @@ function startupGoal(startup: StartupSection, goals: Goal[]): void {
     measured: 'ms' in help ? `${fmt(help.ms, 0)} ms` : `n/a (${help.na})`,
     ...('ms' in help ? { met: help.ms < 300 } : {}),
   });
+}
+
+/** Issue 19.3: what the mix and the contract's sampling cost the closed model's single GET (same run, ratios). */
+const NO_REGRESSION = 0.9;
+
+function variantGoals(v: VariantsSection, goals: Goal[]): void {
+  for (const variant of ['mix', 'contract'] as const) {
+    const row = v.rows.find((r) => r.variant === variant);
+    const ok = row !== undefined && Number.isFinite(row.rpsRatio);
+    goals.push({
+      name: `closed model req/s, ${variant === 'mix' ? '80/20 mix' : 'contract sampling on'} vs single GET`,
+      goal: `>= ${NO_REGRESSION.toFixed(2)}x`,
+      measured: ok ? `${fmt(row.rpsRatio)}x` : 'n/a',
+      ...(ok ? { met: row.rpsRatio >= NO_REGRESSION } : {}),
+    });
+  }
 }

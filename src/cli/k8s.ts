@@ -85,6 +85,7 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     configMapName: f.action === 'run' ? jobName(runId) : `${f.name ?? 'golive'}-config`,
     ...(f.jobNamespace ? { namespace: f.jobNamespace } : {}),
     ...(f.image ? { image: f.image } : {}),
+    ...(f.k6Image ? { k6Image: f.k6Image } : {}),
     ...(f.secret ? { secretName: f.secret } : {}),
     ...(f.secretKey ? { secretKey: f.secretKey } : {}),
     ...(f.serviceAccount ? { serviceAccountName: f.serviceAccount } : {}),
@@ -98,6 +99,9 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     ...(f.name ? { name: f.name } : {}),
     ...(f.timeZone ? { timeZone: f.timeZone } : {}),
   });
+  if (f.action === 'render' && f.argo && runner.engine === 'k6') {
+    throw new GoliveError('GOLIVE_USAGE', '--argo: the AnalysisTemplate reads the verdict the node runner pushes (0, 99, or could not judge); the k6 flavour runs k6 alone and pushes none: drop --engine k6 for --argo');
+  }
   const scripts = runner.engine === 'k6' ? await readScripts(resolve(cwd, f.scriptsDir ?? 'dist/k6')) : {};
 
   if (f.action === 'render') {

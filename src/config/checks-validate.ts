@@ -9,6 +9,7 @@ import type { DeclaredCheck } from '../contract/checks-schema.js';
 import { jsonpathError } from '../../checks/declared/jsonpath.js';
 import { jsonStrings, templateRefs } from '../../checks/declared/template.js';
 import { compileJsonSchema, describeSchemaFailure } from '../../checks/declared/json-schema.js';
+import { schemaKey } from '../../checks/declared/evaluate.js';
 import type { SchemaCheck } from '../../checks/declared/evaluate.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,7 +34,7 @@ export function bracketPath(path: readonly PropertyKey[]): string {
 }
 
 /** The key of a `schema` assertion's compiled validator. */
-export const schemaKey = (check: string, step: number, assertion: number) => `${check}\u0000${step}\u0000${assertion}`;
+export { schemaKey };
 
 /** Every `schema` assertion compiled; a schema that does not compile is a problem at its path. */
 export function compileCheckSchemas(checks: readonly DeclaredCheck[], problems?: string[]): Map<string, SchemaCheck> {

@@ -33,6 +33,7 @@ export const OTHER_ENV_VARS = {
   GOLIVE_PAGERDUTY_URL: '--notify pagerduty: Events API URL (default PagerDuty\'s)',
   GOLIVE_RUNNER_INDEX: 'set by golive k8s in a parallel runner: its index',
   GOLIVE_RUNNERS: 'set by golive k8s in a parallel runner: how many runners',
+  GOLIVE_K6_SCRIPT: 'set by golive k8s in a k6 runner: the bundled k6 script to run (default: bundle scenarios/k6)',
   GOLIVE_PLAN: 'set by golive for the k6 scripts: the plan as JSON',
   GOLIVE_SUMMARY: 'set by golive for the k6 scripts: where the summary goes',
   GOLIVE_SEGMENT: 'set by golive for the k6 scripts: this runner\'s execution segment',

@@ -93,12 +93,22 @@ function thresholdPhaseProblems(raw: RawConfig, phases: readonly string[]): stri
 /** The declared checks and the load mix, against the env they will run with (exit 104 before any request). */
 export function validateDeclared(plan: Plan, env: Readonly<Record<string, string | undefined>>): void {
   if (plan.checks.length === 0 && plan.load.mix === undefined) return;
-  if (plan.engine === 'k6') throw configProblems(['checks: declared checks and load.mix run under --engine node only so far; drop --engine k6 or the checks']);
   const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
   if (plan.load.mix && plan.phases.includes('load') && !plan.phases.includes('checks') && plan.checks.some((c) => c.setup)) {
     problems.push('load.mix: the setup checks that feed it run in the checks phase; add checks to --phases');
   }
   if (problems.length > 0) throw configProblems(problems);
+}
+
+/** --workers: the node engine's open model only, and every thread needs a part of max-in-flight. */
+function checkWorkers(plan: Plan): void {
+  const n = plan.load.workers;
+  const w = plan.load.workload;
+  if (n === 1) return;
+  if (plan.engine === 'k6') throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: threads of the node engine's open model; k6 schedules its own VUs, drop --workers or --engine k6`);
+  if (w.model === 'closed') throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: only applies to the open model; add --rate R --duration S or --stages`);
+  if (plan.openapi) throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: the API's contract (openapi) is held against the responses on one thread; drop --workers or openapi`);
+  if (w.maxInFlight < n) throw new GoliveError('GOLIVE_USAGE', `--workers ${n}: each thread holds its part of --max-in-flight, which is ${w.maxInFlight}; expected --max-in-flight at least ${n}`);
 }
 
 /**
@@ -132,6 +142,7 @@ export function validatePlan(raw: RawConfig, before: readonly string[] = []): Pl
   if (plan.openapi && plan.engine === 'k6') {
     throw new GoliveError('GOLIVE_USAGE', 'openapi: the API contract is judged by --engine node only; use --engine node or leave openapi out');
   }
+  checkWorkers(plan);
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
   const defs = planThresholds(plan);
   checkThresholdMetrics(Object.keys(defs), plan.engine);

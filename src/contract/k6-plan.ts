@@ -5,12 +5,17 @@
  * from it. Runtime-neutral on purpose (zod and plain TS only; no node:*, no
  * URL, no process) because the k6 bundles inline this module.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { planSchema } from '../contract/plan.js';
 import type { Plan } from '../contract/plan.js';
 import { GoliveError } from '../core/errors.js';
 import type { PhaseName } from '../core/result.js';
 import { planThresholds, thresholdsOfPhases } from '../../thresholds/index.js';
+
+/** What golive.ts aborts k6's test with when health failed (k6 logs it; golive explains it). */
+export const LOAD_SKIPPED_MESSAGE = 'load skipped because health failed';
+/** The same when a load mix's declared checks failed (the mix runs only on checks that passed). */
+export const MIX_SKIPPED_MESSAGE = 'load skipped because checks failed';
 
 export const K6_ENV = {
   target: 'GOLIVE_TARGET',
@@ -26,6 +31,12 @@ export const K6_ENV = {
   segmentSequence: 'GOLIVE_SEGMENT_SEQUENCE',
   /** `1`: golive reads k6's samples from stdout (`--out json=-`), so handleSummary writes no text there */
   stream: 'GOLIVE_SAMPLE_STREAM',
+  /**
+   * JSON of K6Declared: the declared checks' ahead-of-time pieces (schema
+   * validators as code, the env values their templates read). Environment
+   * only, like the token: the env values may be credentials.
+   */
+  declared: 'GOLIVE_DECLARED',
 } as const;
 
 /** The plan fields a k6 script needs; target and token travel separately. */
@@ -37,8 +48,23 @@ export const k6PlanSchema = planSchema.pick({
   marketData: true,
   load: true,
   thresholds: true,
+  checks: true,
+  maxBodyBytes: true,
 });
 export type K6Plan = z.infer<typeof k6PlanSchema>;
+
+/**
+ * What the declared checks need under k6 beyond the plan, made in Node:
+ * each `schema` assertion's validator as ajv standalone code (k6's runtime
+ * never compiles a schema), keyed by schemaKey(); and the values of the env
+ * vars the checks' templates and auth read (golive drops GOLIVE_* and K6_*
+ * from k6's environment, so `${env.GOLIVE_TOKEN}` must travel here).
+ */
+export const k6DeclaredSchema = z.object({
+  validators: z.record(z.string(), z.string()).default({}),
+  env: z.record(z.string(), z.string()).default({}),
+});
+export type K6Declared = z.infer<typeof k6DeclaredSchema>;
 
 export interface K6Segment {
   segment: string;
@@ -54,11 +80,12 @@ export interface K6Config {
   segment?: K6Segment;
   /** stdout carries k6's sample stream to golive */
   stream?: boolean;
+  declared: K6Declared;
 }
 
 export function toK6Plan(plan: Plan): K6Plan {
-  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds } = plan;
-  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds };
+  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, maxBodyBytes } = plan;
+  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, maxBodyBytes };
 }
 
 function configError(what: string): GoliveError {
@@ -71,19 +98,19 @@ const BOUND = String.raw`(?:\d+(?:\.\d+)?%?|\d+\/\d+)`;
 const SEGMENT = new RegExp(`^${BOUND}:${BOUND}$`);
 const SEQUENCE = new RegExp(`^${BOUND}(?:,${BOUND})+$`);
 
-function parsePlanJson(raw: string | undefined): K6Plan {
+function parseEnvJson<S extends z.ZodType>(name: string, schema: S, raw: string | undefined, what: string): z.infer<S> {
   let json: unknown = {};
   if (raw !== undefined && raw.trim() !== '') {
     try {
       json = JSON.parse(raw) as unknown;
     } catch {
-      throw configError(`${K6_ENV.plan}: expected JSON of the plan fields, got text that does not parse`);
+      throw configError(`${name}: expected JSON of ${what}, got text that does not parse`);
     }
   }
-  const r = k6PlanSchema.safeParse(json);
-  if (r.success) return r.data;
+  const r = schema.safeParse(json);
+  if (r.success) return r.data as z.infer<S>;
   const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw configError(`${K6_ENV.plan}: ${problems.join('; ')}`);
+  throw configError(`${name}: ${problems.join('; ')}`);
 }
 
 /** Reads k6's `__ENV` (or any env map); one-line errors naming the variable. */
@@ -92,7 +119,11 @@ export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6
   if (!HTTP_URL.test(target)) {
     throw configError(`${K6_ENV.target}: expected an http(s) URL, e.g. http://127.0.0.1:8080, got ${target === '' ? 'nothing' : JSON.stringify(target)}`);
   }
-  const cfg: K6Config = { target: target.replace(/\/+$/, ''), plan: parsePlanJson(env[K6_ENV.plan]) };
+  const cfg: K6Config = {
+    target: target.replace(/\/+$/, ''),
+    plan: parseEnvJson(K6_ENV.plan, k6PlanSchema, env[K6_ENV.plan], 'the plan fields'),
+    declared: parseEnvJson(K6_ENV.declared, k6DeclaredSchema, env[K6_ENV.declared], 'the declared checks\' validators and env'),
+  };
   const token = env[K6_ENV.token];
   if (token !== undefined && token !== '') cfg.token = token;
   const summary = env[K6_ENV.summary];
@@ -114,12 +145,13 @@ export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6
 }
 
 /** The environment a k6 process needs for `plan`; the token only when there is one. */
-export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment; stream?: boolean }): Record<string, string> {
+export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment; stream?: boolean; declared?: K6Declared }): Record<string, string> {
   const env: Record<string, string> = {
     [K6_ENV.target]: plan.target,
     [K6_ENV.plan]: JSON.stringify(toK6Plan(plan)),
     [K6_ENV.summary]: extra.summaryPath,
   };
+  if (extra.declared) env[K6_ENV.declared] = JSON.stringify(extra.declared);
   if (plan.token !== undefined) env[K6_ENV.token] = plan.token;
   if (extra.stream === true) env[K6_ENV.stream] = '1';
   if (extra.segment) {

@@ -11,6 +11,7 @@ export const LIMITS = {
   connections: 100_000,
   rate: 1_000_000,
   maxBodyBytes: 256 * 1024 * 1024,
+  workers: 64,
 } as const;
 
 const TIMER_S = Math.floor(LIMITS.timerMs / 1000);

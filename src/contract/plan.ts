@@ -151,6 +151,11 @@ export const planSchema = z.object({
      * it could explain (thresholds/load-evidence.ts)
      */
     maxScheduleLagMs: millis.optional(),
+    /**
+     * open model: threads sending it, each with its own connections, the
+     * interleaved share i mod N of the arrivals and its part of maxInFlight
+     */
+    workers: z.number().int().min(1).max(LIMITS.workers, `above ${LIMITS.workers} threads`).default(1),
     workload: z.discriminatedUnion('model', [closedModel, openModel, stagedModel]).prefault({ model: 'closed' }),
     /** a weighted mix of declared checks instead of the one path (names checked by checks-validate) */
     mix: z.array(z.strictObject({ check: z.string().min(1), weight: z.number().nonnegative() })).min(1).optional(),

@@ -76,8 +76,39 @@ export interface StageRow {
   failedRate?: number;
   /** arrivals dropped because max-in-flight requests were outstanding */
   dropped: number;
+  /** arrivals golive released too late to send (the node engine counts them; k6 does not say) */
+  droppedLate?: number;
   /** the thresholds selecting this stage (`{stage:NAME}`) */
   thresholds: { passed: number; failed: number };
+}
+
+/**
+ * The load phase, what was asked against what was done (summary.json
+ * `golive.load`), for every model: the reports show it beside the verdict so
+ * a pass on load that was never sent cannot read as fine.
+ */
+export interface LoadAccount {
+  model: 'closed' | 'open' | 'staged';
+  /** arrivals the schedule held (the closed model: its requests) */
+  scheduled: number;
+  /** arrivals per second asked, over the whole schedule (a constant --rate is that rate); the closed model asks for no rate */
+  askedRate?: number;
+  /** the closed model's requests in flight */
+  concurrency?: number;
+  /** the open and staged models' cap on requests in flight */
+  maxInFlight?: number;
+  /** the schedule's seconds (open, staged), or the phase's (closed) */
+  durationSeconds: number;
+  /** requests sent (answered, failed or timed out) */
+  sent: number;
+  /** sent per second over durationSeconds: the asked rate when every arrival was sent */
+  achievedRate: number;
+  /** arrivals that found maxInFlight requests already waiting (k6's dropped_iterations): the target's evidence */
+  droppedMaxInFlight: number;
+  /** arrivals golive released too late to send (the node engine counts them; k6 does not say) */
+  droppedLate?: number;
+  /** scheduled arrivals neither sent nor dropped: the run stopped before their time, or k6 released fewer */
+  notReleased: number;
 }
 
 export interface ThresholdWindow {
@@ -194,6 +225,8 @@ export interface GoliveBlock {
   error?: string;
   /** per load stage (staged workloads only): target vs achieved, latency, failures */
   stages?: StageRow[];
+  /** the load phase, asked against done (when it ran) */
+  load?: LoadAccount;
   /** findings that inform but do not gate, e.g. whether the HPAs scaled under load */
   notes?: string[];
   /** what the edge phase measured (certificate chain, redirect, HSTS, DNS), when it ran */

@@ -19,13 +19,14 @@ import type { PhaseRunner } from '../phases/types.js';
 import { createRunbookPhases } from '../phases/runbook.js';
 import { createLoadPhase } from '../phases/load.js';
 import { SetupVars, createChecksPhase } from '../phases/declared.js';
-import type { ResponseHook } from '../../checks/declared/flow.js';
 import { decideVerdict, errorLine } from './verdict.js';
-import { stageRows } from './stages.js';
+import { loadAccount, stageRows } from './stages.js';
 import { abortOnFailWatch } from './abort-on-fail.js';
 import type { SaturationWatch } from '../phases/monitoring.js';
 import type { ScaleOutLog } from './hpa-watch.js';
 import type { Contract } from '../openapi/contract.js';
+import type { ContractLog } from '../openapi/conforming-http.js';
+import type { LoadContract } from '../phases/load-contract.js';
 
 export interface EngineRun {
   plan: Plan;
@@ -42,8 +43,6 @@ export interface EngineRun {
   contract?: Contract;
   /** what `${env.NAME}` in declared checks reads (the process env in the CLI) */
   env?: Readonly<Record<string, string | undefined>>;
-  /** extra findings on every declared step's response (the OpenAPI conformance seam) */
-  onResponse?: ResponseHook;
 }
 
 export interface EngineOutput {
@@ -83,7 +82,9 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
   const workload = segmentWorkload(plan.load.workload, run.segment);
   const setup = new SetupVars();
   const mixSource = plan.load.mix ? { setup, env: run.env ?? {} } : undefined;
-  let loadPhase = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource);
+  const loadContract = run.contract && conforming && contractLog ? await loadContractFor(run.contract, contractLog, run.clock) : undefined;
+  const load = createLoadPhase(workload, run.ca, abortOnFailWatch(plan.abortOnFail), mixSource, loadContract);
+  let loadPhase = conforming && loadContract ? conforming.failOnContract(load) : load;
   let scaleOut: ScaleOutLog | undefined;
   if (plan.phases.includes('cluster') && plan.phases.includes('load')) {
     const { hpaSampler, compareHpaSamples, describeHpaScaling } = await import('../phases/cluster.js');
@@ -106,7 +107,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const functional = [...(plan.preset === 'runbook' ? createRunbookPhases(http, run.env ?? {}) : []), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks', ...(run.onResponse ? { onResponse: run.onResponse } : {}) })];
+  const functional = [...(plan.preset === 'runbook' ? createRunbookPhases(http, run.env ?? {}) : []), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks' })];
   // With a contract, the client itself judges every functional response (runbook phases and declared steps alike).
   const phases: PhaseRunner[] = [...(conforming ? functional.map(conforming.failOnContract) : functional), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);
@@ -136,11 +137,12 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
     source: state.store,
     maxP95Ms: plan.rollback.maxP95Ms,
     phases: state.phases,
-    serviceUnavailable: unavailable.length > 0,
-    ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
+    unavailable,
   });
   const finishedAt = new Date(state.startedAt.getTime() + state.durationMs);
-  const stages = stageRows(state.store, workload, thresholds, state.phases.find((p) => p.name === 'load')?.startedAt);
+  const loadResult = state.phases.find((p) => p.name === 'load');
+  const stages = stageRows(state.store, workload, thresholds, loadResult?.startedAt);
+  const account = loadAccount(state.store, workload, loadResult);
   const { verdict, exitCode } = decideVerdict({ phases: state.phases, thresholds, deliveries: [], aborted: state.abortReason !== undefined });
   // An error verdict says why in one line (e.g. the load generator fell behind).
   const why = verdict === 'error' ? errorLine(state.phases, thresholds) : undefined;
@@ -160,11 +162,18 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       ...(state.abortReason ? { error: `aborted: ${state.abortReason}` } : why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
+      ...(account ? { load: account } : {}),
       failedRequests: failures.list(),
       ...(state.edge ? { edge: state.edge } : {}),
     },
   });
   return { result, state };
+}
+
+/** The contract on the load's responses: a measured CPU budget, then a sample (src/openapi/load-sampling.ts). */
+async function loadContractFor(contract: Contract, log: ContractLog, clock: Clock): Promise<LoadContract> {
+  const { loadConformance, processCpuMs } = await import('../openapi/load-sampling.js');
+  return (targets) => loadConformance({ contract, log, cpuMs: processCpuMs, nowMs: () => clock.now() }, targets);
 }
 
 /** The plan as this runner executes it: a parallel runner's share of the load. */

@@ -1,15 +1,52 @@
 /**
- * Pure: one row per load stage for the reports (console, JUnit, summary.json
- * `golive.stages`, the HTML report's per-stage chart): the target and the
- * achieved rate, requests, p95/p99, failed share, dropped arrivals and whether
- * every threshold on that stage held. Read from the store's stage-tagged
- * series and the plan's schedule, so it is the same for every reporter.
+ * Pure: what the load asked against what it did, for the reports (console,
+ * JUnit, Markdown, summary.json `golive.load` and `golive.stages`, the HTML
+ * report): the whole load phase for every model, and one row per stage of a
+ * staged workload (asked and achieved rate, sent, p95/p99, failed share,
+ * dropped arrivals by cause and whether every threshold on that stage held).
+ * Read from the store's (stage-tagged) series and the plan's schedule, so it
+ * is the same for every engine and reporter.
  */
 import type { Workload } from '../contract/plan.js';
 import type { MetricStore } from '../core/metrics.js';
-import type { StageRow, ThresholdResult } from '../core/result.js';
+import type { LoadAccount, PhaseResult, StageRow, ThresholdResult } from '../core/result.js';
 import { parseMetricSelector } from '../../thresholds/index.js';
-import { arrivalsPerStage, rateProfile } from '../net/load/schedule.js';
+import { arrivalsPerStage, rateProfile, totalArrivals } from '../net/load/schedule.js';
+
+type Tags = Record<string, string>;
+
+const count = (store: MetricStore, name: string, tags: Tags): number | undefined => store.select(name, tags)?.value('count');
+
+/** Requests sent: each one answered, failed or timed out is an http_reqs sample. */
+const sentOf = (store: MetricStore, tags: Tags): number => count(store, 'http_reqs', tags) ?? count(store, 'iterations', tags) ?? 0;
+
+/** Arrivals golive itself released too late to send; undefined where the engine does not count them (k6). */
+const lateOf = (store: MetricStore, tags: Tags): number | undefined => count(store, 'golive_dropped_arrivals', { ...tags, cause: 'generator' });
+
+/** The load phase asked against done, or undefined when it did not run. */
+export function loadAccount(store: MetricStore, workload: Workload, phase: Pick<PhaseResult, 'status' | 'durationMs'> | undefined): LoadAccount | undefined {
+  if (phase === undefined || phase.status === 'skipped') return undefined;
+  const tags = { phase: 'load' };
+  const sent = sentOf(store, tags);
+  if (workload.model === 'closed') {
+    const seconds = phase.durationMs / 1000;
+    return {
+      model: 'closed', scheduled: workload.requests, concurrency: workload.concurrency, durationSeconds: seconds,
+      sent, achievedRate: seconds > 0 ? sent / seconds : 0, droppedMaxInFlight: 0, notReleased: Math.max(0, workload.requests - sent),
+    };
+  }
+  const profile = rateProfile(workload);
+  const scheduled = totalArrivals(profile);
+  const seconds = profile.totalMs / 1000;
+  const droppedMaxInFlight = count(store, 'dropped_iterations', tags) ?? 0;
+  const droppedLate = lateOf(store, tags);
+  return {
+    model: workload.model, scheduled, askedRate: seconds > 0 ? scheduled / seconds : 0, maxInFlight: workload.maxInFlight,
+    durationSeconds: seconds, sent, achievedRate: seconds > 0 ? sent / seconds : 0, droppedMaxInFlight,
+    ...(droppedLate !== undefined ? { droppedLate } : {}),
+    notReleased: Math.max(0, scheduled - sent - droppedMaxInFlight - (droppedLate ?? 0)),
+  };
+}
 
 function stageOf(metric: string): string | undefined {
   try {
@@ -36,6 +73,7 @@ export function stageRows(store: MetricStore, workload: Workload, thresholds: re
     const p95 = dur?.value('p(95)');
     const p99 = dur?.value('p(99)');
     const mine = thresholds.filter((t) => stageOf(t.metric) === name);
+    const late = lateOf(store, tags);
     const last = segs[segs.length - 1];
     return {
       name,
@@ -50,6 +88,7 @@ export function stageRows(store: MetricStore, workload: Workload, thresholds: re
       ...(p99 !== undefined ? { p99 } : {}),
       ...(failed !== undefined ? { failedRate: failed } : {}),
       dropped: store.select('dropped_iterations', tags)?.value('count') ?? 0,
+      ...(late !== undefined ? { droppedLate: late } : {}),
       thresholds: { passed: mine.filter((t) => t.ok).length, failed: mine.filter((t) => !t.ok).length },
     };
   });

@@ -51,7 +51,8 @@ export const K8S_FLAG_GROUPS: readonly FlagGroup[] = [{
     { flag: 'job-namespace', cli: 'jobNamespace', value: 'NS', help: 'where the Job runs (default --namespace, i.e. cluster.namespace)' },
     { flag: 'parallelism', cli: 'parallelism', parse: int(1), value: 'N', help: 'N runner pods (Indexed Job), the load split by k6 execution segments' },
     { flag: 'run-id', cli: 'runId', parse: runId, value: 'ID', help: 'unique run id (default: timestamp + random); re-running the same id\nadopts its Job instead of starting another' },
-    { flag: 'image', cli: 'image', value: 'IMAGE', help: 'runner image (default ghcr.io/golive/runner:0.1.0, or grafana/k6 for --engine k6)' },
+    { flag: 'image', cli: 'image', value: 'IMAGE', help: 'golive runner image, for both engines (default ghcr.io/golive/runner:0.1.0)' },
+    { flag: 'k6-image', cli: 'k6Image', value: 'IMAGE', help: '--engine k6: image an init container copies k6 from (default grafana/k6:1.1.0)' },
     { flag: 'secret', cli: 'secret', value: 'NAME', help: 'Secret with the token (default golive-credentials)' },
     { flag: 'secret-key', cli: 'secretKey', value: 'KEY', help: 'key in that Secret (default token)' },
     { flag: 'service-account', cli: 'serviceAccount', value: 'NAME', help: 'ServiceAccount of the runner pods (default golive-runner, read-only)' },
@@ -87,6 +88,7 @@ export interface K8sFlags {
   jobNamespace?: string;
   parallelism: number;
   image?: string;
+  k6Image?: string;
   secret?: string;
   secretKey?: string;
   serviceAccount?: string;

@@ -1,16 +1,15 @@
 /**
- * The runner container, in its two flavours: our node runner image (`golive check`)
- * and the official grafana/k6 image running the bundled k6 script. Both read the
- * plan from the ConfigMap and the token from the Secret, and both split the load
- * by k6 execution segments when there is more than one runner.
+ * The runner container, in its two flavours: `golive check` in our runner image, under
+ * the node engine or under k6 (a binary copied from a k6 image by an init container).
+ * Both read the plan from the ConfigMap and the token from the Secret, split the load
+ * by k6 execution segments when there is more than one runner, and print their
+ * RunResult between markers for the orchestrator to merge.
  */
-import { k6SegmentSequence } from '../engine/segment.js';
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import {
-  ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_SCRIPT, NODE_RUNNER_ENTRY,
+  ANNOTATION_RUNNER_INDEX, CONFIG_FILE, CONFIG_MOUNT, K6_BINARY_MOUNT, K6_BINARY_VOLUME, K6_IMAGE, K6_INIT_CONTAINER, K6_SCRIPT, NODE_RUNNER_ENTRY,
   NOTIFY_SECRET_KEYS, PROMETHEUS_SECRET_KEYS, REPORTS_MOUNT, RUNNER_CONTAINER, WEBHOOK_TEMPLATE_KEY,
 } from './names.js';
-import { K6_ENV, toK6Plan } from '../contract/k6-plan.js';
 import { containerSecurityContext } from './security.js';
 import type { RunnerPlan } from './types.js';
 
@@ -36,11 +35,6 @@ const usesPrometheus = (plan: RunnerPlan) => {
 function prometheusCredentials(plan: RunnerPlan): V1EnvVar[] {
   if (!usesPrometheus(plan)) return [];
   const k = PROMETHEUS_SECRET_KEYS;
-  if (plan.engine === 'k6') {
-    // k6's remote-write output reads its own variables; a bearer token needs a header it cannot take from a Secret.
-    if (!plan.plan.prometheus.remoteWriteUrl) return [];
-    return [fromSecret(plan, 'K6_PROMETHEUS_RW_USERNAME', k.username), fromSecret(plan, 'K6_PROMETHEUS_RW_PASSWORD', k.password)];
-  }
   return [
     fromSecret(plan, 'GOLIVE_PROMETHEUS_USERNAME', k.username),
     fromSecret(plan, 'GOLIVE_PROMETHEUS_PASSWORD', k.password),
@@ -91,36 +85,30 @@ function nodeArgs(plan: RunnerPlan): string[] {
   return args;
 }
 
-/** k6 needs from:to, which $(VAR) expansion cannot compute, so this flavour uses the image's sh. */
-function k6Command(plan: RunnerPlan): string[] {
-  const n = plan.parallelism;
-  const rw = plan.plan.prometheus.remoteWriteUrl ? ['--out', 'experimental-prometheus-rw'] : [];
-  const run = ['k6', 'run', '--no-usage-report', '--tag', 'testid="$GOLIVE_TESTID"', ...rw];
-  const script = `${CONFIG_MOUNT}/${K6_SCRIPT}`;
-  if (n === 1) return ['sh', '-c', `exec ${[...run, script].join(' ')}`];
-  const sequence = k6SegmentSequence(n);
-  const i = RUNNER_INDEX_ENV;
-  const line = [
-    `export ${K6_ENV.segment}="$((${i}))/${n}:$((${i}+1))/${n}" ${K6_ENV.segmentSequence}="${sequence}";`,
-    // A runner label, as the node runners write: N writers of one series would overwrite one another (Prometheus answers 400).
-    'exec', ...run, ...(rw.length > 0 ? ['--tag', `runner="$((${i}))"`] : []), '--execution-segment', `"$${K6_ENV.segment}"`, '--execution-segment-sequence', `"$${K6_ENV.segmentSequence}"`, script,
-  ].join(' ');
-  return ['sh', '-c', line];
+/**
+ * The k6 flavour's runner is golive itself under `--engine k6`: it reads k6's sample stream in
+ * the pod and hands back the same RunResult (with histograms) as a node runner, so the merge is
+ * engine-neutral. k6 is not in golive's image (AGPL): an init container from a k6 image copies
+ * its binary into an emptyDir, and golive runs the bundled script the ConfigMap holds.
+ */
+function k6RunnerEnv(): V1EnvVar[] {
+  return [
+    { name: 'K6_BINARY', value: `${K6_BINARY_MOUNT}/k6` },
+    { name: 'GOLIVE_K6_SCRIPT', value: `${CONFIG_MOUNT}/${K6_SCRIPT}` },
+  ];
 }
 
-/** The k6 scripts read their plan from the environment (src/contract/k6-plan.ts is the contract). */
-function k6Env(plan: RunnerPlan): V1EnvVar[] {
-  const p = plan.plan.prometheus;
-  return [
-    { name: K6_ENV.target, value: plan.plan.target },
-    { name: K6_ENV.plan, value: JSON.stringify(toK6Plan(plan.plan)) },
-    { name: K6_ENV.summary, value: `${REPORTS_MOUNT}/summary.json` },
-    ...(p.remoteWriteUrl ? [
-      { name: 'K6_PROMETHEUS_RW_SERVER_URL', value: p.remoteWriteUrl },
-      // Native histograms let Prometheus merge the runners' latencies exactly.
-      { name: 'K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', value: 'true' },
-    ] : []),
-  ];
+/** Copies `k6` out of the k6 image; `command -v` finds it wherever that image keeps it. */
+export function buildK6InitContainer(plan: RunnerPlan): V1Container {
+  return {
+    name: K6_INIT_CONTAINER,
+    image: plan.k6Image ?? K6_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', `cp "$(command -v k6)" ${K6_BINARY_MOUNT}/k6`],
+    resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '64Mi' } },
+    securityContext: containerSecurityContext(),
+    volumeMounts: [{ name: K6_BINARY_VOLUME, mountPath: K6_BINARY_MOUNT }],
+  };
 }
 
 export function buildRunnerContainer(plan: RunnerPlan, runId: RunIdSource): V1Container {
@@ -135,5 +123,11 @@ export function buildRunnerContainer(plan: RunnerPlan, runId: RunIdSource): V1Co
   if (plan.engine === 'node') {
     return { ...common, command: [...NODE_RUNNER_ENTRY], args: nodeArgs(plan), env: env(plan, runId) };
   }
-  return { ...common, command: k6Command(plan), env: [...env(plan, runId), ...k6Env(plan)] };
+  return {
+    ...common,
+    volumeMounts: [...mounts, { name: K6_BINARY_VOLUME, mountPath: K6_BINARY_MOUNT, readOnly: true }],
+    command: [...NODE_RUNNER_ENTRY],
+    args: [...nodeArgs(plan), '--engine', 'k6'],
+    env: [...env(plan, runId), ...k6RunnerEnv()],
+  };
 }

@@ -3,13 +3,14 @@
  * runner pod its index, from which it derives its execution segment.
  */
 import type { V1Job, V1JobSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { buildRunnerContainer, type RunIdSource } from './container.js';
-import { baseLabels, jobName, NO_RETRY_EXIT_CODES, RUNNER_CONTAINER } from './names.js';
+import { buildK6InitContainer, buildRunnerContainer, type RunIdSource } from './container.js';
+import { baseLabels, jobName, K6_BINARY_VOLUME, NO_RETRY_EXIT_CODES, RUNNER_CONTAINER } from './names.js';
 import { podSecurityContext } from './security.js';
 import type { RunnerPlan } from './types.js';
 
 export function buildPodTemplate(plan: RunnerPlan, runId: RunIdSource): V1PodTemplateSpec {
   const labels = baseLabels('runner', runId.kind === 'literal' ? runId.runId : undefined);
+  const k6 = plan.engine === 'k6';
   return {
     metadata: { labels },
     spec: {
@@ -20,11 +21,14 @@ export function buildPodTemplate(plan: RunnerPlan, runId: RunIdSource): V1PodTem
       securityContext: podSecurityContext(),
       // Time for the runner to write its partial report after SIGTERM (exit 105).
       terminationGracePeriodSeconds: 30,
+      ...(k6 ? { initContainers: [buildK6InitContainer(plan)] } : {}),
       containers: [buildRunnerContainer(plan, runId)],
       volumes: [
         { name: 'config', configMap: { name: plan.configMapName } },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
         { name: 'reports', emptyDir: { sizeLimit: '64Mi' } },
+        // the k6 binary (about 65 MB) the init container copies
+        ...(k6 ? [{ name: K6_BINARY_VOLUME, emptyDir: { sizeLimit: '256Mi' } }] : []),
       ],
     },
   };

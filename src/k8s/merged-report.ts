@@ -3,7 +3,7 @@ import { redactUrl } from '../core/redact.js';
 import type { RunResult } from '../core/result.js';
 import type { Plan } from '../contract/plan.js';
 import { buildRunResult } from '../engine/summary.js';
-import { stageRows } from '../engine/stages.js';
+import { loadAccount, stageRows } from '../engine/stages.js';
 import { rollbackTriggers } from '../../thresholds/index.js';
 import type { MergedResult } from './merge.js';
 
@@ -24,15 +24,15 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
     source: i.merged.store,
     maxP95Ms: i.plan.rollback.maxP95Ms,
     phases: i.merged.phases,
-    serviceUnavailable: unavailable !== undefined,
-    ...(unavailable ? { unavailableDetail: unavailable.replace(/^service unavailable:\s*/, '') } : {}),
+    unavailable: unavailable === undefined ? [] : [unavailable.replace(/^service unavailable:\s*/, '')],
   });
   // Every runner probed the same edge; a failing runner's view says more than a passing one's.
   const edges = i.runners.flatMap((r) => (r.golive.edge ? [r.golive.edge] : []));
   const edge = edges.find((e) => e.checks.some((c) => c.status === 'failed')) ?? edges[0];
   // Per-stage rows over every runner's samples against the whole run's schedule.
-  const loadStart = i.merged.phases.find((p) => p.name === 'load')?.startedAt;
-  const stages = stageRows(i.merged.store, i.plan.load.workload, i.merged.thresholds, loadStart);
+  const loadPhase = i.merged.phases.find((p) => p.name === 'load');
+  const stages = stageRows(i.merged.store, i.plan.load.workload, i.merged.thresholds, loadPhase?.startedAt);
+  const load = loadAccount(i.merged.store, i.plan.load.workload, loadPhase);
   return buildRunResult({
     store: i.merged.store,
     checks: i.merged.checks,
@@ -47,7 +47,8 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
       runId: i.runId,
       testid: first?.testid ?? i.runId,
       ...(i.plan.environment ? { environment: i.plan.environment } : {}),
-      engine: 'node',
+      // every runner ran the same engine
+      engine: first?.engine ?? 'node',
       target: redactUrl(i.plan.target),
       startedAt: starts[0] ?? new Date(0).toISOString(),
       finishedAt: ends[ends.length - 1] ?? new Date(0).toISOString(),
@@ -55,6 +56,7 @@ export function mergedRunResult(i: MergedReportInput): RunResult {
       exitCode: i.merged.exitCode,
       ...(edge ? { edge } : {}),
       ...(stages.length > 0 ? { stages } : {}),
+      ...(load ? { load } : {}),
     },
   });
 }

@@ -35,7 +35,11 @@ export const CONFIG_FILE = 'golive.config.json';
 export const K6_SCRIPT = 'golive.js';
 export const REPORTS_MOUNT = '/reports';
 export const NODE_RUNNER_IMAGE = 'ghcr.io/golive/runner:0.1.0';
-export const K6_IMAGE = 'grafana/k6:1.3.0';
+/** Where the k6 flavour's init container copies k6 from: Grafana's image, a version golive verified. */
+export const K6_IMAGE = 'grafana/k6:1.1.0';
+export const K6_INIT_CONTAINER = 'k6';
+export const K6_BINARY_VOLUME = 'k6';
+export const K6_BINARY_MOUNT = '/k6';
 /** The node runner image's bundle; the Job names it so no entrypoint is implied. */
 export const NODE_RUNNER_ENTRY = ['node', '/app/dist/golive.js'] as const;
 

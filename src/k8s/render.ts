@@ -47,7 +47,7 @@ export function renderNotes(plan: RunnerPlan, jobRendered: boolean): string[] {
     `the pods read the target's token from Secret ${plan.secret.name}, key ${plan.secret.key}: kubectl -n ${ns} create secret generic ${plan.secret.name} --from-literal=${plan.secret.key}="$TOKEN"`,
   ];
   if (plan.image === NODE_RUNNER_IMAGE) notes.push(`image ${plan.image}: build it from k8s/runner/Dockerfile and push it to a registry the cluster pulls from, or pass --image (docs/kubernetes.md)`);
-  else if (plan.image === K6_IMAGE) notes.push(`image ${plan.image}: Grafana's k6 image`);
+  if (plan.k6Image === K6_IMAGE) notes.push(`image ${plan.k6Image}: Grafana's k6 image, from which an init container copies k6 for golive to run (--k6-image for another)`);
   if (jobRendered) notes.push(`Job golive-${plan.runId} is this rendering's own: apply it with kubectl apply --server-side -f; render again for a new run`);
   return notes;
 }

@@ -15,6 +15,8 @@ export interface RunnerOptions {
   namespace?: string;
   engine?: RunnerEngine;
   image?: string;
+  /** --engine k6: the image k6 is copied from (default Grafana's) */
+  k6Image?: string;
   parallelism?: number;
   secretName?: string;
   secretKey?: string;
@@ -45,7 +47,6 @@ export function makeRunnerPlan(plan: Plan, o: RunnerOptions): RunnerPlan {
   refuseUrlCredentials(plan, secret);
   const namespace = o.namespace ?? plan.cluster.namespace;
   const notify = checkNotifyFlags(o.notify?.kinds, o.notify?.on);
-  if (notify && engine === 'k6') throw new GoliveError('GOLIVE_USAGE', '--notify: the k6 runner image has no golive to send notifications; use --engine node');
   // Each runner judges only its segment: N runners would send N partial verdicts.
   if (notify && (o.parallelism ?? 1) > 1) throw new GoliveError('GOLIVE_USAGE', '--notify: only with --parallelism 1 (each parallel runner sees only its share of the load)');
   return {
@@ -53,7 +54,8 @@ export function makeRunnerPlan(plan: Plan, o: RunnerOptions): RunnerPlan {
     runId: o.runId,
     namespace,
     engine,
-    image: o.image ?? (engine === 'k6' ? K6_IMAGE : NODE_RUNNER_IMAGE),
+    image: o.image ?? NODE_RUNNER_IMAGE,
+    ...(engine === 'k6' ? { k6Image: o.k6Image ?? K6_IMAGE } : {}),
     parallelism: o.parallelism ?? 1,
     plan,
     secret,

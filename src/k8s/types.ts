@@ -33,7 +33,10 @@ export interface RunnerPlan {
   runId: string;
   namespace: string;
   engine: RunnerEngine;
+  /** golive's runner image, for both engines */
   image: string;
+  /** --engine k6: the image the init container copies k6 from */
+  k6Image?: string;
   /** number of runner pods; > 1 makes an Indexed Job that splits the load */
   parallelism: number;
   /** the validated plan; its secrets are stripped before anything is rendered */

@@ -32,7 +32,7 @@ export interface MixRequestTags {
   expected(status: number): boolean;
 }
 
-const DEFAULT_EXPECTED = (status: number): boolean => status >= 200 && status < 400;
+export const DEFAULT_EXPECTED = (status: number): boolean => status >= 200 && status < 400;
 /** recorder keys: request * STATUS_SPAN + status */
 const STATUS_SPAN = 1000;
 

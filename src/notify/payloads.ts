@@ -6,6 +6,7 @@
  * filled value by value (never by pasting text into JSON).
  */
 import type { RunResult } from '../core/result.js';
+import { checkRows } from '../reporters/check-view.js';
 import { latencyRows } from '../reporters/latency.js';
 import { removeControlChars } from '../reporters/text.js';
 import type { Outcome } from './decide.js';
@@ -18,7 +19,10 @@ export interface NotifyVars {
   environment: string;
   runId: string;
   testid: string;
+  /** each failed check with its cause in one line (a later one of the same cause points at the first) */
   failedChecks: string[];
+  /** checks that did not run because a step they need failed: not failures of their own */
+  notRunChecks: string[];
   failedThresholds: string[];
   /** p95 of http_req_duration per phase, ms */
   p95: Record<string, number>;
@@ -37,7 +41,10 @@ export function notifyVars(result: RunResult, outcome: Outcome, reportLocation: 
   const g = result.golive;
   const p95: Record<string, number> = {};
   for (const r of latencyRows(result)) p95[r.phase] = Math.round(r.p95 * 100) / 100;
-  const failedChecks = g.checks.filter((c) => c.fails > 0).map((c) => clean(`${c.phase}: ${c.name}${c.reasons[0] ? ` (${c.reasons[0]})` : ''}`));
+  // The reports' view of the checks, so a channel says what the console says: one cause, one line.
+  const rows = checkRows(result);
+  const failedChecks = rows.filter((c) => c.state === 'failed' || c.state === 'same-cause').map((c) => clean(`${c.phase}: ${c.name}${c.line ? ` (${c.line})` : ''}`));
+  const notRunChecks = rows.filter((c) => c.state === 'not-run').map((c) => clean(`${c.phase}: ${c.name} (not run: ${c.line})`));
   const failedThresholds = g.thresholds.filter((t) => !t.ok).map((t) => clean(`${t.metric} ${t.expression}: ${t.message}`));
   const what = outcome === 'recovery' ? 'recovered: passed again' : outcome === 'failure'
     ? `${g.verdict === 'error' ? 'could not decide' : 'FAILED'}${failedThresholds[0] ? `: ${failedThresholds[0]}` : failedChecks[0] ? `: ${failedChecks[0]}` : g.error ? `: ${clean(g.error)}` : ''}`
@@ -52,6 +59,7 @@ export function notifyVars(result: RunResult, outcome: Outcome, reportLocation: 
     runId: clean(g.runId),
     testid: clean(g.testid),
     failedChecks: failedChecks.slice(0, MAX_ITEMS),
+    notRunChecks: notRunChecks.slice(0, MAX_ITEMS),
     failedThresholds: failedThresholds.slice(0, MAX_ITEMS),
     p95,
     p95Load: p95.load ?? null,
@@ -72,6 +80,7 @@ export function slackPayload(v: NotifyVars): Record<string, unknown> {
     `*verdict* ${v.verdict} (exit ${v.exitCode}) · *target* \`${slackEscape(v.target)}\`${v.environment ? ` · *environment* ${slackEscape(v.environment)}` : ''}`,
     ...v.failedThresholds.map((t) => `• threshold ${slackEscape(t)}`),
     ...v.failedChecks.map((c) => `• check ${slackEscape(c)}`),
+    ...v.notRunChecks.map((c) => `• check ${slackEscape(c)}`),
     ...(v.p95Load !== null ? [`p95 (load) ${v.p95Load} ms`] : []),
     `run ${slackEscape(v.runId)} · report ${slackEscape(v.reportLocation)}`,
   ];
@@ -127,7 +136,7 @@ export function pagerdutyEvent(routingKey: string, v: NotifyVars): Record<string
       timestamp: v.finishedAt,
       custom_details: {
         exit_code: v.exitCode, run_id: v.runId, failed_thresholds: v.failedThresholds,
-        failed_checks: v.failedChecks, p95_ms: v.p95, report: v.reportLocation,
+        failed_checks: v.failedChecks, not_run_checks: v.notRunChecks, p95_ms: v.p95, report: v.reportLocation,
       },
     },
   };

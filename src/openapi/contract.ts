@@ -20,6 +20,8 @@ export interface DocumentedResponse {
   readonly requiredHeaders: readonly string[];
 }
 
+const MAX_MATCHED = 1024;
+
 export const isJsonMediaType = (t: string) => t === 'application/json' || /^[a-z0-9.+-]+\/[a-z0-9.+-]*\+json$/.test(t);
 
 export class Contract {
@@ -34,8 +36,16 @@ export class Contract {
     for (const op of this.operations) this.responses.set(op, compileResponses(op, compiler, document.location));
   }
 
+  /** A load sends the same few requests again and again: each is matched once (bounded, a hostile path list cannot grow it). */
+  private readonly matched = new Map<string, OperationMatch>();
+
   match(method: string, path: string): OperationMatch {
-    return matchOperation(this.operations, this.bases, method, path);
+    const key = `${method} ${path}`;
+    const hit = this.matched.get(key);
+    if (hit !== undefined) return hit;
+    const m = matchOperation(this.operations, this.bases, method, path);
+    if (this.matched.size < MAX_MATCHED) this.matched.set(key, m);
+    return m;
   }
 
   /** The documented responses of an operation, by the key they are listed under. */

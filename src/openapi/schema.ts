@@ -1,17 +1,13 @@
 /**
- * Response schemas compiled by ajv (JSON Schema 2020-12, the dialect of
- * OpenAPI 3.1). OpenAPI 3.0's own schema dialect is first rewritten into it:
- * `nullable`, and the boolean `exclusiveMinimum`/`exclusiveMaximum` of draft 4.
- * Unknown keywords (`example`, `xml`, `discriminator`) are annotations only.
+ * Response schemas of a contract, compiled by the one JSON Schema module
+ * (checks/declared/json-schema.ts: dialect 2020-12, the dialect of OpenAPI
+ * 3.1, with OpenAPI's formats, and its error wording). OpenAPI 3.0's own
+ * schema dialect is first rewritten into it: `nullable`, and the boolean
+ * `exclusiveMinimum`/`exclusiveMaximum` of draft 4. Unknown keywords
+ * (`example`, `xml`, `discriminator`) are annotations only.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import * as formatsModule from 'ajv-formats';
-import type { FormatsPlugin } from 'ajv-formats';
+import { compileJsonSchema } from '../../checks/declared/json-schema.js';
 import type { OpenApiVersion } from './document.js';
-
-// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const formats = formatsModule as unknown as { default: FormatsPlugin | { default: FormatsPlugin } };
-const addFormats: FormatsPlugin = typeof formats.default === 'function' ? formats.default : formats.default.default;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,44 +52,39 @@ export function fromOpenApi30(schema: unknown, seen = new Map<object, unknown>()
 }
 
 export interface SchemaError {
-  /** JSON pointer into the body, e.g. /bars/0/high */
+  /** JSON pointer into the body, e.g. /bars/0/high (`/` for the body itself) */
   pointer: string;
   /** the JSON Schema keyword broken, e.g. type, required */
   keyword: string;
   message: string;
 }
 
-export type BodyValidator = (value: unknown) => SchemaError[];
+/** The first `max` rules a body broke, and how many in all. */
+export type BodyValidator = (value: unknown, max: number) => { errors: SchemaError[]; total: number };
 
-const INT32 = 2 ** 31;
-
-/** One ajv per contract; validators are compiled once per schema object. */
+/** One compiler per contract; validators are compiled once per schema object. */
 export class SchemaCompiler {
-  private readonly ajv: Ajv2020;
   private readonly cache = new Map<object, BodyValidator>();
 
-  constructor(private readonly version: OpenApiVersion, private readonly components: unknown) {
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, logger: false, validateFormats: true });
-    addFormats(this.ajv);
-    // OpenAPI's own formats: the integer ranges are checked, the rest are annotations.
-    this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -INT32 && n < INT32 });
-    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-    for (const f of ['float', 'double']) this.ajv.addFormat(f, { type: 'number', validate: () => true });
-    for (const f of ['byte', 'binary', 'password']) this.ajv.addFormat(f, () => true);
-  }
+  constructor(private readonly version: OpenApiVersion, private readonly components: unknown) {}
 
-  /** Throws with ajv's reason when the documented schema does not compile. */
+  /** Throws with the JSON Schema compiler's reason when the documented schema does not compile. */
   compile(schema: object): BodyValidator {
     const hit = this.cache.get(schema);
     if (hit) return hit;
     let converted = (this.version === '3.0' ? fromOpenApi30(schema) : schema) as Json;
-    // A cycle stays a `$ref` into the document's components: give ajv the components to resolve it.
+    // A cycle stays a `$ref` into the document's components: give the compiler the components to resolve it.
     if (JSON.stringify(converted, circularSafe()).includes('"$ref"') && this.components !== undefined) {
       const components = this.version === '3.0' ? fromOpenApi30(this.components) : this.components;
       converted = { ...converted, components };
     }
-    const validate: ValidateFunction = this.ajv.compile(converted);
-    const fn: BodyValidator = (value) => (validate(value) ? [] : (validate.errors ?? []).map(toSchemaError));
+    const compiled = compileJsonSchema(converted, { dialect: '2020-12', allErrors: true, formats: 'openapi' });
+    if (!compiled.ok) throw new Error(compiled.cause);
+    const all = compiled.validateAll;
+    const fn: BodyValidator = (value, max) => {
+      const r = all(value, max);
+      return { errors: r.failures.map((f) => ({ pointer: f.pointer || '/', keyword: f.rule, message: f.message })), total: r.total };
+    };
     this.cache.set(schema, fn);
     return fn;
   }
@@ -107,17 +98,4 @@ function circularSafe(): (key: string, value: unknown) => unknown {
     seen.add(v);
     return v;
   };
-}
-
-const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-
-function toSchemaError(e: ErrorObject): SchemaError {
-  const params = e.params as Record<string, unknown>;
-  if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
-    return { pointer: `${e.instancePath}/${escapePointer(params.missingProperty)}`, keyword: 'required', message: 'is required but missing' };
-  }
-  if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-    return { pointer: `${e.instancePath}/${escapePointer(params.additionalProperty)}`, keyword: 'additionalProperties', message: 'is not allowed' };
-  }
-  return { pointer: e.instancePath || '/', keyword: e.keyword, message: e.message ?? 'is invalid' };
 }

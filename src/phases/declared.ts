@@ -4,10 +4,10 @@
  * flow and evaluator (checks/declared/). A soft failure degrades its check;
  * what depends on a failed step is recorded as not run, with the reason.
  */
-import { checkFlow, notRunFlow, runFlow } from '../../checks/declared/flow.js';
-import type { FlowOutcome, FlowRequest, ResponseHook, SendResult } from '../../checks/declared/flow.js';
-import { stepAssertions } from '../../checks/declared/evaluate.js';
-import { statusVerdict } from '../../checks/declared/assert-value.js';
+import { checkFlow, notRunFlow, outcomeName, runFlow } from '../../checks/declared/flow.js';
+import { authSecrets } from '../../checks/declared/request.js';
+import type { FlowOutcome, FlowRequest, SendResult } from '../../checks/declared/flow.js';
+import { expectedStatus } from '../../checks/declared/evaluate.js';
 import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
 import type { Plan } from '../contract/plan.js';
 import { compileCheckSchemas, schemaKey } from '../config/checks-validate.js';
@@ -28,16 +28,7 @@ export class SetupVars {
   failed?: string;
 }
 
-/** A step's expected_response: what its status assertion accepts, else 2xx. */
-export function expectedStatus(step: Step): (status: number) => boolean {
-  const a = stepAssertions(step).find((x) => 'status' in x && x.soft !== true);
-  return a && 'status' in a ? (s) => statusVerdict(a, s) === undefined : (s) => s >= 200 && s < 300;
-}
-
-/** Env values a step sends as credentials: never shown. */
-function authSecrets(checks: readonly DeclaredCheck[], env: Env): string[] {
-  return checks.flatMap((c) => c.steps.flatMap((s) => (typeof s.auth === 'object' ? [env[s.auth.env]] : []))).filter((v): v is string => v !== undefined);
-}
+export { expectedStatus };
 
 /**
  * How a phase records what its checks found. The user's checks are tagged
@@ -62,8 +53,6 @@ const DECLARED: Recording = { notRunFails: false, tagged: true, unavailable: tru
 
 export interface DeclaredRunOptions {
   phase: PhaseName;
-  /** extra findings per response (OpenAPI conformance plugs in here) */
-  onResponse?: ResponseHook;
   /** the check name in reports: `name: title label` by default */
   nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
   /** the checks the phase runs: the plan's own by default */
@@ -71,7 +60,6 @@ export interface DeclaredRunOptions {
   recording?: Recording;
 }
 
-const defaultName = (check: DeclaredCheck, o: FlowOutcome) => `${check.name}: ${o.stepTitle} ${o.label}`;
 
 export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, opts: DeclaredRunOptions = { phase: 'checks' }): PhaseRunner {
   return {
@@ -80,7 +68,7 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
     async run(ctx): Promise<PhaseOutcome> {
       const { plan } = ctx;
       const found = new Findings();
-      const nameOf = opts.nameOf ?? defaultName;
+      const nameOf = opts.nameOf ?? outcomeName;
       const rec = opts.recording ?? DECLARED;
       const checks = opts.checksOf?.(plan) ?? plan.checks;
       const schemas = compileCheckSchemas(checks);
@@ -102,7 +90,7 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
         }
         const blocked = rec.statusBlocked;
         const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) },
-          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)), ...(blocked ? { statusBlocked: (s: number) => blocked(check, s) } : {}) }), opts.onResponse);
+          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)), ...(blocked ? { statusBlocked: (s: number) => blocked(check, s) } : {}) }));
         const result = await runFlow(flow, (req) => send(http, check, req, { found, faults, phase: opts.phase, rec }));
         if (check.setup) setup.secrets.push(...result.secrets);
         const hide = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, [...secrets, ...setup.secrets, ...result.secrets]));

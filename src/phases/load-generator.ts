@@ -42,6 +42,8 @@ export function recordLoadCounts(store: MetricStore, stats: LoadStats, stageName
   store.add('golive_event_loop_delay_max', stats.eventLoopDelay.max, { phase: 'load' }, TIME_GAUGE);
   // Share of one CPU golive's process used during the load: near 1, its own reading may be what was slow.
   if (stats.elapsedMs > 0) store.add('golive_cpu_busy', stats.cpuMs / stats.elapsedMs, { phase: 'load' }, SHARE_GAUGE);
+  // ...and the share of the time it waited for a CPU it wanted: on a starved machine the first alone hides a saturated loop.
+  if (stats.elapsedMs > 0 && stats.cpuWaitMs !== undefined) store.add('golive_cpu_wait', stats.cpuWaitMs / stats.elapsedMs, { phase: 'load' }, SHARE_GAUGE);
 }
 
 /** Above this event-loop delay p99 (ms) the closed model says so in a note. */

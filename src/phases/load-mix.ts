@@ -22,7 +22,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The load split per check, one line each, for the console and reports: share, p95, failed. */
 export function mixSplit(store: MetricStore, built: BuiltMix): string[] {
-  const checks = [...new Set(built.tags.map((t) => t.tags['check'] ?? ''))];
+  return mixSplitOf(store, built.tags.map((t) => t.tags['check'] ?? ''));
+}
+
+/** The same lines for the mix's check names, from any engine's store of load samples. */
+export function mixSplitOf(store: MetricStore, names: readonly string[]): string[] {
+  const checks = [...new Set(names)];
   const total = store.select('http_reqs', { phase: 'load' })?.value('count') ?? 0;
   return checks.map((check) => {
     const n = store.select('http_reqs', { phase: 'load', check })?.value('count') ?? 0;

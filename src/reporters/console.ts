@@ -9,6 +9,7 @@ import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { clean, printer, type Cell, type Printer, type Tone } from './console-layout.js';
 import { GOLIVE_SIDE, failedRequests, staleRetriesLine } from './failed-requests.js';
 import { loadFigures } from './latency.js';
+import { STAGE_HEAD, loadRows, short, stageCells, stageOk } from './stage-rows.js';
 import { checkRows, edgeDetail, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL, type CheckState } from './check-view.js';
 import {
   STATUS_MARK, VERDICT_LABEL, displayTarget, fmtDuration, fmtMs, fmtNumber, fmtPercent, thresholdState,
@@ -123,11 +124,19 @@ const thresholds: Section = (result, p) => {
   ])];
 };
 
+/** Asked against done first: a pass on load that was never sent must not read as fine. */
+function accountRows(result: RunResult): Cell[][] {
+  const a = result.golive.load;
+  return a ? loadRows(a).map((r) => [{ text: r.label }, { text: r.text, ...(r.bad ? { tone: 'bad' as const } : {}) }]) : [];
+}
+
 const load: Section = (result, p) => {
   const l = loadFigures(result);
-  if (!l) return [];
+  const account = accountRows(result);
+  if (!l) return account.length ? [...p.heading('Load'), ...p.table(account)] : [];
   const d = l.duration;
-  return [...p.heading('Load'), ...p.table([
+  // Two tables: the account's longer labels must not push the trend stats past the width.
+  return [...p.heading('Load'), ...p.table(account), ...p.table([
     [{ text: 'http_reqs' }, { text: `${fmtNumber(l.requests)}  ${fmtNumber(l.perSecond, 1)}/s` }],
     // The summary's trend stats, in k6's order.
     [{ text: 'http_req_duration' }, { text: TREND_STATS.map((k) => `${k}=${fmtMs(d[k])}`).join('  ') }],
@@ -145,20 +154,18 @@ const retries: Section = (result, p) => {
 
 const stages: Section = ({ golive: g }, p) => {
   if (!g.stages?.length) return [];
+  // The table's cells, each labelled by its column (the console has no header row).
   return [...p.heading('Stages'), ...p.table(g.stages.map((st) => {
-    const ok = st.thresholds.failed === 0;
-    const rate = st.targetRate.from === st.targetRate.to ? `${fmtNumber(st.targetRate.to, 1)}/s` : `${fmtNumber(st.targetRate.from, 1)}->${fmtNumber(st.targetRate.to, 1)}/s`;
-    return [
-      { text: ok ? '✓' : '✗', tone: ok ? 'ok' : 'bad' },
-      { text: clean(st.name) },
-      { text: `target ${rate}` },
-      { text: `achieved ${fmtNumber(st.achievedRate, 1)}/s` },
-      { text: `${fmtNumber(st.requests)} req` },
-      { text: `p(95)=${fmtMs(st.p95)}`, ...(ok ? {} : { tone: 'bad' as const }) },
-      { text: `p(99)=${fmtMs(st.p99)}` },
-      { text: `failed ${fmtPercent(st.failedRate)}` },
-      { text: st.dropped > 0 ? `dropped ${fmtNumber(st.dropped)}` : '', tone: 'dim' },
-    ];
+    const ok = stageOk(st);
+    const cells = stageCells(st);
+    const lacking = short(st.requests, st.scheduled);
+    return cells.map((text, i): Cell => {
+      if (i === 0) return { text, tone: ok ? 'ok' : 'bad' };
+      if (i === 1) return { text: clean(text) };
+      const label = `${STAGE_HEAD[i] ?? ''} ${text}`;
+      const bad = (i === 5 && !ok) || (lacking && (i === 3 || i === 4));
+      return { text: label, ...(bad ? { tone: 'bad' as const } : i >= 8 ? { tone: 'dim' as const } : {}) };
+    });
   }))];
 };
 

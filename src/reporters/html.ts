@@ -11,7 +11,7 @@ import type { EdgeCheckStatus, EdgeReport } from '../core/edge-report.js';
 import type { PhaseStatus, RunResult, Verdict } from '../core/result.js';
 import { distributionChart, latencyOverTime, phaseTimelines, statusCodeChart, throughputOverTime } from './charts.js';
 import { loadFigures, p95Limits } from './latency.js';
-import { stageCells, stageOk, STAGE_HEAD } from './stage-rows.js';
+import { loadRows, stageCells, stageOk, STAGE_HEAD } from './stage-rows.js';
 import { checkRows, edgeDetail, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL, type CheckState } from './check-view.js';
 import { statusCodes, whenItWentWrong } from './report-data.js';
 import {
@@ -192,13 +192,19 @@ function sections(result: RunResult, baseline?: RunResult): string[] {
   ])));
   if (g.edge) out.push(...edgeSection(result, g.edge));
   const load = loadFigures(result);
-  if (load) {
-    const d = load.duration;
+  // Asked against done first: a pass on load that was never sent must not read as fine.
+  const account = g.load;
+  const accountRows = account ? loadRows(account).map((r) => [td(r.label), td(r.text, r.bad ? 'bad' : '')]) : [];
+  if (load || accountRows.length) {
+    const d = load?.duration ?? {};
     out.push('<h2>Load</h2>', table(['metric', 'value'], [
+      ...accountRows,
+      ...(load ? [
       [td('http_reqs'), td(`${fmtNumber(load.requests)} (${fmtNumber(load.perSecond, 1)}/s)`)],
       ...['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'].map((k) => [td(`http_req_duration ${k}`), td(fmtMs(d[k]))]),
       [td('http_req_failed'), td(`${fmtPercent(load.failedRate)}${load.failedCount !== undefined ? ` (${fmtNumber(load.failedCount)} failed)` : ''}`)],
-    ]));
+      ] : []),
+    ], 'load'));
   }
   if (g.stages?.length) {
     out.push('<h2>Stages</h2>', table([...STAGE_HEAD], g.stages.map((st) => stageCells(st).map((c, i) => {

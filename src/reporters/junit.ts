@@ -8,6 +8,7 @@ import type { CheckResult, PhaseName, PhaseResult, RunResult, ThresholdResult } 
 import { describeFailedRequests, failedRequests } from './failed-requests.js';
 import { escapeAttr, escapeText } from './text.js';
 import { checkRows, NOT_RUN_LABEL, type CheckRow } from './check-view.js';
+import { loadLine, loadProperties, stageCells, stageProperties, STAGE_HEAD } from './stage-rows.js';
 
 type Outcome =
   | { kind: 'passed' }
@@ -24,6 +25,8 @@ interface Suite {
   timestamp?: string;
   /** e.g. the phase's failed requests by cause */
   systemOut?: string;
+  /** <properties>: figures a CI tool can read by name (the load's asked and done) */
+  properties?: [string, number][];
 }
 
 const seconds = (ms: number): number => Math.max(0, ms) / 1000;
@@ -115,7 +118,9 @@ function buildSuites(result: RunResult): Suite[] {
     const own = phaseCase(p, checks);
     const failed = failedRequests(result, p.name);
     const edge = p.name === 'edge' ? g.edge : undefined;
+    const account = p.name === 'load' ? g.load : undefined;
     const out = [
+      ...(account ? [`load: ${loadLine(account)}`] : []),
       ...(failed.length ? [`failed requests by cause: ${describeFailedRequests(failed)}`] : []),
       // The measured value of every edge check, passed ones included.
       ...(edge ? edge.checks.map((c) => `${c.name}: ${c.status}: ${c.detail}`) : []),
@@ -123,6 +128,7 @@ function buildSuites(result: RunResult): Suite[] {
     return {
       name: `golive.${p.name}`,
       ...(out.length ? { systemOut: out.join('\n') } : {}),
+      ...(account ? { properties: loadProperties(account) } : {}),
       timeSeconds: seconds(p.durationMs),
       ...(p.startedAt ? { timestamp: p.startedAt } : {}),
       cases: [
@@ -137,11 +143,11 @@ function buildSuites(result: RunResult): Suite[] {
   });
   // A suite per load stage: its thresholds as testcases, its figures in system-out.
   for (const st of g.stages ?? []) {
-    const figures = `target ${st.targetRate.from}->${st.targetRate.to}/s, achieved ${st.achievedRate.toFixed(1)}/s, ${st.requests} requests, `
-      + `p(95)=${st.p95?.toFixed(2) ?? '-'}ms, p(99)=${st.p99?.toFixed(2) ?? '-'}ms, failed ${((st.failedRate ?? 0) * 100).toFixed(2)}%, dropped ${st.dropped}`;
+    const figures = stageCells(st).slice(2).map((c, i) => `${STAGE_HEAD[i + 2] ?? ''} ${c}`).join('; ');
     suites.push({
       name: `golive.stage.${st.name}`,
       systemOut: figures,
+      properties: stageProperties(st),
       timeSeconds: st.durationSeconds,
       ...(st.startedAt ? { timestamp: st.startedAt } : {}),
       cases: g.thresholds.filter((t) => thresholdStage(t) === st.name).map((t) => thresholdCase(`golive.stage.${st.name}.thresholds`, t)),
@@ -228,6 +234,10 @@ export function renderJunit(result: RunResult): string {
   suites.forEach((s, id) => {
     const stamp = s.timestamp ?? result.golive.startedAt;
     lines.push(`  <testsuite name="${escapeAttr(s.name)}" id="${id}" ${countsAttrs(totals(s.cases), s.timeSeconds)} timestamp="${escapeAttr(stamp)}">`);
+    // junit-10.xsd: <properties> comes before the testcases.
+    if (s.properties?.length) {
+      lines.push('    <properties>', ...s.properties.map(([k, v]) => `      <property name="${escapeAttr(k)}" value="${escapeAttr(String(v))}"/>`), '    </properties>');
+    }
     lines.push(...s.cases.map(renderCase));
     if (s.systemOut) lines.push(`    <system-out>${escapeText(s.systemOut)}</system-out>`);
     lines.push('  </testsuite>');

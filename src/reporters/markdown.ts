@@ -9,10 +9,12 @@ import { GOLIVE_SIDE, failedRequests } from './failed-requests.js';
 import { latencyRows, p95Limits } from './latency.js';
 import { whenItWentWrong } from './report-data.js';
 import { checkRows, notJudged, phaseRows, rollbackLine, thresholdLine, verdictScope, NOT_RUN_LABEL } from './check-view.js';
-import { stageCells, STAGE_HEAD } from './stage-rows.js';
+import { loadRows, stageCells, STAGE_HEAD } from './stage-rows.js';
 import { VERDICT_LABEL, displayTarget, fmtMs, removeControlChars } from './text.js';
 
 const MAX_ROWS = 50;
+/** How the contract's notes begin (src/engine/node-engine.ts, src/openapi/load-sampling.ts). */
+export const OPENAPI_NOTE = 'openapi: ';
 
 /** Safe inside a table cell: no HTML, no pipes, no line breaks, no auto-links. */
 export function mdText(s: string): string {
@@ -70,6 +72,11 @@ export function renderMarkdown(result: RunResult): string {
       c.phase, mdText(c.name), c.state === 'not-run' ? NOT_RUN_LABEL : `${c.fails} of ${c.passes + c.fails} failed`, mdText(c.line),
     ])), '');
   }
+  // Asked against done: a pass on load that was never sent must not read as fine.
+  if (g.load) {
+    const cells = loadRows(g.load);
+    out.push('#### Load: asked and done', '', ...table(cells.map((r) => r.label), [cells.map((r) => (r.bad ? `**${mdText(r.text)}**` : mdText(r.text)))]), '');
+  }
   if (g.stages?.length) out.push('#### Stages', '', ...table(STAGE_HEAD, g.stages.map((st) => stageCells(st).map(mdText))), '');
   const rows = latencyRows(result);
   if (rows.length) {
@@ -92,6 +99,9 @@ export function renderMarkdown(result: RunResult): string {
       f.phase, mdText(f.cause), String(f.count), f.side === 'golive' ? mdText(GOLIVE_SIDE) : '',
     ])), '');
   }
+  // What the API's contract covered: the operations exercised and the share of load responses checked.
+  const contract = (g.notes ?? []).filter((n) => n.startsWith(OPENAPI_NOTE));
+  if (contract.length) out.push("#### The API's contract", '', ...contract.map((n) => `- ${mdText(n.slice(OPENAPI_NOTE.length))}`), '');
   const failedDeliveries = g.deliveries.filter((d) => !d.ok);
   if (failedDeliveries.length) {
     out.push('#### Not delivered', '', ...table(['to', 'error'], failedDeliveries.map((d) => [d.sink, mdText(d.error ?? 'failed')])), '');

@@ -19,7 +19,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
 .banner{padding:16px 20px;border-radius:8px;color:#fff}
 .banner.passed{background:var(--ok)}.banner.failed,.banner.incomplete{background:var(--bad)}
-.meta{margin:4px 0 0;opacity:.9}
+.meta{margin:4px 0 0}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600}
@@ -77,13 +77,14 @@ export function renderSignoffHtml(r: SignoffReport): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(`golive signoff — ${HEADLINE[r.status]}`)}</title>`, `<style>${CSS}</style></head><body>`,
     `<header class="banner ${escapeAttr(r.status)}"><h1>${e(`Launch sign-off: ${HEADLINE[r.status]} — exit ${r.exitCode}`)}</h1><p class="meta">${e(windowLine(r))}</p></header>`,
-    '<h2>Launch success criteria</h2>',
-    '<table class="criteria"><thead><tr><th></th><th>criterion and evidence</th><th>measured</th><th>target</th><th>over the window</th></tr></thead><tbody>',
+    // One main landmark around the sections (banner and footer outside it), as a screen reader expects.
+    '<main>', '<h2>Launch success criteria</h2>',
+    '<table class="criteria"><thead><tr><th>result</th><th>criterion and evidence</th><th>measured</th><th>target</th><th>over the window</th></tr></thead><tbody>',
     ...r.criteria.map((c) => row(c, startMs)), '</tbody></table>',
     ...perDay(r),
     ...(r.notes.length ? ['<h2>Notes</h2>', `<ul>${r.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`] : []),
     '<h2>Launch completion sign-off</h2>',
     '<table class="sign"><thead><tr><th>role</th><th>name</th><th>date</th></tr></thead><tbody>',
-    ...r.signOff.map((s) => `<tr><td>${e(s.role)} sign-off</td><td>${e(s.name)}</td><td>${e(s.date)}</td></tr>`), '</tbody></table>',
+    ...r.signOff.map((s) => `<tr><td>${e(s.role)} sign-off</td><td>${e(s.name)}</td><td>${e(s.date)}</td></tr>`), '</tbody></table>', '</main>',
     `<footer>golive ${e(r.version)} · evaluated ${e(r.evaluatedAt)}</footer>`, '</body></html>', ''].join('\n');
 }

@@ -73,6 +73,6 @@ export function renderSignoffJunit(r: SignoffReport): string {
   });
   return ['<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="golive signoff" tests="${r.criteria.length}" failures="${failures}" errors="${errors}">`,
-    `  <testsuite name="launch success criteria" tests="${r.criteria.length}" failures="${failures}" errors="${errors}" timestamp="${escapeAttr(r.evaluatedAt)}">`,
+    `  <testsuite name="launch success criteria" tests="${r.criteria.length}" failures="${failures}" errors="${errors}" skipped="0" timestamp="${escapeAttr(r.evaluatedAt)}">`,
     ...cases, '  </testsuite>', '</testsuites>', ''].join('\n');
 }

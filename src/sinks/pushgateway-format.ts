@@ -4,7 +4,8 @@
  * outcome queryable. Pure: result in, strings out.
  */
 import type { MetricStore } from '../core/metrics.js';
-import type { RunResult } from '../core/result.js';
+import type { RunResult, Verdict } from '../core/result.js';
+import { EXIT } from '../core/errors.js';
 import { STALE_RETRIES } from '../net/failures.js';
 
 export interface Family {
@@ -65,6 +66,9 @@ export function certExpiryFamily(result: RunResult): Family {
     samples: edge && Number.isFinite(t) ? [{ labels: { host: edge.host }, value: t / 1000 }] : [] };
 }
 
+/** decideVerdict's code for each verdict, leaving out 108 (the push is that delivery). */
+const VERDICT_EXIT: Record<Verdict, number> = { passed: EXIT.passed, failed: EXIT.thresholdsFailed, aborted: EXIT.aborted, error: EXIT.engineError };
+
 export function verdictFamilies(result: RunResult, store: MetricStore): Family[] {
   const g = result.golive;
   const finished = Date.parse(g.finishedAt);
@@ -99,6 +103,9 @@ export function verdictFamilies(result: RunResult, store: MetricStore): Family[]
       samples: perPhase('http_req_failed', 'rate', 1) },
     { name: STALE_RETRIES, help: 'GET requests resent once on a fresh connection per phase in the last run (a reused keep-alive connection closed before answering).',
       samples: perPhase(STALE_RETRIES, 'count', 1) },
+    // What an Argo Rollouts analysis compares (k8s/argo/): 0, 99, or a "could not judge" code.
+    { name: 'golive_run_exit_code', help: 'The exit code of the last run\'s verdict (0 passed, 99 failed, 105 aborted, 107 error), before delivery.',
+      samples: [{ labels: { testid: g.testid }, value: VERDICT_EXIT[g.verdict] }] },
     { name: 'golive_run_info', help: 'Identity of the last run; the value is always 1.',
       samples: [{ labels: { testid: g.testid, run_id: g.runId, version: g.version, engine: g.engine, verdict: g.verdict }, value: 1 }] },
   ];

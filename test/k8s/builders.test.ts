@@ -76,18 +76,23 @@ describe('buildJob', () => {
       .toBe("metadata.annotations['batch.kubernetes.io/job-completion-index']");
   });
 
-  it('k6 flavour: grafana/k6 running the bundled script, segment from the index', () => {
+  it('k6 flavour: golive --engine k6 in the runner image, k6 copied from grafana/k6 by an init container, segment from the index', () => {
     const j = buildJob(runner({ engine: 'k6' }, { runId: 'r1', parallelism: 3 }));
     const c = container(j);
-    expect(c.image).toMatch(/^grafana\/k6:/);
-    expect(c.command?.[0]).toBe('sh');
-    const line = c.command?.[2] ?? '';
-    expect(line).toContain('k6 run');
-    expect(line).toContain('/config/golive.js');
-    expect(line).toContain('GOLIVE_SEGMENT="$((GOLIVE_RUNNER_INDEX))/3:$((GOLIVE_RUNNER_INDEX+1))/3"');
-    expect(line).toContain('--execution-segment-sequence "$GOLIVE_SEGMENT_SEQUENCE"');
-    expect(line).toContain('GOLIVE_SEGMENT_SEQUENCE="0,1/3,2/3,1"');
-    expect(c.env?.find((e) => e.name === 'GOLIVE_PLAN')?.value).toContain('"phases"');
+    expect(c.image).toBe('ghcr.io/golive/runner:0.1.0');
+    expect(c.command).toEqual(['node', '/app/dist/golive.js']);
+    expect(c.args).toEqual(['check', '--config', '/config/golive.config.json', '--out', '/reports', '--emit-result', '--segment', '$(GOLIVE_RUNNER_INDEX)/3', '--engine', 'k6']);
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ K6_BINARY: '/k6/k6', GOLIVE_K6_SCRIPT: '/config/golive.js' });
+    expect(c.volumeMounts).toContainEqual({ name: 'k6', mountPath: '/k6', readOnly: true });
+    const spec = j.spec?.template.spec;
+    const init = spec?.initContainers?.[0];
+    expect(init?.image).toBe('grafana/k6:1.1.0');
+    expect(init?.command).toEqual(['sh', '-c', 'cp "$(command -v k6)" /k6/k6']);
+    expect(init?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(spec?.volumes).toContainEqual({ name: 'k6', emptyDir: { sizeLimit: '256Mi' } });
+    expect(buildJob(runner({ engine: 'k6' }, { runId: 'r2', k6Image: 'localhost/golive/k6:1.1.0' })).spec?.template.spec?.initContainers?.[0]?.image).toBe('localhost/golive/k6:1.1.0');
+    expect(buildJob(runner()).spec?.template.spec?.initContainers).toBeUndefined();
   });
 
   it('mounts a ServiceAccount token only for the cluster phase', () => {
@@ -184,7 +189,9 @@ describe('other builders', () => {
       { name: 'GOLIVE_PROMETHEUS_BEARER_TOKEN', valueFrom: { secretKeyRef: { name: 'golive-credentials', key: 'prometheus-bearer-token', optional: true } } },
     ]);
     const k6 = container(buildJob(runner({ engine: 'k6', prometheus: { remoteWriteUrl: 'http://prometheus.monitoring.svc:9090/api/v1/write' } }))).env ?? [];
-    expect(k6.filter((e) => e.name.startsWith('K6_PROMETHEUS_RW_') && e.valueFrom).map((e) => e.name)).toEqual(['K6_PROMETHEUS_RW_USERNAME', 'K6_PROMETHEUS_RW_PASSWORD']);
+    // the k6 runner is golive too: the same variables (golive hands them to k6's output, a bearer token included)
+    expect(k6.filter((e) => e.name.startsWith('GOLIVE_PROMETHEUS_') && e.valueFrom).map((e) => e.name)).toEqual(['GOLIVE_PROMETHEUS_USERNAME', 'GOLIVE_PROMETHEUS_PASSWORD', 'GOLIVE_PROMETHEUS_BEARER_TOKEN']);
+    expect(k6.some((e) => e.name.startsWith('K6_PROMETHEUS_'))).toBe(false);
     expect(container(buildJob(runner())).env?.some((e) => e.name.includes('PROMETHEUS'))).toBe(false);
   });
 
@@ -204,12 +211,28 @@ describe('other builders', () => {
     for (const s of ['p@ss', 'alice', 'KEY123', 'bob:pw', 'TOK456']) expect(msg).not.toContain(s);
   });
 
-  it('AnalysisTemplate: Job provider with the canary target as an argument', () => {
+  it('AnalysisTemplate: the runner Job as a dry run with the canary target, and a verdict metric reading its pushed exit code', () => {
     const at = buildAnalysisTemplate(runner());
     expect(at.kind).toBe('AnalysisTemplate');
-    const job = at.spec.metrics[0]?.provider.job.spec;
-    expect(job?.template.spec?.containers[0]?.args?.slice(-2)).toEqual(['--target', '{{args.target}}']);
-    expect(job?.podFailurePolicy).toBeDefined();
-    expect(at.spec.args).toEqual([{ name: 'target', value: 'http://api.example:8080' }]);
+    const [golive, verdict] = at.spec.metrics;
+    const job = golive.provider.job.spec;
+    const c = job.template.spec?.containers[0];
+    expect(c?.args?.slice(-2)).toEqual(['--target', '{{args.target}}']);
+    expect(c?.env?.filter((e) => e.name === 'GOLIVE_TESTID' || e.name === 'GOLIVE_PUSHGATEWAY_URL')).toEqual([
+      { name: 'GOLIVE_TESTID', value: '{{args.testid}}' }, { name: 'GOLIVE_PUSHGATEWAY_URL', value: '{{args.pushgateway}}' },
+    ]);
+    expect(job.podFailurePolicy).toBeDefined();
+    // the Job's two outcomes are recorded, never the answer
+    expect(at.spec.dryRun).toEqual([{ metricName: 'golive' }]);
+    expect(verdict).toMatchObject({
+      name: 'verdict', count: 1, failureLimit: 0, inconclusiveLimit: 0,
+      successCondition: 'result[0] == 0', failureCondition: 'result[0] == 99',
+      provider: { prometheus: { address: '{{args.prometheus}}' } },
+    });
+    expect(verdict.provider.prometheus.query).toBe('max(golive_run_exit_code{testid="{{args.testid}}"} and on(job, environment) (time() - push_time_seconds < 300))');
+    // it waits (Error measurements, one per 10 s) longer than the Job may run
+    expect(verdict.consecutiveErrorLimit * 10).toBeGreaterThan(job.activeDeadlineSeconds ?? Infinity);
+    expect(at.spec.args.map((a) => a.name)).toEqual(['target', 'testid', 'pushgateway', 'prometheus']);
+    expect(at.spec.args[0]).toEqual({ name: 'target', value: 'http://api.example:8080' });
   });
 });

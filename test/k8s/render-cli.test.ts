@@ -54,6 +54,16 @@ describe('golive k8s render: secrets in URLs', () => {
   });
 });
 
+describe('golive k8s render --argo', () => {
+  it('is refused (104) for the k6 flavour: k6 runs alone there and pushes no verdict for the analysis to read', async () => {
+    const stderr = new Capture();
+    const code = await runCommand(k8sCommand, ['render', '--target', 'http://gateway.signal-trading.svc', '--engine', 'k6', '--argo'],
+      { stdout: new Capture(), stderr, env: {}, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock });
+    expect(code).toBe(104);
+    expect(stderr.text.trim()).toMatch(/^golive: --argo: .*the k6 flavour runs k6 alone and pushes none: drop --engine k6 for --argo$/);
+  });
+});
+
 describe('golive k8s follows the command pattern', () => {
   it('returns EXIT values and throws typed errors; cli/run-command.ts maps them like every command\'s', async () => {
     const io = { stdout: new Capture(), stderr: new Capture(), env: {}, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock };

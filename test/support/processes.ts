@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectJunit } from './junit-collect.js';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'golive.js');
@@ -54,8 +55,10 @@ export function spawnCli(args: readonly string[], opts: RunOptions = {}): ChildP
   return spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<Exited> {
-  return collect(spawnCli(args, opts), opts.deadlineMs ?? 60_000);
+export async function runCli(args: readonly string[], opts: RunOptions = {}): Promise<Exited> {
+  const exited = await collect(spawnCli(args, opts), opts.deadlineMs ?? 60_000);
+  collectJunit(args, opts.cwd ?? ROOT);
+  return exited;
 }
 
 export interface SpawnedApi {

@@ -151,7 +151,9 @@ export function setupTimeout(plan: K6Plan): string {
   const phases = new Set(plan.phases);
   const requests = (phases.has('health') ? plan.health.endpoints.length : 0)
     + (phases.has('market-data') ? (plan.marketData.checkAuthRefusal ? 2 : 1) : 0);
-  return seconds((requests + 1) * plan.requestTimeoutMs + 10_000);
+  // A declared step may set its own timeout.
+  const declaredMs = phases.has('checks') ? plan.checks.flatMap((c) => c.steps).reduce((sum, s) => sum + (s.timeoutMs ?? plan.requestTimeoutMs), 0) : 0;
+  return seconds((requests + 1) * plan.requestTimeoutMs + declaredMs + 10_000);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { MarketDataRequest } from '../../../checks/index.js';
 import type { PhaseName } from '../../../src/core/result.js';
 import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { OutcomeRecorder } from './record.js';
+import { mixRequest } from './mix.js';
 import type { PhaseReport } from './record.js';
 import type { K6SetupData } from '../../../src/engine/k6/summary-schema.js';
 
@@ -90,11 +91,18 @@ export function runMarketData(cfg: K6Config): PhaseReport {
   return rec.report(Date.now() - started);
 }
 
-/** One load request; k6's executor provides the concurrency or the arrival rate. */
-export function loadRequest(cfg: K6Config): void {
+/** What the load mix builds its requests from: k6's env and the setup checks' captures. */
+export interface MixSource {
+  env: Readonly<Record<string, string | undefined>>;
+  vars: Readonly<Record<string, string>>;
+}
+
+/** One load request (of the mix, when there is one); k6's executor provides the concurrency or the arrival rate. */
+export function loadRequest(cfg: K6Config, mix?: MixSource): void {
   const { path, method } = cfg.plan.load;
-  const headers: Record<string, string> = cfg.token === undefined ? {} : { authorization: `Bearer ${cfg.token}` };
   const stage = cfg.plan.load.workload.model === 'staged' ? stageAt(cfg.plan.load.workload, Date.now() - exec.scenario.startTime) : undefined;
+  if (cfg.plan.load.mix !== undefined) return mixRequest(cfg, mix?.env ?? {}, mix?.vars ?? {}, stage);
+  const headers: Record<string, string> = cfg.token === undefined ? {} : { authorization: `Bearer ${cfg.token}` };
   const p = params(cfg, 'load', path, { headers }, stage);
   if (method === 'POST') http.post(cfg.target + path, null, p);
   else http.get(cfg.target + path, p);

@@ -9,6 +9,7 @@ interface SummaryCheck { name: string; passes: number; fails: number }
 interface SummaryGroup { name: string; groups: SummaryGroup[]; checks: SummaryCheck[] }
 export interface SummaryData {
   root_group: SummaryGroup;
+  setup_data?: { checks?: { vars?: Record<string, string> } } | null;
   metrics: Record<string, { thresholds?: Record<string, { ok: boolean }> }>;
   state?: { testRunDurationMs?: number };
 }
@@ -39,6 +40,8 @@ export function summaryText(data: SummaryData): string {
 export function summaryOutputs(data: SummaryData, cfg: K6Config): Record<string, string> {
   // Under golive, stdout is k6's sample stream: text there would be a malformed sample.
   const out: Record<string, string> = cfg.stream === true ? {} : { stdout: summaryText(data) };
+  // The setup checks' captures (a session token) never reach a file.
+  if (data.setup_data?.checks) delete data.setup_data.checks.vars;
   if (cfg.summaryPath !== undefined) out[cfg.summaryPath] = JSON.stringify(data, null, 2);
   return out;
 }

@@ -37,6 +37,10 @@ export const LOAD_FLAGS: FlagGroup = {
       help: 'open model, opt-in strict limit: exit 107 when the schedule-lag\np99 passes MS, whatever the verdict (unset: lag voids only a\nfailure it could explain)',
     },
     {
+      flag: 'workers', path: 'load.workers', parse: num, value: 'N',
+      help: 'open model: N threads share the schedule (arrival i to thread i mod N),\neach with its own connections and max-in-flight / N (default 1)',
+    },
+    {
       flag: 'profile', path: 'profile.name', alsoPaths: ['profile'], value: '2x-baseline',
       help: 'capacity: warm-up at the baseline, ramp, hold at 2x (stages baseline,\nramp, 2x), p(95)<500 and rate<0.01 per stage',
     },

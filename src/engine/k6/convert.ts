@@ -5,7 +5,8 @@
  * metric got no samples; a gate must not), and the rollback signal.
  */
 import type { Plan } from '../../contract/plan.js';
-import { BUILTIN_METRICS } from '../../core/metrics.js';
+import { BUILTIN_METRICS, MetricStore } from '../../core/metrics.js';
+import { CheckRecorder } from '../../core/check-recorder.js';
 import { PHASES } from '../../core/result.js';
 import type {
   CheckResult, PhaseName, PhaseResult, RollbackSignal, SummaryGroup, SummaryMetric, ThresholdResult,
@@ -74,7 +75,35 @@ export function collectChecks(root: SummaryGroup, setup: K6SetupData | undefined
     const reasons = reasonsOf(r.phase, r.name);
     r.reasons = reasons.length > 0 ? [...reasons] : [NO_REASON];
   }
-  return [...byKey.values()];
+  return [...byKey.values(), ...declaredChecks(setup?.checks)];
+}
+
+/**
+ * The declared checks' outcomes, recorded as the node engine records them
+ * (degraded and not-run included, reasons capped and cleaned), from the whole
+ * list k6's setup() returned; their `checks` samples came through the stream.
+ */
+function declaredChecks(report: K6SetupData['checks']): CheckResult[] {
+  if (!report) return [];
+  const rec = new CheckRecorder(new MetricStore());
+  for (const o of report.outcomes) {
+    const tags = { group: o.group };
+    if (o.state === 'not-run') rec.notRun('checks', o.name, o.reason ?? '', tags);
+    else if (o.state === 'degraded') rec.degraded('checks', o.name, o.reason, tags);
+    else rec.record('checks', o.name, o.state === 'passed', o.reason, tags);
+  }
+  return rec.all();
+}
+
+function checksPhase(setup: K6SetupData | undefined, aborted: boolean): PhaseResult {
+  const report = setup?.checks;
+  if (!report) {
+    return aborted
+      ? { name: 'checks', status: 'aborted', reason: 'aborted before the phase finished', durationMs: 0 }
+      : { name: 'checks', status: 'error', reason: 'k6 reported no result for this phase', durationMs: 0 };
+  }
+  if (report.ok) return { name: 'checks', status: 'passed', durationMs: report.durationMs };
+  return { name: 'checks', status: 'failed', reason: `${report.failed} declared check(s) failed`, durationMs: report.durationMs };
 }
 
 function functionalPhase(name: 'health' | 'market-data', setup: K6SetupData | undefined, aborted: boolean): PhaseResult {
@@ -120,15 +149,21 @@ export function phaseResults(summary: K6Summary, ctx: ConvertContext, account = 
       out.push(functionalPhase(name, setup, ctx.aborted));
       continue;
     }
+    if (name === 'checks') {
+      out.push(checksPhase(setup, ctx.aborted));
+      continue;
+    }
     if (name !== 'load') {
       out.push({ name, status: 'error', reason: `phase ${name} is not available in the k6 engine`, durationMs: 0 });
       continue;
     }
-    const health = out.find((p) => p.name === 'health');
-    const setupMs = (setup?.health?.durationMs ?? 0) + (setup?.marketData?.durationMs ?? 0);
+    // As the node engine's gate: a load mix also needs the declared checks (their setup captures feed it).
+    const needs = ctx.plan.load.mix !== undefined ? ['health', 'checks'] : ['health'];
+    const blocker = needs.map((n) => out.find((p) => p.name === n)).find((p) => p !== undefined && p.status !== 'passed');
+    const setupMs = (setup?.health?.durationMs ?? 0) + (setup?.marketData?.durationMs ?? 0) + (setup?.checks?.durationMs ?? 0);
     const durationMs = Math.max(0, summary.state.testRunDurationMs - setupMs);
-    if (health && health.status !== 'passed') {
-      out.push({ name, status: 'skipped', reason: `skipped because health ${health.status}`, durationMs: 0 });
+    if (blocker) {
+      out.push({ name, status: 'skipped', reason: `skipped because ${blocker.name} ${blocker.status}`, durationMs: 0 });
     } else if (ctx.aborted) {
       out.push({ name, status: 'aborted', reason: `aborted after ${loadRequests(sourceOf(summary, ctx))} requests`, durationMs });
     } else if (ctx.stopped !== undefined) {
@@ -179,13 +214,12 @@ export function convertK6Summary(summary: K6Summary, ctx: ConvertContext): K6Run
   // Requests k6 cut short when the run was interrupted fail too: after an abort "every request
   // failed" is no evidence against the target (issue 12).
   const loadAllFailed = !ctx.aborted && loadRan && loadRequests(source) > 0 && source.select('http_req_failed', { phase: 'load' })?.value('rate') === 1;
-  const unavailable = [...(summary.setupData?.health?.unavailable ?? []), ...(loadAllFailed ? ['every load request failed'] : [])];
+  const unavailable = [...(summary.setupData?.health?.unavailable ?? []), ...(summary.setupData?.checks?.unavailable ?? []), ...(loadAllFailed ? ['every load request failed'] : [])];
   const rollback = rollbackTriggers({
     source,
     maxP95Ms: ctx.plan.rollback.maxP95Ms,
     phases,
-    serviceUnavailable: unavailable.length > 0,
-    ...(unavailable.length > 0 ? { unavailableDetail: unavailable.join('; ') } : {}),
+    unavailable,
   });
   return {
     phases,

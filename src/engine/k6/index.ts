@@ -24,8 +24,9 @@ import type { StreamFault } from './sample-stream.js';
 import { k6Verdicts, verdictDisagreements } from './k6-verdicts.js';
 import { abortOnFailWatch } from '../abort-on-fail.js';
 import { parseMetricSelector, planThresholds } from '../../../thresholds/index.js';
-import { stageRows } from '../stages.js';
+import { loadAccount, stageRows } from '../stages.js';
 import { segmentWorkload } from '../segment.js';
+import { mixSplitOf } from '../../phases/load-mix.js';
 
 export { findK6, k6NotFoundMessage } from './find.js';
 export { runK6, K6_SUMMARY_FILE } from './run.js';
@@ -95,14 +96,19 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   // A broken stream voids the judgement (a "failure" may be a lost sample): 107 unless aborted.
   const { verdict, exitCode } = fault !== undefined && decided.verdict !== 'aborted' ? { verdict: 'error' as const, exitCode: 107 } : decided;
   const why = fault ?? errorLine(pieces.phases, pieces.thresholds);
+  const loadRan = pieces.phases.some((p) => p.name === 'load' && p.status !== 'skipped');
+  const mix = plan.load.mix !== undefined && loadRan ? mixSplitOf(store, plan.load.mix.map((e) => e.check)) : [];
   const notes = [
     ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
     ...pieces.notes,
+    ...mix,
+    ...(outcome.k6Log ? [outcome.k6Log.note] : []),
     ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
   ];
   const workload = segmentWorkload(plan.load.workload, run.segment);
   const loadPhase = pieces.phases.find((p) => p.name === 'load');
   const stages = stageRows(store, workload, pieces.thresholds, loadPhase?.startedAt);
+  const load = loadAccount(store, workload, loadPhase);
   return buildRunResult({
     store,
     checks: pieces.checks,
@@ -119,6 +125,7 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
       ...(outcome.kind === 'aborted' ? { error: `aborted: ${outcome.reason}` } : verdict === 'error' && why !== undefined ? { error: why } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       ...(stages.length > 0 ? { stages } : {}),
+      ...(load ? { load } : {}),
       ...(measured.failures ? { failedRequests: measured.failures.list() } : {}),
     },
   });

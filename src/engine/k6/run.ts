@@ -23,11 +23,13 @@ import { classifyK6Exit, lastLogMessage } from './exit-codes.js';
 import { findK6, k6NotFoundMessage } from './find.js';
 import { k6EnvFor } from '../../contract/k6-plan.js';
 import { k6PrometheusOutput } from './prometheus-output.js';
-import type { K6Segment } from '../../contract/k6-plan.js';
+import type { K6Declared, K6Segment } from '../../contract/k6-plan.js';
+import { k6Declared } from './declared.js';
 import { parseK6Summary } from './summary-schema.js';
 import type { K6Summary } from './summary-schema.js';
 import type { K6SampleStream } from './sample-stream.js';
 import { checkK6Version } from './version.js';
+import { K6_LOG_FILE, K6Log, k6LogConsoleLines, k6LogNote } from './k6-log.js';
 
 export interface K6RunOptions {
   signal: AbortSignal;
@@ -52,11 +54,23 @@ export interface K6RunOptions {
   allowUnverified?: boolean;
 }
 
+/** k6's stderr as golive kept it: the note the report carries (naming k6.log) */
+export interface K6LogOutcome { note: string }
+
 export type K6Outcome =
-  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[]; k6Version?: string; stopped?: string }
-  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[]; k6Version?: string };
+  | { kind: 'finished'; k6ExitCode: number; summary: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[]; k6Version?: string; stopped?: string; k6Log?: K6LogOutcome }
+  | { kind: 'aborted'; k6ExitCode: number | null; reason: string; summary?: K6Summary; summaryPath: string; segment?: K6Segment; outputErrors?: string[]; k6Version?: string; k6Log?: K6LogOutcome };
 
 export const K6_SUMMARY_FILE = 'k6-summary.json';
+
+/**
+ * k6's system tags golive reads (sample-stream.ts, thresholds, failures by cause, the remote-write
+ * labels). k6's default adds proto, subproto, url, group, tls_version and service to every sample:
+ * about 15 % more JSON for k6 to write and golive to read, none of it used.
+ */
+export const K6_SYSTEM_TAGS = 'status,method,name,scenario,check,error,error_code,expected_response';
+/** How golive has k6 write its samples (the bench measures these very arguments). */
+export const K6_STREAM_ARGS: readonly string[] = ['--out', 'json=-', '--system-tags', K6_SYSTEM_TAGS];
 const TAIL_LINES = 20;
 
 export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
@@ -67,12 +81,12 @@ export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))
 }
 
 /** The child's environment: the parent's minus GOLIVE_* and K6_*, plus the plan. */
-export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false, declared?: K6Declared): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
     if (v !== undefined && !k.startsWith('GOLIVE_') && !k.startsWith('K6_')) env[k] = v;
   }
-  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}) }));
+  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}), ...(declared ? { declared } : {}) }));
   env['K6_NO_USAGE_REPORT'] = 'true';
   // Go takes SSL_CERT_FILE instead of the system roots, so it gets the default roots plus
   // the extra CA (trustedCaBundle); verification itself stays on.
@@ -99,7 +113,7 @@ interface ChildExit { code: number | null; signal: NodeJS.Signals | null; interr
 
 const RW_OUTPUT_ERROR = /level=error .*output="Prometheus remote write"/;
 
-function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6RunOptions): Promise<ChildExit> {
+function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6RunOptions, log: K6Log): Promise<ChildExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
@@ -114,7 +128,7 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
       // Whole lines only: a token split across two reads is still masked.
-      if (lines.length > 0) opts.stderr?.write(redact(`${lines.join('\n')}\n`, token));
+      if (lines.length > 0) log.write(lines.map((l) => redact(l, token)));
       tail.push(...lines);
       for (const l of lines) if (RW_OUTPUT_ERROR.test(l) && outputErrors.length < 3) outputErrors.push(redact(l, token));
       tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
@@ -144,19 +158,31 @@ function runChild(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: K6R
       if (killTimer) clearTimeout(killTimer);
       if (partial !== '') {
         tail.push(partial);
-        opts.stderr?.write(redact(partial, token));
+        log.write([redact(partial, token)]);
       }
       resolve({ code, signal, interrupted, stopped: interrupted ? undefined : stopped, tail, outputErrors });
     });
   });
 }
 
+/** k6.log closed, its digest on the console (stderr), and the report's note naming it. */
+async function closeK6Log(log: K6Log, exit: ChildExit, stderr: NodeJS.WritableStream | undefined, showErrors: boolean): Promise<K6LogOutcome> {
+  const { digest, error } = await log.close({ interrupted: exit.interrupted, ...(exit.stopped !== undefined ? { stopped: exit.stopped } : {}) });
+  const lines = k6LogConsoleLines(showErrors ? digest : { ...digest, shown: [] }, error === undefined ? log.path : undefined);
+  if (error !== undefined) lines.push(`k6: its log could not be kept in ${log.path}: ${error}`);
+  if (lines.length > 0) stderr?.write(lines.map((l) => `${l}\n`).join(''));
+  return { note: error === undefined ? k6LogNote(digest, K6_LOG_FILE) : `k6's own log was not kept (${error})` };
+}
+
 export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> {
   const bin = findK6(opts.env);
   if (bin === undefined) throw new GoliveError('GOLIVE_K6_NOT_FOUND', k6NotFoundMessage(opts.env));
   const k6Version = await checkK6Version(bin, opts.env, opts.allowUnverified === true);
-  const root = opts.root ?? findScenariosRoot();
-  if (root === undefined) {
+  // A k8s k6 runner has no checkout: it runs the bundle its ConfigMap holds (GOLIVE_K6_SCRIPT).
+  const prebuilt = opts.env['GOLIVE_K6_SCRIPT'] || undefined;
+  if (prebuilt !== undefined && !existsSync(prebuilt)) throw new GoliveError('GOLIVE_ENGINE_ERROR', `GOLIVE_K6_SCRIPT=${prebuilt}: no such file`);
+  const root = prebuilt === undefined ? opts.root ?? findScenariosRoot() : undefined;
+  if (prebuilt === undefined && root === undefined) {
     throw new GoliveError('GOLIVE_ENGINE_ERROR', 'scenarios/k6/golive.ts not found: the k6 engine needs a golive checkout (or pass root)');
   }
   // Not mkdirSync(recursive): it spins forever on some paths (e.g. under /proc), synchronously.
@@ -169,16 +195,23 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
 
   const work = mkdtempSync(join(tmpdir(), 'golive-k6-'));
   try {
-    const script = await bundle(root, work);
+    const script = prebuilt ?? await bundle(root ?? '', work);
     let caBundle: string | undefined;
     if (plan.caFile !== undefined) {
       caBundle = join(work, 'ca-bundle.pem');
       writeFileSync(caBundle, trustedCaBundle(readFileSync(plan.caFile, 'utf8')));
     }
-    const output = k6PrometheusOutput(plan, opts.testid ?? plan.testid ?? 'golive');
-    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined), ...output.env };
-    const streamArgs = opts.stream ? ['--out', 'json=-'] : [];
-    const exit = await runChild(bin, ['run', '--quiet', '--no-color', ...streamArgs, ...output.args, script], env, opts);
+    // One of several parallel runners labels its series: N writers of one series would overwrite one another.
+    const runnerTag: Record<string, string> = segment && opts.segment ? { runner: String(opts.segment.index) } : {};
+    const output = k6PrometheusOutput(plan, opts.testid ?? plan.testid ?? 'golive', runnerTag);
+    const declared = plan.checks.length > 0 ? k6Declared(plan, opts.env) : undefined;
+    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined, declared), ...output.env };
+    const streamArgs = opts.stream ? K6_STREAM_ARGS : [];
+    // --address '': no REST API (golive stops k6 by SIGINT), so two k6 at once never clash on 6565;
+    // v0.57 and v1 then start none, and v2 starts none unless --address names one.
+    const log = new K6Log(opts.outDir);
+    const exit = await runChild(bin, ['run', '--quiet', '--no-color', '--address', '', ...streamArgs, ...output.args, script], env, opts, log)
+      .catch(async (err: unknown) => { await log.close({}); throw err; });
     // k6's own failure, when there is one, says more than a summary it left half-written.
     let summary: K6Summary | undefined;
     let summaryError: unknown;
@@ -187,19 +220,21 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
     } catch (err) {
       summaryError = err;
     }
-    const loadSkipped = summary?.setupData?.health?.ok === false;
+    const loadSkipped = summary?.setupData?.health?.ok === false || (plan.load.mix !== undefined && summary?.setupData?.checks?.ok === false);
     const cls = classifyK6Exit(exit.code, exit.signal, { interrupted: exit.interrupted, stopped: exit.stopped !== undefined, loadSkipped });
+    // When k6 broke, golive's error line quotes k6's last error: the digest only counts.
+    const k6Log = await closeK6Log(log, exit, opts.stderr, cls.kind !== 'error');
     if (cls.kind === 'error') {
       const why = lastLogMessage(exit.tail);
       throw new GoliveError('GOLIVE_ENGINE_ERROR', redact(why ? `${cls.reason}: ${why}` : cls.reason, plan.token));
     }
     if (summaryError !== undefined) throw summaryError;
     if (cls.kind === 'aborted') {
-      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg, outputErrors: exit.outputErrors, k6Version };
+      return { kind: 'aborted', k6ExitCode: exit.code, reason: cls.reason, summaryPath, ...(summary ? { summary } : {}), ...seg, outputErrors: exit.outputErrors, k6Version, k6Log };
     }
     if (!summary) throw new GoliveError('GOLIVE_ENGINE_ERROR', `k6 exited with ${exit.code} but wrote no summary to ${summaryPath}`);
     return {
-      kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg, outputErrors: exit.outputErrors, k6Version,
+      kind: 'finished', k6ExitCode: exit.code ?? 0, summary, summaryPath, ...seg, outputErrors: exit.outputErrors, k6Version, k6Log,
       ...(exit.stopped !== undefined ? { stopped: exit.stopped } : {}),
     };
   } finally {

@@ -35,8 +35,10 @@ const MAX_SERIES = 10_000;
 /** distinct failure causes kept by name; the rest are counted as one */
 const MAX_CAUSES = 200;
 
-const USED = ['http_req_duration', 'checks', 'iterations', 'dropped_iterations', 'vus', 'vus_max'];
-const HTTP_TAGS = ['phase', 'scenario', 'name', 'method', 'stage', 'status', 'expected_response'] as const;
+const USED = ['http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations', 'vus', 'vus_max'];
+const HTTP_TAGS = ['phase', 'scenario', 'name', 'method', 'check', 'group', 'stage', 'status', 'expected_response'] as const;
+/** a declared check's own tags, as the node engine puts them on its `checks` samples */
+const CHECK_TAGS = ['phase', 'check', 'group'] as const;
 /** k6's metrics golive records only when a threshold names them (preflight allows them under k6). */
 const TIMING: MetricInfo = { type: 'trend', contains: 'time' };
 const OPTIONAL: Readonly<Record<string, MetricInfo>> = {
@@ -49,10 +51,20 @@ const NL = 10;
 /** The tags the node engine puts on an HTTP sample, in its order, from k6's. */
 const httpTags = (t: Readonly<Record<string, string>>): Tags => pick(t, HTTP_TAGS);
 
+/**
+ * k6's own `group` tag is the group path (`::health`); a declared check's
+ * group (letters, digits, `_ . -`) replaces it on its samples. Only that one
+ * is kept, so the runbook phases' series carry the node engine's tags.
+ */
+const isOwnGroup = (v: string): boolean => v !== '' && !v.startsWith('::');
+
 function pick(t: Readonly<Record<string, string>>, keys: readonly string[]): Tags {
   // k6 tags are strings; anything else in a hostile stream is dropped
   const out: Record<string, string> = {};
-  for (const k of keys) if (typeof t[k] === 'string') out[k] = t[k] as string;
+  for (const k of keys) {
+    const v = t[k];
+    if (typeof v === 'string' && (k !== 'group' || isOwnGroup(v))) out[k] = v;
+  }
   return out;
 }
 
@@ -173,7 +185,8 @@ export class K6SampleStream {
   private point(name: string, p: Point): void {
     this.sampleMs = p.time;
     if (name === 'http_req_duration') return this.httpSample(p);
-    if (name === 'checks') return this.add(name, p, p.value === 0 ? 0 : 1, ['phase', 'check']);
+    if (name === 'checks') return this.add(name, p, p.value === 0 ? 0 : 1, CHECK_TAGS);
+    if (name === 'checks_degraded') return this.add(name, p, p.value, CHECK_TAGS);
     if (name === 'vus' || name === 'vus_max') return this.add(name, p, p.value, []);
     const optional = OPTIONAL[name];
     if (optional !== undefined) return this.add(name, p, p.value, HTTP_TAGS, optional);

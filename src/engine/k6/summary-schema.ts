@@ -39,9 +39,28 @@ const phaseReport = z.object({
   durationMs: z.number(),
 });
 
+/** The declared checks' outcomes, whole: k6's summary keeps only passes and fails per name. */
+const checksReport = z.object({
+  ok: z.boolean(),
+  failed: z.number(),
+  outcomes: z.array(z.object({
+    name: z.string(),
+    group: z.string(),
+    state: z.enum(['passed', 'failed', 'degraded', 'not-run']),
+    reason: z.string().optional(),
+  })),
+  unavailable: z.array(z.string()),
+  durationMs: z.number(),
+  /** why the checks after a failed setup check did not run */
+  setupFailed: z.string().optional(),
+  /** the setup checks' captures, for the load mix; dropped before the summary is written (they may be secrets) */
+  vars: z.record(z.string(), z.string()).optional(),
+});
+
 export const setupDataSchema = z.object({
   health: phaseReport.extend({ unavailable: z.array(z.string()) }).optional(),
   marketData: phaseReport.optional(),
+  checks: checksReport.optional(),
 });
 export type K6SetupData = z.infer<typeof setupDataSchema>;
 

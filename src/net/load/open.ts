@@ -60,8 +60,8 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   constructor(opts: LoadOptions, w: ArrivalWorkload, private readonly maxInFlight: number) {
     const profile = rateProfile(w);
     const maxLagMs = opts.maxScheduleLagMs ?? DROP_LATE_MS;
-    const pacer = new Pacer(profile, { maxLagMs, lateMs: Math.max(MIN_LATE_MS, LATE_FACTOR * maxLagMs), maxPerTurn: MAX_PER_TURN });
-    super(opts, pacer.schedule.total);
+    const pacer = new Pacer(profile, { maxLagMs, lateMs: Math.max(MIN_LATE_MS, LATE_FACTOR * maxLagMs), maxPerTurn: MAX_PER_TURN }, opts.share);
+    super(opts, pacer.schedule.shareTotal);
     this.pacer = pacer;
     this.measuresTarget = true;
   }
@@ -70,7 +70,7 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   protected abstract newSlot(): S;
 
   protected begin(): void {
-    this.pacer.t0 = this.opts.clock.now();
+    this.pacer.t0 = this.opts.share?.startAt ?? this.opts.clock.now();
     this.pump();
   }
 

@@ -18,7 +18,7 @@
  * Per stage it counts what it released and when the last one went, which is
  * what the "load generator kept up" check judges.
  */
-import { ArrivalSchedule, arrivalsPerStage, type RateProfile } from './schedule.js';
+import { ArrivalSchedule, arrivalsPerStage, WHOLE, type ArrivalShare, type RateProfile } from './schedule.js';
 
 /** What the pacer asks of the generator for each arrival it releases. */
 export interface ArrivalSink {
@@ -56,9 +56,10 @@ export class Pacer {
   /** absolute clock time of the run's start (due times are offsets from it) */
   t0 = 0;
 
-  constructor(readonly profile: RateProfile, private readonly opts: PacerOptions) {
-    this.schedule = new ArrivalSchedule(profile);
-    this.stages = arrivalsPerStage(profile).map((expected) => ({ expected, sent: 0, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 0, lastReleaseMs: 0 }));
+  /** `share`: a worker thread's interleaved part of the schedule (workers/), the whole by default */
+  constructor(readonly profile: RateProfile, private readonly opts: PacerOptions, share: ArrivalShare = WHOLE) {
+    this.schedule = new ArrivalSchedule(profile, share);
+    this.stages = arrivalsPerStage(profile, share).map((expected) => ({ expected, sent: 0, droppedMaxInFlight: 0, droppedLate: 0, droppedBehind: 0, lastReleaseMs: 0 }));
   }
 
   get done(): boolean {

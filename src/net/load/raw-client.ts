@@ -58,6 +58,7 @@ export class RawWorker extends LoadSlot {
   override begin(t0: number, sentAt: number): void {
     super.begin(t0, sentAt);
     this.parser.reset();
+    this.parser.capture = this.capture;
     this.answered = false;
     this.resent = false;
   }

@@ -15,6 +15,7 @@ export const FAILED = 2;
 export type FeedResult = typeof NEED_MORE | typeof DONE | typeof FAILED;
 
 import { ResponseHead } from './response-head.js';
+import type { ResponseCapture } from './capture.js';
 
 const MAX_HEAD = 64 * 1024;
 const CR = 13;
@@ -58,6 +59,8 @@ export class ResponseParser {
   private chunkDigits = 0;
   private pending: Buffer | null = null;
   private readonly headInfo = new ResponseHead();
+  /** keeps the final head and the body of this response (null: count and discard, the hot path) */
+  capture: ResponseCapture | null = null;
 
   reset(): void {
     this.status = 0;
@@ -88,6 +91,7 @@ export class ResponseParser {
         }
         case LENGTH: {
           const n = Math.min(this.remaining, end - i);
+          if (this.capture !== null) this.capture.body(b, i, i + n);
           this.remaining -= n;
           this.bytes += n;
           i += n;
@@ -95,10 +99,12 @@ export class ResponseParser {
           break;
         }
         case UNTIL_CLOSE:
+          if (this.capture !== null) this.capture.body(b, i, end);
           this.bytes += end - i;
           return NEED_MORE;
         case CHUNK_DATA: {
           const n = Math.min(this.remaining, end - i);
+          if (this.capture !== null) this.capture.body(b, i, i + n);
           this.remaining -= n;
           this.bytes += n;
           i += n;
@@ -223,6 +229,7 @@ export class ResponseParser {
     }
     this.status = status;
     this.keepAlive = keepAlive;
+    if (this.capture !== null) this.capture.head(b, s, headEnd);
     if (status === 204 || status === 304) this.phase = COMPLETE;
     else if (chunked && !otherCoding) this.startChunk();
     else if (otherCoding) {

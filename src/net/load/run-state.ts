@@ -4,10 +4,15 @@
  * that resolves when the last request has settled.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { mixCycle } from './mix-cycle.js';
 import { describeError, LoadTimeoutError } from './describe-error.js';
 import type { LoadOptions, LoadSample, LoadStats } from './types.js';
+import { runQueueWaitMs } from './cpu-wait.js';
+import { ResponseCapture } from './capture.js';
 
 const PROGRESS_EVERY_MS = 100;
+/** Responses kept at once, whatever the concurrency: what a contract may hold in memory is this times the cap. */
+export const MAX_CAPTURES_IN_FLIGHT = 32;
 
 /**
  * One request in flight at a time, reused for every request it carries: the
@@ -27,6 +32,17 @@ export abstract class LoadSlot {
   stage = 0;
   /** with a mix: which request this one is */
   request = 0;
+  /** the current response is kept (LoadOptions.capture chose it) */
+  capture: ResponseCapture | null = null;
+  /** this slot's capture, made on first use and reused */
+  private kept: ResponseCapture | undefined;
+
+  /** Keeps the next response (call before begin). */
+  keep(maxBytes: number): void {
+    const c = (this.kept ??= new ResponseCapture(maxBytes));
+    c.reset();
+    this.capture = c;
+  }
 
   /** Starts a request; a carrier that keeps more per request resets it too. */
   begin(t0: number, sentAt: number): void {
@@ -66,7 +82,9 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   private resolveDone!: () => void;
   private readonly done = new Promise<void>((r) => { this.resolveDone = r; });
   /** handed to onSample for every request, refilled each time: no object per request */
-  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, error: undefined, bytes: 0, stage: 0 };
+  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, error: undefined, bytes: 0, stage: 0, response: undefined };
+  /** responses kept and not yet settled */
+  private capturing = 0;
   /** open model: latency runs from the scheduled time, so the target's own part is reported apart */
   protected measuresTarget = false;
   private readonly onAbort = (): void => {
@@ -103,6 +121,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const cpuBefore = process.cpuUsage();
+    const waitBefore = runQueueWaitMs();
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -116,6 +135,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     }
     eld.disable();
     const cpu = process.cpuUsage(cpuBefore);
+    const waitAfter = runQueueWaitMs();
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -134,6 +154,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
       staleRetries: this.staleRetries,
       eventLoopDelay: loopDelay(eld),
       cpuMs: (cpu.user + cpu.system) / 1000,
+      ...(waitBefore !== undefined && waitAfter !== undefined ? { cpuWaitMs: waitAfter - waitBefore } : {}),
       ...this.stats(),
     };
   }
@@ -143,6 +164,11 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     if (cycle !== undefined) slot.request = cycle[this.started % cycle.length] ?? 0;
     this.started++;
     this.inFlight++;
+    const capture = this.opts.capture;
+    if (capture !== undefined && this.capturing < MAX_CAPTURES_IN_FLIGHT && capture.want(slot.request)) {
+      this.capturing++;
+      slot.keep(capture.maxBytes);
+    }
     slot.begin(t0, now);
     this.dispatch(slot);
   }
@@ -153,6 +179,11 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
 
   settle(slot: S, error: Error | undefined): void {
     this.inFlight--;
+    const kept = slot.capture;
+    if (kept !== null) {
+      this.capturing--;
+      slot.capture = null;
+    }
     if (!slot.cancelled) {
       const now = this.opts.clock.now();
       const durationMs = now - slot.t0;
@@ -167,7 +198,9 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
         sample.bytes = slot.bytes;
         sample.stage = slot.stage;
         sample.request = slot.request;
+        sample.response = kept !== null && error === undefined ? kept : undefined;
         this.opts.onSample(sample);
+        if (kept !== null) kept.reset();
         if (this.opts.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
           this.lastProgress = now;
           this.opts.onProgress(this.completed + this.failed, this.total);
@@ -229,26 +262,4 @@ function loopDelay(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; 
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }
 
-/** Cycle length: shares are exact to 1/CYCLE of the total weight. */
-const CYCLE = 1000;
-
-/**
- * The order requests are sent in, by weight: smooth weighted round-robin
- * (nginx's), so each request's share holds over any stretch of the run, not
- * only over the whole cycle, and the same plan sends the same sequence.
- */
-export function mixCycle(weights: readonly number[]): Uint16Array {
-  const total = weights.reduce((s, w) => s + w, 0);
-  const out = new Uint16Array(CYCLE);
-  const current = weights.map(() => 0);
-  for (let n = 0; n < CYCLE; n++) {
-    let best = 0;
-    for (let i = 0; i < weights.length; i++) {
-      current[i] = (current[i] ?? 0) + (weights[i] ?? 0);
-      if ((current[i] ?? 0) > (current[best] ?? 0)) best = i;
-    }
-    current[best] = (current[best] ?? 0) - total;
-    out[n] = best;
-  }
-  return out;
-}
+export { mixCycle } from './mix-cycle.js';

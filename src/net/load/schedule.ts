@@ -61,15 +61,33 @@ export function totalArrivals(p: RateProfile): number {
   return Math.max(0, Math.ceil(sum - 1e-9));
 }
 
-/** Arrivals due in each stage (integers that add up to totalArrivals). */
-export function arrivalsPerStage(p: RateProfile): number[] {
+/**
+ * One worker's part of the schedule: arrivals `index`, `index + of`, ...
+ * (arrival i goes to worker i mod of), so the workers' parts interleave and
+ * together are exactly the schedule.
+ */
+export interface ArrivalShare {
+  index: number;
+  of: number;
+}
+
+export const WHOLE: ArrivalShare = { index: 0, of: 1 };
+
+/** How many of the arrivals [from, to) fall in the share. */
+function inShare(from: number, to: number, share: ArrivalShare): number {
+  const upTo = (n: number): number => Math.max(0, Math.ceil((n - share.index) / share.of));
+  return upTo(to) - upTo(from);
+}
+
+/** Arrivals due in each stage (integers that add up to totalArrivals), of the share when given. */
+export function arrivalsPerStage(p: RateProfile, share: ArrivalShare = WHOLE): number[] {
   const out = p.stageNames.map(() => 0);
   let before = 0;
   let cum = 0;
   for (const s of p.segments) {
     cum += segmentArrivals(s);
     const upTo = Math.max(0, Math.ceil(cum - 1e-9));
-    out[s.stage] = (out[s.stage] ?? 0) + (upTo - before);
+    out[s.stage] = (out[s.stage] ?? 0) + inShare(before, upTo, share);
     before = upTo;
   }
   return out;
@@ -83,20 +101,26 @@ export function arrivalsPerStage(p: RateProfile): number[] {
 export class ArrivalSchedule {
   due = Infinity;
   stage = 0;
-  /** index of the next arrival */
-  index = 0;
+  /** index of the next arrival (in the whole schedule) */
+  index: number;
   readonly total: number;
+  /** arrivals of the share (the whole schedule's total without one) */
+  readonly shareTotal: number;
+  private readonly stride: number;
   private seg = 0;
   /** arrivals before the current segment (the integral up to its start) */
   private before = 0;
 
-  constructor(private readonly profile: RateProfile) {
+  constructor(private readonly profile: RateProfile, share: ArrivalShare = WHOLE) {
     this.total = totalArrivals(profile);
+    this.index = share.index;
+    this.stride = share.of;
+    this.shareTotal = inShare(0, this.total, share);
     this.locate();
   }
 
   advance(): void {
-    this.index++;
+    this.index += this.stride;
     this.locate();
   }
 
@@ -143,9 +167,9 @@ export function timeOfArrival(s: RateSegment, m: number): number {
 }
 
 /** Every due time of the profile, in order (tests, and small plans). */
-export function arrivalTimes(p: RateProfile, limit = Infinity): number[] {
+export function arrivalTimes(p: RateProfile, limit = Infinity, share: ArrivalShare = WHOLE): number[] {
   const out: number[] = [];
-  const it = new ArrivalSchedule(p);
+  const it = new ArrivalSchedule(p, share);
   while (it.due !== Infinity && out.length < limit) {
     out.push(it.due);
     it.advance();

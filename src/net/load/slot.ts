@@ -53,12 +53,14 @@ export class Slot extends LoadSlot {
     }
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, rawHeaders?: Buffer[] | null): boolean {
     this.status = statusCode;
+    if (this.capture !== null) this.capture.rawHeaders(rawHeaders);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.capture !== null) this.capture.body(chunk, 0, chunk.length);
     this.bytes += chunk.length;
     return true;
   }

@@ -6,7 +6,8 @@
 import type { Workload } from '../../contract/plan.js';
 import type { Clock } from '../../core/clock.js';
 import type { StageCounts } from './pacer.js';
-import type { RateProfile } from './schedule.js';
+import type { ArrivalShare, RateProfile } from './schedule.js';
+import type { CapturedResponse, LoadCapture } from './capture.js';
 
 export interface LoadRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -40,6 +41,8 @@ export interface LoadSample {
   stage?: number;
   /** with a mix: index of the request in `mix.requests` (0 without one) */
   request?: number;
+  /** a response `capture` chose to keep: valid only during onSample */
+  response?: CapturedResponse | undefined;
 }
 
 /** A weighted mix of requests: each arrival (or closed-model request) takes the next of a fixed weighted cycle. */
@@ -87,8 +90,19 @@ export interface LoadOptions {
    * dropped as ours
    */
   maxScheduleLagMs?: number | undefined;
+  /**
+   * keep the head and (capped) body of the responses it chooses, for the
+   * API's contract; without it no body byte is copied
+   */
+  capture?: LoadCapture | undefined;
   /** throttled to about ten calls a second, plus one at the end */
   onProgress?(done: number, total?: number): void;
+  /**
+   * open model in a worker thread (workers/): send only this share of the
+   * schedule, whose start is `startAt` on `clock` (the same instant for every
+   * worker) instead of the moment the run begins
+   */
+  share?: ArrivalShare & { startAt: number };
 }
 
 export interface LoadStats {
@@ -115,6 +129,8 @@ export interface LoadStats {
   eventLoopDelay: LoopDelay;
   /** CPU time golive's process used while the load ran (user + system), ms */
   cpuMs: number;
+  /** time golive's event-loop thread was ready to run but waited for a CPU while the load ran, ms (Linux only) */
+  cpuWaitMs?: number;
   elapsedMs: number;
   /** the signal fired before the workload was done; started - completed - failed were cancelled */
   aborted: boolean;

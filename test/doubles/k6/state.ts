@@ -36,9 +36,17 @@ export interface ScriptedResponse {
 
 export type Responder = (req: RecordedRequest) => ScriptedResponse;
 
+/** A sample of a custom metric (k6/metrics), e.g. checks_degraded. */
+export interface RecordedSample {
+  metric: string;
+  value: number;
+  tags: Record<string, string>;
+}
+
 export interface K6DoubleState {
   requests: RecordedRequest[];
   checks: RecordedCheck[];
+  samples: RecordedSample[];
   groupStack: string[];
   aborted?: string;
   respond: Responder;
@@ -48,7 +56,7 @@ const KEY = Symbol.for('golive.test.k6-double');
 
 export function k6Double(): K6DoubleState {
   const g = globalThis as { [KEY]?: K6DoubleState };
-  g[KEY] ??= { requests: [], checks: [], groupStack: [], respond: () => ({ status: 200, body: '' }) };
+  g[KEY] ??= { requests: [], checks: [], samples: [], groupStack: [], respond: () => ({ status: 200, body: '' }) };
   return g[KEY];
 }
 
@@ -57,6 +65,7 @@ export function resetK6Double(respond: Responder = () => ({ status: 200, body: '
   const s = k6Double();
   s.requests = [];
   s.checks = [];
+  s.samples = [];
   s.groupStack = [];
   delete s.aborted;
   s.respond = respond;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CoreV1Api, V1EnvVar, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Container, V1EnvVar, V1Pod } from '@kubernetes/client-node';
 import type { PodRunner, PodRunResult } from '../../support/test-kubelet.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -54,48 +54,64 @@ export function clusterPodRunner(o: ClusterPodRunnerOptions): PodRunner {
     if (!spec || !c) throw new Error('pod without a container');
     const root = await mkdtemp(join(tmpdir(), 'golive-pod-'));
     try {
+      // Volumes by name, shared by the pod's containers (an init container fills an emptyDir for the runner).
       const mounts = new Map<string, string>();
-      for (const m of c.volumeMounts ?? []) {
-        const vol = spec.volumes?.find((v) => v.name === m.name);
-        const dir = join(root, m.name);
-        await mkdir(dir, { recursive: true });
-        if (vol?.configMap) {
-          const cm = await o.core.readNamespacedConfigMap({ name: vol.configMap.name ?? '', namespace: pod.metadata?.namespace ?? '' });
-          for (const [k, v] of Object.entries(cm.data ?? {})) await writeFile(join(dir, k), v);
-        } else if (!vol?.emptyDir) throw new Error(`volume ${m.name}: only configMap and emptyDir are supported`);
-        mounts.set(m.mountPath, dir);
+      for (const k of [...(spec.initContainers ?? []), c]) {
+        for (const m of k.volumeMounts ?? []) {
+          const vol = spec.volumes?.find((v) => v.name === m.name);
+          const dir = join(root, m.name);
+          if (!vol?.configMap && !vol?.emptyDir) throw new Error(`volume ${m.name}: only configMap and emptyDir are supported`);
+          await mkdir(dir, { recursive: true });
+          if (vol.configMap) {
+            const cm = await o.core.readNamespacedConfigMap({ name: vol.configMap.name ?? '', namespace: pod.metadata?.namespace ?? '' });
+            for (const [key, v] of Object.entries(cm.data ?? {})) await writeFile(join(dir, key), v);
+          }
+        }
       }
-      const podEnv: Record<string, string> = {};
-      for (const e of c.env ?? []) {
-        const v = await envValue(o.core, pod, e);
-        if (v !== undefined) podEnv[e.name] = expand(v, podEnv);
+      // In order, as the kubelet does: an init container that fails fails the pod, the runner never starts.
+      for (const init of spec.initContainers ?? []) {
+        const r = await runContainer(o, pod, init, root, signal);
+        if (r.exitCode !== 0) return r;
       }
-      const hostPath = (s: string): string => {
-        if (IMAGE_PATHS[s]) return IMAGE_PATHS[s] ?? s;
-        for (const [mp, dir] of mounts) if (s === mp || s.startsWith(`${mp}/`)) return dir + s.slice(mp.length);
-        return s;
-      };
-      // ... also inside a shell line (the k6 flavour runs `sh -c 'exec k6 run … /config/golive.js'`).
-      const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      // One pass, longest mount first, so a replaced path is not mapped again (/tmp holds the temp dirs).
-      const mountRe = new RegExp(`(^|[\\s"'=])(${[...mounts.keys()].sort((x, y) => y.length - x.length).map(esc).join('|')})(?=/|$|[\\s"'])`, 'g');
-      const inText = (text: string): string => (mounts.size === 0 ? text : text.replace(mountRe, (_m, pre: string, mp: string) => `${pre}${mounts.get(mp) ?? mp}`));
-      const mapArg = (a: string): string => { const h = hostPath(a); return h !== a ? h : inText(a); };
-      const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => mapArg(expand(a, podEnv)));
-      // Paths inside the pod's mounts (HOME, TMPDIR, k6's GOLIVE_SUMMARY, ...) point into the temp dir.
-      for (const [k, v] of Object.entries(podEnv)) if (v.startsWith('/')) podEnv[k] = hostPath(v);
-      const [cmd, ...args] = argv;
-      if (cmd === undefined) throw new Error('no command');
-      return await new Promise<PodRunResult>((ok, fail) => {
-        const child = spawn(cmd, args, { env: { PATH: process.env.PATH, ...o.baseEnv, ...podEnv }, signal, stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-        let logs = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => { logs += d; });
-        child.stderr.setEncoding('utf8').on('data', (d: string) => { logs += d; });
-        child.on('error', (e) => { if (e.name !== 'AbortError') fail(e); });
-        child.on('close', (code, sig) => ok({ exitCode: code ?? (sig === 'SIGKILL' ? 137 : 143), logs }));
-      }).then(async (r) => { await o.afterRun?.(pod, mounts); return r; });
+      const mountsOfRunner = new Map<string, string>();
+      for (const m of c.volumeMounts ?? []) mountsOfRunner.set(m.mountPath, join(root, m.name));
+      return await runContainer(o, pod, c, root, signal).then(async (r) => { await o.afterRun?.(pod, mountsOfRunner); return r; });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
   };
+}
+
+async function runContainer(o: ClusterPodRunnerOptions, pod: V1Pod, c: V1Container, root: string, signal: AbortSignal): Promise<PodRunResult> {
+  const mounts = new Map<string, string>();
+  for (const m of c.volumeMounts ?? []) mounts.set(m.mountPath, join(root, m.name));
+  const podEnv: Record<string, string> = {};
+  for (const e of c.env ?? []) {
+    const v = await envValue(o.core, pod, e);
+    if (v !== undefined) podEnv[e.name] = expand(v, podEnv);
+  }
+  const hostPath = (s: string): string => {
+    if (IMAGE_PATHS[s]) return IMAGE_PATHS[s] ?? s;
+    for (const [mp, dir] of mounts) if (s === mp || s.startsWith(`${mp}/`)) return dir + s.slice(mp.length);
+    return s;
+  };
+  // ... also inside a shell line (the k6 init container runs `sh -c 'cp "$(command -v k6)" /k6/k6'`).
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // One pass, longest mount first, so a replaced path is not mapped again (/tmp holds the temp dirs).
+  const mountRe = new RegExp(`(^|[\\s"'=])(${[...mounts.keys()].sort((x, y) => y.length - x.length).map(esc).join('|')})(?=/|$|[\\s"'])`, 'g');
+  const inText = (text: string): string => (mounts.size === 0 ? text : text.replace(mountRe, (_m, pre: string, mp: string) => `${pre}${mounts.get(mp) ?? mp}`));
+  const mapArg = (a: string): string => { const h = hostPath(a); return h !== a ? h : inText(a); };
+  const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => mapArg(expand(a, podEnv)));
+  // Paths inside the pod's mounts (HOME, TMPDIR, K6_BINARY, GOLIVE_K6_SCRIPT, ...) point into the temp dir.
+  for (const [k, v] of Object.entries(podEnv)) if (v.startsWith('/')) podEnv[k] = hostPath(v);
+  const [cmd, ...args] = argv;
+  if (cmd === undefined) throw new Error('no command');
+  return new Promise<PodRunResult>((ok, fail) => {
+    const child = spawn(cmd, args, { env: { PATH: process.env.PATH, ...o.baseEnv, ...podEnv }, signal, stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    let logs = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { logs += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { logs += d; });
+    child.on('error', (e) => { if (e.name !== 'AbortError') fail(e); });
+    child.on('close', (code, sig) => ok({ exitCode: code ?? (sig === 'SIGKILL' ? 137 : 143), logs }));
+  });
 }

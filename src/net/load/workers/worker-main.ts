@@ -1,0 +1,94 @@
+/**
+ * A load worker thread (dist/load-worker.js): runs its share of the open
+ * model's schedule on its own connections (the same generator as one thread,
+ * open.ts), records every sample into its own histograms with the load
+ * phase's recorder, and hands them over once a second and at the end.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { MetricStore } from '../../../core/metrics.js';
+import { systemClock } from '../../../core/clock.js';
+import { firstLine } from '../../../core/errors.js';
+import { createSampleRecorder, type SampleRecorder } from '../../sample-recorder.js';
+import { lagRecorder } from '../../../phases/load-generator.js';
+import { runLoad } from '../index.js';
+import type { Flush, FromWorker, ToWorker, WorkerInput } from './protocol.js';
+
+const FLUSH_EVERY_MS = 1000;
+
+interface Recording {
+  store: MetricStore;
+  recorder: SampleRecorder;
+  lag: (lagMs: number, stage: number) => void;
+  settled: number;
+}
+
+function recording(input: WorkerInput): Recording {
+  const { base, stageNames, mix } = input.record;
+  const store = new MetricStore();
+  const tags = mix?.map((m) => {
+    const ok = new Set(m.expected);
+    return { tags: m.tags, expected: (s: number) => ok.has(s) };
+  });
+  return { store, recorder: createSampleRecorder(store, base, stageNames, tags), lag: lagRecorder(store, stageNames), settled: 0 };
+}
+
+function flushOf(r: Recording): Flush {
+  const timeline = r.store.timeline.toJSON();
+  return {
+    type: 'flush',
+    series: r.store.toJSON(),
+    ...(timeline !== undefined ? { timeline } : {}),
+    errors: [...r.recorder.errors],
+    badStatuses: [...r.recorder.badStatuses],
+    unexpected: r.recorder.unexpected(),
+    settled: r.settled,
+  };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('load-worker: not started as a worker thread');
+  const input = workerData as WorkerInput;
+  const post = (m: FromWorker): void => port.postMessage(m);
+  const controller = new AbortController();
+  let rec = recording(input);
+  const flush = (): void => {
+    const f = flushOf(rec);
+    rec = recording(input);
+    post(f);
+  };
+  const go = new Promise<number>((resolve) => {
+    port.on('message', (m: ToWorker) => {
+      if (m.type === 'go') resolve(m.startEpochMs);
+      else controller.abort();
+    });
+  });
+  post({ type: 'ready' });
+  const startEpochMs = await go;
+  const timer = setInterval(flush, FLUSH_EVERY_MS);
+  try {
+    const stats = await runLoad({
+      origin: input.origin,
+      request: input.request,
+      ...(input.mix ? { mix: input.mix } : {}),
+      workload: input.workload,
+      timeoutMs: input.timeoutMs,
+      signal: controller.signal,
+      clock: systemClock,
+      ...(input.ca !== undefined ? { ca: input.ca } : {}),
+      maxScheduleLagMs: input.maxScheduleLagMs,
+      share: { ...input.share, startAt: startEpochMs - performance.timeOrigin },
+      onSample: (s) => { rec.settled++; rec.recorder.onSample(s); },
+      onLag: (ms, stage) => rec.lag(ms, stage),
+    });
+    clearInterval(timer);
+    flush();
+    post({ type: 'done', stats });
+  } catch (err) {
+    clearInterval(timer);
+    post({ type: 'failed', message: firstLine(err) });
+  }
+  port.close();
+}
+
+void main();
