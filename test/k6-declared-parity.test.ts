@@ -199,6 +199,36 @@ describe.each(['1.1.0', '0.57.0'] as const)('declared checks: node vs the real k
   }, 240_000);
 });
 
+describe('declared checks under k6: the mix in the open model, and a failed setup', () => {
+  it('open model: per-check shares within 2 points of the weights in both engines', async () => {
+    const open = { ...MIX, load: { ...MIX.load, workload: { model: 'open', rate: 50, durationSeconds: 5, maxInFlight: 50 } } };
+    for (const e of ENGINES) {
+      const r = await withApi((url) => run(e, k6Binary(), url, open));
+      expect(r.code, `${e}: ${r.stderr}`).toBe(0);
+      const count = (check: string) => r.result.metrics[`http_reqs{phase:load,check:${check}}`]?.values['count'] ?? 0;
+      const total = count('gateway') + count('data') + count('market');
+      expect(total, e).toBeGreaterThan(200);
+      for (const [check, weight] of [['gateway', 0.5], ['data', 0.3], ['market', 0.2]] as const) {
+        expect(Math.abs(count(check) / total - weight), `${e} ${check}: ${count(check)} of ${total}`).toBeLessThanOrEqual(0.02);
+      }
+    }
+  }, 240_000);
+
+  it('a failed setup check: the others not run and the mix skipped, the same under both engines', async () => {
+    const bad = { ...MIX, checks: [{ name: 'login', setup: true, group: 'auth', steps: [{ method: 'POST', path: '/api/v1/auth/login', json: { username: 'golive', password: 'wrong' }, expect: [{ status: 200 }], capture: { session: { jsonpath: '$.access_token' } } }] }, ...MIX.checks], thresholds: {} };
+    const r: Partial<Record<Engine, Ran>> = {};
+    for (const e of ENGINES) r[e] = await withApi((url) => run(e, k6Binary(), url, bad));
+    const node = r.node as Ran;
+    const k = r.k6 as Ran;
+    expect(declaredOutcomes(k.result)).toEqual(declaredOutcomes(node.result));
+    expect(comparable(k.result, k.code), k.stderr).toEqual(comparable(node.result, node.code));
+    expect(node.code).toBe(99);
+    expect(node.result.golive.phases.find((p) => p.name === 'load')?.reason).toBe('skipped because checks failed');
+    expect(node.result.golive.checks.find((c) => c.name === 'gateway: GET /health status is 200')?.notRun)
+      .toBe('not run: setup check login failed (step 1: status is 200)');
+  }, 240_000);
+});
+
 describe('examples/golive.checks.yaml', () => {
   it.each(ENGINES)('passes against the reference API under --engine %s', async (engine) => {
     const out = await mkdtemp(join(tmpdir(), `golive-example-${engine}-`));
