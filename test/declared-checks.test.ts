@@ -41,9 +41,11 @@ describe('assertions: each kind passes, and fails with its named reason', () => 
     await server?.close();
     const bad = await run({ 'GET /x': { status: 503, body: {} } }, one([{ status: [200, 201], soft: true }, { status: { min: 200, max: 299 }, soft: true }, { status: { matches: '^2' }, soft: true }, { status: 200 }]));
     expect(bad.g.verdict).toBe('failed');
-    expect(failed(bad.g)).toEqual([['c: GET /x status is 200', 'got status 503']]);
-    for (const n of ['c: GET /x status in [200, 201]', 'c: GET /x status in 200..299', 'c: GET /x status matches /^2/']) {
-      expect(bad.byName[n]).toMatchObject({ degraded: 1, reasons: ['got status 503'] });
+    // A wrong status quotes what came with it; a list names what it wanted.
+    expect(failed(bad.g)).toEqual([['c: GET /x status is 200', 'got status 503: {}']]);
+    expect(bad.byName['c: GET /x status in [200, 201]']).toMatchObject({ degraded: 1, reasons: ['expected 200 or 201, got 503'] });
+    for (const n of ['c: GET /x status in 200..299', 'c: GET /x status matches /^2/']) {
+      expect(bad.byName[n]).toMatchObject({ degraded: 1, reasons: ['got status 503: {}'] });
     }
   });
 
@@ -139,7 +141,7 @@ describe('one root cause, one red line', () => {
         { path: '/y?a=${a}', expect: [{ status: 200 }] },
       ],
     }]);
-    expect(failed(r.g)).toEqual([['c: GET /x status is 200', 'got status 405']]);
+    expect(failed(r.g)).toEqual([['c: GET /x status is 200', 'got status 405: {"error":"no"}']]);
     const notRun = r.g.checks.filter((c) => c.notRun !== undefined);
     expect(notRun.length).toBe(r.g.checks.length - 1);
     expect(new Set(notRun.map((c) => c.notRun))).toEqual(new Set(['not run: step 1 returned 405']));
@@ -206,7 +208,7 @@ describe('captures, setup and soft assertions', () => {
     expect(server?.count('GET /me')).toBe(2);
     await server?.close();
     const bad = await run(login, checks, {}, { U: 'intruder' });
-    expect(failed(bad.g)).toEqual([['login: POST /login status is 2xx', 'got status 403']]);
+    expect(failed(bad.g)).toEqual([['login: POST /login status is 2xx', 'got status 403: {}']]);
     expect(bad.byName['a: GET /me status is 2xx']?.notRun).toBe('not run: setup check login failed (step 1: status is 2xx)');
     expect(server?.count('GET /me')).toBe(0);
   });

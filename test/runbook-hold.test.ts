@@ -35,7 +35,7 @@ function stable(text: string): string {
   return text
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, 'TIME')
-    .replace(/\d+(\.\d+)?ms\b/g, 'Nms');
+    .replace(/\b\d+(\.\d+)?m?s\b/g, 'Nms');
 }
 
 function fingerprint(code: number, s: RunResult, stdout: string): unknown {
@@ -43,7 +43,8 @@ function fingerprint(code: number, s: RunResult, stdout: string): unknown {
   return JSON.parse(stable(JSON.stringify({
     exitCode: code,
     keys: Object.keys(s).sort(),
-    golive: Object.keys(g).sort(),
+    // `notes` is there only when there is one (a busy runner's own note, for instance)
+    golive: Object.keys(g).filter((k) => k !== 'notes').sort(),
     verdict: g.verdict,
     phases: g.phases.map((p) => ({ name: p.name, status: p.status, ...(p.reason !== undefined ? { reason: p.reason } : {}) })),
     checks: g.checks.filter((c) => RUNBOOK.has(c.phase)),
@@ -58,18 +59,32 @@ function fingerprint(code: number, s: RunResult, stdout: string): unknown {
   })));
 }
 
+/**
+ * A busy machine can make one loopback answer slower than the 500 ms budget:
+ * a verdict no case here is about. Such a run is repeated (up to 3 runs); any
+ * other difference fails at once.
+ */
+const slowRun = (stdout: string) => /took \d/.test(stdout) || /✗.*http_req_duration/.test(stdout);
+
 async function hold(name: string, args: string[], token = TOKEN): Promise<void> {
-  const out = join(dir, name.replace(/\W+/g, '-'));
-  const tokenFile = join(dir, `${name.replace(/\W+/g, '-')}.token`);
+  const slug = name.replace(/\W+/g, '-');
+  const tokenFile = join(dir, `${slug}.token`);
   await writeFile(tokenFile, token);
   const withToken = args[0] === 'check' ? [...args, '--token-file', tokenFile] : args;
-  const res = await runCli([...withToken, '--out', out, '--no-color', '--requests', '50'], { deadlineMs: 90_000 });
-  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
-  const got = fingerprint(res.code ?? -1, summary, res.stdout);
+  let got: unknown;
+  let stderr = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const out = join(dir, `${slug}-${attempt}`);
+    const res = await runCli([...withToken, '--out', out, '--no-color', '--requests', '50'], { deadlineMs: 90_000 });
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
+    got = fingerprint(res.code ?? -1, summary, res.stdout);
+    stderr = res.stderr;
+    if (!slowRun(res.stdout)) break;
+  }
   recorded[name] = got;
   if (process.env['GOLIVE_HOLD_RECORD'] === '1') return;
-  const want = (JSON.parse(await readFile(FIXTURE, 'utf8')) as Record<string, unknown>)[name];
-  expect(got, res.stderr).toEqual(want);
+  const want = (JSON.parse(stable(await readFile(FIXTURE, 'utf8'))) as Record<string, unknown>)[name];
+  expect(got, stderr).toEqual(want);
 }
 
 async function api(args: string[] = []): Promise<string> {

@@ -18,13 +18,21 @@ export function statusLabel(a: StatusAssertion): string {
   return `status in ${s.min}..${s.max}`;
 }
 
-export function statusVerdict(a: StatusAssertion, status: number, location?: string): Verdict {
+/**
+ * A wrong status quotes what the target said with it (capped, one line), as
+ * the runbook's checks always did; a list names what it wanted instead.
+ * `body`: the response text, or an UnreadableBody when it was not kept.
+ */
+export function statusVerdict(a: StatusAssertion, status: number, location?: string, body?: unknown): Verdict {
   const s = a.status;
   const ok = typeof s === 'number' ? status === s
     : Array.isArray(s) ? s.includes(status)
     : 'matches' in s ? new RegExp(s.matches).test(String(status))
     : status >= s.min && status <= s.max;
-  return ok ? undefined : statusReason(status, location);
+  if (ok) return undefined;
+  if (!Array.isArray(s)) return statusReason(status, location, body);
+  const wanted = s.length === 1 ? String(s[0]) : `${s.slice(0, -1).join(', ')} or ${String(s.at(-1))}`;
+  return `expected ${wanted}, ${status >= 300 && status < 400 ? statusReason(status, location) : `got ${status}`}`;
 }
 
 export function headerLabel(a: HeaderAssertion): string {

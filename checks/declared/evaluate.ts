@@ -7,11 +7,9 @@
  * assertion after the first that found the body unreadable or not JSON.
  */
 import type { Assertion, Step } from '../../src/contract/checks-schema.js';
-import { MARKET_CHECKS, checkMarketData } from '../market-data.js';
-import type { MarketDataRequest } from '../market-data.js';
-import { healthBodyOutcome } from '../health.js';
-import { preview } from '../outcome.js';
-import type { CheckOutcome } from '../outcome.js';
+import { tokenRejected } from '../causes.js';
+import { preview, UnreadableBody } from '../outcome.js';
+import { builtinLabel, builtinLabels, builtinOutcomes } from './builtins.js';
 import { headerLabel, headerVerdict, jsonpathLabel, jsonpathVerdict, statusLabel, statusVerdict } from './assert-value.js';
 import { select } from './jsonpath.js';
 
@@ -47,6 +45,8 @@ export interface StepContext {
   sentJson?: unknown;
   /** how not-run reasons name this step, e.g. `step 1` */
   where?: string;
+  /** why what reads a response of the wrong status is not run; default `step 1 returned 405` */
+  statusBlocked?: (status: number) => string;
 }
 
 export interface StepEvaluation {
@@ -76,14 +76,12 @@ export function assertionLabel(a: Assertion): string {
   if ('maxMs' in a) return `response time < ${a.maxMs}ms`;
   if ('jsonpath' in a) return jsonpathLabel(a);
   if ('schema' in a) return 'body matches schema';
-  return a.builtin === 'healthy-body' ? 'body is healthy' : 'OHLC bars valid';
+  return builtinLabel(a);
 }
-
-const OHLC_LABELS = [MARKET_CHECKS.schema, MARKET_CHECKS.symbol, MARKET_CHECKS.range, MARKET_CHECKS.sorted, MARKET_CHECKS.ohlc, MARKET_CHECKS.volume, MARKET_CHECKS.nonEmpty];
 
 /** Every outcome label an assertion yields: one, except `ohlc-bars`, which is the market-data rules. */
 export function assertionLabels(a: Assertion): string[] {
-  return 'builtin' in a && a.builtin === 'ohlc-bars' && a.name === undefined ? OHLC_LABELS : [assertionLabel(a)];
+  return 'builtin' in a ? builtinLabels(a) : [assertionLabel(a)];
 }
 
 const BODY_TEXT_PREVIEW = 80;
@@ -97,16 +95,6 @@ function parseDoc(res: StepResponse): Doc {
   } catch {
     return { ok: false, reason: res.text === '' ? 'body is not JSON (empty)' : `body is not JSON (got ${preview(res.text, BODY_TEXT_PREVIEW)})` };
   }
-}
-
-function marketRequest(sent: unknown): MarketDataRequest {
-  const o = (sent ?? {}) as Record<string, unknown>;
-  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : '');
-  return { symbol: str('symbol'), start_date: str('start_date'), end_date: str('end_date') };
-}
-
-function fromOutcome(c: CheckOutcome, soft: boolean): AssertionOutcome {
-  return c.ok ? { label: c.name, state: 'passed' } : { label: c.name, state: soft ? 'degraded' : 'failed', ...(c.reason ? { reason: c.reason } : {}) };
 }
 
 function captureValue(v: unknown): string {
@@ -124,20 +112,30 @@ export function evaluateStep(step: Step, res: StepResponse, ctx: StepContext): S
   // The status decides first: a wrong status makes everything that reads the response moot.
   const statusIdx = assertions.findIndex((a) => 'status' in a && a.soft !== true);
   let statusFailed: string | undefined;
+  const statusBlocked = () => ctx.statusBlocked?.(res.status) ?? `${ctx.where ?? 'step'} ${statusFailed ?? ''}`;
   assertions.forEach((a, i) => {
     const label = assertionLabel(a);
     const soft = a.soft === true;
     if ('status' in a) {
-      const why = statusVerdict(a, res.status, res.headers['location']);
+      let why = statusVerdict(a, res.status, res.headers['location'], res.bodyError !== undefined ? new UnreadableBody(res.bodyError) : res.text);
+      // The golive token refused: the credentials, not the data, are wrong (one line says so).
+      if (why !== undefined && step.auth === 'token' && (res.status === 401 || res.status === 403)) why = tokenRejected(why);
       push(label, soft, why);
       if (why !== undefined && i === statusIdx) statusFailed = `returned ${res.status}`;
       return;
     }
     if ('maxMs' in a) return push(label, soft, res.durationMs < a.maxMs ? undefined : `took ${res.durationMs.toFixed(1)}ms`);
     const notRun = (why: string) => void outcomes.push(...assertionLabels(a).map((l) => ({ label: l, state: 'not-run' as const, reason: `not run: ${why}` })));
-    if (statusFailed !== undefined) return notRun(`${ctx.where ?? 'step'} ${statusFailed}`);
+    if (statusFailed !== undefined) return notRun(statusBlocked());
     if ('header' in a) return push(label, soft, headerVerdict(a, res.headers));
     if (bodyBlocked !== undefined) return notRun(bodyBlocked);
+    if ('builtin' in a) {
+      // Built-ins read the body themselves, in the runbook's words; what follows still needs JSON.
+      outcomes.push(...builtinOutcomes(a, res, ctx.sentJson));
+      doc ??= parseDoc(res);
+      if (!doc.ok) bodyBlocked = doc.reason;
+      return;
+    }
     doc ??= parseDoc(res);
     if (!doc.ok) {
       bodyBlocked = doc.reason;
@@ -147,23 +145,13 @@ export function evaluateStep(step: Step, res: StepResponse, ctx: StepContext): S
     if ('schema' in a) {
       // Validators are keyed by the index in the step's own `expect` (the implicit status is not there).
       const check = ctx.schemaFor(i - (assertions.length - step.expect.length));
-      return push(label, soft, check ? check(doc.value) : 'schema was not compiled before the run');
+      push(label, soft, check ? check(doc.value) : 'schema was not compiled before the run');
     }
-    if (a.builtin === 'healthy-body') return void outcomes.push(relabel(fromOutcome(healthBodyOutcome(doc.value), soft), a, label));
-    // ohlc-bars: the market-data rules after its status line, each its own outcome (one, when named).
-    const rules = checkMarketData(marketRequest(ctx.sentJson), 200, doc.value).slice(1).map((c) => fromOutcome(c, soft));
-    if (a.name === undefined) return void outcomes.push(...rules);
-    const bad = rules.find((o) => o.state !== 'passed');
-    outcomes.push(bad ? { ...bad, label, reason: `${bad.label}: ${bad.reason ?? 'failed'}` } : { label, state: 'passed' });
   });
-  const captures = statusFailed === undefined ? capture(step, res, () => (doc ??= parseDoc(res)), outcomes) : notRunCaptures(step, `${ctx.where ?? 'step'} ${statusFailed}`, outcomes);
+  const captures = statusFailed === undefined ? capture(step, res, () => (doc ??= parseDoc(res)), outcomes) : notRunCaptures(step, statusBlocked(), outcomes);
   const firstFailed = outcomes.find((o) => o.state === 'failed');
   const blocked = statusFailed ?? (firstFailed ? `failed: ${firstFailed.label}` : undefined);
   return { outcomes, captures, ...(blocked !== undefined ? { blocked } : {}) };
-}
-
-function relabel(o: AssertionOutcome, a: Assertion, label: string): AssertionOutcome {
-  return a.name === undefined ? o : { ...o, label };
 }
 
 function notRunCaptures(step: Step, why: string, outcomes: AssertionOutcome[]): Record<string, string> {

@@ -23,15 +23,23 @@ export const DEMO_HINT = 'to try golive against the bundled reference API, run `
 
 /**
  * An https:// target gets the edge phase by default (http:// has no certificate
- * or redirect to check); declared checks run by default after the runbook's functional phases.
+ * or redirect to check); declared checks run by default after the runbook's
+ * functional phases, which `preset: 'none'` drops.
  */
 function withDefaultPhases(raw: RawConfig): RawConfig {
   if (raw.phases !== undefined) return raw;
   const edge = typeof raw.target === 'string' && /^https:/i.test(raw.target) ? ['edge'] : [];
   const declared = Array.isArray(raw.checks) && raw.checks.length > 0 ? ['checks'] : [];
-  if (edge.length === 0 && declared.length === 0) return raw;
-  const [health, market, load] = DEFAULT_PHASES;
-  return { ...raw, phases: [...edge, health, market, ...declared, load] };
+  const runbook = raw.preset === 'none' ? [] : DEFAULT_PHASES.slice(0, 2);
+  if (edge.length === 0 && declared.length === 0 && runbook.length === 2) return raw;
+  return { ...raw, phases: [...edge, ...runbook, ...declared, 'load'] };
+}
+
+/** A runbook phase asked for without the preset that defines its checks would run nothing and pass. */
+function presetProblems(plan: Plan): string[] {
+  if (plan.preset !== 'none') return [];
+  const runbook = plan.phases.filter((p) => p === 'health' || p === 'market-data');
+  return runbook.length === 0 ? [] : [`preset: 'none' drops the runbook's ${runbook.join(' and ')} checks, but phases lists ${runbook.join(', ')}; drop them from --phases or use preset: 'runbook'`];
 }
 
 function isExplicitWorkload(raw: RawConfig): boolean {
@@ -116,7 +124,7 @@ export function validatePlan(raw: RawConfig, before: readonly string[] = []): Pl
   const parsed = planSchema.safeParse(withDefaultPhases(raw), { reportInput: true });
   const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !(raw.target === undefined && i.path.join('.') === 'target') && !strayAt(i));
   const problems = [...before, ...unknown, ...(raw.target === undefined ? [NO_TARGET] : []), ...issues.map((i) => describeIssue(i, FLAG_FOR_PATH))];
-  if (parsed.success) problems.push(...thresholdPhaseProblems(raw, parsed.data.phases));
+  if (parsed.success) problems.push(...thresholdPhaseProblems(raw, parsed.data.phases), ...presetProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw configProblems(problems);
   const plan = withAbortEntries(applyProfile(parsed.data, isExplicitWorkload(raw)), raw);
   if (plan.cluster.requireScaleOut && !(plan.phases.includes('cluster') && plan.phases.includes('load'))) {

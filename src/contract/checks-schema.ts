@@ -117,6 +117,13 @@ export const declaredCheck = z.strictObject({
 export const checksSchema = z.array(declaredCheck).default([])
   .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, 'expected distinct check names');
 
+/**
+ * `runbook` (the default): the runbook's health and market-data checks, as
+ * declared checks (checks/declared/runbook.ts); `none` drops them and their phases.
+ */
+export const PRESETS = ['runbook', 'none'] as const;
+export const presetSchema = z.enum(PRESETS).default('runbook');
+
 export type DeclaredCheck = z.infer<typeof declaredCheck>;
 export type Step = z.infer<typeof step>;
 export type Assertion = z.infer<typeof assertion>;

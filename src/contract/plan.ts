@@ -9,7 +9,7 @@ import { profileSchema, saturationSchema } from './capacity-schema.js';
 import { signoffSchema } from './signoff-schema.js';
 import { PHASES } from '../core/result.js';
 import { parseDnsServer } from '../core/dns-server.js';
-import { checksSchema } from './checks-schema.js';
+import { checksSchema, presetSchema } from './checks-schema.js';
 
 export { LIMITS } from './limits.js';
 
@@ -162,6 +162,8 @@ export const planSchema = z.object({
   }).prefault({}),
   /** the user's own checks (and setup checks), run by the `checks` phase and the load mix */
   checks: checksSchema,
+  /** `runbook`: the health and market-data phases run the runbook's checks; `none` drops both phases */
+  preset: presetSchema,
   /** extra k6-syntax thresholds, merged over the runbook defaults */
   thresholds: thresholdMap.default({}),
   /** derived from the thresholds' object form by validatePlan; not set by hand */

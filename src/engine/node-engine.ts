@@ -16,8 +16,7 @@ import { buildRunResult, runIdentity } from './summary.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 import type { PhaseRunner } from '../phases/types.js';
-import { createHealthPhase } from '../phases/health.js';
-import { createMarketDataPhase } from '../phases/market-data.js';
+import { createRunbookPhases } from '../phases/runbook.js';
 import { createLoadPhase } from '../phases/load.js';
 import { SetupVars, createChecksPhase } from '../phases/declared.js';
 import { decideVerdict, errorLine } from './verdict.js';
@@ -108,7 +107,7 @@ export async function runNodeEngine(run: EngineRun): Promise<EngineOutput> {
       if (plan.phases.includes('load')) loadPhase = watchSaturationDuring(loadPhase, deps, saturation.log);
     }
   }
-  const functional = [createHealthPhase(http), createMarketDataPhase(http), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks' })];
+  const functional = [...(plan.preset === 'runbook' ? createRunbookPhases(http, run.env ?? {}) : []), createChecksPhase(http, run.env ?? {}, setup, { phase: 'checks' })];
   // With a contract, the client itself judges every functional response (runbook phases and declared steps alike).
   const phases: PhaseRunner[] = [...(conforming ? functional.map(conforming.failOnContract) : functional), loadPhase];
   const edge = await edgePhaseFor(plan, run.ca, run.now);

@@ -8,7 +8,8 @@ import { checkFlow, notRunFlow, outcomeName, runFlow } from '../../checks/declar
 import { authSecrets } from '../../checks/declared/request.js';
 import type { FlowOutcome, FlowRequest, SendResult } from '../../checks/declared/flow.js';
 import { expectedStatus } from '../../checks/declared/evaluate.js';
-import type { DeclaredCheck } from '../contract/checks-schema.js';
+import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
+import type { Plan } from '../contract/plan.js';
 import { compileCheckSchemas, schemaKey } from '../config/checks-validate.js';
 import { scrubSecrets } from '../core/scrub.js';
 import type { PhaseName } from '../core/result.js';
@@ -29,11 +30,34 @@ export class SetupVars {
 
 export { expectedStatus };
 
+/**
+ * How a phase records what its checks found. The user's checks are tagged
+ * with their check and group and chain "not run" without a sample; the
+ * runbook preset records as the runbook phases always have, which is also
+ * what the k6 engine's runbook phases record (src/phases/runbook.ts).
+ */
+export interface Recording {
+  /** a check not run is recorded as a failed one, reason kept */
+  notRunFails: boolean;
+  /** samples and results carry the check's `check` and `group` tags */
+  tagged: boolean;
+  /** no answer or a 5xx is evidence for the "service unavailable" rollback trigger */
+  unavailable: boolean;
+  /** which statuses count as expected (k6's expected_response); default: the step's status assertion */
+  expected?: (check: DeclaredCheck, step: Step) => (status: number) => boolean;
+  /** why what reads a response of the wrong status is not run */
+  statusBlocked?: (check: DeclaredCheck, status: number) => string;
+}
+
+const DECLARED: Recording = { notRunFails: false, tagged: true, unavailable: true };
 
 export interface DeclaredRunOptions {
   phase: PhaseName;
   /** the check name in reports: `name: title label` by default */
   nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
+  /** the checks the phase runs: the plan's own by default */
+  checksOf?: (plan: Plan) => readonly DeclaredCheck[];
+  recording?: Recording;
 }
 
 
@@ -45,26 +69,34 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
       const { plan } = ctx;
       const found = new Findings();
       const nameOf = opts.nameOf ?? outcomeName;
-      const schemas = compileCheckSchemas(plan.checks);
-      const secrets = [plan.token, ...authSecrets(plan.checks, env)];
+      const rec = opts.recording ?? DECLARED;
+      const checks = opts.checksOf?.(plan) ?? plan.checks;
+      const schemas = compileCheckSchemas(checks);
+      const secrets = [plan.token, ...authSecrets(checks, env)];
       const faults: string[] = [];
       let failed = 0;
-      const ordered = [...plan.checks.filter((c) => c.setup), ...plan.checks.filter((c) => !c.setup)];
+      const notRun = (name: string, reason: string, tags: Tags | undefined) => {
+        if (!rec.notRunFails) return found.checks.notRun(opts.phase, name, reason, tags);
+        found.checks.record(opts.phase, name, false, reason, tags);
+        failed++;
+      };
+      const ordered = [...checks.filter((c) => c.setup), ...checks.filter((c) => !c.setup)];
       for (const check of ordered) {
         if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');
-        const tags = { check: check.name, group: check.group };
+        const tags = rec.tagged ? { check: check.name, group: check.group } : undefined;
         if (!check.setup && setup.failed !== undefined) {
-          for (const o of notRunFlow(check, `not run: ${setup.failed}`)) found.checks.notRun(opts.phase, nameOf(check, o), o.reason ?? '', tags);
+          for (const o of notRunFlow(check, `not run: ${setup.failed}`)) notRun(nameOf(check, o), o.reason ?? '', tags);
           continue;
         }
+        const blocked = rec.statusBlocked;
         const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) },
-          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)) }));
-        const result = await runFlow(flow, (req) => send(http, check, req, found, faults, opts.phase));
+          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)), ...(blocked ? { statusBlocked: (s: number) => blocked(check, s) } : {}) }));
+        const result = await runFlow(flow, (req) => send(http, check, req, { found, faults, phase: opts.phase, rec }));
         if (check.setup) setup.secrets.push(...result.secrets);
         const hide = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, [...secrets, ...setup.secrets, ...result.secrets]));
         for (const o of result.outcomes) {
           const name = nameOf(check, o);
-          if (o.state === 'not-run') found.checks.notRun(opts.phase, name, hide(o.reason) ?? '', tags);
+          if (o.state === 'not-run') notRun(name, hide(o.reason) ?? '', tags);
           else if (o.state === 'degraded') found.checks.degraded(opts.phase, name, hide(o.reason), tags);
           else if (!found.checks.record(opts.phase, name, o.state === 'passed', hide(o.reason), tags)) failed++;
         }
@@ -77,20 +109,24 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
       }
       if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');
       if (faults.length > 0) return found.outcome('error', clientFaultReason(faults));
-      return failed === 0 ? found.outcome('passed') : found.outcome('failed', `${failed} declared check(s) failed`);
+      return failed === 0 ? found.outcome('passed') : found.outcome('failed', `${failed} ${opts.phase === 'checks' ? 'declared' : opts.phase} check(s) failed`);
     },
   };
 }
 
-async function send(http: HttpClient, check: DeclaredCheck, req: FlowRequest, found: Findings, faults: string[], phase: PhaseName): Promise<SendResult> {
+type Tags = Readonly<Record<string, string>>;
+
+interface SendTo { found: Findings; faults: string[]; phase: PhaseName; rec: Recording }
+
+async function send(http: HttpClient, check: DeclaredCheck, req: FlowRequest, { found, faults, phase, rec }: SendTo): Promise<SendResult> {
   const step = check.steps[req.step];
   const template = step?.path ?? step?.url ?? '';
   const call: HttpCall = {
     method: req.method, path: req.url, headers: req.headers, name: template,
-    tags: { check: check.name, group: check.group },
+    ...(rec.tagged ? { tags: { check: check.name, group: check.group } } : {}),
     ...(req.body !== undefined ? { body: req.body } : {}),
     ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
-    ...(step ? { expected: expectedStatus(step) } : {}),
+    ...(step ? { expected: rec.expected?.(check, step) ?? expectedStatus(step) } : {}),
   };
   const out = await http.measured(phase, call, found);
   if (out.kind === 'aborted') return { kind: 'stopped' };
@@ -99,10 +135,10 @@ async function send(http: HttpClient, check: DeclaredCheck, req: FlowRequest, fo
     return { kind: 'stopped' };
   }
   if (out.kind === 'error') {
-    found.unavailable.push(`${req.method} ${template}: ${out.error}`);
+    if (rec.unavailable) found.unavailable.push(`${req.method} ${template}: ${out.error}`);
     return { kind: 'error', error: out.error };
   }
-  if (out.status >= 500) found.unavailable.push(`${req.method} ${template} returned ${out.status}`);
+  if (rec.unavailable && out.status >= 500) found.unavailable.push(`${req.method} ${template} returned ${out.status}`);
   return {
     kind: 'response',
     response: { status: out.status, headers: out.headers, text: out.text, durationMs: out.durationMs, ...(out.bodyError !== undefined ? { bodyError: out.bodyError } : {}) },
