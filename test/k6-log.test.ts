@@ -25,6 +25,7 @@ describe("k6's log digest (pure)", () => {
     'time="t" level=error msg="test aborted: load skipped because health failed at load (file:///tmp/x/golive.js:13472:21(17))"',
     'time="t" level=error msg="test run was aborted because k6 received a \'interrupt\' signal"',
     'time="t" level=error msg="GoError: dial tcp: \\"odd\\" \\u001b[31mred"',
+    'time="t" level=error msg="thresholds on metrics \'checks{phase:health}\' have been crossed"',
   ];
 
   it('reads level and message from logfmt', () => {
@@ -34,7 +35,7 @@ describe("k6's log digest (pure)", () => {
 
   it("explains golive's own stops, shows other errors one clean line each, counts the rest", () => {
     const d = digestK6Log(lines, { stopped: 'abortOnFail' });
-    expect(d).toMatchObject({ warnings: 2, errors: 3 });
+    expect(d).toMatchObject({ warnings: 2, errors: 4 });
     expect(d.explained).toEqual([
       "load not run: health failed, so golive's k6 script ended the test before the load (as designed, not a crash)",
       'stopped early because golive asked it to (abortOnFail: see the load phase)',
@@ -44,7 +45,8 @@ describe("k6's log digest (pure)", () => {
     // without a stop golive asked for, k6's interrupt is not golive's to explain
     expect(digestK6Log(lines, {}).shown).toHaveLength(2);
     const out = k6LogConsoleLines(d, '/r/k6.log');
-    expect(out.at(-1)).toBe('k6: 2 warnings, 3 errors in its log: /r/k6.log');
+    // k6's own threshold verdict is golive's Thresholds table's to show: counted, not repeated
+    expect(out.at(-1)).toBe('k6: 2 warnings, 4 errors (1 not shown) in its log: /r/k6.log');
     expect(out.join('\n')).not.toContain('golive.js:');
   });
 });

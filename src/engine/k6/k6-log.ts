@@ -60,6 +60,8 @@ const EXPLAINERS: readonly Explainer[] = [
   },
   // k6's remote-write failures become a failed delivery (108) with their reason
   (msg, _ctx) => (/Prometheus remote write|prometheus-rw/i.test(msg) ? '' : undefined),
+  // k6's own threshold verdict: golive judges the thresholds itself (its Thresholds table) and names a disagreement
+  (msg) => (/^thresholds on metrics .* have been crossed/.test(msg) ? '' : undefined),
 ];
 
 /** Pure: k6's stderr lines -> the digest the console shows. */

@@ -65,10 +65,11 @@ export const K6_SUMMARY_FILE = 'k6-summary.json';
 
 /**
  * k6's system tags golive reads (sample-stream.ts, thresholds, failures by cause, the remote-write
- * labels). k6's default adds proto, subproto, url, group, tls_version and service to every sample:
+ * labels; `group` builds the summary's root_group, where k6's checks are). k6's default adds proto,
+ * subproto, url, tls_version and service to every sample:
  * about 15 % more JSON for k6 to write and golive to read, none of it used.
  */
-export const K6_SYSTEM_TAGS = 'status,method,name,scenario,check,error,error_code,expected_response';
+export const K6_SYSTEM_TAGS = 'status,method,name,scenario,group,check,error,error_code,expected_response';
 /** How golive has k6 write its samples (the bench measures these very arguments). */
 export const K6_STREAM_ARGS: readonly string[] = ['--out', 'json=-', '--system-tags', K6_SYSTEM_TAGS];
 const TAIL_LINES = 20;
