@@ -33,8 +33,21 @@ function withQuery(url: string, query: Step['query'], scope: TemplateScope): str
   return `${url}${url.includes('?') ? '&' : '?'}${parts.join('&')}`;
 }
 
+/**
+ * A step's path under the target: the target's own path kept as a prefix, its query (an API key a
+ * gateway wants on every call) carried after the step's path, its fragment never sent.
+ */
+function underTarget(target: string, path: string): string {
+  const [noFragment = ''] = target.split('#', 1);
+  const q = noFragment.indexOf('?');
+  const prefix = (q < 0 ? noFragment : noFragment.slice(0, q)).replace(/\/+$/, '');
+  const targetQuery = q < 0 ? '' : noFragment.slice(q + 1);
+  const url = `${prefix}${path}`;
+  return targetQuery === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${targetQuery}`;
+}
+
 export function buildRequest(step: Step, scope: RequestScope): BuiltRequest {
-  const base = step.path !== undefined ? `${scope.target.replace(/\/+$/, '')}${render(step.path, scope)}` : render(step.url ?? '', scope);
+  const base = step.path !== undefined ? underTarget(scope.target, render(step.path, scope)) : render(step.url ?? '', scope);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(step.headers)) headers[k.toLowerCase()] = render(v, scope);
   const auth = step.auth;
