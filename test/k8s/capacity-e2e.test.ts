@@ -132,7 +132,7 @@ describe('golive check --profile 2x-baseline with cluster and monitoring, one ru
       ['saturation: no container restarts', 0], ['saturation: no OOMKilled containers', 0],
     ]);
     expect(res.stdout).toMatch(/http_req_duration\{stage:2x\}\s+p\(95\)<500\s+p\(95\)=\d+/);
-    expect(res.stdout).toMatch(/✗\s+2x\s+20\.0\/s\s/);
+    expect(res.stdout).toMatch(/✗\s+2x\s+asked 20\.0\/s\s/);
     expect(res.code).toBe(99);
   }, 120_000);
 });
