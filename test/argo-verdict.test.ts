@@ -13,16 +13,14 @@ import { makeRunnerPlan } from '../src/k8s/runner-plan.js';
 import type { Verdict } from '../src/core/result.js';
 import { argoMeasurement } from './support/argo-conditions.js';
 import { fixturePlan, fixtureResult, fixtureStore } from './support/prometheus-fixtures.js';
-import { query, startPrometheus, startPushgateway, waitFor } from './support/prometheus.js';
+import { query, startScrapedPushgateway, waitFor } from './support/prometheus.js';
 import type { Server } from './support/prometheus.js';
 
 let pgw: Server;
 let prom: Server;
-beforeAll(async () => {
-  pgw = await startPushgateway();
-  prom = await startPrometheus({ pushgateway: `127.0.0.1:${pgw.port}` });
-});
-afterAll(async () => { await prom?.stop(); await pgw?.stop(); });
+let stopBoth: (() => Promise<void>) | undefined;
+beforeAll(async () => { ({ pgw, prom, stop: stopBoth } = await startScrapedPushgateway()); });
+afterAll(async () => { await stopBoth?.(); });
 
 const template = buildAnalysisTemplate(makeRunnerPlan(fixturePlan({ target: 'http://gateway-service.signal-trading.svc' }), { runId: 'r' }));
 const verdictMetric = template.spec.metrics[1];

@@ -7,16 +7,14 @@ import { deliverAll } from '../src/sinks/index.js';
 import { groupingPath } from '../src/sinks/pushgateway-format.js';
 import { STALE_RETRIES } from '../src/net/failures.js';
 import { fixturePlan, fixtureResult, fixtureStore } from './support/prometheus-fixtures.js';
-import { query, startPrometheus, startPushgateway, waitFor } from './support/prometheus.js';
+import { query, startScrapedPushgateway, waitFor } from './support/prometheus.js';
 import type { Server } from './support/prometheus.js';
 
 let pgw: Server;
 let prom: Server;
-beforeAll(async () => {
-  pgw = await startPushgateway();
-  prom = await startPrometheus({ pushgateway: `127.0.0.1:${pgw.port}` });
-});
-afterAll(async () => { await prom?.stop(); await pgw?.stop(); });
+let stopBoth: (() => Promise<void>) | undefined;
+beforeAll(async () => { ({ pgw, prom, stop: stopBoth } = await startScrapedPushgateway()); });
+afterAll(async () => { await stopBoth?.(); });
 
 async function metricsText(): Promise<string> {
   const res = await fetch(`${pgw.url}/metrics`, { signal: AbortSignal.timeout(5000) });

@@ -140,3 +140,10 @@ export async function startPushgateway(): Promise<Server> {
   // every instance on the machine: each test Pushgateway gets its own file.
   return launch(bin, (port, d) => [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(d, 'pushgateway.data')}`, '--log.level=warn'], '/-/ready', dir);
 }
+
+/** A Pushgateway and a Prometheus that scrapes it: what a test of pushed series reads back through. */
+export async function startScrapedPushgateway(opts: Omit<PrometheusOptions, 'pushgateway'> = {}): Promise<{ pgw: Server; prom: Server; stop(): Promise<void> }> {
+  const pgw = await startPushgateway();
+  const prom = await startPrometheus({ ...opts, pushgateway: `127.0.0.1:${pgw.port}` }).catch(async (e: unknown) => { await pgw.stop(); throw e; });
+  return { pgw, prom, stop: async () => { await prom.stop(); await pgw.stop(); } };
+}
