@@ -11,10 +11,14 @@
  *    time, so golive's lateness can only make the target look slower: a
  *    passing verdict stands whatever the lag. A failing one is voided (exit
  *    107, both numbers named) only when golive's lag could account for it:
- *    judged again on what the target itself took (bytes written -> last byte,
- *    less the event-loop delay that could have held the reading), it passes. A windowed latency threshold and the closed model have no
- *    per-request split: their bound is the figure less the worst lag. A
- *    failing dropped_iterations threshold is voided when it passes without
+ *    judged again on what golive can prove was the target's part of each
+ *    request (`golive_target_floor`: bytes written to the end of golive's
+ *    last sleep before it read the answer, since its loop cannot sleep with
+ *    an answer waiting), it passes. Where that proof is missing (not Linux,
+ *    a windowed threshold) the older bounds stand in: the target's part less
+ *    the event-loop delay, the figure less the worst lag, and golive's CPU
+ *    saturated. A failing dropped_iterations threshold is voided when the
+ *    proven part could not have filled the pool, or when it passes without
  *    the drops golive released late.
  */
 import type { Workload } from '../src/contract/plan.js';
@@ -28,6 +32,9 @@ import { formatMeasured } from './source.js';
 /** Default: fewer than this share of the scheduled arrivals dropped at max-in-flight. */
 export const LOAD_MAX_DROPPED_SHARE = 0.01;
 export const DROPPED_SELECTOR = 'dropped_iterations{phase:load}';
+/** What of each request golive can prove was the target's (src/net/load/sleep-floor.ts). */
+export const FLOOR = 'golive_target_floor';
+const FLOOR_WORDS = "bytes written to the end of golive's last sleep before it read the answer";
 /** How a voided threshold's line starts (the run's error, exit 107). */
 export const LAG_VOID_REASON = "golive's own lag could account for a failing threshold";
 
@@ -56,9 +63,16 @@ function peakRate(w: Workload, stage: string | undefined): number | undefined {
  */
 function poolFilledByUs(source: MetricSource, tags: Record<string, string>, w: Workload & { maxInFlight: number }): string | undefined {
   const rate = peakRate(w, tags['stage']);
-  const target = source.select('golive_target_duration', tags.stage !== undefined ? { phase: 'load', stage: tags.stage } : { phase: 'load' });
+  const stageTags: Record<string, string> = tags.stage !== undefined ? { phase: 'load', stage: tags.stage } : { phase: 'load' };
+  const target = source.select('golive_target_duration', stageTags);
   if (rate === undefined || !(rate > 0) || target === undefined || target.samples === 0) return undefined;
   const fillMs = (w.maxInFlight / rate) * 1000;
+  const floor = source.select(FLOOR, stageTags);
+  if (floor !== undefined && floor.samples > 0) {
+    const proven = floor.value('p(99)') ?? 0;
+    if (proven >= fillMs) return undefined;
+    return `${w.maxInFlight} requests are all out at ${rate} req/s only when requests take ${msText(fillMs)}, and the part golive can prove was the target's was p(99)=${msText(proven)} (${FLOOR_WORDS}): golive's slow reading may have filled them`;
+  }
   const own = target.value('p(99)') ?? 0;
   const { ms: loop } = loopDelay(source, 'p(99)');
   if (own - loop >= fillMs) return undefined;
@@ -106,22 +120,47 @@ export const SATURATED_CPU_SHARE = 0.9;
 const shareText = (v: number): string => `${Math.round(v * 100)} %`;
 
 /** "golive's process used 97 % of a CPU", when it was saturated during the load */
-function saturated(source: MetricSource): string | undefined {
+function cpuShares(source: MetricSource): { used: number; wait: number } | undefined {
   const used = source.select('golive_cpu_busy', { phase: 'load' })?.value('value');
   if (used === undefined || !Number.isFinite(used)) return undefined;
   const waited = source.select('golive_cpu_wait', { phase: 'load' })?.value('value');
-  const wait = waited !== undefined && Number.isFinite(waited) && waited > 0 ? waited : 0;
-  if (!(used + wait >= SATURATED_CPU_SHARE)) return undefined;
-  const how = wait > 0 ? `used ${shareText(used)} of a CPU and waited ${shareText(wait)} of the time for one during the load (it wanted ${shareText(used + wait)})` : `used ${shareText(used)} of a CPU during the load`;
-  return `golive's own process ${how}, so its reading of the responses, not the target, may be what was slow`;
+  return { used, wait: waited !== undefined && Number.isFinite(waited) && waited > 0 ? waited : 0 };
+}
+
+/** "used 20 % of a CPU and waited 60 % of the time for one during the load (it wanted 80 %)" */
+function cpuText(source: MetricSource): string | undefined {
+  const c = cpuShares(source);
+  if (c === undefined) return undefined;
+  return c.wait > 0 ? `used ${shareText(c.used)} of a CPU and waited ${shareText(c.wait)} of the time for one during the load (it wanted ${shareText(c.used + c.wait)})` : `used ${shareText(c.used)} of a CPU during the load`;
+}
+
+function saturated(source: MetricSource): string | undefined {
+  const c = cpuShares(source);
+  if (c === undefined || !(c.used + c.wait >= SATURATED_CPU_SHARE)) return undefined;
+  return `golive's own process ${cpuText(source) ?? ''}, so its reading of the responses, not the target, may be what was slow`;
+}
+
+/**
+ * With the proof: the failure is the target's exactly when the proven part fails too; otherwise golive's
+ * lag, its reading or its starved CPU could account for the rest (named, with what golive measured of itself).
+ */
+function floorVoid(t: ThresholdResult & { actual: number }, parsed: ReturnType<typeof parseThreshold>, proven: number | undefined, source: MetricSource): string | undefined {
+  if (proven === undefined || Number.isNaN(proven) || !compare(proven, parsed.operator, parsed.value)) return undefined;
+  const lag = source.select('golive_schedule_lag', { phase: 'load' });
+  const lagText = lag !== undefined && lag.samples > 0 ? `; schedule lag p99 ${msText(lag.value('p(99)') ?? 0)}` : '';
+  const cpu = cpuText(source);
+  return `${LAG_VOID_REASON}: ${t.metric} ${t.expression} measured ${parsed.aggName}=${msText(t.actual)}, but the part golive can prove was the target's (${FLOOR_WORDS}) is ${parsed.aggName}=${msText(proven)}, which would pass${lagText}${cpu !== undefined ? `; golive's own process ${cpu}` : ''}`;
 }
 
 /** The void line for a latency threshold golive's lag could explain, or undefined when the failure is the target's. */
 function latencyVoid(t: ThresholdResult, source: MetricSource): string | undefined {
   const sel = parseMetricSelector(t.metric);
   if (sel.name !== 'http_req_duration' || sel.tags['phase'] !== 'load' || t.actual === undefined) return undefined;
+  const measured = { ...t, actual: t.actual };
   const parsed = parseThreshold(t.expression);
   if (!upperBound(parsed.operator) || parsed.aggName === 'count') return undefined;
+  const floor = parsed.windowSeconds === undefined ? source.select(FLOOR, sel.tags) : undefined;
+  if (floor !== undefined && floor.samples > 0) return floorVoid(measured, parsed, floor.value(parsed.aggName), source);
   const busy = saturated(source);
   if (busy !== undefined) return `${LAG_VOID_REASON}: ${t.metric} ${t.expression} measured ${parsed.aggName}=${msText(t.actual)}, but ${busy}`;
   const { ms: loop, what: loopWhat } = loopDelay(source, parsed.aggName);
@@ -161,7 +200,8 @@ function droppedEvidence(t: ThresholdResult, source: MetricSource, w: Exclude<Wo
   const where = sel.tags['stage'] !== undefined ? ` in stage ${sel.tags['stage']}` : '';
   const share = scheduled !== undefined && scheduled > 0 ? `${pct(dropped / scheduled)} of arrivals${where}` : `${dropped} arrivals${where}`;
   const waiting = `${w.maxInFlight} requests already waiting`;
-  const busy = saturated(source) ?? poolFilledByUs(source, sel.tags, w);
+  const proven = source.select(FLOOR, { phase: 'load' });
+  const busy = proven !== undefined && proven.samples > 0 ? poolFilledByUs(source, sel.tags, w) : saturated(source) ?? poolFilledByUs(source, sel.tags, w);
   if (busy !== undefined) return { ...t, voided: `${LAG_VOID_REASON}: ${t.metric} ${t.expression}: ${share} found ${waiting}, but ${busy}` };
   const certain = source.select('golive_dropped_arrivals', { ...sel.tags, cause: 'max-in-flight' });
   const late = source.select('golive_dropped_arrivals', { ...sel.tags, cause: 'max-in-flight-late' })?.value('count') ?? 0;

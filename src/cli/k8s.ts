@@ -99,9 +99,6 @@ async function execute(f: K8sFlags, io: CliIO, deps: K8sDeps): Promise<number> {
     ...(f.name ? { name: f.name } : {}),
     ...(f.timeZone ? { timeZone: f.timeZone } : {}),
   });
-  if (f.action === 'render' && f.argo && runner.engine === 'k6') {
-    throw new GoliveError('GOLIVE_USAGE', '--argo: the AnalysisTemplate reads the verdict the node runner pushes (0, 99, or could not judge); the k6 flavour runs k6 alone and pushes none: drop --engine k6 for --argo');
-  }
   const scripts = runner.engine === 'k6' ? await readScripts(resolve(cwd, f.scriptsDir ?? 'dist/k6')) : {};
 
   if (f.action === 'render') {

@@ -37,6 +37,8 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = {
   dropped_iterations: { type: 'counter', contains: 'default' },
   /** golive's (open model): http_req_duration without golive's schedule lag, bytes written -> last byte */
   golive_target_duration: { type: 'trend', contains: 'time' },
+  /** golive's (both models): what of each request golive can prove was the target's, bytes written -> the end of golive's last sleep before the read */
+  golive_target_floor: { type: 'trend', contains: 'time' },
   // The API's own contract (openapi in the config): operations covered, responses that conform.
   openapi_coverage: { type: 'rate', contains: 'default' },
   openapi_conformance: { type: 'rate', contains: 'default' },

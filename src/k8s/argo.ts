@@ -78,11 +78,10 @@ export function buildAnalysisTemplate(plan: RunnerPlan, name = 'golive-gate'): A
   const spec = buildJobSpec(plan, { kind: 'job-name' });
   const container = spec.template.spec?.containers[0];
   if (container) {
-    // The canary's URL comes from the Rollout; flags win over the config file for the node runner.
-    if (plan.engine === 'node') container.args = [...(container.args ?? []), '--target', ANALYSIS_TARGET_ARG];
-    const env: Record<string, string> = { GOLIVE_TESTID: ANALYSIS_TESTID_ARG, GOLIVE_PUSHGATEWAY_URL: ANALYSIS_PUSHGATEWAY_ARG };
-    if (plan.engine !== 'node') env['GOLIVE_TARGET'] = ANALYSIS_TARGET_ARG;
-    container.env = withArgs(container.env, env);
+    // The canary's URL comes from the Rollout; flags win over the config file. Both flavours run
+    // `golive check` (the k6 one with --engine k6, reading k6's stream), so both push the same verdict.
+    container.args = [...(container.args ?? []), '--target', ANALYSIS_TARGET_ARG];
+    container.env = withArgs(container.env, { GOLIVE_TESTID: ANALYSIS_TESTID_ARG, GOLIVE_PUSHGATEWAY_URL: ANALYSIS_PUSHGATEWAY_ARG });
   }
   const labels = baseLabels('analysis');
   const p = plan.plan.prometheus;

@@ -32,17 +32,19 @@ export interface MixRequestTags {
   expected(status: number): boolean;
 }
 
+type Recorder = (durationMs: number, targetMs: number | undefined, floorMs: number | undefined) => void;
+
 export const DEFAULT_EXPECTED = (status: number): boolean => status >= 200 && status < 400;
 /** recorder keys: request * STATUS_SPAN + status */
 const STATUS_SPAN = 1000;
 
 export function createSampleRecorder(store: MetricStore, base: Readonly<Record<string, string>>, stageNames?: readonly string[], mix?: readonly MixRequestTags[]): SampleRecorder {
   // one map per stage (a single one without stages), request and status -> bound recorder
-  const byStage = (stageNames ?? ['']).map(() => new Map<number, (durationMs: number, targetMs: number | undefined) => void>());
+  const byStage = (stageNames ?? ['']).map(() => new Map<number, Recorder>());
   const errors = new Map<string, number>();
   const badStatuses = new Map<number, number>();
   let unexpected = 0;
-  const recorderFor = (stage: number, request: number, status: number): ((durationMs: number, targetMs: number | undefined) => void) => {
+  const recorderFor = (stage: number, request: number, status: number): Recorder => {
     const own = mix?.[request];
     const expected = status !== 0 && (own?.expected ?? DEFAULT_EXPECTED)(status);
     const stageTag = stageNames?.[stage];
@@ -55,10 +57,15 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
     const tgt = (ms: number | undefined): void => {
       if (ms !== undefined) (target ??= store.recorder('golive_target_duration', tags))(ms);
     };
+    // ...and the part of it golive can prove was the target's (the lag rule's evidence, thresholds/load-evidence.ts).
+    let floor: ((ms: number) => void) | undefined;
+    const flr = (ms: number | undefined): void => {
+      if (ms !== undefined) (floor ??= store.recorder('golive_target_floor', tags))(ms);
+    };
     const flag = expected ? 0 : 1;
-    const r = expected || status === 0
-      ? (ms: number, t: number | undefined): void => { reqs(1); failed(flag); dur(ms); tgt(t); unexpected += flag; }
-      : (ms: number, t: number | undefined): void => { reqs(1); failed(flag); dur(ms); tgt(t); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
+    const r: Recorder = expected || status === 0
+      ? (ms, t, f) => { reqs(1); failed(flag); dur(ms); tgt(t); flr(f); unexpected += flag; }
+      : (ms, t, f) => { reqs(1); failed(flag); dur(ms); tgt(t); flr(f); unexpected += flag; badStatuses.set(status, (badStatuses.get(status) ?? 0) + 1); };
     byStage[stage]?.set(request * STATUS_SPAN + status, r);
     return r;
   };
@@ -70,7 +77,7 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
       }
       const stage = stageNames === undefined ? 0 : Math.min(s.stage ?? 0, byStage.length - 1);
       const request = mix === undefined ? 0 : s.request ?? 0;
-      (byStage[stage]?.get(request * STATUS_SPAN + s.status) ?? recorderFor(stage, request, s.status))(s.durationMs, s.targetMs);
+      (byStage[stage]?.get(request * STATUS_SPAN + s.status) ?? recorderFor(stage, request, s.status))(s.durationMs, s.targetMs, s.floorMs);
     },
     errors,
     badStatuses,

@@ -72,6 +72,7 @@ export function judgeLoadGenerator(plan: Plan, found: Findings, stats: LoadStats
     stages: stats.stages,
     lagP99Ms: (i) => lagOf(i)?.value('p(99)'),
     lagP90Ms: (i) => lagOf(i)?.value('p(90)'),
+    lagP50Ms: (i) => lagOf(i)?.value('p(50)'),
     ...(limit !== undefined ? { maxScheduleLagMs: limit } : {}),
   });
   for (const v of verdicts) found.checks.record('load', GENERATOR_CHECK, v.ok, profile.staged ? `stage ${v.stage}: ${v.detail}` : v.detail);

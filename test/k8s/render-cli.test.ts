@@ -9,6 +9,11 @@ import { k8sCommand } from '../../src/cli/k8s.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { systemClock } from '../../src/core/clock.js';
 import { EXIT } from '../../src/core/errors.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnalysisTemplate } from '../../src/k8s/argo.js';
+import { K6_INIT_CONTAINER, K6_SCRIPT } from '../../src/k8s/names.js';
 
 class Capture extends Writable {
   text = '';
@@ -55,12 +60,21 @@ describe('golive k8s render: secrets in URLs', () => {
 });
 
 describe('golive k8s render --argo', () => {
-  it('is refused (104) for the k6 flavour: k6 runs alone there and pushes no verdict for the analysis to read', async () => {
+  it('works for the k6 flavour: its runner is golive check --engine k6, which pushes the same verdict the analysis reads', async () => {
+    const stdout = new Capture();
     const stderr = new Capture();
-    const code = await runCommand(k8sCommand, ['render', '--target', 'http://gateway.signal-trading.svc', '--engine', 'k6', '--argo'],
-      { stdout: new Capture(), stderr, env: {}, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock });
-    expect(code).toBe(104);
-    expect(stderr.text.trim()).toMatch(/^golive: --argo: .*the k6 flavour runs k6 alone and pushes none: drop --engine k6 for --argo$/);
+    const scripts = await mkdtemp(join(tmpdir(), 'golive-argo-k6-'));
+    await writeFile(join(scripts, K6_SCRIPT), 'export default function () {}\n');
+    const code = await runCommand(k8sCommand, ['render', '--target', 'http://gateway.signal-trading.svc', '--engine', 'k6', '--argo', '--scripts-dir', scripts],
+      { stdout, stderr, env: {}, signal: new AbortController().signal, cwd: '/tmp', clock: systemClock });
+    expect(code, stderr.text).toBe(0);
+    const at = docs(stdout.text).find((d) => d.kind === 'AnalysisTemplate') as unknown as AnalysisTemplate;
+    const pod = at.spec.metrics[0].provider.job.spec.template.spec;
+    expect(pod?.initContainers?.map((c) => c.name)).toEqual([K6_INIT_CONTAINER]);
+    const runner = pod?.containers[0];
+    expect(runner?.args).toEqual(expect.arrayContaining(['check', '--engine', 'k6', '--target', '{{args.target}}']));
+    expect(runner?.env).toEqual(expect.arrayContaining([{ name: 'GOLIVE_TESTID', value: '{{args.testid}}' }, { name: 'GOLIVE_PUSHGATEWAY_URL', value: '{{args.pushgateway}}' }]));
+    expect(at.spec.metrics[1]).toMatchObject({ successCondition: 'result[0] == 0', failureCondition: 'result[0] == 99' });
   });
 });
 

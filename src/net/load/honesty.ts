@@ -36,6 +36,8 @@ export interface HonestyInput {
   lagP99Ms: (stage: number) => number | undefined;
   /** schedule-lag p90 (ms) per stage index: how far behind the generator ran, not a single hiccup */
   lagP90Ms?: (stage: number) => number | undefined;
+  /** schedule-lag median (ms) per stage index: a generator falling behind is late on half its arrivals, a busy one's hiccups are not */
+  lagP50Ms?: (stage: number) => number | undefined;
   /** opt-in strict limit on the lag p99 (ms); unset, lag alone never fails a stage */
   maxScheduleLagMs?: number;
 }
@@ -54,8 +56,12 @@ export function judgeGenerator(input: HonestyInput): StageVerdict[] {
     // cannot keep up releases ever later, which stretches the stage by about
     // its lag p90 (a hiccup at the end, one late arrival, does not); arrivals
     // too late are not released at all: dropped as ours.
-    const lag90 = input.lagP90Ms?.(seg.stage);
-    const stretchMs = lag90 !== undefined && Number.isFinite(lag90) && lag90 > 0 ? lag90 : 0;
+    // A generator falling ever further behind has its lag spread evenly up to the final one, so twice
+    // the median is that final lag too; a busy machine's hiccups give a long tail over a near-zero
+    // median and stretch nothing: the arrivals went out at the asked rate, some late.
+    const finite = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) && v > 0 ? v : 0);
+    const lag90 = finite(input.lagP90Ms?.(seg.stage));
+    const stretchMs = input.lagP50Ms === undefined ? lag90 : Math.min(lag90, 2 * finite(input.lagP50Ms(seg.stage)));
     const spanMs = seg.durationMs + stretchMs;
     const achievedRate = (c.sent + c.droppedMaxInFlight) / (spanMs / 1000);
     const lag = input.lagP99Ms(seg.stage) ?? 0;

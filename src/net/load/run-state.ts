@@ -9,6 +9,7 @@ import { describeError, LoadTimeoutError } from './describe-error.js';
 import type { LoadOptions, LoadSample, LoadStats } from './types.js';
 import { runQueueWaitMs } from './cpu-wait.js';
 import { ResponseCapture } from './capture.js';
+import { sleepFloor, type SleepFloor } from './sleep-floor.js';
 
 const PROGRESS_EVERY_MS = 100;
 /** Responses kept at once, whatever the concurrency: what a contract may hold in memory is this times the cap. */
@@ -82,11 +83,13 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   private resolveDone!: () => void;
   private readonly done = new Promise<void>((r) => { this.resolveDone = r; });
   /** handed to onSample for every request, refilled each time: no object per request */
-  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, error: undefined, bytes: 0, stage: 0, response: undefined };
+  private readonly sample: LoadSample = { status: 0, durationMs: 0, targetMs: undefined, floorMs: undefined, error: undefined, bytes: 0, stage: 0, response: undefined };
   /** responses kept and not yet settled */
   private capturing = 0;
   /** open model: latency runs from the scheduled time, so the target's own part is reported apart */
   protected measuresTarget = false;
+  /** where golive's loop last slept: what of each request is provably the target's (made in run(), on the loop's own thread) */
+  private floor: SleepFloor | undefined;
   private readonly onAbort = (): void => {
     this.aborted = true;
     this.abortAll();
@@ -122,6 +125,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     eld.enable();
     const cpuBefore = process.cpuUsage();
     const waitBefore = runQueueWaitMs();
+    this.floor = sleepFloor(this.opts.clock.now());
     if (signal.aborted) {
       this.stopped = true;
       this.aborted = true;
@@ -136,6 +140,7 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     eld.disable();
     const cpu = process.cpuUsage(cpuBefore);
     const waitAfter = runQueueWaitMs();
+    this.floor?.close();
     signal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     await this.destroyDispatchers();
@@ -194,6 +199,8 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
         sample.status = error === undefined ? slot.status : 0;
         sample.durationMs = durationMs;
         sample.targetMs = this.measuresTarget ? now - slot.sentAt : undefined;
+        const after = this.floor?.arrivedAfter(now);
+        sample.floorMs = after === undefined ? undefined : Math.max(0, Math.min(now, after) - slot.sentAt);
         sample.error = error === undefined ? undefined : describeError(error);
         sample.bytes = slot.bytes;
         sample.stage = slot.stage;

@@ -33,6 +33,12 @@ export interface LoadSample {
    * golive's schedule lag. Undefined in the closed model (durationMs is that).
    */
   targetMs?: number | undefined;
+  /**
+   * The part of the request golive can prove was the target's: from bytes
+   * written to the end of golive's last sleep before it read the answer
+   * (sleep-floor.ts). Undefined where the kernel keeps no run delay.
+   */
+  floorMs?: number | undefined;
   /** one-line cause when status is 0, e.g. 'timeout', 'ECONNREFUSED' */
   error?: string;
   /** response body bytes received (the body is always consumed fully) */
