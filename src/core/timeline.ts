@@ -3,11 +3,15 @@
  * samples carry a `stage` tag): requests, failures, status classes and an HDR
  * histogram of latency per interval, so "when did it go wrong" has an answer
  * and parallel runners merge exactly (histograms add, percentiles are never
- * averaged). Memory stays bounded: only the open interval of each series keeps
- * a live histogram; closed intervals keep their compressed encoding, and past
- * MAX_BUCKETS intervals the interval doubles (adjacent buckets merge exactly).
+ * averaged). Nothing on the hot path allocates a histogram more than once a
+ * second: fine intervals log their latencies (four bytes a sample, for at most
+ * SHORT_RUN_MS) until read or folded into seconds. Memory stays bounded: only
+ * the open second of each series keeps a live histogram; closed ones keep
+ * their compressed encoding, and past MAX_BUCKETS intervals the interval
+ * doubles (adjacent buckets merge exactly).
  */
-import { decode, emptyBucket, mergeBucket, seal, settle, statusClass } from './timeline-bucket.js';
+import type { Histogram } from 'hdr-histogram-js';
+import { decode, emptyBucket, mergeBucket, seal, settle, statusClass, toUs, ValueLog } from './timeline-bucket.js';
 import type { Bucket, Track } from './timeline-bucket.js';
 import { seriesBuckets, seriesJSON } from './timeline-json.js';
 import type { TimelineJSON, TimelineSeriesJSON } from './timeline-json.js';
@@ -87,7 +91,8 @@ export class Timeline {
       lb.reqs++;
       lb.failed += failed;
       if (cls >= 0) lb.status[cls] = (lb.status[cls] ?? 0) + 1;
-      live.hist.recordValue(ms >= 3_600_000 ? 3_600_000_000 : ms < 0.001 ? 1 : Math.round(ms * 1000));
+      if (live.hist !== undefined) live.hist.recordValue(toUs(ms));
+      else lb.log?.push(toUs(ms));
       return;
     }
     let b = track.buckets.get(index);
@@ -101,12 +106,16 @@ export class Timeline {
     b.reqs++;
     b.failed += failed;
     if (cls >= 0) b.status[cls] = (b.status[cls] ?? 0) + 1;
-    const us = Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000)));
     if (track.live) this.closeLive(track);
-    // A sample for an interval already closed (clock step) re-opens its histogram.
-    const hist = b.raw ?? decode(b.hdr);
-    delete b.raw;
-    hist.recordValue(us);
+    // Fine intervals (a short run, at most SHORT_RUN_MS of them) log their latencies until read or coarsened;
+    // a sample for an interval already closed (clock step) re-opens it.
+    let hist: Histogram | undefined;
+    if (this.intervalMs < BASE_INTERVAL_MS) (b.log ??= new ValueLog()).push(toUs(ms));
+    else {
+      settle(b);
+      hist = decode(b.hdr);
+      hist.recordValue(toUs(ms));
+    }
     track.live = { index, hist, bucket: b };
   }
 
@@ -114,9 +123,7 @@ export class Timeline {
     const live = track.live;
     if (!live) return;
     const b = track.buckets.get(live.index);
-    // Fine intervals (a short run, at most SHORT_RUN_MS of them) wait to be encoded until read or coarsened.
-    if (b && this.intervalMs < BASE_INTERVAL_MS) b.raw = live.hist;
-    else if (b) seal(b, live.hist);
+    if (b && live.hist) seal(b, live.hist);
     delete track.live;
   }
 
