@@ -10,7 +10,8 @@
 import exec from 'k6/execution';
 import { LOAD_SKIPPED_MESSAGE, MIX_SKIPPED_MESSAGE, readK6Env } from '../../src/contract/k6-plan.js';
 import { goliveOptions } from './lib/options.js';
-import { loadRequest, runHealth, runMarketData } from './lib/phases.js';
+import { loadRequest } from './lib/phases.js';
+import { runHealth, runMarketData } from './lib/runbook.js';
 import { runDeclared } from './lib/declared.js';
 import type { K6SetupData } from '../../src/engine/k6/summary-schema.js';
 import { summaryOutputs } from './lib/summary.js';
@@ -28,8 +29,8 @@ export const MIX_SKIPPED = MIX_SKIPPED_MESSAGE;
 
 export function setup(): GoliveSetupData {
   const data: GoliveSetupData = {};
-  if (cfg.plan.phases.includes('health')) data.health = runHealth(cfg);
-  if (cfg.plan.phases.includes('market-data')) data.marketData = runMarketData(cfg);
+  if (cfg.plan.phases.includes('health')) data.health = runHealth(cfg, __ENV);
+  if (cfg.plan.phases.includes('market-data')) data.marketData = runMarketData(cfg, __ENV);
   if (cfg.plan.phases.includes('checks')) data.checks = runDeclared(cfg, __ENV);
   return data;
 }

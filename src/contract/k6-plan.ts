@@ -49,6 +49,7 @@ export const k6PlanSchema = planSchema.pick({
   load: true,
   thresholds: true,
   checks: true,
+  preset: true,
   maxBodyBytes: true,
 });
 export type K6Plan = z.infer<typeof k6PlanSchema>;
@@ -84,8 +85,8 @@ export interface K6Config {
 }
 
 export function toK6Plan(plan: Plan): K6Plan {
-  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, maxBodyBytes } = plan;
-  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, maxBodyBytes };
+  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, preset, maxBodyBytes } = plan;
+  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, preset, maxBodyBytes };
 }
 
 function configError(what: string): GoliveError {

@@ -1,5 +1,6 @@
 /**
- * The load mix under k6: each iteration sends one of the mix's checks, the
+ * The load mix under k6: each iteration sends one of the mix's checks
+ * (declared, or the runbook preset's: checks/declared/mix-checks.ts), the
  * one the node engine's generator would send at that position (the same
  * smooth weighted cycle, indexed by k6's iteration number in the whole test,
  * so shares hold in every executor and across VUs). Each request is built
@@ -9,8 +10,8 @@
 import exec from 'k6/execution';
 import http from 'k6/http';
 import type { Params } from 'k6/http';
+import { mixableChecks } from '../../../checks/declared/mix-checks.js';
 import { buildRequest } from '../../../checks/declared/request.js';
-import type { DeclaredCheck } from '../../../src/contract/checks-schema.js';
 import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { mixCycle } from '../../../src/net/load/mix-cycle.js';
 import { checkScope, expectedFor } from './declared.js';
@@ -28,7 +29,7 @@ let built: { requests: MixRequest[]; cycle: Uint16Array } | undefined;
 /** Validation proved every entry names a one-step check with a path. */
 function build(cfg: K6Config, env: Readonly<Record<string, string | undefined>>, vars: Readonly<Record<string, string>>): NonNullable<typeof built> {
   const entries = cfg.plan.load.mix ?? [];
-  const byName = new Map<string, DeclaredCheck>(cfg.plan.checks.map((c) => [c.name, c]));
+  const byName = mixableChecks(cfg.plan);
   const scope = checkScope(cfg, env, vars);
   const requests = entries.map((e): MixRequest => {
     const check = byName.get(e.check);
