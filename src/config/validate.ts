@@ -140,9 +140,6 @@ export function validatePlan(raw: RawConfig, before: readonly string[] = []): Pl
   // A token that cannot be a header value would fail every request on our side, not the target's.
   checkHeaderSecret(plan.token, 'the bearer token (GOLIVE_TOKEN or --token-file)');
   checkHeaderSecret(plan.prometheus.bearerToken, 'the Prometheus bearer token (GOLIVE_PROMETHEUS_BEARER_TOKEN)');
-  if (plan.openapi && plan.engine === 'k6') {
-    throw new GoliveError('GOLIVE_USAGE', 'openapi: the API contract is judged by --engine node only; use --engine node or leave openapi out');
-  }
   checkWorkers(plan);
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
   const defs = planThresholds(plan);
