@@ -4,7 +4,7 @@ import { cpuPer10k, median, percentileOf, ratio, rotate, stallTruthLatencies, wi
 import { ratiosFor, summarize } from '../scripts/bench/throughput.js';
 import { columns, renderReport } from '../scripts/bench/render.js';
 import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
-import { medianRow } from '../scripts/bench/open-model.js';
+import { closedRef, medianRow } from '../scripts/bench/open-model.js';
 import { parseK6Summary, parseVegetaReport } from '../scripts/bench/parse-open.js';
 import { benchConfig } from '../scripts/bench/config.js';
 import { renderVariants, variantRows } from '../scripts/bench/variants.js';
@@ -204,6 +204,16 @@ describe('bench report', () => {
     expect(medianRow('nginx', 'k6', 500, [run(3, 0), { ok: false, error: 'boom' }, run(1, 4), run(2, 2)]))
       .toEqual({ target: 'nginx', tool: 'k6', rate: 500, runs: 3, p50: 0.2, p95: 2, dropped: 2, rps: 500, cpuPer10k: 5 });
     expect(medianRow('nginx', 'vegeta', 500, [{ ok: false, error: 'boom' }])).toEqual({ target: 'nginx', tool: 'vegeta', rate: 500, error: 'boom' });
+  });
+  it("the open model's closed reference is the median of runs spread over the section, each run's rate and CPU kept", () => {
+    const run = (rps: number, p50: number): Outcome => ({ ok: true, run: { tool: 'golive', requests: 100_000, rps, errors: 0, p50, cpuSeconds: 2.8 } });
+    const ref = closedRef('nginx', [run(25_787, 0.287), run(48_685, 0.2), { ok: false, tool: 'golive', error: 'timed out' }, run(47_000, 0.21)]);
+    expect(ref).toEqual({ target: 'nginx', rps: 47_000, p50: 0.21, runs: [25_787, 48_685, 47_000].map((rps) => ({ rps, cpuPer10k: expect.closeTo(0.28, 9) })) });
+    expect(closedRef('node', [{ ok: false, tool: 'golive', error: 'timed out' }])).toEqual({ target: 'node', error: 'timed out' });
+    const { goals: _g, ...rest } = sampleReport();
+    const openModel = { ...rest.openModel!, closed: [ref] };
+    expect(renderReport({ ...rest, openModel, sections: ['open-model'], goals: judgeGoals({ ...rest, openModel, sections: ['open-model'] }) }))
+      .toMatch(/nginx\s+closed\s+golive c=10, median of 3\s+0\.210\s+47000\s+0\.280/);
   });
   it('judges only the sections that ran', () => {
     const { goals: _g, throughput: _t, accuracy: _a, stall: _s, scale: _c, startup: _u, ...rest } = sampleReport();

@@ -31,6 +31,7 @@ import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { scrubSecrets } from '../../../src/core/scrub.js';
 import type { PhaseName } from '../../../src/core/result.js';
 import type { K6SetupData } from '../../../src/engine/k6/summary-schema.js';
+import { judgeAnswer } from './contract.js';
 
 export type ChecksReport = NonNullable<K6SetupData['checks']>;
 type Outcome = ChecksReport['outcomes'][number];
@@ -102,7 +103,15 @@ function send({ cfg, phase, rec, unavailable }: Sending, c: DeclaredCheck, req: 
     return { kind: 'error', error };
   }
   if (rec.unavailable && res.status >= 500) unavailable.push(`${req.method} ${template} returned ${res.status}`);
-  return { kind: 'response', response: { status: res.status, headers: headersOf(res), durationMs: res.timings.duration, ...bodyOf(cfg, res) } };
+  const headers = headersOf(res);
+  const body = bodyOf(cfg, res);
+  // The API's contract, when there is one: a body over the cap is judged on status and headers, as in the node engine.
+  judgeAnswer(cfg, phase, {
+    method: req.method, url: req.url, name: template, status: res.status, headers,
+    ...(body.bodyError === undefined ? { text: body.text } : {}),
+    expected: step ? (rec.expected?.(c, step) ?? expectedStatus(step))(res.status) : false,
+  });
+  return { kind: 'response', response: { status: res.status, headers, durationMs: res.timings.duration, ...body } };
 }
 
 function schemasOf(cfg: K6Config): Map<string, SchemaCheck> {

@@ -10,6 +10,7 @@ import type { Params } from 'k6/http';
 import type { PhaseName } from '../../../src/core/result.js';
 import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { mixRequest } from './mix.js';
+import { judgeLoad, lowerHeaders, sampleLoad } from './contract.js';
 
 /** `scenario` = the phase, as the node engine labels its series: one dashboard groups both engines' series by scenario. */
 function params(cfg: K6Config, phase: PhaseName, path: string, extra: Params, stage?: string): Params {
@@ -29,6 +30,9 @@ export function loadRequest(cfg: K6Config, mix?: MixSource): void {
   if (cfg.plan.load.mix !== undefined) return mixRequest(cfg, mix?.env ?? {}, mix?.vars ?? {}, stage);
   const headers: Record<string, string> = cfg.token === undefined ? {} : { authorization: `Bearer ${cfg.token}` };
   const p = params(cfg, 'load', path, { headers }, stage);
-  if (method === 'POST') http.post(cfg.target + path, null, p);
-  else http.get(cfg.target + path, p);
+  const url = cfg.target + path;
+  const res = method === 'POST' ? http.post(url, null, p) : http.get(url, p);
+  if (!sampleLoad(0)) return;
+  const text = typeof res.body === 'string' ? res.body : '';
+  judgeLoad(cfg, { method, url, name: path, status: res.status, headers: lowerHeaders(res.headers), text, expected: res.status >= 200 && res.status < 400 });
 }

@@ -23,6 +23,7 @@ import type { PhaseName } from '../../core/result.js';
 import { FailureTally } from '../../net/failures.js';
 import { lineMetric, PointParser } from './k6-json-line.js';
 import type { Point } from './k6-json-line.js';
+import { CONTRACT_TAP_METRICS, K6ContractTap } from './contract-tap.js';
 
 export type StreamFault =
   | { kind: 'malformed'; line: number; detail: string }
@@ -36,7 +37,9 @@ const MAX_SERIES = 10_000;
 /** distinct failure causes kept by name; the rest are counted as one */
 const MAX_CAUSES = 200;
 
-const USED = ['http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations', 'vus', 'vus_max'];
+const USED = ['http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations', 'vus', 'vus_max', 'openapi_conformance', ...CONTRACT_TAP_METRICS];
+/** an openapi_conformance sample's tags, as the node engine puts them */
+const CONFORMANCE_TAGS = ['phase', 'name', 'method', 'status'] as const;
 const HTTP_TAGS = ['phase', 'scenario', 'name', 'method', 'check', 'group', 'stage', 'status', 'expected_response'] as const;
 /** a declared check's own tags, as the node engine puts them on its `checks` samples */
 const CHECK_TAGS = ['phase', 'check', 'group'] as const;
@@ -79,6 +82,8 @@ export class K6SampleStream {
   requests = 0;
   /** failed requests by phase and cause (k6's error text, else the status), as the node engine lists them */
   readonly failures = new FailureTally();
+  /** what k6 reported of the API's contract beyond its samples */
+  readonly contract = new K6ContractTap();
   private readonly causes = new Set<string>();
   private sampleMs = 0;
   private partial: Buffer[] = [];
@@ -206,6 +211,8 @@ export class K6SampleStream {
     if (name === 'http_req_duration') return this.httpSample(p);
     if (name === 'checks') return this.add(name, p, p.value === 0 ? 0 : 1, CHECK_TAGS);
     if (name === 'checks_degraded') return this.add(name, p, p.value, CHECK_TAGS);
+    if (name === 'openapi_conformance') return this.add(name, p, p.value === 0 ? 0 : 1, CONFORMANCE_TAGS);
+    if (CONTRACT_TAP_METRICS.includes(name)) return this.contract.take(name, p.value, p.tags);
     if (name === 'vus' || name === 'vus_max') return this.add(name, p, p.value, []);
     const optional = OPTIONAL[name];
     if (optional !== undefined) return this.add(name, p, p.value, HTTP_TAGS, optional);
