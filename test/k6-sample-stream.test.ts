@@ -87,6 +87,23 @@ describe('k6 sample stream', () => {
     expect(s.store.select('http_reqs')?.value('count')).toBe(3);
   });
 
+  it('reads UTF-8 tags whole however the chunks cut a character, and k6\'s times as Date.parse reads them', () => {
+    const name = 'Prüfung: Kurs ≥ 0 ✓';
+    const times = ['2026-01-01T10:00:00Z', '2026-01-01T10:00:00.5Z', '2026-01-01T10:00:01.999999999Z', '2026-01-01T12:00:02.123456+02:00', '2026-01-01T10:00:03.0400Z'];
+    const tags = { expected_response: 'true', method: 'GET', name, phase: 'load', scenario: 'load', status: '200' };
+    const text = times.map((time, i) => `${JSON.stringify({ metric: 'http_req_duration', type: 'Point', data: { time, value: i + 1, tags } })}\n`).join('');
+    for (const chunk of [1, 3, 5, 1 << 20]) {
+      const s = new K6SampleStream();
+      feed(s, text, chunk);
+      expect(s.fault).toBeUndefined();
+      expect(s.store.select('http_req_duration', { phase: 'load', name })?.value('count')).toBe(5);
+      // 100 ms intervals from the first sample: 0, 0.5 s, 1.999 s, 2.123 s (another zone), 3.04 s
+      const reqs = s.store.timeline.toJSON()?.series[0]?.reqs ?? [];
+      expect(reqs.flatMap((n, i) => (n > 0 ? [i] : []))).toEqual(times.map((t) => Math.floor((Date.parse(t) - Date.parse(times[0]!)) / 100)));
+      expect(reqs.flatMap((n, i) => (n > 0 ? [i] : []))).toEqual([0, 5, 19, 21, 30]);
+    }
+  });
+
   it('costs a byte scan, not a parse, for every metric it does not use', () => {
     const s = new K6SampleStream();
     const many = k6JsonLines(Array.from({ length: 20_000 }, (_, i) => httpSample('load', 5, T0 + i)).flat());

@@ -315,7 +315,9 @@ describe('build:k6', () => {
       // the k6 plan contract and zod are inlined
       expect(text.includes('GOLIVE_TARGET') && text.includes('$ZodObject')).toBe(true);
     }
-    expect(readFileSync(join(out, 'health.js'), 'utf8').includes('function checkHealthResponse(')).toBe(true);
+    // the runbook preset runs through the shared evaluator and the runbook's own body rules
+    const health = readFileSync(join(out, 'health.js'), 'utf8');
+    expect(health.includes('function evaluateStep(') && health.includes('function healthBodyOutcome(')).toBe(true);
     const golive = readFileSync(join(out, 'golive.js'), 'utf8');
     expect(/from "k6\/execution"/.test(golive)).toBe(true);
     expect(/export\s*\{[^}]*handleSummary/.test(golive)).toBe(true);

@@ -7,12 +7,21 @@
  * the two phases (names, tags, counts) and the console's red lines, against
  * test/fixtures/runbook-hold.json. That file was recorded on the code before
  * the move (GOLIVE_HOLD_RECORD=1 rewrites it: only ever on purpose).
+ * The k6 leg runs the same preset under the real k6 and holds it to the node
+ * engine's run of the same target: the same check names, counts, reasons and
+ * not-run lines, phases, rollback signal and exit code.
  */
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result.js';
+import { startReferenceApi } from '../src/reference-api/server.js';
+import type { ReferenceApi } from '../src/reference-api/server.js';
+import { k6Binary } from './support/k6.js';
 import { ROOT, runCli, spawnReferenceApi, type SpawnedApi } from './support/processes.js';
 import { closedPort } from './support/ports.js';
 
@@ -113,4 +122,117 @@ describe('the runbook preset holds what the runbook phases reported (recorded be
   it('market data in the wrong shape: exit 99, the schema fails once', async () => {
     await hold('bad-schema', ['check', '--target', await api(['--bad-schema'])]);
   });
+});
+
+/**
+ * In front of the reference API, sending exactly what a case needs: the
+ * market-data POST answered 405, or let through without credentials (the
+ * gateway forgot to refuse an unauthenticated call); the rest passed on.
+ */
+async function front(mode: 'market-405' | 'open-market'): Promise<{ url: string; close(): Promise<void> }> {
+  const ref: ReferenceApi = await startReferenceApi({ port: 0, token: TOKEN });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const market = req.method === 'POST' && req.url === '/api/v1/data/market';
+      if (market && mode === 'market-405') {
+        res.writeHead(405, { 'content-type': 'application/json', allow: 'GET' }).end('{"detail":"Method Not Allowed"}');
+        return;
+      }
+      const headers: Record<string, string> = { 'content-type': req.headers['content-type'] ?? 'application/json' };
+      if (req.headers.authorization !== undefined) headers['authorization'] = req.headers.authorization;
+      if (market) headers['authorization'] = `Bearer ${TOKEN}`;
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      fetch(`${ref.url}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}), signal: AbortSignal.timeout(10_000) })
+        .then(async (r) => res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await r.arrayBuffer())))
+        .catch(() => res.writeHead(502).end());
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await ref.close();
+    },
+  };
+}
+
+/** What both engines must agree on for the runbook's two phases. */
+function runbookView(code: number, s: RunResult): unknown {
+  const g = s.golive;
+  return {
+    exitCode: code,
+    verdict: g.verdict,
+    phases: g.phases.map((p) => `${p.name}:${p.status}${p.reason !== undefined ? ` (${stable(p.reason)})` : ''}`),
+    checks: g.checks.filter((c) => RUNBOOK.has(c.phase)).map((c) => ({
+      phase: c.phase, name: c.name, passes: c.passes, fails: c.fails, reasons: c.reasons.map(stable), ...(c.notRun !== undefined ? { notRun: stable(c.notRun) } : {}),
+    })),
+    rollback: { triggered: g.rollback.triggered, reasons: g.rollback.reasons.map(stable) },
+  };
+}
+
+async function runEngine(engine: 'node' | 'k6', target: string): Promise<{ view: unknown; result: RunResult; stderr: string }> {
+  let last: { view: unknown; result: RunResult; stderr: string } | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const out = await mkdtemp(join(dir, `k6-leg-${engine}-`));
+    const res = await runCli(['check', '--target', target, '--engine', engine, '--out', out, '--no-color', '--requests', '20'],
+      { env: { K6_BINARY: k6Binary(), GOLIVE_TOKEN: TOKEN }, deadlineMs: 120_000 });
+    const result = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunResult;
+    last = { view: runbookView(res.code ?? -1, result), result, stderr: res.stderr };
+    if (!slowRun(res.stdout)) break;
+  }
+  return last as NonNullable<typeof last>;
+}
+
+type Case = { name: string; target: () => Promise<{ url: string; close(): Promise<void> }>; exit: number; expectNode: (r: RunResult) => void };
+
+const ref = (opts: { down?: boolean } = {}) => async () => {
+  const a = await startReferenceApi({ port: 0, token: TOKEN, ...opts });
+  return { url: a.url, close: () => a.close() };
+};
+const check = (r: RunResult, name: string) => r.golive.checks.find((c) => c.name === name);
+
+const K6_CASES: Case[] = [
+  { name: 'healthy', target: ref(), exit: 0, expectNode: (r) => expect(r.golive.checks.filter((c) => RUNBOOK.has(c.phase) && c.fails > 0)).toEqual([]) },
+  {
+    name: 'health 503', target: ref({ down: true }), exit: 99,
+    expectNode: (r) => {
+      expect(check(r, 'GET /health status is 200')?.fails).toBe(1);
+      expect(check(r, 'GET /health body is healthy')?.reasons).toEqual(['not run: status is 503, not 200']);
+      expect(r.golive.rollback.triggered).toBe(true);
+    },
+  },
+  {
+    name: 'market-data 405', target: () => front('market-405'), exit: 99,
+    expectNode: (r) => {
+      expect(check(r, 'status is 200')?.reasons[0]).toMatch(/405/);
+      expect(check(r, 'body matches schema')?.reasons).toEqual(['not run: status is 405, not 200']);
+      expect(r.golive.rollback.triggered).toBe(false);
+    },
+  },
+  {
+    name: 'auth refusal missing', target: () => front('open-market'), exit: 99,
+    expectNode: (r) => {
+      expect(check(r, 'unauthenticated call refused')?.fails).toBe(1);
+      expect(check(r, 'status is 200')?.fails).toBe(0);
+    },
+  },
+];
+
+describe('the runbook preset under the real k6: the same as the node engine', () => {
+  it.each(K6_CASES)('$name: same exit code, phases, check names, counts, reasons and not-run lines, rollback', async (c) => {
+    const t = await c.target();
+    try {
+      const node = await runEngine('node', t.url);
+      const k6 = await runEngine('k6', t.url);
+      expect(k6.view, `node stderr: ${node.stderr}\nk6 stderr: ${k6.stderr}`).toEqual(node.view);
+      expect((node.view as { exitCode: number }).exitCode).toBe(c.exit);
+      c.expectNode(node.result);
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
 });

@@ -109,6 +109,23 @@ describe('pacer under a fake clock', () => {
     expect(pacer.stages[0]).toMatchObject({ sent: 3, droppedBehind: 189, droppedMaxInFlight: 9 + 100, droppedLate: 2 + 94 });
   });
 
+  it("knows its thread's pace (the open model spins only when arrivals are far apart): the gap to the next arrival, per share", () => {
+    const pacer = new Pacer(staged(1000, [{ durationSeconds: 0.1, target: 1000 }, { durationSeconds: 0, target: 4000 }, { durationSeconds: 0.1, target: 4000 }]), { maxLagMs: 5, lateMs: 100, maxPerTurn: 1 });
+    const { sink } = fakeSink(10_000);
+    expect(pacer.gapMs).toBe(Infinity);
+    pacer.release(0, sink);
+    expect(pacer.gapMs).toBeCloseTo(1, 9);
+    while (pacer.release(150, sink));
+    expect(pacer.gapMs).toBeCloseTo(0.25, 9);
+    // worker 1 of 2 sees every other arrival: twice the gap
+    const half = new Pacer(constant(4000, 1), { maxLagMs: 5, lateMs: 100, maxPerTurn: 1 }, { index: 1, of: 2 });
+    half.release(10, sink);
+    expect(half.gapMs).toBeCloseTo(0.5, 9);
+    while (half.release(2000, sink));
+    expect(half.done).toBe(true);
+    expect(half.gapMs).toBe(Infinity);
+  });
+
   it('tags each released arrival with its stage', () => {
     const pacer = new Pacer(staged(10, [{ durationSeconds: 1, target: 10 }, { durationSeconds: 1, target: 10, name: 'hold' }]), { maxLagMs: 5, lateMs: 100, maxPerTurn: 1000 });
     const { sink, sent } = fakeSink(100);

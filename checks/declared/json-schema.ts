@@ -6,11 +6,12 @@
  * breaks it fails with the JSON pointer and the rule broken, never the whole
  * body quoted.
  */
-import { Ajv } from 'ajv';
+import { Ajv, _ } from 'ajv';
 import type { Options, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
+import { OPENAPI_FORMATS, OPENAPI_FORMATS_MODULE } from './openapi-formats.js';
 import { asAllValidator, asValidator } from './schema-failure.js';
 import type { SchemaAllValidator, SchemaValidator } from './schema-failure.js';
 
@@ -33,13 +34,8 @@ export interface SchemaOptions {
   formats?: 'openapi';
 }
 
-const INT32 = 2 ** 31;
-
 function addOpenApiFormats(ajv: Ajv): void {
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -INT32 && n < INT32 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  for (const f of ['float', 'double']) ajv.addFormat(f, { type: 'number', validate: () => true });
-  for (const f of ['byte', 'binary', 'password']) ajv.addFormat(f, () => true);
+  for (const [name, def] of Object.entries(OPENAPI_FORMATS)) ajv.addFormat(name, def);
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -54,7 +50,9 @@ function ajvFor(opts: SchemaOptions, source = false): Ajv {
   let ajv = instances.get(key);
   if (!ajv) {
     // allErrors off by default: the first broken rule is the reason; strict on schema shape so typos surface at load.
-    const base: Options = { allErrors: opts.allErrors === true, strict: 'log', logger: false, validateSchema: true, ...(source ? { code: { source: true } } : {}) };
+    // Generated code with OpenAPI's formats asks for golive's definitions (and ajv-formats' others) by one module id.
+    const code = opts.formats === 'openapi' ? { source: true, formats: _`require(${OPENAPI_FORMATS_MODULE})` } : { source: true };
+    const base: Options = { allErrors: opts.allErrors === true, strict: 'log', logger: false, validateSchema: true, ...(source ? { code } : {}) };
     ajv = dialect === '2020-12' ? new Ajv2020(base) : new Ajv(base);
     addFormats(ajv);
     if (opts.formats === 'openapi') addOpenApiFormats(ajv);

@@ -7,6 +7,9 @@
  */
 import type { DeclaredCheck, Step } from '../../src/contract/checks-schema.js';
 import { MARKET_CHECKS } from '../market-data.js';
+import { expectedStatus } from './evaluate.js';
+import type { FlowOutcome } from './flow.js';
+import type { CheckPolicy } from './recording.js';
 
 export interface RunbookSettings {
   health: { endpoints: readonly string[]; maxResponseMs: number };
@@ -55,5 +58,45 @@ export function runbookChecks(plan: RunbookSettings): RunbookChecks {
         steps: [market('none', [{ status: [401, 403], name: MARKET_CHECKS.authRefused }])],
       }] : []),
     ],
+  };
+}
+
+export const RUNBOOK_PHASES = ['health', 'market-data'] as const;
+export type RunbookPhase = (typeof RUNBOOK_PHASES)[number];
+
+/** The preset's checks of one runbook phase. */
+export function runbookPhaseChecks(plan: RunbookSettings, phase: RunbookPhase): DeclaredCheck[] {
+  const checks = runbookChecks(plan);
+  return phase === 'health' ? checks.health : checks.marketData;
+}
+
+const k6Default = (s: number) => s >= 200 && s < 400;
+
+/** `GET /health status is 200`; no answer is `GET /health answers`. */
+const healthName = (_c: DeclaredCheck, o: FlowOutcome) => `${o.stepTitle} ${o.label}`;
+
+/** The rule's own name (`status is 200`); no answer is `POST /api/v1/data/market answers`, or the refusal check itself. */
+function marketName(check: DeclaredCheck, o: FlowOutcome): string {
+  if (check.name === UNAUTHENTICATED) return MARKET_CHECKS.authRefused;
+  return o.label === 'answers' ? `${o.stepTitle} answers` : o.label;
+}
+
+/**
+ * How the runbook phases record, in both engines, as they always have: the
+ * same check names, "not run" counted as failed with the reason, no
+ * check/group tags, k6's default expected_response (200-399) where a refusal
+ * is not the expected answer, and only the health endpoints' silence or 5xx
+ * as the "service unavailable" rollback trigger.
+ */
+export function runbookPolicy(phase: RunbookPhase): CheckPolicy {
+  return {
+    recording: {
+      notRunFails: true,
+      tagged: false,
+      unavailable: phase === 'health',
+      expected: (check, step) => (check.name === UNAUTHENTICATED ? expectedStatus(step) : k6Default),
+      statusBlocked: (_check, status) => `status is ${status}, not 200`,
+    },
+    nameOf: phase === 'health' ? healthName : marketName,
   };
 }

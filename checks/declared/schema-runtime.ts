@@ -8,17 +8,30 @@
  * (the ones a synchronous draft-2020-12 / draft-07 validator with formats
  * uses; `$async` schemas are not supported by the `schema` assertion).
  */
-// Namespaces, not defaults: the generated code reads `require(id).default` itself.
+// Namespaces: what `.default` of a CommonJS module is depends on the interop (Node's and esbuild's
+// node mode give module.exports, which holds `default`); cjsFunction() finds the function either way.
 import * as equal from 'ajv/dist/runtime/equal.js';
 import * as ucs2length from 'ajv/dist/runtime/ucs2length.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import { asValidator } from './schema-failure.js';
-import type { AjvValidateFunction, SchemaValidator } from './schema-failure.js';
+import { OPENAPI_FORMATS, OPENAPI_FORMATS_MODULE } from './openapi-formats.js';
+import { asAllValidator, asValidator } from './schema-failure.js';
+import type { AjvValidateFunction, SchemaAllValidator, SchemaValidator } from './schema-failure.js';
 
+type Fn = (...args: never[]) => unknown;
+
+function cjsFunction(ns: unknown): Fn {
+  let v = ns;
+  for (let i = 0; i < 3 && typeof v !== 'function'; i++) v = (v as { default?: unknown } | undefined)?.default;
+  if (typeof v !== 'function') throw new Error('an ajv runtime helper did not load as a function');
+  return v as Fn;
+}
+
+/** The generated code reads `require(id).default`. */
 const RUNTIME: Readonly<Record<string, unknown>> = {
-  'ajv/dist/runtime/equal': equal,
-  'ajv/dist/runtime/ucs2length': ucs2length,
+  'ajv/dist/runtime/equal': { default: cjsFunction(equal) },
+  'ajv/dist/runtime/ucs2length': { default: cjsFunction(ucs2length) },
   'ajv-formats/dist/formats': { fullFormats },
+  [OPENAPI_FORMATS_MODULE]: { ...fullFormats, ...OPENAPI_FORMATS },
 };
 
 function runtimeRequire(id: string): unknown {
@@ -27,11 +40,20 @@ function runtimeRequire(id: string): unknown {
   return mod;
 }
 
-/** The validator in `source` (ajv standalone code); throws when the source does not load. */
-export function validatorFromSource(source: string): SchemaValidator {
+function load(source: string): AjvValidateFunction {
   const module: { exports: unknown } = { exports: {} };
-  // The source is golive's own (generated from the user's schema in Node), never a target's bytes.
+  // The source is golive's own (generated from a user's or a contract's schema in Node), never a target's bytes.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('require', 'module', 'exports', source)(runtimeRequire, module, module.exports);
-  return asValidator(module.exports as AjvValidateFunction);
+  return module.exports as AjvValidateFunction;
+}
+
+/** The validator in `source` (ajv standalone code); throws when the source does not load. */
+export function validatorFromSource(source: string): SchemaValidator {
+  return asValidator(load(source));
+}
+
+/** The same, every rule broken (code generated with allErrors: the API's contract). */
+export function allValidatorFromSource(source: string): SchemaAllValidator {
+  return asAllValidator(load(source));
 }

@@ -10,8 +10,10 @@
 import exec from 'k6/execution';
 import { LOAD_SKIPPED_MESSAGE, MIX_SKIPPED_MESSAGE, readK6Env } from '../../src/contract/k6-plan.js';
 import { goliveOptions } from './lib/options.js';
-import { loadRequest, runHealth, runMarketData } from './lib/phases.js';
+import { loadRequest } from './lib/phases.js';
+import { runHealth, runMarketData } from './lib/runbook.js';
 import { runDeclared } from './lib/declared.js';
+import { onContract, openContract } from './lib/contract.js';
 import type { K6SetupData } from '../../src/engine/k6/summary-schema.js';
 import { summaryOutputs } from './lib/summary.js';
 import type { SummaryData } from './lib/summary.js';
@@ -19,6 +21,8 @@ import type { SummaryData } from './lib/summary.js';
 const cfg = readK6Env(__ENV);
 
 export const options = goliveOptions(cfg);
+
+openContract(cfg);
 
 /** What setup() hands to every VU and to handleSummary (as `setup_data`); the adapter parses it back. */
 export type GoliveSetupData = K6SetupData;
@@ -28,9 +32,9 @@ export const MIX_SKIPPED = MIX_SKIPPED_MESSAGE;
 
 export function setup(): GoliveSetupData {
   const data: GoliveSetupData = {};
-  if (cfg.plan.phases.includes('health')) data.health = runHealth(cfg);
-  if (cfg.plan.phases.includes('market-data')) data.marketData = runMarketData(cfg);
-  if (cfg.plan.phases.includes('checks')) data.checks = runDeclared(cfg, __ENV);
+  if (cfg.plan.phases.includes('health')) data.health = onContract('health', runHealth(cfg, __ENV));
+  if (cfg.plan.phases.includes('market-data')) data.marketData = onContract('market-data', runMarketData(cfg, __ENV));
+  if (cfg.plan.phases.includes('checks')) data.checks = onContract('checks', runDeclared(cfg, __ENV));
   return data;
 }
 

@@ -5,7 +5,7 @@
  */
 import { readK6Env } from '../../src/contract/k6-plan.js';
 import { phaseOptions } from './lib/options.js';
-import { runHealth } from './lib/phases.js';
+import { runHealth } from './lib/runbook.js';
 import { summaryOutputs } from './lib/summary.js';
 import type { SummaryData } from './lib/summary.js';
 
@@ -14,7 +14,7 @@ const cfg = readK6Env(__ENV);
 export const options = phaseOptions(cfg, 'health');
 
 export default function health(): void {
-  runHealth(cfg);
+  runHealth(cfg, __ENV);
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {

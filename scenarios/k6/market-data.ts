@@ -5,7 +5,7 @@
  */
 import { readK6Env } from '../../src/contract/k6-plan.js';
 import { phaseOptions } from './lib/options.js';
-import { runMarketData } from './lib/phases.js';
+import { runMarketData } from './lib/runbook.js';
 import { summaryOutputs } from './lib/summary.js';
 import type { SummaryData } from './lib/summary.js';
 
@@ -14,7 +14,7 @@ const cfg = readK6Env(__ENV);
 export const options = phaseOptions(cfg, 'market-data');
 
 export default function marketData(): void {
-  runMarketData(cfg);
+  runMarketData(cfg, __ENV);
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {

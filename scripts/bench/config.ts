@@ -59,7 +59,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
     ? {
         mode: 'quick', out, install, sections,
         // 2 s per rate: long enough for k6's VUs and golive's connections to settle.
-        openModel: { rates: [500, 2_000, 5_000, 20_000], seconds: 2, repeats: 1, maxInFlight: 200, searchRates: [5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000], closedRequests: 50_000, timeoutMs },
+        openModel: { rates: [500, 2_000, 5_000, 20_000], seconds: 2, repeats: 1, maxInFlight: 200, searchRates: [5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000], closedRequests: 50_000, closedRuns: 3, timeoutMs },
         // ~1 s each, like the timed peers: shorter runs would mostly measure JIT warm-up.
         throughput: { connections: 10, requests: 50_000, wrkSeconds: 1, repeats: 1, timeoutMs },
         // A freeze at request 300 and 600: 3 s of arrivals at 200/s, 600 closed requests.
@@ -71,7 +71,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig | 'help' {
       }
     : {
         mode: 'full', out, install, sections,
-        openModel: { rates: [500, 2_000, 5_000, 20_000], seconds: 3, repeats: 3, maxInFlight: 200, searchRates: [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000], closedRequests: 200_000, timeoutMs },
+        openModel: { rates: [500, 2_000, 5_000, 20_000], seconds: 3, repeats: 3, maxInFlight: 200, searchRates: [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000], closedRequests: 100_000, closedRuns: 3, timeoutMs },
         throughput: { connections: 10, requests: 200_000, wrkSeconds: 8, repeats: 5, timeoutMs },
         accuracy: { requests: 2_000, stallRequests: 2_000, stallRate: 200, stallSeconds: 10, stallEvery: 400 },
         scaleRequests: 1_000_000,

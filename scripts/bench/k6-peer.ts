@@ -14,7 +14,7 @@ import type { LatencySpec } from '../../src/reference-api/server.js';
 import { parseK6Summary } from './parse-open.js';
 import { runGolive, type LoadSpec, type Toolbox } from './peers.js';
 import { runCommand, type Service } from './proc.js';
-import { cpuPer10k, median } from './stats.js';
+import { cpuPer10k, median, ratio } from './stats.js';
 import { startNginx, startNodeTarget } from './targets.js';
 import { runK6Streamed } from './k6-stream.js';
 
@@ -23,10 +23,16 @@ export interface K6PeerConfig { requests: number; repeats: number; accuracyReque
 export interface K6Row {
   /** what was measured, e.g. "throughput nginx" */
   row: string;
-  /** 'k6 + stream': k6 with `--out json=-` read by golive's reader (CPU and RSS are the reader's) */
+  /** 'k6 + stream': k6 with `--out json=-` read by golive's reader (CPU and RSS are the reader's; k6's own beside them) */
   tool: 'golive' | 'k6' | 'k6 + stream' | 'golive --engine node' | 'golive --engine k6';
+  /** k6 rows: k6's own rate (k6OwnRate), with and without the stream alike */
   rps?: number;
   cpuPer10k?: number;
+  /** 'k6 + stream': k6's own CPU and peak RSS while it streams */
+  k6CpuPer10k?: number;
+  k6PeakRssMB?: number;
+  /** 'k6 + stream': median over repeats of its req/s over the k6 row's of the same repeat */
+  ratio?: number;
   peakRssMB?: number;
   p95?: number;
   wallMs?: number;
@@ -56,15 +62,18 @@ async function runK6Closed(k6: string, dir: string, spec: LoadSpec): Promise<K6R
   if (r.code !== 0) return { row: '', tool: 'k6', error: `k6 exit ${r.code}: ${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 200)}` };
   const res = parseK6Summary(r.stdout, r.wallMs / 1000);
   const rss = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1]);
-  // rps over the whole process wall time, start-up included, as golive's child reports its own run
-  return { row: '', tool: 'k6', rps: res.requests / (r.wallMs / 1000), cpuPer10k: cpuPer10k(r.cpuSeconds, res.requests), ...(Number.isFinite(rss) ? { peakRssMB: rss / 1024 } : {}), ...(res.p95 === undefined ? {} : { p95: res.p95 }) };
+  // k6's own rate, as the streamed row's: the wall time would add k6's start-up here and the reader's catching up there
+  return { row: '', tool: 'k6', rps: res.k6Rate, wallMs: r.wallMs, cpuPer10k: cpuPer10k(r.cpuSeconds, res.requests), ...(Number.isFinite(rss) ? { peakRssMB: rss / 1024 } : {}), ...(res.p95 === undefined ? {} : { p95: res.p95 }) };
 }
 
 async function k6Streamed(k6: string, dir: string, spec: LoadSpec): Promise<K6Row> {
   const r = await runK6Streamed(k6, dir, spec);
   if ('error' in r) return { row: '', tool: 'k6 + stream', error: r.error };
   if (r.fault !== undefined) return { row: '', tool: 'k6 + stream', error: `stream fault: ${r.fault}` };
-  return { row: '', tool: 'k6 + stream', rps: r.rps, cpuPer10k: r.readerCpuPer10k, peakRssMB: r.readerRssMB };
+  return {
+    row: '', tool: 'k6 + stream', rps: r.rps, cpuPer10k: r.readerCpuPer10k, peakRssMB: r.readerRssMB, wallMs: r.wallMs,
+    k6CpuPer10k: r.k6CpuPer10k, ...(r.k6RssMB === undefined ? {} : { k6PeakRssMB: r.k6RssMB }),
+  };
 }
 
 async function golive(box: Toolbox, spec: LoadSpec): Promise<K6Row> {
@@ -78,11 +87,20 @@ function med(row: string, runs: K6Row[]): K6Row {
   const ok = runs.filter((r) => r.error === undefined);
   const tool = runs[0]?.tool ?? 'k6';
   if (ok.length === 0) return { row, tool, error: runs[0]?.error ?? 'no run' };
-  const m = (k: 'rps' | 'cpuPer10k' | 'peakRssMB' | 'p95' | 'wallMs') => {
+  const m = (k: 'rps' | 'cpuPer10k' | 'peakRssMB' | 'p95' | 'wallMs' | 'k6CpuPer10k' | 'k6PeakRssMB') => {
     const v = ok.flatMap((r) => (r[k] === undefined ? [] : [r[k] as number]));
     return v.length ? { [k]: median(v) } : {};
   };
-  return { row, tool, ...m('rps'), ...m('cpuPer10k'), ...m('peakRssMB'), ...m('p95'), ...m('wallMs') };
+  return { row, tool, ...m('rps'), ...m('cpuPer10k'), ...m('peakRssMB'), ...m('p95'), ...m('wallMs'), ...m('k6CpuPer10k'), ...m('k6PeakRssMB') };
+}
+
+/** Median over repeats of stream / plain, each pair from the same repeat (neighbours on a shared machine change between repeats). */
+export function pairedRatio(plain: readonly K6Row[], streamed: readonly K6Row[]): number {
+  const r = plain.flatMap((p, i) => {
+    const s = streamed[i];
+    return p.rps !== undefined && s?.rps !== undefined && p.error === undefined && s.error === undefined ? [ratio(s.rps, p.rps)] : [];
+  });
+  return median(r);
 }
 
 async function withService<T>(start: () => Promise<Service>, run: (origin: string) => Promise<T>): Promise<T> {
@@ -118,7 +136,8 @@ export async function benchK6(root: string, box: Toolbox, cfg: K6PeerConfig, log
   if (!k6) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'golive-bench-k6peer-'));
   const rows: K6Row[] = [];
-  const push = (row: K6Row) => { rows.push(row); log(`  ${row.row} ${row.tool}: ${row.error ?? [row.rps && `${Math.round(row.rps)} req/s`, row.cpuPer10k && `${row.cpuPer10k.toFixed(2)} CPU s/10k`, row.peakRssMB && `${row.peakRssMB.toFixed(0)} MB`, row.p95 !== undefined && `p95 ${row.p95.toFixed(2)} ms`, row.wallMs && `${Math.round(row.wallMs)} ms`].filter(Boolean).join(', ')}`); };
+  const push = (row: K6Row) => { rows.push(row); log(`  ${row.row} ${row.tool}: ${row.error ?? [row.rps && `${Math.round(row.rps)} req/s`, row.cpuPer10k && `${row.cpuPer10k.toFixed(2)} CPU s/10k`, row.peakRssMB && `${row.peakRssMB.toFixed(0)} MB`, row.p95 !== undefined && `p95 ${row.p95.toFixed(2)} ms`, row.wallMs && `${Math.round(row.wallMs)} ms`,
+    row.k6CpuPer10k && `k6 itself ${row.k6CpuPer10k.toFixed(2)} CPU s/10k`, row.k6PeakRssMB && `k6 ${row.k6PeakRssMB.toFixed(0)} MB`, row.ratio && `${row.ratio.toFixed(2)}x of k6`].filter(Boolean).join(', ')}`); };
   try {
     const targets: { name: string; start: () => Promise<Service> }[] = [];
     if (box.nginx) { const nginx = box.nginx; targets.push({ name: 'throughput nginx', start: () => startNginx(nginx) }); }
@@ -136,7 +155,9 @@ export async function benchK6(root: string, box: Toolbox, cfg: K6PeerConfig, log
         }
         push(med(t.name, g));
         push(med(t.name, k));
-        push(med(t.name, s));
+        const streamed = med(t.name, s);
+        const paired = pairedRatio(k, s);
+        push(Number.isFinite(paired) ? { ...streamed, ratio: paired } : streamed);
       });
     }
     const latency: { name: string; latency: LatencySpec }[] = [
@@ -170,6 +191,6 @@ export async function benchK6(root: string, box: Toolbox, cfg: K6PeerConfig, log
 export function renderK6(s: K6Section): string[] {
   const f = (v: number | undefined, d = 1) => (v === undefined || !Number.isFinite(v) ? '' : v.toFixed(d));
   const table = [['k6 as a peer', 'tool', 'req/s', 'CPU s/10k', 'peak RSS MB', 'p95 ms', 'wall ms'],
-    ...s.rows.map((r) => [r.row, r.tool, r.error ? `failed: ${r.error}` : f(r.rps, 0), f(r.cpuPer10k, 2), f(r.peakRssMB, 0), f(r.p95, 2), f(r.wallMs, 0)])];
+    ...s.rows.map((r) => [r.row, r.tool, r.error ? `failed: ${r.error}` : `${f(r.rps, 0)}${r.ratio === undefined ? '' : ` (${f(r.ratio, 2)}x)`}`, f(r.cpuPer10k, 2), f(r.peakRssMB, 0), f(r.p95, 2), f(r.wallMs, 0)])];
   return table.map((row) => row.join(' | '));
 }

@@ -6,7 +6,7 @@
  * against the same target, in the same run, is the reference for p50 and
  * throughput.
  */
-import { runGolive, type Toolbox } from './peers.js';
+import { runGolive, type Outcome, type Toolbox } from './peers.js';
 import { runK6Open, runVegeta, type OpenOutcome, type OpenRun, type OpenSpec, type OpenTool } from './open-peers.js';
 import type { Service } from './proc.js';
 import { cpuPer10k, median, rotate } from './stats.js';
@@ -21,6 +21,12 @@ export interface OpenModelConfig {
   /** ascending rates tried for the highest sustained rate (nginx only); a tool stops at its first miss */
   searchRates: number[];
   closedRequests: number;
+  /**
+   * closed-model runs per target, spread over the section (before the rates, after them, after the
+   * search): one run at the section's start measured half the k6 section's figure on the same
+   * quiet machine, so the reference is the median of runs taken across the time the rows were
+   */
+  closedRuns?: number;
   timeoutMs: number;
 }
 
@@ -44,9 +50,22 @@ export interface OpenRow {
 
 export interface ClosedRef {
   target: string;
+  /** medians over the runs */
   p50?: number;
   rps?: number;
+  /** each run's req/s and CPU seconds per 10k requests, in the order taken */
+  runs?: { rps: number; cpuPer10k: number }[];
   error?: string;
+}
+
+/** The closed reference from its runs (pure): medians, the first error when none succeeded. */
+export function closedRef(target: string, outcomes: readonly Outcome[]): ClosedRef {
+  const ok = outcomes.flatMap((o) => (o.ok ? [o.run] : []));
+  if (ok.length === 0) return { target, error: outcomes.map((o) => (o.ok ? '' : o.error)).find(Boolean) ?? 'no runs' };
+  return {
+    target, rps: median(ok.map((r) => r.rps)), p50: median(ok.map((r) => r.p50 ?? NaN)),
+    runs: ok.map((r) => ({ rps: r.rps, cpuPer10k: cpuPer10k(r.cpuSeconds, r.requests) })),
+  };
 }
 
 export interface Sustained {
@@ -133,10 +152,16 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
     }
     const origin = `http://127.0.0.1:${service.port}`;
     const spec = (rate: number): OpenSpec => ({ origin, path: '/health', rate, seconds: cfg.seconds, maxInFlight: cfg.maxInFlight, timeoutMs: cfg.timeoutMs });
-    try {
+    const closedRuns: Outcome[] = [];
+    const runClosed = async (): Promise<void> => {
       const c = await runGolive(box, { origin, path: '/health', connections: 10, requests: cfg.closedRequests, seconds: 0, timeoutMs: cfg.timeoutMs });
-      closed.push(c.ok ? { target: target.name, p50: c.run.p50 ?? NaN, rps: c.run.rps } : { target: target.name, error: c.error });
-      log(`  ${target.name} closed model: ${c.ok ? `${Math.round(c.run.rps)} req/s, p50 ${c.run.p50?.toFixed(3)} ms` : c.error}`);
+      closedRuns.push(c);
+      log(`  ${target.name} closed model: ${c.ok ? `${Math.round(c.run.rps)} req/s, p50 ${c.run.p50?.toFixed(3)} ms, ${cpuPer10k(c.run.cpuSeconds, c.run.requests).toFixed(2)} CPU s/10k` : c.error}`);
+    };
+    // the closed runs spread over the section: [start, after the rates, after the search]
+    const closedAt = (slot: number): boolean => slot < (cfg.closedRuns ?? 1);
+    try {
+      await runClosed();
       for (const [ri, rate] of cfg.rates.entries()) {
         const outcomes = new Map<OpenTool, OpenOutcome[]>(tools.map((t) => [t, []]));
         for (let round = 0; round < cfg.repeats; round++) {
@@ -148,6 +173,7 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
         }
         for (const tool of tools) rows.push(medianRow(target.name, tool, rate, outcomes.get(tool) ?? []));
       }
+      if (closedAt(1)) await runClosed();
       if (ti === 0) {
         // golive on one thread and on two (--workers 2, issue 24), beside the peers
         const searched = [...tools.map((tool) => ({ tool, workers: 1 })), { tool: 'golive' as const, workers: 2 }];
@@ -166,7 +192,9 @@ export async function benchOpenModel(box: Toolbox, cfg: OpenModelConfig, log: Lo
           sustained.push(s);
         }
       }
+      if (closedAt(2)) await runClosed();
     } finally {
+      closed.push(closedRef(target.name, closedRuns));
       await service.stop();
     }
   }

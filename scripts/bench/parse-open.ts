@@ -3,8 +3,17 @@ import { ParseError, type PeerResult } from './parse.js';
 
 type Values = Record<string, number | undefined>;
 
-/** k6's handleSummary metrics JSON (one line): durations in ms. */
-export function parseK6Summary(stdout: string, seconds: number): PeerResult & { dropped: number } {
+/**
+ * k6's own request rate from its summary metrics: http_reqs over k6's test run
+ * (start-up and the outputs' last flush excluded), the same definition for a
+ * run with and without an output. NaN when absent.
+ */
+export function k6OwnRate(metrics: Record<string, { values?: Values } | undefined>): number {
+  return metrics['http_reqs']?.values?.['rate'] ?? NaN;
+}
+
+/** k6's handleSummary metrics JSON (one line): durations in ms; `k6Rate` is k6's own (k6OwnRate). */
+export function parseK6Summary(stdout: string, seconds: number): PeerResult & { dropped: number; k6Rate: number } {
   const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
   if (!line) throw new ParseError('k6', 'the summary JSON');
   const m = JSON.parse(line) as Record<string, { values?: Values } | undefined>;
@@ -21,6 +30,7 @@ export function parseK6Summary(stdout: string, seconds: number): PeerResult & { 
     p95: d['p(95)'],
     p99: d['p(99)'],
     dropped: v('dropped_iterations').count ?? 0,
+    k6Rate: k6OwnRate(m),
   };
 }
 

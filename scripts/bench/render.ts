@@ -5,6 +5,7 @@ import type { BenchReport, Goal } from './report.js';
 import type { Timing } from './startup.js';
 import { renderK6 } from './k6-peer.js';
 import { renderVariants } from './variants.js';
+import { median } from './stats.js';
 
 const n = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 
@@ -100,7 +101,8 @@ export function renderOpenModel(o: OpenSection): string {
     'latency from the scheduled time (golive, k6), from the send (Vegeta, which never drops: it sends late)');
   out.push(columns([
     ['target', 'rate/s', 'tool', 'p50 ms', 'p95 ms', 'dropped', 'lag p99 ms', 'req/s', 'CPU s/10k req'],
-    ...o.closed.map((c) => [c.target, 'closed', 'golive c=10', n(c.p50, 3), '', '', '', n(c.rps, 0), c.error ?? '']),
+    ...o.closed.map((c) => [c.target, 'closed', `golive c=10${(c.runs?.length ?? 0) > 1 ? `, median of ${c.runs?.length}` : ''}`, n(c.p50, 3), '', '', '', n(c.rps, 0),
+      c.error ?? n(c.runs === undefined ? undefined : median(c.runs.map((r) => r.cpuPer10k)), 3)]),
     ...o.rows.map((x) => x.error !== undefined
       ? [x.target, String(x.rate), x.tool, `failed: ${x.error}`]
       : [x.target, String(x.rate), x.tool, n(x.p50, 3), n(x.p95, 3),

@@ -58,7 +58,29 @@ export function judgeGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
   if (r.openModel) goals.push(...openModelGoals(r.openModel));
   if (r.scale) scaleGoal(r.scale, goals);
   if (r.startup) startupGoal(r.startup, goals);
+  if (r.k6) k6StreamGoals(r.k6, goals);
   return goals;
+}
+
+/** Issue 21.3: k6 with golive's sample stream keeps its rate (same repeat, k6's own rate), and the reader is cheap. */
+function k6StreamGoals(k6: K6Section, goals: Goal[]): void {
+  for (const row of k6.rows.filter((x) => x.tool === 'k6 + stream')) {
+    const target = row.row.replace(/^throughput /, '');
+    const ok = row.ratio !== undefined && Number.isFinite(row.ratio);
+    goals.push({
+      name: `k6 req/s with the sample stream vs without (${target})`,
+      goal: '>= 0.90x',
+      measured: ok ? `${fmt(row.ratio)}x` : `n/a${row.error ? ` (${row.error})` : ''}`,
+      ...(ok ? { met: (row.ratio ?? 0) >= 0.9 } : {}),
+    });
+    const cpu = row.cpuPer10k;
+    goals.push({
+      name: `k6 sample stream reader CPU (${target})`,
+      goal: '<= 0.30 CPU s per 10,000 requests',
+      measured: cpu === undefined ? 'n/a' : `${fmt(cpu)} CPU s/10k`,
+      ...(cpu === undefined || !Number.isFinite(cpu) ? {} : { met: cpu <= 0.3 }),
+    });
+  }
 }
 
 function throughputGoals(t: ThroughputSection, goals: Goal[]): void {

@@ -15,28 +15,16 @@ ARGO_VERSION="v1.8.3"
 ARGO_MODULE_SUM="h1:blbtQva4IK9r6gFh+dWkCrLnFdPOWiv9ubQYu36qeaA="
 CRDS=(analysis-template-crd.yaml analysis-run-crd.yaml cluster-analysis-template-crd.yaml)
 
-CACHE_ROOT="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DIR="${CACHE_ROOT}/argo-rollouts-${ARGO_VERSION}/crds"
-
-if [[ "${1:-}" == "--print-dir" ]]; then
-  echo "$DIR"
-  exit 0
-fi
-if [[ $# -gt 0 ]]; then
-  echo "unknown argument: $1 (usage: $0 [--print-dir])" >&2
-  exit 2
-fi
 
 all_present() {
   local f
   for f in "${CRDS[@]}"; do [[ -s "$DIR/$f" ]] || return 1; done
 }
-if all_present; then
-  echo "$DIR"
-  exit 0
-fi
+cached_dir_prologue "$DIR" all_present "$@"
 
-command -v go >/dev/null || { echo "go toolchain not found on PATH" >&2; exit 1; }
+need_go
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 json="$(cd "$work" && GOFLAGS= go mod download -json "github.com/argoproj/argo-rollouts@${ARGO_VERSION}")"

@@ -14,32 +14,19 @@ ETCD_VERSION="v3.6.16"
 # Staging modules (k8s.io/api, k8s.io/client-go, ...) are published as v0.<minor>.<patch>.
 STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 
-CACHE_ROOT="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 KEY="k8s-${K8S_VERSION}-etcd-${ETCD_VERSION}"
 BIN_DIR="${CACHE_ROOT}/${KEY}/bin"
 BUILD_DIR="${CACHE_ROOT}/${KEY}/build"
 BINARIES=(etcd kube-apiserver kube-controller-manager kubectl)
 
-if [[ "${1:-}" == "--print-dir" ]]; then
-  echo "$BIN_DIR"
-  exit 0
-fi
-if [[ $# -gt 0 ]]; then
-  echo "unknown argument: $1 (usage: $0 [--print-dir])" >&2
-  exit 2
-fi
-
 all_present() {
   local b
   for b in "${BINARIES[@]}"; do [[ -x "$BIN_DIR/$b" ]] || return 1; done
 }
+cached_dir_prologue "$BIN_DIR" all_present "$@"
 
-if all_present; then
-  echo "$BIN_DIR"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "go toolchain not found on PATH" >&2; exit 1; }
+need_go
 mkdir -p "$BIN_DIR" "$BUILD_DIR/k8s" "$BUILD_DIR/etcd"
 
 export GOFLAGS="-trimpath -buildvcs=false"

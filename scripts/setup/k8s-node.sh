@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 K8S_VERSION="v1.35.4"
-CACHE_ROOT="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
+source scripts/setup/lib.sh
 KEY="k8s-node-${K8S_VERSION}"
 BIN_DIR="${CACHE_ROOT}/${KEY}/bin"
 BUILD_DIR="${CACHE_ROOT}/${KEY}/build"
@@ -21,26 +21,14 @@ BINARIES=(kubelet kube-scheduler pause)
 PAUSE_IMAGE_REF="golive.local/pause:1"
 PAUSE_ARCHIVE="${CACHE_ROOT}/${KEY}/images/pause.tar"
 
-if [[ "${1:-}" == "--print-dir" ]]; then
-  echo "$BIN_DIR"
-  exit 0
-fi
-if [[ $# -gt 0 ]]; then
-  echo "unknown argument: $1 (usage: $0 [--print-dir])" >&2
-  exit 2
-fi
-
 all_present() {
   local b
   for b in "${BINARIES[@]}"; do [[ -x "$BIN_DIR/$b" ]] || return 1; done
   [[ -f "$PAUSE_ARCHIVE" ]]
 }
-if all_present; then
-  echo "$BIN_DIR"
-  exit 0
-fi
+cached_dir_prologue "$BIN_DIR" all_present "$@"
 
-command -v go >/dev/null || { echo "go toolchain not found on PATH" >&2; exit 1; }
+need_go
 # The control plane's build dir holds the go.mod that pins k8s.io/kubernetes and every
 # staging module; building it first (a no-op when cached) guarantees it exists.
 cp_bin="$(bash scripts/setup/k8s-control-plane.sh | tail -n1)"

@@ -65,7 +65,10 @@ async function runEngine(opts: ExecuteOptions, io: CliIO, signal: AbortSignal, r
     const { runK6Engine } = await import('../engine/k6/index.js');
     const startedAt = new Date();
     try {
-      const out = await runK6Engine({ plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, stderr: io.stderr, ...(opts.segment ? { segment: opts.segment } : {}) });
+      const out = await runK6Engine({
+        plan, signal, outDir: resolve(io.cwd, opts.plan.out), env: io.env, runId, version: VERSION, tty, stderr: io.stderr,
+        ...(opts.segment ? { segment: opts.segment } : {}), ...(contract ? { contract } : {}),
+      });
       return edge ? { ...out, result: edge.merge(out.result) } : out;
     } catch (err) {
       // k6 broke, but what the edge phase measured is still reported.

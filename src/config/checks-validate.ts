@@ -2,7 +2,7 @@
  * What the declared checks' schema cannot see, found before the first
  * request: JSONPath syntax, JSON Schemas that do not compile, templates that
  * name a capture not yet defined or an env var that is not set, a load mix
- * naming an unknown check. Every problem is one line naming its path
+ * naming a check that is neither declared nor the runbook preset's. Every problem is one line naming its path
  * (`checks[2].steps[0].expect[1].jsonpath: ...`). Pure: the env is passed in.
  */
 import type { DeclaredCheck } from '../contract/checks-schema.js';
@@ -21,6 +21,8 @@ export interface MixEntry {
 
 export interface ChecksInput {
   checks: readonly DeclaredCheck[];
+  /** the runbook preset's checks, when it is on: a mix may name them too (a declared check of the same name wins) */
+  preset?: readonly DeclaredCheck[];
   mix?: readonly MixEntry[];
   hasToken: boolean;
   env: Env;
@@ -92,14 +94,18 @@ function stepProblems(check: DeclaredCheck, ci: number, known: Set<string>, inpu
   });
 }
 
-function mixProblems(mix: readonly MixEntry[], checks: readonly DeclaredCheck[], out: string[]): void {
-  const byName = new Map(checks.map((c) => [c.name, c]));
+function mixProblems(mix: readonly MixEntry[], input: ChecksInput, out: string[]): void {
+  const preset = input.preset ?? [];
+  const byName = new Map([...preset, ...input.checks].map((c) => [c.name, c]));
+  const known = `declared: ${input.checks.map((c) => c.name).join(', ') || 'none'}; runbook preset: ${preset.map((c) => c.name).join(', ') || "off (preset: 'none')"}`;
   mix.forEach((m, i) => {
     const c = byName.get(m.check);
-    if (!c) out.push(`load.mix[${i}].check: no check named ${JSON.stringify(m.check)} (declared: ${[...byName.keys()].join(', ') || 'none'})`);
+    if (!c) out.push(`load.mix[${i}].check: no check named ${JSON.stringify(m.check)} (${known})`);
     else if (c.setup) out.push(`load.mix[${i}].check: ${m.check} is a setup check (it runs once per run, not in the load)`);
     else if (c.steps.length !== 1) out.push(`load.mix[${i}].check: ${m.check} has ${c.steps.length} steps; the load sends one request per arrival (a check of one step; put a login in a setup check)`);
     else if (c.steps[0]?.path === undefined) out.push(`load.mix[${i}].check: ${m.check} names a url; the load sends to the target only (give its step a path)`);
+    // a declared check's own auth is judged with its steps; the preset's only here, where the load would send it
+    else if (c.steps[0].auth === 'token' && !input.hasToken && !input.checks.includes(c)) out.push(`load.mix[${i}].check: ${m.check} sends the golive bearer token (GOLIVE_TOKEN or --token-file), which is not set`);
   });
   const total = mix.reduce((s, m) => s + m.weight, 0);
   if (mix.length > 0 && !(total > 0)) out.push(`load.mix: weights add up to ${total}; expected a positive total`);
@@ -117,6 +123,6 @@ export function checksProblems(input: ChecksInput): string[] {
     if (check.setup) for (const v of known) setupVars.add(v);
   }
   compileCheckSchemas(input.checks, out);
-  if (input.mix) mixProblems(input.mix, input.checks, out);
+  if (input.mix) mixProblems(input.mix, input, out);
   return out;
 }

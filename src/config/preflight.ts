@@ -34,7 +34,11 @@ export function checkHeaderSecret(value: string | undefined, what: string): void
 }
 
 /** k6's metrics that the node engine records too. */
-const SHARED_METRICS = ['http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations'] as const;
+const SHARED_METRICS = [
+  'http_reqs', 'http_req_failed', 'http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations',
+  // the API's contract (openapi), judged in both engines
+  'openapi_coverage', 'openapi_conformance',
+] as const;
 /** Metrics the node engine records; thresholds on anything else could never have samples. */
 export const NODE_METRICS = [
   ...SHARED_METRICS,
@@ -42,8 +46,6 @@ export const NODE_METRICS = [
   'golive_schedule_lag', 'golive_dropped_arrivals', 'golive_event_loop_delay_p99', 'golive_event_loop_delay_max',
   'golive_target_duration', 'golive_target_floor', 'golive_cpu_busy', 'golive_cpu_wait',
   'golive_http_retries_on_stale_connection',
-  // the API's contract is judged by the node engine only
-  'openapi_coverage', 'openapi_conformance',
 ] as const;
 /** k6's built-in metrics, recorded under --engine k6. */
 export const K6_METRICS = [

@@ -18,6 +18,7 @@ import { DEFAULT_PHASES, planSchema, thresholdObject } from '../contract/plan.js
 import { parseDurationSeconds } from './stages-flag.js';
 import type { Plan } from '../contract/plan.js';
 import { checksProblems } from './checks-validate.js';
+import { presetChecks } from '../../checks/declared/mix-checks.js';
 
 export const DEMO_HINT = 'to try golive against the bundled reference API, run `npm run demo`';
 
@@ -93,7 +94,7 @@ function thresholdPhaseProblems(raw: RawConfig, phases: readonly string[]): stri
 /** The declared checks and the load mix, against the env they will run with (exit 104 before any request). */
 export function validateDeclared(plan: Plan, env: Readonly<Record<string, string | undefined>>): void {
   if (plan.checks.length === 0 && plan.load.mix === undefined) return;
-  const problems = checksProblems({ checks: plan.checks, ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
+  const problems = checksProblems({ checks: plan.checks, preset: presetChecks(plan), ...(plan.load.mix ? { mix: plan.load.mix } : {}), hasToken: plan.token !== undefined, env });
   if (plan.load.mix && plan.phases.includes('load') && !plan.phases.includes('checks') && plan.checks.some((c) => c.setup)) {
     problems.push('load.mix: the setup checks that feed it run in the checks phase; add checks to --phases');
   }
@@ -139,9 +140,6 @@ export function validatePlan(raw: RawConfig, before: readonly string[] = []): Pl
   // A token that cannot be a header value would fail every request on our side, not the target's.
   checkHeaderSecret(plan.token, 'the bearer token (GOLIVE_TOKEN or --token-file)');
   checkHeaderSecret(plan.prometheus.bearerToken, 'the Prometheus bearer token (GOLIVE_PROMETHEUS_BEARER_TOKEN)');
-  if (plan.openapi && plan.engine === 'k6') {
-    throw new GoliveError('GOLIVE_USAGE', 'openapi: the API contract is judged by --engine node only; use --engine node or leave openapi out');
-  }
   checkWorkers(plan);
   // A threshold that cannot be judged is a config error now, not a surprise after the load.
   const defs = planThresholds(plan);

@@ -11,6 +11,7 @@ import type { Plan } from '../contract/plan.js';
 import { GoliveError } from '../core/errors.js';
 import type { PhaseName } from '../core/result.js';
 import { planThresholds, thresholdsOfPhases } from '../../thresholds/index.js';
+import { K6_CONTRACT_ENV } from './k6-contract.js';
 
 /** What golive.ts aborts k6's test with when health failed (k6 logs it; golive explains it). */
 export const LOAD_SKIPPED_MESSAGE = 'load skipped because health failed';
@@ -37,6 +38,8 @@ export const K6_ENV = {
    * only, like the token: the env values may be credentials.
    */
   declared: 'GOLIVE_DECLARED',
+  /** path of the API's contract table (src/contract/k6-contract.ts), when the plan has `openapi` */
+  contract: K6_CONTRACT_ENV,
 } as const;
 
 /** The plan fields a k6 script needs; target and token travel separately. */
@@ -49,6 +52,7 @@ export const k6PlanSchema = planSchema.pick({
   load: true,
   thresholds: true,
   checks: true,
+  preset: true,
   maxBodyBytes: true,
 });
 export type K6Plan = z.infer<typeof k6PlanSchema>;
@@ -81,11 +85,13 @@ export interface K6Config {
   /** stdout carries k6's sample stream to golive */
   stream?: boolean;
   declared: K6Declared;
+  /** the API's contract table, read by the script's init context */
+  contractFile?: string;
 }
 
 export function toK6Plan(plan: Plan): K6Plan {
-  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, maxBodyBytes } = plan;
-  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, maxBodyBytes };
+  const { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, preset, maxBodyBytes } = plan;
+  return { phases, requestTimeoutMs, deadlineSeconds, health, marketData, load, thresholds, checks, preset, maxBodyBytes };
 }
 
 function configError(what: string): GoliveError {
@@ -129,6 +135,8 @@ export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6
   const summary = env[K6_ENV.summary];
   if (summary !== undefined && summary !== '') cfg.summaryPath = summary;
   if (env[K6_ENV.stream] === '1') cfg.stream = true;
+  const contract = env[K6_ENV.contract];
+  if (contract !== undefined && contract !== '') cfg.contractFile = contract;
   const segment = env[K6_ENV.segment]?.trim();
   const sequence = env[K6_ENV.segmentSequence]?.trim();
   if (segment !== undefined && segment !== '') {
@@ -145,13 +153,14 @@ export function readK6Env(env: Readonly<Record<string, string | undefined>>): K6
 }
 
 /** The environment a k6 process needs for `plan`; the token only when there is one. */
-export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment; stream?: boolean; declared?: K6Declared }): Record<string, string> {
+export function k6EnvFor(plan: Plan, extra: { summaryPath: string; segment?: K6Segment; stream?: boolean; declared?: K6Declared; contractFile?: string }): Record<string, string> {
   const env: Record<string, string> = {
     [K6_ENV.target]: plan.target,
     [K6_ENV.plan]: JSON.stringify(toK6Plan(plan)),
     [K6_ENV.summary]: extra.summaryPath,
   };
   if (extra.declared) env[K6_ENV.declared] = JSON.stringify(extra.declared);
+  if (extra.contractFile !== undefined) env[K6_ENV.contract] = extra.contractFile;
   if (plan.token !== undefined) env[K6_ENV.token] = plan.token;
   if (extra.stream === true) env[K6_ENV.stream] = '1';
   if (extra.segment) {

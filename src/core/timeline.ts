@@ -3,41 +3,21 @@
  * samples carry a `stage` tag): requests, failures, status classes and an HDR
  * histogram of latency per interval, so "when did it go wrong" has an answer
  * and parallel runners merge exactly (histograms add, percentiles are never
- * averaged). Memory stays bounded: only the open interval of each series keeps
- * a live histogram; closed intervals keep their compressed encoding, and past
- * MAX_BUCKETS intervals the interval doubles (adjacent buckets merge exactly).
+ * averaged). Nothing on the hot path allocates a histogram more than once a
+ * second: fine intervals log their latencies (four bytes a sample, for at most
+ * SHORT_RUN_MS) until read or folded into seconds. Memory stays bounded: only
+ * the open second of each series keeps a live histogram; closed ones keep
+ * their compressed encoding, and past MAX_BUCKETS intervals the interval
+ * doubles (adjacent buckets merge exactly).
  */
-import hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import { newHistogram } from './metric-state.js';
+import { decode, emptyBucket, mergeBucket, seal, settle, statusClass, toUs, ValueLog } from './timeline-bucket.js';
+import type { Bucket, Track } from './timeline-bucket.js';
+import { seriesBuckets, seriesJSON } from './timeline-json.js';
+import type { TimelineJSON, TimelineSeriesJSON } from './timeline-json.js';
 
-export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'none'] as const;
-export type StatusClass = (typeof STATUS_CLASSES)[number];
-
-/** One series in summary.json, columnar: index i is the interval starting at startMs + i * intervalMs. */
-export interface TimelineSeriesJSON {
-  phase: string;
-  stage?: string;
-  /** epoch ms of the first interval; a multiple of intervalMs */
-  startMs: number;
-  reqs: number[];
-  /** responses outside the expected statuses, or none at all */
-  failed: number[];
-  /** failed requests per status class ('none': no response); classes never seen are left out */
-  failedByClass: Partial<Record<StatusClass, number[]>>;
-  /** latency percentiles in ms; null where the interval had no request */
-  p50: (number | null)[];
-  p95: (number | null)[];
-  p99: (number | null)[];
-  max: (number | null)[];
-  /** HdrHistogram compressed base64 per interval ('' when empty), µs */
-  hdr: string[];
-}
-
-export interface TimelineJSON {
-  intervalMs: number;
-  series: TimelineSeriesJSON[];
-}
+export { STATUS_CLASSES, statusClass, type StatusClass } from './timeline-bucket.js';
+export type { TimelineJSON, TimelineSeriesJSON } from './timeline-json.js';
 
 /** One interval of the tracks a filter selected: counts and their encoded histograms. */
 export interface IntervalData {
@@ -57,71 +37,6 @@ export const MAX_BUCKETS = 1800;
  */
 export const FINE_INTERVAL_MS = 100;
 export const SHORT_RUN_MS = 10_000;
-
-interface Bucket {
-  reqs: number;
-  failed: number;
-  status: number[];
-  hdr: string;
-  p50: number | null; p95: number | null; p99: number | null; max: number | null;
-  /**
-   * A closed fine interval's histogram, not yet encoded: encoding deflates, and doing it ten times
-   * a second on the event loop delayed the responses being timed (the accuracy test saw it).
-   */
-  raw?: Histogram;
-}
-
-interface Track {
-  phase: string;
-  stage?: string;
-  /** absolute interval index (epochMs / intervalMs) -> bucket */
-  buckets: Map<number, Bucket>;
-  live?: { index: number; hist: Histogram; bucket: Bucket };
-}
-
-const emptyBucket = (): Bucket => ({ reqs: 0, failed: 0, status: STATUS_CLASSES.map(() => 0), hdr: '', p50: null, p95: null, p99: null, max: null });
-
-export function statusClass(status: string | number | undefined): number {
-  const s = Number(status);
-  if (!(s >= 100 && s < 600)) return STATUS_CLASSES.indexOf('none');
-  return Math.floor(s / 100) - 1;
-}
-
-const ms3 = (us: number): number => Math.round(us) / 1000;
-
-/** Stores the histogram in the bucket: encoding and the percentiles read from it. */
-function seal(b: Bucket, hist: Histogram): void {
-  if (hist.totalCount === 0) return;
-  b.hdr = hdr.encodeIntoCompressedBase64(hist);
-  b.p50 = ms3(hist.getValueAtPercentile(50));
-  b.p95 = ms3(hist.getValueAtPercentile(95));
-  b.p99 = ms3(hist.getValueAtPercentile(99));
-  b.max = ms3(hist.maxValue);
-}
-
-function decode(s: string): Histogram {
-  const h = newHistogram();
-  if (s) h.add(hdr.decodeFromCompressedBase64(s));
-  return h;
-}
-
-/** Encodes a bucket whose histogram was kept raw. */
-function settle(b: Bucket): void {
-  if (!b.raw) return;
-  seal(b, b.raw);
-  delete b.raw;
-}
-
-function mergeBucket(into: Bucket, from: Bucket): void {
-  into.reqs += from.reqs;
-  into.failed += from.failed;
-  from.status.forEach((n, i) => { into.status[i] = (into.status[i] ?? 0) + n; });
-  if (!from.raw && !from.hdr) return;
-  const h = into.raw ?? decode(into.hdr);
-  h.add(from.raw ?? hdr.decodeFromCompressedBase64(from.hdr));
-  if (into.raw) return;
-  seal(into, h);
-}
 
 /**
  * Epoch ms from the high-resolution clock. Read through globalThis: the k6
@@ -176,7 +91,8 @@ export class Timeline {
       lb.reqs++;
       lb.failed += failed;
       if (cls >= 0) lb.status[cls] = (lb.status[cls] ?? 0) + 1;
-      live.hist.recordValue(ms >= 3_600_000 ? 3_600_000_000 : ms < 0.001 ? 1 : Math.round(ms * 1000));
+      if (live.hist !== undefined) live.hist.recordValue(toUs(ms));
+      else lb.log?.push(toUs(ms));
       return;
     }
     let b = track.buckets.get(index);
@@ -190,12 +106,16 @@ export class Timeline {
     b.reqs++;
     b.failed += failed;
     if (cls >= 0) b.status[cls] = (b.status[cls] ?? 0) + 1;
-    const us = Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000)));
     if (track.live) this.closeLive(track);
-    // A sample for an interval already closed (clock step) re-opens its histogram.
-    const hist = b.raw ?? decode(b.hdr);
-    delete b.raw;
-    hist.recordValue(us);
+    // Fine intervals (a short run, at most SHORT_RUN_MS of them) log their latencies until read or coarsened;
+    // a sample for an interval already closed (clock step) re-opens it.
+    let hist: Histogram | undefined;
+    if (this.intervalMs < BASE_INTERVAL_MS) (b.log ??= new ValueLog()).push(toUs(ms));
+    else {
+      settle(b);
+      hist = decode(b.hdr);
+      hist.recordValue(toUs(ms));
+    }
     track.live = { index, hist, bucket: b };
   }
 
@@ -203,9 +123,7 @@ export class Timeline {
     const live = track.live;
     if (!live) return;
     const b = track.buckets.get(live.index);
-    // Fine intervals (a short run, at most SHORT_RUN_MS of them) wait to be encoded until read or coarsened.
-    if (b && this.intervalMs < BASE_INTERVAL_MS) b.raw = live.hist;
-    else if (b) seal(b, live.hist);
+    if (b && live.hist) seal(b, live.hist);
     delete track.live;
   }
 
@@ -302,25 +220,8 @@ export class Timeline {
     this.seal();
     const series: TimelineSeriesJSON[] = [];
     for (const t of this.tracks.values()) {
-      if (t.buckets.size === 0) continue;
-      const idx = [...t.buckets.keys()];
-      const first = Math.min(...idx);
-      const last = Math.max(...idx);
-      const cols = Array.from({ length: last - first + 1 }, (_, k) => t.buckets.get(first + k) ?? emptyBucket());
-      const failedByClass: Partial<Record<StatusClass, number[]>> = {};
-      STATUS_CLASSES.forEach((c, ci) => {
-        if (cols.some((b) => (b.status[ci] ?? 0) > 0)) failedByClass[c] = cols.map((b) => b.status[ci] ?? 0);
-      });
-      series.push({
-        phase: t.phase,
-        ...(t.stage !== undefined ? { stage: t.stage } : {}),
-        startMs: first * this.intervalMs,
-        reqs: cols.map((b) => b.reqs),
-        failed: cols.map((b) => b.failed),
-        failedByClass,
-        p50: cols.map((b) => b.p50), p95: cols.map((b) => b.p95), p99: cols.map((b) => b.p99), max: cols.map((b) => b.max),
-        hdr: cols.map((b) => b.hdr),
-      });
+      const s = seriesJSON(t, this.intervalMs);
+      if (s) series.push(s);
     }
     return series.length ? { intervalMs: this.intervalMs, series } : undefined;
   }
@@ -332,21 +233,12 @@ export class Timeline {
     tl.intervalMs = Number.isInteger(json.intervalMs) && (json.intervalMs === FINE_INTERVAL_MS || json.intervalMs >= BASE_INTERVAL_MS) ? json.intervalMs : BASE_INTERVAL_MS;
     for (const s of json.series) {
       const t = tl.track(String(s.phase), s.stage === undefined ? undefined : String(s.stage));
-      const first = Math.floor(Number(s.startMs) / tl.intervalMs);
-      (s.reqs ?? []).forEach((reqs, k) => {
-        const b = emptyBucket();
-        b.reqs = Number(reqs) || 0;
-        b.failed = Number(s.failed?.[k]) || 0;
-        STATUS_CLASSES.forEach((c, ci) => { b.status[ci] = Number(s.failedByClass?.[c]?.[k]) || 0; });
-        const h = s.hdr?.[k];
-        // A corrupt histogram costs its interval's percentiles, not the report.
-        if (typeof h === 'string' && h) try { seal(b, decode(h)); } catch { b.hdr = ''; }
-        if (!(b.reqs > 0 || b.hdr)) return;
+      for (const [i, b] of seriesBuckets(s, tl.intervalMs)) {
         // Two series for one key (stages folded into their phase) add up.
-        const cur = t.buckets.get(first + k);
-        if (cur) mergeBucket(cur, b); else t.buckets.set(first + k, b);
-        tl.widen(first + k);
-      });
+        const cur = t.buckets.get(i);
+        if (cur) mergeBucket(cur, b); else t.buckets.set(i, b);
+        tl.widen(i);
+      }
     }
     return tl;
   }

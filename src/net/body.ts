@@ -8,9 +8,8 @@ export type CappedBody =
   | { ok: true; text: string; bytes: number }
   | { ok: false; tooLarge: true; bytes: number };
 
-export function bodyTooLarge(maxBytes: number): string {
-  return `body larger than ${maxBytes} bytes`;
-}
+// One wording for both engines: the k6 scripts apply the same cap (checks/declared/bytes.ts).
+export { bodyTooLarge } from '../../checks/declared/bytes.js';
 
 interface BodyStream extends AsyncIterable<Uint8Array> {
   destroy(err?: Error): unknown;

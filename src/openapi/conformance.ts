@@ -2,11 +2,15 @@
  * "Response conforms to the API's contract": one response held against the
  * documented operation, pure. Names what the contract does not list (the
  * operation, the status, the content type, a required header) and, for a JSON
- * body, every schema rule broken with its JSON pointer.
+ * body, every schema rule broken with its JSON pointer. Runtime-neutral: the
+ * k6 bundle judges with this very module (scenarios/k6/lib/contract.ts).
  */
 import { safeLine } from '../core/sanitize.js';
-import type { Contract, DocumentedResponse } from './contract.js';
-import { isJsonMediaType } from './contract.js';
+import type { OperationRoute } from './operations.js';
+import { isJsonMediaType, type ContractTable, type DocumentedResponse } from './table.js';
+
+/** The check a judged response is recorded as: `GET /health conforms to the API's contract`. */
+export const CONFORMS = "conforms to the API's contract";
 
 export interface ResponseRecord {
   method: string;
@@ -57,7 +61,7 @@ function mediaTypeMatch(content: DocumentedResponse['content'], type: string): s
   return content.has('*/*') ? '*/*' : undefined;
 }
 
-export function checkConformance(contract: Contract, r: ResponseRecord): Conformance {
+export function checkConformance<Op extends OperationRoute>(contract: ContractTable<Op>, r: ResponseRecord): Conformance {
   const call = `${r.method.toUpperCase()} ${clean(r.path)}`;
   const m = contract.match(r.method, r.path);
   if (m.kind === 'no-path') return { findings: [{ rule: 'operation', message: `${call} is not a documented operation (no documented path matches)` }], bodyChecked: false };

@@ -10,7 +10,8 @@ import type { PhaseName } from '../core/result.js';
 import type { PhaseRunner } from '../phases/types.js';
 import { HttpClient, type HttpCall, type HttpClientOptions, type HttpOutcome, type MeasuredInto } from '../net/http.js';
 import type { Contract } from './contract.js';
-import { checkConformance, describeFindings } from './conformance.js';
+import { CONFORMS, checkConformance, describeFindings } from './conformance.js';
+import { failedOnContract } from './phase-verdict.js';
 
 export { coverageOf, describeCoverage, recordCoverage } from './coverage.js';
 
@@ -19,7 +20,7 @@ export class ContractLog {
   readonly exercised = new Set<string>();
 }
 
-export const CONFORMS = "conforms to the API's contract";
+export { CONFORMS };
 
 const defaultExpected = (s: number) => s >= 200 && s < 400;
 
@@ -58,10 +59,7 @@ export function failOnContract(phase: PhaseRunner): PhaseRunner {
     ...phase,
     async run(ctx) {
       const out = await phase.run(ctx);
-      const broken = (out.checks ?? []).filter((c) => c.phase === phase.name && c.name.endsWith(CONFORMS) && c.fails > 0);
-      if (out.status !== 'passed' || broken.length === 0) return out;
-      const n = broken.reduce((s, c) => s + c.fails, 0);
-      return { ...out, status: 'failed', reason: `${n} response(s) do not conform to the API's contract: ${broken[0]!.reasons[0] ?? ''}` };
+      return failedOnContract(phase.name, out, out.checks ?? []);
     },
   };
 }

@@ -5,52 +5,49 @@
  */
 import { GoliveError, firstLine } from '../core/errors.js';
 import type { OpenApiDocument } from './document.js';
-import { listOperations, matchOperation, serverBasePaths, type Operation, type OperationMatch } from './operations.js';
-import { SchemaCompiler, type BodyValidator } from './schema.js';
+import { listOperations, type Operation } from './operations.js';
+import { SchemaCompiler } from './schema.js';
+import { ContractTable, isJsonMediaType, type BodyValidator, type DocumentedResponse } from './table.js';
+
+export { isJsonMediaType, type DocumentedResponse } from './table.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export interface DocumentedResponse {
-  /** the key it is documented under: `200`, `2XX` or `default` */
-  readonly key: string;
-  /** media type -> validator of its schema (undefined: no schema, or not JSON) */
-  readonly content: ReadonlyMap<string, BodyValidator | undefined>;
-  /** header names (lower case) the response must carry */
-  readonly requiredHeaders: readonly string[];
+// Node only (URL): k6 receives the base paths in the contract's table.
+/** Path prefixes of the document's servers (`/api` of `https://x/api`), longest first. */
+export function serverBasePaths(doc: Readonly<Json>): string[] {
+  const servers = Array.isArray(doc.servers) ? doc.servers : [];
+  const bases = new Set<string>();
+  for (const s of servers) {
+    if (!isObject(s) || typeof s.url !== 'string') continue;
+    let path: string;
+    try {
+      path = new URL(s.url.replace(/\{[^}]*\}/g, 'x'), 'http://base.invalid').pathname;
+    } catch {
+      continue;
+    }
+    const trimmed = decodeURI(path).replace(/\/+$/, '');
+    if (trimmed !== '') bases.add(trimmed);
+  }
+  return [...bases].sort((a, b) => b.length - a.length);
 }
 
-const MAX_MATCHED = 1024;
+export class Contract extends ContractTable<Operation> {
+  readonly document: OpenApiDocument;
+  private readonly compiler: SchemaCompiler;
 
-export const isJsonMediaType = (t: string) => t === 'application/json' || /^[a-z0-9.+-]+\/[a-z0-9.+-]*\+json$/.test(t);
-
-export class Contract {
-  readonly operations: readonly Operation[];
-  private readonly bases: string[];
-  private readonly responses = new Map<Operation, ReadonlyMap<string, DocumentedResponse>>();
-
-  constructor(readonly document: OpenApiDocument) {
-    this.operations = listOperations(document.doc);
-    this.bases = serverBasePaths(document.doc);
+  constructor(document: OpenApiDocument) {
+    const operations = listOperations(document.doc);
     const compiler = new SchemaCompiler(document.version, document.raw.components);
-    for (const op of this.operations) this.responses.set(op, compileResponses(op, compiler, document.location));
+    super(operations, serverBasePaths(document.doc), new Map(operations.map((op) => [op, compileResponses(op, compiler, document.location)])));
+    this.document = document;
+    this.compiler = compiler;
   }
 
-  /** A load sends the same few requests again and again: each is matched once (bounded, a hostile path list cannot grow it). */
-  private readonly matched = new Map<string, OperationMatch>();
-
-  match(method: string, path: string): OperationMatch {
-    const key = `${method} ${path}`;
-    const hit = this.matched.get(key);
-    if (hit !== undefined) return hit;
-    const m = matchOperation(this.operations, this.bases, method, path);
-    if (this.matched.size < MAX_MATCHED) this.matched.set(key, m);
-    return m;
-  }
-
-  /** The documented responses of an operation, by the key they are listed under. */
-  responsesOf(op: Operation): ReadonlyMap<string, DocumentedResponse> {
-    return this.responses.get(op) ?? new Map();
+  /** The JSON Schema a validator of this contract checks, as compiled (for k6's ahead-of-time code). */
+  schemaOf(fn: BodyValidator): object | undefined {
+    return this.compiler.schemaOf(fn);
   }
 }
 

@@ -9,18 +9,22 @@ export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patc
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export interface Operation {
+/** What matching needs of an operation: runtime-neutral, rebuilt in k6 from method and template. */
+export interface OperationRoute {
   /** `GET /items/{id}`: how reports and coverage name it */
   readonly key: string;
   readonly method: string;
   readonly template: string;
-  readonly op: Json;
   readonly pattern: RegExp;
   readonly params: number;
 }
 
-export type OperationMatch =
-  | { kind: 'operation'; operation: Operation }
+export interface Operation extends OperationRoute {
+  readonly op: Json;
+}
+
+export type OperationMatch<Op extends OperationRoute = Operation> =
+  | { kind: 'operation'; operation: Op }
   | { kind: 'no-path' }
   | { kind: 'no-method'; allowed: string[] };
 
@@ -38,39 +42,25 @@ function compileTemplate(template: string): { pattern: RegExp; params: number } 
   return { pattern: new RegExp(`^${source}$`), params };
 }
 
+/** `method` upper case. */
+export function operationRoute(method: string, template: string): OperationRoute {
+  return { key: `${method} ${template}`, method, template, ...compileTemplate(template) };
+}
+
 export function listOperations(doc: Readonly<Json>): Operation[] {
   const paths = isObject(doc.paths) ? doc.paths : {};
   const out: Operation[] = [];
   for (const [template, item] of Object.entries(paths)) {
     if (!isObject(item)) continue;
-    const { pattern, params } = compileTemplate(template);
     for (const m of METHODS) {
       const op = item[m];
-      if (isObject(op)) out.push({ key: `${m.toUpperCase()} ${template}`, method: m.toUpperCase(), template, op, pattern, params });
+      if (isObject(op)) out.push({ ...operationRoute(m.toUpperCase(), template), op });
     }
   }
   return out;
 }
 
-/** Path prefixes of the document's servers (`/api` of `https://x/api`), longest first. */
-export function serverBasePaths(doc: Readonly<Json>): string[] {
-  const servers = Array.isArray(doc.servers) ? doc.servers : [];
-  const bases = new Set<string>();
-  for (const s of servers) {
-    if (!isObject(s) || typeof s.url !== 'string') continue;
-    let path: string;
-    try {
-      path = new URL(s.url.replace(/\{[^}]*\}/g, 'x'), 'http://base.invalid').pathname;
-    } catch {
-      continue;
-    }
-    const trimmed = decodeURI(path).replace(/\/+$/, '');
-    if (trimmed !== '') bases.add(trimmed);
-  }
-  return [...bases].sort((a, b) => b.length - a.length);
-}
-
-export function matchOperation(ops: readonly Operation[], bases: readonly string[], method: string, path: string): OperationMatch {
+export function matchOperation<Op extends OperationRoute>(ops: readonly Op[], bases: readonly string[], method: string, path: string): OperationMatch<Op> {
   const candidates = [path, ...bases.filter((b) => path.startsWith(`${b}/`)).map((b) => path.slice(b.length))];
   for (const p of candidates) {
     const onPath = ops.filter((o) => o.pattern.test(p));

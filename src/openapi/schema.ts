@@ -6,8 +6,12 @@
  * `exclusiveMinimum`/`exclusiveMaximum` of draft 4. Unknown keywords
  * (`example`, `xml`, `discriminator`) are annotations only.
  */
-import { compileJsonSchema } from '../../checks/declared/json-schema.js';
+import { compileJsonSchema, type SchemaOptions } from '../../checks/declared/json-schema.js';
 import type { OpenApiVersion } from './document.js';
+import { bodyValidator, type BodyValidator } from './table.js';
+
+/** How every response schema of a contract is compiled, here and ahead of time for k6. */
+export const CONTRACT_SCHEMA_OPTIONS: SchemaOptions = { dialect: '2020-12', allErrors: true, formats: 'openapi' };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,20 +55,13 @@ export function fromOpenApi30(schema: unknown, seen = new Map<object, unknown>()
   return out;
 }
 
-export interface SchemaError {
-  /** JSON pointer into the body, e.g. /bars/0/high (`/` for the body itself) */
-  pointer: string;
-  /** the JSON Schema keyword broken, e.g. type, required */
-  keyword: string;
-  message: string;
-}
-
-/** The first `max` rules a body broke, and how many in all. */
-export type BodyValidator = (value: unknown, max: number) => { errors: SchemaError[]; total: number };
+export type { BodyValidator, SchemaError } from './table.js';
 
 /** One compiler per contract; validators are compiled once per schema object. */
 export class SchemaCompiler {
   private readonly cache = new Map<object, BodyValidator>();
+  /** the schema each validator was compiled from, as compiled (for the k6 engine's ahead-of-time code) */
+  private readonly compiled = new Map<BodyValidator, object>();
 
   constructor(private readonly version: OpenApiVersion, private readonly components: unknown) {}
 
@@ -78,15 +75,17 @@ export class SchemaCompiler {
       const components = this.version === '3.0' ? fromOpenApi30(this.components) : this.components;
       converted = { ...converted, components };
     }
-    const compiled = compileJsonSchema(converted, { dialect: '2020-12', allErrors: true, formats: 'openapi' });
+    const compiled = compileJsonSchema(converted, CONTRACT_SCHEMA_OPTIONS);
     if (!compiled.ok) throw new Error(compiled.cause);
-    const all = compiled.validateAll;
-    const fn: BodyValidator = (value, max) => {
-      const r = all(value, max);
-      return { errors: r.failures.map((f) => ({ pointer: f.pointer || '/', keyword: f.rule, message: f.message })), total: r.total };
-    };
+    const fn = bodyValidator(compiled.validateAll);
     this.cache.set(schema, fn);
+    this.compiled.set(fn, converted);
     return fn;
+  }
+
+  /** The schema `fn` was compiled from (undefined for a validator of another compiler). */
+  schemaOf(fn: BodyValidator): object | undefined {
+    return this.compiled.get(fn);
   }
 }
 

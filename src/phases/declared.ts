@@ -4,9 +4,11 @@
  * flow and evaluator (checks/declared/). A soft failure degrades its check;
  * what depends on a failed step is recorded as not run, with the reason.
  */
-import { checkFlow, notRunFlow, outcomeName, runFlow } from '../../checks/declared/flow.js';
+import { checkFlow, notRunFlow, runFlow } from '../../checks/declared/flow.js';
+import { DECLARED_POLICY } from '../../checks/declared/recording.js';
+import type { CheckPolicy, Recording } from '../../checks/declared/recording.js';
 import { authSecrets } from '../../checks/declared/request.js';
-import type { FlowOutcome, FlowRequest, SendResult } from '../../checks/declared/flow.js';
+import type { FlowRequest, SendResult } from '../../checks/declared/flow.js';
 import { expectedStatus } from '../../checks/declared/evaluate.js';
 import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
 import type { Plan } from '../contract/plan.js';
@@ -29,37 +31,17 @@ export class SetupVars {
 }
 
 export { expectedStatus };
-
-/**
- * How a phase records what its checks found. The user's checks are tagged
- * with their check and group and chain "not run" without a sample; the
- * runbook preset records as the runbook phases always have, which is also
- * what the k6 engine's runbook phases record (src/phases/runbook.ts).
- */
-export interface Recording {
-  /** a check not run is recorded as a failed one, reason kept */
-  notRunFails: boolean;
-  /** samples and results carry the check's `check` and `group` tags */
-  tagged: boolean;
-  /** no answer or a 5xx is evidence for the "service unavailable" rollback trigger */
-  unavailable: boolean;
-  /** which statuses count as expected (k6's expected_response); default: the step's status assertion */
-  expected?: (check: DeclaredCheck, step: Step) => (status: number) => boolean;
-  /** why what reads a response of the wrong status is not run */
-  statusBlocked?: (check: DeclaredCheck, status: number) => string;
-}
-
-const DECLARED: Recording = { notRunFails: false, tagged: true, unavailable: true };
+export type { Recording };
 
 export interface DeclaredRunOptions {
   phase: PhaseName;
   /** the check name in reports: `name: title label` by default */
-  nameOf?: (check: DeclaredCheck, o: FlowOutcome) => string;
+  nameOf?: CheckPolicy['nameOf'];
   /** the checks the phase runs: the plan's own by default */
   checksOf?: (plan: Plan) => readonly DeclaredCheck[];
+  /** how the phase records (checks/declared/recording.ts): the user's checks' way by default */
   recording?: Recording;
 }
-
 
 export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, opts: DeclaredRunOptions = { phase: 'checks' }): PhaseRunner {
   return {
@@ -68,8 +50,8 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
     async run(ctx): Promise<PhaseOutcome> {
       const { plan } = ctx;
       const found = new Findings();
-      const nameOf = opts.nameOf ?? outcomeName;
-      const rec = opts.recording ?? DECLARED;
+      const nameOf = opts.nameOf ?? DECLARED_POLICY.nameOf;
+      const rec = opts.recording ?? DECLARED_POLICY.recording;
       const checks = opts.checksOf?.(plan) ?? plan.checks;
       const schemas = compileCheckSchemas(checks);
       const secrets = [plan.token, ...authSecrets(checks, env)];

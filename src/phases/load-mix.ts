@@ -1,11 +1,11 @@
 /**
- * The load mix: each declared check of `load.mix` becomes one request,
+ * The load mix: each check of `load.mix` (declared, or the runbook preset's) becomes one request,
  * rendered once with the setup checks' captures (bytes built once per
  * distinct request), sent by weight, its samples tagged with the check's
  * `name`, `check` and `group` so thresholds and reports split per check.
  */
+import { mixableChecks } from '../../checks/declared/mix-checks.js';
 import { buildRequest } from '../../checks/declared/request.js';
-import type { DeclaredCheck } from '../contract/checks-schema.js';
 import type { Plan } from '../contract/plan.js';
 import type { MetricStore } from '../core/metrics.js';
 import type { LoadMix } from '../net/load/types.js';
@@ -42,7 +42,7 @@ export function mixSplitOf(store: MetricStore, names: readonly string[]): string
 export function buildLoadMix(plan: Plan, setup: SetupVars, env: Env): BuiltMix | undefined {
   const entries = plan.load.mix;
   if (!entries) return undefined;
-  const byName = new Map<string, DeclaredCheck>(plan.checks.map((c) => [c.name, c]));
+  const byName = mixableChecks(plan);
   const origin = plan.target.replace(/\/+$/, '');
   const requests: LoadMix['requests'][number][] = [];
   const tags: MixRequestTags[] = [];

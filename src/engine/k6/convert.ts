@@ -103,7 +103,7 @@ function checksPhase(setup: K6SetupData | undefined, aborted: boolean): PhaseRes
       : { name: 'checks', status: 'error', reason: 'k6 reported no result for this phase', durationMs: 0 };
   }
   if (report.ok) return { name: 'checks', status: 'passed', durationMs: report.durationMs };
-  return { name: 'checks', status: 'failed', reason: `${report.failed} declared check(s) failed`, durationMs: report.durationMs };
+  return { name: 'checks', status: 'failed', reason: report.reason ?? `${report.failed} declared check(s) failed`, durationMs: report.durationMs };
 }
 
 function functionalPhase(name: 'health' | 'market-data', setup: K6SetupData | undefined, aborted: boolean): PhaseResult {
@@ -114,7 +114,7 @@ function functionalPhase(name: 'health' | 'market-data', setup: K6SetupData | un
       : { name, status: 'error', reason: 'k6 reported no result for this phase', durationMs: 0 };
   }
   if (report.ok) return { name, status: 'passed', durationMs: report.durationMs };
-  return { name, status: 'failed', reason: `${report.failed} ${name} check(s) failed`, durationMs: report.durationMs };
+  return { name, status: 'failed', reason: report.reason ?? `${report.failed} ${name} check(s) failed`, durationMs: report.durationMs };
 }
 
 function loadRequests(source: MetricSource): number {

@@ -27,6 +27,9 @@ import { parseMetricSelector, planThresholds } from '../../../thresholds/index.j
 import { loadAccount, stageRows } from '../stages.js';
 import { segmentWorkload } from '../segment.js';
 import { mixSplitOf } from '../../phases/load-mix.js';
+import type { Contract } from '../../openapi/contract.js';
+import type { K6ContractTap } from './contract-tap.js';
+import { k6LoadNote, phasesOnContract, recordK6Coverage, withConformance } from './contract-result.js';
 
 export { findK6, k6NotFoundMessage } from './find.js';
 export { runK6, K6_SUMMARY_FILE } from './run.js';
@@ -48,6 +51,8 @@ export interface K6EngineRun {
   segment?: Segment;
   stderr?: NodeJS.WritableStream;
   now?: () => Date;
+  /** the API's own contract (plan.openapi), loaded before the first request */
+  contract?: Contract;
 }
 
 function emptyPieces(plan: Plan, reason: string): K6RunPieces {
@@ -68,6 +73,8 @@ export interface K6Measured {
   failures?: K6SampleStream['failures'];
   /** the stream broke (malformed, endless or cut-short line): golive's fault, 107 */
   fault?: StreamFault;
+  /** what k6 reported of the API's contract */
+  contract?: K6ContractTap;
 }
 
 function streamFaultLine(f: StreamFault): string {
@@ -80,12 +87,16 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   const { store } = measured;
   const aborted = outcome.kind === 'aborted';
   const stopped = outcome.kind === 'finished' ? outcome.stopped : undefined;
-  const pieces = outcome.summary
+  const contract = run.contract && measured.contract && outcome.summary ? { contract: run.contract, tap: measured.contract, store } : undefined;
+  // Before the thresholds are judged: openapi_coverage is golive's count of what k6 exercised.
+  const coverage = contract ? recordK6Coverage(contract) : undefined;
+  const judged = outcome.summary
     ? convertK6Summary(outcome.summary, {
       plan, aborted, source: store,
       ...(outcome.segment ? { segment: outcome.segment } : {}), ...(stopped !== undefined ? { stopped } : {}),
     })
     : emptyPieces(plan, outcome.kind === 'aborted' ? `run aborted (${outcome.reason})` : 'no summary');
+  const pieces = contract ? contractPieces(judged, contract) : judged;
   // k6's own remote write failed (it logs and exits 0): a delivery failure like golive's sinks' (108)
   const deliveries: DeliveryResult[] = (outcome.outputErrors ?? []).slice(0, 1).map((line) => ({
     sink: 'prometheus-remote-write', ok: false, attempts: 1,
@@ -102,6 +113,8 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
     ...(outcome.k6Version !== undefined ? [`k6 v${outcome.k6Version}`] : []),
     ...pieces.notes,
     ...mix,
+    ...(contract && loadRan ? [k6LoadNote(contract)] : []),
+    ...(coverage !== undefined ? [coverage] : []),
     ...(outcome.k6Log ? [outcome.k6Log.note] : []),
     ...(outcome.summary ? verdictDisagreements(k6Verdicts(outcome.summary), pieces.thresholds) : []),
   ];
@@ -131,6 +144,13 @@ export function k6RunResult(outcome: K6Outcome, run: Omit<K6EngineRun, 'signal' 
   });
 }
 
+/** The contract's checks in place, and the load failed when its responses broke the contract (the functional phases' verdicts came from setup()). */
+function contractPieces(pieces: K6RunPieces, contract: Parameters<typeof withConformance>[1]): K6RunPieces {
+  const checks = withConformance(pieces.checks, contract);
+  const load = phasesOnContract(pieces.phases.filter((p) => p.name === 'load'), checks)[0];
+  return { ...pieces, checks, phases: load ? pieces.phases.map((p) => (p.name === 'load' ? load : p)) : pieces.phases };
+}
+
 /** Metric names the plan's thresholds select: the stream parses k6's optional metrics only for those. */
 function thresholdMetrics(plan: Plan): string[] {
   return Object.keys(planThresholds(plan)).map((sel) => parseMetricSelector(sel).name);
@@ -157,11 +177,12 @@ export async function runK6Engine(run: K6EngineRun): Promise<{ result: RunResult
       ...(stop ? { stop: stop.signal } : {}),
       ...(run.segment ? { segment: run.segment } : {}),
       ...(run.stderr ? { stderr: run.stderr } : {}),
+      ...(run.contract ? { contract: run.contract } : {}),
     });
   } finally {
     stop?.done();
   }
-  const measured: K6Measured = { store: stream.store, failures: stream.failures, ...(stream.fault ? { fault: stream.fault } : {}) };
+  const measured: K6Measured = { store: stream.store, failures: stream.failures, contract: stream.contract, ...(stream.fault ? { fault: stream.fault } : {}) };
   return { result: k6RunResult(outcome, run, startedAt, now(), measured), store: stream.store, outcome };
 }
 

@@ -1,83 +1,111 @@
 /**
  * One line of k6's `--out json`, read fast and strictly: k6 v0.57 to v1
  * write a Point as `{"metric":"NAME","type":"Point","data":{"time":"T",
- * "value":V,"tags":{...}}}`. That exact layout is cut apart by offsets and the
- * tags object, the same for most lines, is parsed once per distinct text;
- * anything else goes through JSON.parse and the same checks, so a layout
+ * "value":V,"tags":{...}}}`. Lines are read from a chunk decoded once as
+ * latin1 (one character per byte, so a character's index is its byte's, and
+ * no line is sliced out or decoded on its own); that exact layout is cut
+ * apart by offsets, the tags object (the same text for most lines) is parsed
+ * once per distinct text from its UTF-8 bytes, and the time once per second.
+ * Anything else goes through JSON.parse and the same checks, so a layout
  * change costs speed, never correctness.
  */
 export interface Point { time: number; value: number; tags: Readonly<Record<string, string>>; tagsKey: string }
 
 export const POINT_PREFIX = '{"metric":"';
-const PREFIX_BYTES = Buffer.from(POINT_PREFIX);
-const DECLARATION = Buffer.from('{"type":"Metric"');
-const QUOTE = 34;
+const DECLARATION = '{"type":"Metric"';
 const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** `2026-01-01T10:00:00` `.123456789` `Z` (Go's RFC 3339 with nanoseconds, trailing zeros cut, any zone) */
+const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
 /** distinct tag texts whose parse is kept */
 const MAX_TAG_TEXTS = 10_000;
 
-function startsWith(buf: Buffer, s: number, e: number, prefix: Buffer): boolean {
-  if (e - s < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (buf[s + i] !== prefix[i]) return false;
-  return true;
-}
+/**
+ * A copy that holds no reference to the chunk it was cut from: V8 keeps a
+ * slice of a string as a view of the whole, so a map key made from a slice of
+ * a 64 KiB chunk would keep the chunk alive.
+ */
+const own = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 
 /**
- * The metric name of the line buf[s..e): a Point's name, `''` for a Metric
- * declaration, undefined for anything else. `lengths` filters before any
- * string is made: a name of another length is returned as '-'.
+ * The metric name of the line text[s..e): the matching entry of `names` for
+ * a Point of a metric golive uses, `'-'` for a Point of another metric, `''`
+ * for a Metric declaration, undefined for anything else. `lengths` (of the
+ * names) filters before any string is made.
  */
-export function lineMetric(buf: Buffer, s: number, e: number, lengths: ReadonlySet<number>): string | undefined {
-  if (startsWith(buf, s, e, PREFIX_BYTES)) {
-    const from = s + PREFIX_BYTES.length;
-    const end = buf.indexOf(QUOTE, from);
+export function lineMetric(text: string, s: number, e: number, names: ReadonlyMap<string, string>, lengths: ReadonlySet<number>): string | undefined {
+  if (text.startsWith(POINT_PREFIX, s)) {
+    const from = s + POINT_PREFIX.length;
+    const end = text.indexOf('"', from);
     if (end === -1 || end >= e) return undefined;
-    return lengths.has(end - from) ? buf.toString('latin1', from, end) : '-';
+    return lengths.has(end - from) ? names.get(text.slice(from, end)) ?? '-' : '-';
   }
-  return startsWith(buf, s, e, DECLARATION) ? '' : undefined;
+  return e - s >= DECLARATION.length && text.startsWith(DECLARATION, s) ? '' : undefined;
 }
 
 function validTags(v: unknown): v is Record<string, string> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export class PointParser {
-  private readonly tagTexts = new Map<string, Record<string, string> | null>();
+interface TagText { key: string; tags: Record<string, string> }
 
-  /** A Point of `name` from its line's text, or what is wrong with it. */
-  parse(name: string, text: string): Point | string {
-    return this.fast(name, text) ?? slow(text);
+export class PointParser {
+  private readonly tagTexts = new Map<string, TagText>();
+  private second = '';
+  private secondMs = NaN;
+
+  /**
+   * A Point of `name` from the line text[s..e), or what is wrong with it.
+   * `text` is `bytes` from byte `base` on, decoded as latin1.
+   */
+  parse(name: string, text: string, s: number, e: number, bytes: Buffer, base: number): Point | string {
+    return this.fast(name, text, s, e, bytes, base) ?? slow(bytes.toString('utf8', base + s, base + e));
   }
 
-  private tags(text: string): Record<string, string> | null | undefined {
-    const hit = this.tagTexts.get(text);
+  private tags(text: string, from: number, to: number, bytes: Buffer, base: number): TagText | undefined {
+    const latin1 = text.slice(from, to);
+    const hit = this.tagTexts.get(latin1);
     if (hit !== undefined) return hit;
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = JSON.parse(bytes.toString('utf8', base + from, base + to));
     } catch {
       return undefined;
     }
-    const tags = v === null ? null : validTags(v) ? v : undefined;
-    if (tags !== undefined && this.tagTexts.size < MAX_TAG_TEXTS) this.tagTexts.set(text, tags);
-    return tags;
+    if (v !== null && !validTags(v)) return undefined;
+    const t: TagText = { key: own(latin1), tags: v ?? {} };
+    if (this.tagTexts.size < MAX_TAG_TEXTS) this.tagTexts.set(t.key, t);
+    return t;
   }
 
-  private fast(name: string, text: string): Point | undefined {
+  /** ms since the epoch, as Date.parse reads it (fraction cut to ms), with each second's date parsed once */
+  private time(t: string): number {
+    const m = TIME.exec(t);
+    if (m === null) return Date.parse(t);
+    const second = `${m[1]}${m[3]}`;
+    if (second !== this.second) {
+      this.second = own(second);
+      this.secondMs = Date.parse(this.second);
+    }
+    // the fraction's first three digits, as Date.parse cuts it (no float rounding)
+    return this.secondMs + (m[2] === undefined ? 0 : Number(`${m[2]}00`.slice(0, 3)));
+  }
+
+  private fast(name: string, text: string, s: number, e: number, bytes: Buffer, base: number): Point | undefined {
     const head = `${POINT_PREFIX}${name}","type":"Point","data":{"time":"`;
-    if (!text.startsWith(head) || !text.endsWith('}}')) return undefined;
-    const tEnd = text.indexOf('"', head.length);
-    if (tEnd === -1 || !text.startsWith('","value":', tEnd)) return undefined;
+    // '}}' closes data and the line; '}' before it closes the tags object
+    if (!text.startsWith(head, s) || text.charCodeAt(e - 1) !== 125 || text.charCodeAt(e - 2) !== 125) return undefined;
+    const tFrom = s + head.length;
+    const tEnd = text.indexOf('"', tFrom);
+    if (tEnd === -1 || tEnd >= e || !text.startsWith('","value":', tEnd)) return undefined;
     const vStart = tEnd + 10;
     const vEnd = text.indexOf(',"tags":', vStart);
-    if (vEnd === -1) return undefined;
+    if (vEnd === -1 || vEnd >= e) return undefined;
     const raw = text.slice(vStart, vEnd);
-    const time = Date.parse(text.slice(head.length, tEnd));
+    const time = this.time(text.slice(tFrom, tEnd));
     if (!NUMBER.test(raw) || !Number.isFinite(time)) return undefined;
-    const tagsKey = text.slice(vEnd + 8, text.length - 2);
-    const tags = this.tags(tagsKey);
+    const tags = this.tags(text, vEnd + 8, e - 2, bytes, base);
     if (tags === undefined) return undefined;
-    return { time, value: Number(raw), tags: tags ?? {}, tagsKey };
+    return { time, value: Number(raw), tags: tags.tags, tagsKey: tags.key };
   }
 }
 

@@ -30,6 +30,7 @@ import type { K6Summary } from './summary-schema.js';
 import type { K6SampleStream } from './sample-stream.js';
 import { checkK6Version } from './version.js';
 import { K6_LOG_FILE, K6Log, k6LogConsoleLines, k6LogNote } from './k6-log.js';
+import type { Contract } from '../../openapi/contract.js';
 
 export interface K6RunOptions {
   signal: AbortSignal;
@@ -52,6 +53,8 @@ export interface K6RunOptions {
   stop?: AbortSignal;
   /** run a k6 version outside the verified range (--k6-unverified) */
   allowUnverified?: boolean;
+  /** the API's contract (plan.openapi), loaded before the first request: k6 gets its table */
+  contract?: Contract;
 }
 
 /** k6's stderr as golive kept it: the note the report carries (naming k6.log) */
@@ -82,12 +85,12 @@ export function findScenariosRoot(from = dirname(fileURLToPath(import.meta.url))
 }
 
 /** The child's environment: the parent's minus GOLIVE_* and K6_*, plus the plan. */
-export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false, declared?: K6Declared): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, plan: Plan, summaryPath: string, segment?: K6Segment, caBundlePath?: string, stream = false, declared?: K6Declared, contractFile?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
     if (v !== undefined && !k.startsWith('GOLIVE_') && !k.startsWith('K6_')) env[k] = v;
   }
-  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}), ...(declared ? { declared } : {}) }));
+  Object.assign(env, k6EnvFor(plan, { summaryPath, stream, ...(segment ? { segment } : {}), ...(declared ? { declared } : {}), ...(contractFile !== undefined ? { contractFile } : {}) }));
   env['K6_NO_USAGE_REPORT'] = 'true';
   // Go takes SSL_CERT_FILE instead of the system roots, so it gets the default roots plus
   // the extra CA (trustedCaBundle); verification itself stays on.
@@ -206,7 +209,9 @@ export async function runK6(plan: Plan, opts: K6RunOptions): Promise<K6Outcome> 
     const runnerTag: Record<string, string> = segment && opts.segment ? { runner: String(opts.segment.index) } : {};
     const output = k6PrometheusOutput(plan, opts.testid ?? plan.testid ?? 'golive', runnerTag);
     const declared = plan.checks.length > 0 ? k6Declared(plan, opts.env) : undefined;
-    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined, declared), ...output.env };
+    // Loaded only with a contract: ajv's code generation costs nothing otherwise.
+    const contractFile = opts.contract ? (await import('../../openapi/portable-build.js')).writePortableContract(opts.contract, work) : undefined;
+    const env = { ...childEnv(opts.env, plan, summaryPath, segment, caBundle, opts.stream !== undefined, declared, contractFile), ...output.env };
     const streamArgs = opts.stream ? K6_STREAM_ARGS : [];
     // --address '': no REST API (golive stops k6 by SIGINT), so two k6 at once never clash on 6565;
     // v0.57 and v1 then start none, and v2 starts none unless --address names one.

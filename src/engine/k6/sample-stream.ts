@@ -11,8 +11,9 @@
  *
  * Only the metrics golive uses are parsed: each line's metric name is read
  * from its first bytes (k6 v0.57 and v1 both write `{"metric":"NAME",...}`),
- * so the eight timing trends k6 writes per request cost a byte scan, not a
- * JSON.parse.
+ * so the eleven of k6's thirteen lines per request golive does not use cost a
+ * scan of their first bytes, not a parse. A chunk's whole lines are decoded
+ * once, as latin1, and read by offsets (k6-json-line.ts).
  */
 import { BUILTIN_METRICS, MetricStore } from '../../core/metrics.js';
 import type { MetricInfo, Tags } from '../../core/metrics.js';
@@ -22,6 +23,7 @@ import type { PhaseName } from '../../core/result.js';
 import { FailureTally } from '../../net/failures.js';
 import { lineMetric, PointParser } from './k6-json-line.js';
 import type { Point } from './k6-json-line.js';
+import { CONTRACT_TAP_METRICS, K6ContractTap } from './contract-tap.js';
 
 export type StreamFault =
   | { kind: 'malformed'; line: number; detail: string }
@@ -35,7 +37,9 @@ const MAX_SERIES = 10_000;
 /** distinct failure causes kept by name; the rest are counted as one */
 const MAX_CAUSES = 200;
 
-const USED = ['http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations', 'vus', 'vus_max'];
+const USED = ['http_req_duration', 'checks', 'checks_degraded', 'iterations', 'dropped_iterations', 'vus', 'vus_max', 'openapi_conformance', ...CONTRACT_TAP_METRICS];
+/** an openapi_conformance sample's tags, as the node engine puts them */
+const CONFORMANCE_TAGS = ['phase', 'name', 'method', 'status'] as const;
 const HTTP_TAGS = ['phase', 'scenario', 'name', 'method', 'check', 'group', 'stage', 'status', 'expected_response'] as const;
 /** a declared check's own tags, as the node engine puts them on its `checks` samples */
 const CHECK_TAGS = ['phase', 'check', 'group'] as const;
@@ -78,6 +82,8 @@ export class K6SampleStream {
   requests = 0;
   /** failed requests by phase and cause (k6's error text, else the status), as the node engine lists them */
   readonly failures = new FailureTally();
+  /** what k6 reported of the API's contract beyond its samples */
+  readonly contract = new K6ContractTap();
   private readonly causes = new Set<string>();
   private sampleMs = 0;
   private partial: Buffer[] = [];
@@ -87,7 +93,8 @@ export class K6SampleStream {
   private readonly http = new Map<string, (ms: number) => void>();
   private readonly listeners: (() => void)[] = [];
 
-  private readonly used: Set<string>;
+  /** the metric names read, each mapped to itself: a line's name is looked up, never kept */
+  private readonly used: Map<string, string>;
   private readonly lengths: Set<number>;
   private readonly parser = new PointParser();
   /** bound recorders of the non-HTTP metrics, by name and tag text */
@@ -96,8 +103,9 @@ export class K6SampleStream {
   /** `extra`: metric names thresholds select beyond the node engine's (http_req_waiting, ...) */
   constructor(extra: readonly string[] = [], private readonly maxLineBytes = MAX_LINE_BYTES) {
     this.store = new MetricStore(new Timeline(() => this.sampleMs));
-    this.used = new Set([...USED, ...extra.filter((m) => OPTIONAL[m] !== undefined)]);
-    this.lengths = new Set([...this.used].map((m) => m.length));
+    const used = [...USED, ...extra.filter((m) => OPTIONAL[m] !== undefined)];
+    this.used = new Map(used.map((m) => [m, m]));
+    this.lengths = new Set(used.map((m) => m.length));
   }
 
   /** Called after every chunk that added HTTP samples (abortOnFail judges there). */
@@ -108,24 +116,26 @@ export class K6SampleStream {
   write(chunk: Buffer): void {
     const before = this.requests;
     let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(NL, start);
-      if (nl === -1) break;
-      if (this.partialBytes > 0 || this.skipping) {
-        const tail = chunk.subarray(start, nl);
+    if (this.partialBytes > 0 || this.skipping) {
+      // the end of the line the last chunk began
+      const nl = chunk.indexOf(NL);
+      if (nl !== -1) {
+        const tail = chunk.subarray(0, nl);
         if (!this.skipping && this.partialBytes + tail.length <= this.maxLineBytes) {
           const whole = Buffer.concat([...this.partial, tail]);
-          this.line(whole, 0, whole.length);
+          this.lines(whole, 0, whole.length + 1);
         } else this.overlong();
         this.partial = [];
         this.partialBytes = 0;
         this.skipping = false;
-      } else if (nl - start > this.maxLineBytes) {
-        this.overlong();
-      } else {
-        this.line(chunk, start, nl);
+        start = nl + 1;
       }
-      start = nl + 1;
+      // no newline: the whole chunk is more of that line (below)
+    }
+    const last = chunk.lastIndexOf(NL);
+    if (last >= start) {
+      this.lines(chunk, start, last + 1);
+      start = last + 1;
     }
     if (start < chunk.length && !this.skipping) {
       const rest = chunk.subarray(start);
@@ -164,17 +174,31 @@ export class K6SampleStream {
     this.note({ kind: 'overlong', line: this.lineNo, detail: `line ${this.lineNo} is longer than ${this.maxLineBytes} bytes` });
   }
 
-  private line(buf: Buffer, s: number, e: number): void {
+  /** The lines of buf[from..to), each ended by its newline (a line's own end when `to` is one past buf). */
+  private lines(buf: Buffer, from: number, to: number): void {
+    // One latin1 string per chunk: its offsets are the bytes' (k6-json-line.ts)
+    const text = buf.toString('latin1', from, Math.min(to, buf.length));
+    const end = to - from;
+    for (let s = 0; s < end;) {
+      let nl = text.indexOf('\n', s);
+      if (nl === -1) nl = end - 1;
+      if (nl - s > this.maxLineBytes) this.overlong();
+      else this.line(text, s, nl, buf, from);
+      s = nl + 1;
+    }
+  }
+
+  private line(text: string, s: number, e: number, buf: Buffer, base: number): void {
     this.lineNo++;
     if (e === s) return;
-    const name = lineMetric(buf, s, e, this.lengths);
+    const name = lineMetric(text, s, e, this.used, this.lengths);
     if (name === undefined) {
       this.note({ kind: 'malformed', line: this.lineNo, detail: `line ${this.lineNo} is not a k6 JSON sample` });
       return;
     }
     // '' a Metric declaration, '-' a metric golive does not use: neither is parsed.
-    if (!this.used.has(name)) return;
-    const p = this.parser.parse(name, buf.toString('utf8', s, e));
+    if (name === '' || name === '-') return;
+    const p = this.parser.parse(name, text, s, e, buf, base);
     if (typeof p === 'string') {
       this.note({ kind: 'malformed', line: this.lineNo, detail: `line ${this.lineNo} (${name}) is ${p}` });
       return;
@@ -187,6 +211,8 @@ export class K6SampleStream {
     if (name === 'http_req_duration') return this.httpSample(p);
     if (name === 'checks') return this.add(name, p, p.value === 0 ? 0 : 1, CHECK_TAGS);
     if (name === 'checks_degraded') return this.add(name, p, p.value, CHECK_TAGS);
+    if (name === 'openapi_conformance') return this.add(name, p, p.value === 0 ? 0 : 1, CONFORMANCE_TAGS);
+    if (CONTRACT_TAP_METRICS.includes(name)) return this.contract.take(name, p.value, p.tags);
     if (name === 'vus' || name === 'vus_max') return this.add(name, p, p.value, []);
     const optional = OPTIONAL[name];
     if (optional !== undefined) return this.add(name, p, p.value, HTTP_TAGS, optional);

@@ -37,6 +37,8 @@ const phaseReport = z.object({
   failed: z.number(),
   reasons: z.record(z.string(), z.array(z.string())),
   durationMs: z.number(),
+  /** why the phase failed when its own checks did not say (the API's contract) */
+  reason: z.string().optional(),
 });
 
 /** The declared checks' outcomes, whole: k6's summary keeps only passes and fails per name. */
@@ -53,6 +55,8 @@ const checksReport = z.object({
   durationMs: z.number(),
   /** why the checks after a failed setup check did not run */
   setupFailed: z.string().optional(),
+  /** why the phase failed when no check of its own did (the API's contract) */
+  reason: z.string().optional(),
   /** the setup checks' captures, for the load mix; dropped before the summary is written (they may be secrets) */
   vars: z.record(z.string(), z.string()).optional(),
 });

@@ -32,6 +32,19 @@ const SPIN_MS = 1.5;
  * p99 3 ms on a 0.05 ms nginx at 500/s).
  */
 const YIELD_MS = 0.25;
+/**
+ * Arrivals closer together than this (ms, per thread) are sent without
+ * spinning: waiting for a due time precisely costs up to SLACK_MS of busy CPU
+ * per arrival (and every turn of the loop while a response is out), which at
+ * this pace is the whole core. A spinning thread then takes the core the
+ * target (or another load thread, --workers) needs: measured on 2 cores, two
+ * spinning threads sustained a third of one thread's rate against nginx.
+ * Below this pace the thread sleeps on the futex to the due time (woken up to
+ * ~50 µs late by the kernel's timer slack) and, with a response out, waits
+ * for it in the event loop: responses arrive about as often as arrivals are
+ * due, and each one releases what is due (next()).
+ */
+const SPIN_GAP_MS = 0.4;
 /** An arrival released later than this many times the allowed lag is dropped as ours. */
 const LATE_FACTOR = 20;
 /**
@@ -90,16 +103,20 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
         this.timer = setTimeout(this.pump, Math.floor(wait - SPIN_MS));
         return;
       }
+      const frugal = this.pacer.gapMs < SPIN_GAP_MS;
       if (wait > 0 && this.inFlight === 0 && round < 3) {
         // Nothing to read: sleep the last sub-millisecond on a futex instead of
         // turning the loop (which burns the CPU the target needs), waking a
         // little early (the kernel's timer slack) to spin the final stretch.
-        if (wait > SLACK_MS) Atomics.wait(SLEEPER, 0, 0, wait - SLACK_MS);
-        const until = performance.now() + Math.min(SLACK_MS, this.pacer.nextDue - this.opts.clock.now());
-        while (performance.now() < until);
+        if (frugal) Atomics.wait(SLEEPER, 0, 0, wait);
+        else {
+          if (wait > SLACK_MS) Atomics.wait(SLEEPER, 0, 0, wait - SLACK_MS);
+          const until = performance.now() + Math.min(SLACK_MS, this.pacer.nextDue - this.opts.clock.now());
+          while (performance.now() < until);
+        }
         continue;
       }
-      if (wait > YIELD_MS && this.inFlight > 0) {
+      if (wait > 0 && this.inFlight > 0 && (wait > YIELD_MS || frugal)) {
         // Timers fire late by up to a millisecond, so this one is only the
         // bound: the response normally lands first and next() resumes the
         // pump, which then sleeps the rest precisely with nothing in flight.

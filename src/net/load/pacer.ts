@@ -55,6 +55,8 @@ export class Pacer {
   readonly stages: StageCounts[];
   /** absolute clock time of the run's start (due times are offsets from it) */
   t0 = 0;
+  /** ms between the last arrival released and the next one: this thread's pace (Infinity before the first) */
+  gapMs = Infinity;
 
   /** `share`: a worker thread's interleaved part of the schedule (workers/), the whole by default */
   constructor(readonly profile: RateProfile, private readonly opts: PacerOptions, share: ArrivalShare = WHOLE) {
@@ -90,7 +92,9 @@ export class Pacer {
         counts.droppedMaxInFlight++;
         if (lag > maxLagMs) counts.droppedLate++;
       }
+      const due = s.due;
       s.advance();
+      this.gapMs = s.due - due;
     }
     return false;
   }

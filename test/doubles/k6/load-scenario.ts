@@ -17,7 +17,7 @@ const DOUBLES = import.meta.dirname;
 const k6Doubles: Plugin = {
   name: 'k6-doubles',
   setup(b) {
-    const map: Record<string, string> = { k6: 'k6.ts', 'k6/http': 'http.ts', 'k6/execution': 'execution.ts', 'k6/metrics': 'metrics.ts' };
+    const map: Record<string, string> = { k6: 'k6.ts', 'k6/http': 'http.ts', 'k6/execution': 'execution.ts', 'k6/metrics': 'metrics.ts', 'k6/data': 'data.ts' };
     b.onResolve({ filter: /^k6(\/.*)?$/ }, (args) => {
       const file = map[args.path];
       if (file === undefined) return { errors: [{ text: `no test double for ${args.path}` }] };

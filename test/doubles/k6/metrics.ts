@@ -1,4 +1,4 @@
-/** Test double of `k6/metrics`: a Counter records each add with its tags. */
+/** Test double of `k6/metrics`: a Counter or Rate records each add with its tags. */
 import { k6Double } from './state.js';
 
 export class Counter {
@@ -9,4 +9,12 @@ export class Counter {
   }
 }
 
-export default { Counter };
+export class Rate {
+  constructor(readonly name: string) {}
+
+  add(value: number | boolean, tags: Record<string, string> = {}): void {
+    k6Double().samples.push({ metric: this.name, value: value === true ? 1 : value === false ? 0 : value, tags: { ...tags } });
+  }
+}
+
+export default { Counter, Rate };
