@@ -224,3 +224,27 @@ describe('k6: whether k6 sent the load, from what k6 reports', () => {
     expect(ts[0]?.window?.worst?.actual).toBeGreaterThan(500);
   });
 });
+
+describe('with the proof (golive_target_floor): the part golive can prove was the target\'s decides', () => {
+  const P95 = { 'http_req_duration{phase:load}': ['p(95)<500'] };
+  const withFloor = (floorMs: number, cpu: { used: number; wait: number }): MetricStore => {
+    // golive starved (20 % used, 60 % waited): loop delay p99 small, the target's part inflated to 1.6 s
+    const s = openStore(repeat(100, [1680, 1630]), { lagMs: 300, loopMaxMs: 1300, loopP99Ms: 320 });
+    for (let i = 0; i < 100; i++) s.add('golive_target_floor', floorMs, LOAD);
+    s.add('golive_cpu_busy', cpu.used, { phase: 'load' }, SHARE);
+    s.add('golive_cpu_wait', cpu.wait, { phase: 'load' }, SHARE);
+    return s;
+  };
+
+  it('a fast target read late by a starved golive: the proven part passes, so the failure is voided (107), both numbers named', () => {
+    const ts = judge(P95, withFloor(0.2, { used: 0.2, wait: 0.6 }));
+    expect(verdictOf(ts).exitCode).toBe(107);
+    expect(errorLine([], ts)).toMatch(/measured p\(95\)=16\d\d\.\d\dms, but the part golive can prove was the target's .* is p\(95\)=0\.20ms, which would pass; schedule lag p99 .*; golive's own process used 20 % of a CPU and waited 60 %/);
+  });
+
+  it('a slow target stays the target\'s (99) however starved golive was: the proven part fails too', () => {
+    const ts = judge(P95, withFloor(600, { used: 0.5, wait: 0.45 }));
+    expect(ts[0]?.voided).toBeUndefined();
+    expect(verdictOf(ts)).toEqual({ verdict: 'failed', exitCode: 99 });
+  });
+});
