@@ -75,7 +75,8 @@ function pathOn(target: string, url: string): string | undefined {
   return path === '' ? '/' : path;
 }
 
-function judge(cfg: K6Config, phase: PhaseName, a: Answer): void {
+/** One answer held against the contract (a functional phase's: every one; the load's: those sampled). */
+export function judgeAnswer(cfg: K6Config, phase: PhaseName, a: Answer): void {
   if (table === undefined) return;
   const path = pathOn(cfg.target, a.url);
   if (path === undefined) return;
@@ -121,11 +122,6 @@ export function onContract<R extends { ok: boolean; reason?: string }>(phase: Ph
   return n === 0 ? report : { ...report, ok: false, reason: contractReason(n, first) };
 }
 
-/** A functional phase's answer (setup()): every one is judged. */
-export function judgeAnswer(cfg: K6Config, phase: PhaseName, a: Answer): void {
-  judge(cfg, phase, a);
-}
-
 /** Whether the load's next answer to request `request` (of the mix) is judged: every K6_LOAD_STRIDE-th, the first included. */
 export function sampleLoad(request: number): boolean {
   if (table === undefined) return false;
@@ -140,7 +136,7 @@ export function judgeLoad(cfg: K6Config, a: Answer): void {
   const capped = a.text !== undefined && a.text.length > K6_LOAD_CAPTURE_CHARS;
   checked.add(1, { phase: 'load', scenario: 'load', ...(capped ? { capped: '1' } : {}) });
   const { text: _text, ...head } = a;
-  judge(cfg, 'load', capped ? head : a);
+  judgeAnswer(cfg, 'load', capped ? head : a);
 }
 
 /** k6's response headers (canonical case) as the contract reads them: lower case. */

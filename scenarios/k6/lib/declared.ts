@@ -31,7 +31,7 @@ import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { scrubSecrets } from '../../../src/core/scrub.js';
 import type { PhaseName } from '../../../src/core/result.js';
 import type { K6SetupData } from '../../../src/engine/k6/summary-schema.js';
-import { judgeAnswer } from './contract.js';
+import { judgeAnswer, lowerHeaders } from './contract.js';
 
 export type ChecksReport = NonNullable<K6SetupData['checks']>;
 type Outcome = ChecksReport['outcomes'][number];
@@ -70,12 +70,6 @@ export function expectedFor(step: Step, ok: (status: number) => boolean = expect
   return cb;
 }
 
-function headersOf(res: Res): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) out[k.toLowerCase()] = v;
-  return out;
-}
-
 /** The body as a declared step sees it: over the plan's cap it is not kept, in the node client's words. */
 function bodyOf(cfg: K6Config, res: Res): Pick<StepResponse, 'text' | 'bodyError'> {
   const text = typeof res.body === 'string' ? res.body : '';
@@ -103,7 +97,7 @@ function send({ cfg, phase, rec, unavailable }: Sending, c: DeclaredCheck, req: 
     return { kind: 'error', error };
   }
   if (rec.unavailable && res.status >= 500) unavailable.push(`${req.method} ${template} returned ${res.status}`);
-  const headers = headersOf(res);
+  const headers = lowerHeaders(res.headers);
   const body = bodyOf(cfg, res);
   // The API's contract, when there is one: a body over the cap is judged on status and headers, as in the node engine.
   judgeAnswer(cfg, phase, {
