@@ -7,7 +7,7 @@
  */
 import type { DeclaredCheck, Step } from '../../src/contract/checks-schema.js';
 import { MARKET_CHECKS } from '../market-data.js';
-import { expectedStatus } from './evaluate.js';
+import { defaultExpected, expectedStatus } from './evaluate.js';
 import type { FlowOutcome } from './flow.js';
 import type { CheckPolicy } from './recording.js';
 
@@ -70,8 +70,6 @@ export function runbookPhaseChecks(plan: RunbookSettings, phase: RunbookPhase): 
   return phase === 'health' ? checks.health : checks.marketData;
 }
 
-const k6Default = (s: number) => s >= 200 && s < 400;
-
 /** `GET /health status is 200`; no answer is `GET /health answers`. */
 const healthName = (_c: DeclaredCheck, o: FlowOutcome) => `${o.stepTitle} ${o.label}`;
 
@@ -94,7 +92,7 @@ export function runbookPolicy(phase: RunbookPhase): CheckPolicy {
       notRunFails: true,
       tagged: false,
       unavailable: phase === 'health',
-      expected: (check, step) => (check.name === UNAUTHENTICATED ? expectedStatus(step) : k6Default),
+      expected: (check, step) => (check.name === UNAUTHENTICATED ? expectedStatus(step) : defaultExpected),
       statusBlocked: (_check, status) => `status is ${status}, not 200`,
     },
     nameOf: phase === 'health' ? healthName : marketName,

@@ -19,6 +19,7 @@ import { Exchanger } from './exchange.js';
 import { STALE_RETRIES, type FailureTally } from './failures.js';
 import { clientFault, describeError } from './load/describe-error.js';
 import { withTimeout } from './timeout.js';
+import { defaultExpected } from '../../checks/declared/evaluate.js';
 import type { Clock } from '../core/clock.js';
 
 export interface HttpCall {
@@ -66,8 +67,6 @@ export interface MeasuredInto {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-const defaultExpected = (s: number) => s >= 200 && s < 400;
 
 /** A one-line cause for a failed request: the load loops' wording, one rule for both. */
 export const describeRequestError = describeError;

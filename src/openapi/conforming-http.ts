@@ -12,6 +12,7 @@ import { HttpClient, type HttpCall, type HttpClientOptions, type HttpOutcome, ty
 import type { Contract } from './contract.js';
 import { CONFORMS, checkConformance, describeFindings } from './conformance.js';
 import { failedOnContract } from './phase-verdict.js';
+import { defaultExpected } from '../../checks/declared/evaluate.js';
 
 export { coverageOf, describeCoverage, recordCoverage } from './coverage.js';
 
@@ -21,8 +22,6 @@ export class ContractLog {
 }
 
 export { CONFORMS };
-
-const defaultExpected = (s: number) => s >= 200 && s < 400;
 
 export class ConformingHttpClient extends HttpClient {
   constructor(opts: HttpClientOptions, private readonly contract: Contract, private readonly log: ContractLog, private readonly origin: string) {

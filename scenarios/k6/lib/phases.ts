@@ -11,6 +11,7 @@ import type { PhaseName } from '../../../src/core/result.js';
 import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { mixRequest } from './mix.js';
 import { judgeLoad, lowerHeaders, sampleLoad } from './contract.js';
+import { defaultExpected } from '../../../checks/declared/evaluate.js';
 
 /** `scenario` = the phase, as the node engine labels its series: one dashboard groups both engines' series by scenario. */
 function params(cfg: K6Config, phase: PhaseName, path: string, extra: Params, stage?: string): Params {
@@ -34,5 +35,5 @@ export function loadRequest(cfg: K6Config, mix?: MixSource): void {
   const res = method === 'POST' ? http.post(url, null, p) : http.get(url, p);
   if (!sampleLoad(0)) return;
   const text = typeof res.body === 'string' ? res.body : '';
-  judgeLoad(cfg, { method, url, name: path, status: res.status, headers: lowerHeaders(res.headers), text, expected: res.status >= 200 && res.status < 400 });
+  judgeLoad(cfg, { method, url, name: path, status: res.status, headers: lowerHeaders(res.headers), text, expected: defaultExpected(res.status) });
 }
