@@ -23,9 +23,12 @@ export function presetChecks(plan: MixPlan): DeclaredCheck[] {
   return [...health, ...marketData];
 }
 
-/** Every check a mix entry may name, by name; a declared check shadows the preset's of its name. */
+/** Checks by the name a mix entry gives; a declared check shadows the preset's of its name. */
+export function byMixName(preset: readonly DeclaredCheck[], declared: readonly DeclaredCheck[]): Map<string, DeclaredCheck> {
+  return new Map([...preset, ...declared].map((c) => [c.name, c]));
+}
+
+/** Every check a mix entry of `plan` may name, by name. */
 export function mixableChecks(plan: MixPlan): Map<string, DeclaredCheck> {
-  const out = new Map<string, DeclaredCheck>(presetChecks(plan).map((c) => [c.name, c]));
-  for (const c of plan.checks) out.set(c.name, c);
-  return out;
+  return byMixName(presetChecks(plan), plan.checks);
 }

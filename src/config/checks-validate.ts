@@ -10,6 +10,7 @@ import { jsonpathError } from '../../checks/declared/jsonpath.js';
 import { jsonStrings, templateRefs } from '../../checks/declared/template.js';
 import { compileJsonSchema, describeSchemaFailure } from '../../checks/declared/json-schema.js';
 import { schemaKey } from '../../checks/declared/evaluate.js';
+import { byMixName } from '../../checks/declared/mix-checks.js';
 import type { SchemaCheck } from '../../checks/declared/evaluate.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -96,7 +97,7 @@ function stepProblems(check: DeclaredCheck, ci: number, known: Set<string>, inpu
 
 function mixProblems(mix: readonly MixEntry[], input: ChecksInput, out: string[]): void {
   const preset = input.preset ?? [];
-  const byName = new Map([...preset, ...input.checks].map((c) => [c.name, c]));
+  const byName = byMixName(preset, input.checks);
   const known = `declared: ${input.checks.map((c) => c.name).join(', ') || 'none'}; runbook preset: ${preset.map((c) => c.name).join(', ') || "off (preset: 'none')"}`;
   mix.forEach((m, i) => {
     const c = byName.get(m.check);
