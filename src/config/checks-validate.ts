@@ -36,9 +36,6 @@ export function bracketPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** The key of a `schema` assertion's compiled validator. */
-export { schemaKey };
-
 /** Every `schema` assertion compiled; a schema that does not compile is a problem at its path. */
 export function compileCheckSchemas(checks: readonly DeclaredCheck[], problems?: string[]): Map<string, SchemaCheck> {
   const out = new Map<string, SchemaCheck>();
