@@ -1,11 +1,11 @@
 /**
- * The runbook's "Health Endpoint Validation": 200 OK, a healthy body, and an
- * answer within the time budget (500 ms by default).
+ * The runbook's "Health Endpoint Validation" reads a healthy body: the
+ * `healthy-body` built-in of the runbook preset (checks/declared/runbook.ts),
+ * whose status and time budget are plain declared assertions.
  */
 import { z } from 'zod';
-import { describeIssue, fail, parseBody, pass, statusReason, preview } from './outcome.js';
+import { describeIssue, fail, parseBody, pass, preview } from './outcome.js';
 import type { CheckOutcome } from './outcome.js';
-import { notRunReason } from './causes.js';
 
 export const HEALTHY_STATUSES = ['ok', 'healthy', 'up', 'pass'] as const;
 
@@ -17,35 +17,19 @@ export const healthBodySchema = z.looseObject({
 });
 export type HealthBody = z.infer<typeof healthBodySchema>;
 
-export const HEALTH_CHECKS = {
-  status: 'status is 200',
-  body: 'body is healthy',
-  time: (maxMs: number) => `response time < ${maxMs}ms`,
-} as const;
+const BODY = 'body is healthy';
 
 /** The `healthy-body` built-in: the body alone, whatever the status. */
 export function healthBodyOutcome(body: unknown): CheckOutcome {
   const parsed = parseBody(body);
-  if (!parsed.ok) return fail(HEALTH_CHECKS.body, parsed.reason);
+  if (!parsed.ok) return fail(BODY, parsed.reason);
   const r = healthBodySchema.safeParse(parsed.value);
-  if (r.success) return pass(HEALTH_CHECKS.body);
+  if (r.success) return pass(BODY);
   const issue = r.error.issues[0];
-  if (issue === undefined) return fail(HEALTH_CHECKS.body, 'body: not a health document');
+  if (issue === undefined) return fail(BODY, 'body: not a health document');
   if (issue.code === 'custom') {
     const got = (parsed.value as { status: string }).status;
-    return fail(HEALTH_CHECKS.body, `status: ${issue.message}, got ${preview(got)}`);
+    return fail(BODY, `status: ${issue.message}, got ${preview(got)}`);
   }
-  return fail(HEALTH_CHECKS.body, describeIssue(issue, parsed.value));
-}
-
-/** Always the same three outcomes, in this order, so reports list stable check names. */
-/** `location`: the response's Location header, named when the status is a redirect. */
-export function checkHealthResponse(status: number, body: unknown, elapsedMs: number, maxMs: number, location?: string): CheckOutcome[] {
-  const time = HEALTH_CHECKS.time(maxMs);
-  return [
-    status === 200 ? pass(HEALTH_CHECKS.status) : fail(HEALTH_CHECKS.status, statusReason(status, location, body)),
-    // A body sent with the wrong status is quoted by the status check, not judged as health.
-    status === 200 ? healthBodyOutcome(body) : fail(HEALTH_CHECKS.body, notRunReason(`status is ${status}, not 200`)),
-    elapsedMs < maxMs ? pass(time) : fail(time, `took ${elapsedMs.toFixed(1)}ms`),
-  ];
+  return fail(BODY, describeIssue(issue, parsed.value));
 }

@@ -188,10 +188,3 @@ export function checkMarketData(request: MarketDataRequest, status: number, body
     rawBars.length > 0 ? pass(MARKET_CHECKS.nonEmpty) : fail(MARKET_CHECKS.nonEmpty, 'bars: empty'),
   ];
 }
-
-/** The same call without credentials must be refused. */
-export function checkAuthRefused(status: number, location?: string): CheckOutcome {
-  return status === 401 || status === 403
-    ? pass(MARKET_CHECKS.authRefused)
-    : fail(MARKET_CHECKS.authRefused, `expected 401 or 403, ${status >= 300 && status < 400 ? statusReason(status, location) : `got ${status}`}`);
-}

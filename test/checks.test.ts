@@ -2,11 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { runInContext, createContext } from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import {
-  checkAuthRefused, checkHealthResponse, checkMarketData, healthBodySchema, marketDataSchema,
-} from '../checks/index.js';
+import { checkMarketData, healthBodySchema, marketDataSchema } from '../checks/index.js';
 import type { CheckOutcome } from '../checks/index.js';
 import { isNotRun } from '../checks/causes.js';
+import { judgeAuthRefused, judgeHealth } from './support/runbook-eval.js';
 
 const byName = (outcomes: CheckOutcome[]): Record<string, CheckOutcome> =>
   Object.fromEntries(outcomes.map((o) => [o.name, o]));
@@ -20,9 +19,9 @@ function notRun(outcomes: CheckOutcome[]): string[] {
   return outcomes.filter((o) => !o.ok && isNotRun(o.reason)).map((o) => o.name);
 }
 
-describe('checkHealthResponse', () => {
+describe('the runbook preset\'s health step, judged by the shared evaluator', () => {
   it('passes a healthy answer in time, with stable names', () => {
-    const r = checkHealthResponse(200, { status: 'ok', version: '1.2.3', checks: { db: 'up' } }, 12.3, 500);
+    const r = judgeHealth(200, { status: 'ok', version: '1.2.3', checks: { db: 'up' } }, 12.3, 500);
     expect(r).toEqual([
       { name: 'status is 200', ok: true },
       { name: 'body is healthy', ok: true },
@@ -32,11 +31,11 @@ describe('checkHealthResponse', () => {
 
   it.each(['ok', 'OK', 'healthy', 'Healthy', 'up', 'UP', 'pass', ' pass '])('status %j is healthy', (status) => {
     expect(healthBodySchema.safeParse({ status }).success).toBe(true);
-    expect(byName(checkHealthResponse(200, { status }, 1, 500))['body is healthy']!.ok).toBe(true);
+    expect(byName(judgeHealth(200, { status }, 1, 500))['body is healthy']!.ok).toBe(true);
   });
 
   it('reads a text body (k6 res.body)', () => {
-    expect(failures(checkHealthResponse(200, '{"status":"healthy"}', 1, 500))).toEqual([]);
+    expect(failures(judgeHealth(200, '{"status":"healthy"}', 1, 500))).toEqual([]);
   });
 
   it.each([
@@ -51,25 +50,25 @@ describe('checkHealthResponse', () => {
     ['text not JSON', 200, 'OK', 1, 'body is healthy', 'body: expected JSON, got text that does not parse'],
     ['empty text', 200, '', 1, 'body is healthy', 'body: expected JSON, got an empty body'],
   ])('fails on %s', (_label, status, body, elapsed, name, reason) => {
-    expect(failures(checkHealthResponse(status, body, elapsed, 500))).toEqual([[name, reason]]);
+    expect(failures(judgeHealth(status, body, elapsed, 500))).toEqual([[name, reason]]);
   });
 
   it('a wrong status quotes the body once and leaves the body check not run (one cause, one line)', () => {
-    const r = checkHealthResponse(503, '{"status":"down","db":"unreachable"}', 10, 500);
+    const r = judgeHealth(503, '{"status":"down","db":"unreachable"}', 10, 500);
     expect(failures(r)).toEqual([['status is 200', 'got status 503: {"status":"down","db":"unreachable"}']]);
     expect(byName(r)['body is healthy']!.reason).toBe('not run: status is 503, not 200');
     expect(byName(r)['response time < 500ms']!.ok).toBe(true);
   });
 
   it('caps the quoted body and strips control characters from it', () => {
-    const reason = byName(checkHealthResponse(500, `\u001b[2J${'x'.repeat(5000)}`, 1, 500))['status is 200']!.reason!;
+    const reason = byName(judgeHealth(500, `\u001b[2J${'x'.repeat(5000)}`, 1, 500))['status is 200']!.reason!;
     expect(reason).not.toMatch(/\u001b/);
     expect(reason.length).toBeLessThan(200);
     expect(reason).toContain('(5004 characters)');
   });
 
   it('names the budget it was given', () => {
-    expect(checkHealthResponse(200, { status: 'ok' }, 300, 250)[2]).toEqual({ name: 'response time < 250ms', ok: false, reason: 'took 300.0ms' });
+    expect(judgeHealth(200, { status: 'ok' }, 300, 250)[2]).toEqual({ name: 'response time < 250ms', ok: false, reason: 'took 300.0ms' });
   });
 });
 
@@ -184,11 +183,11 @@ describe('checkMarketData', () => {
   });
 });
 
-describe('checkAuthRefused', () => {
+describe('the runbook preset\'s unauthenticated call, judged by the shared evaluator', () => {
   it.each([
     [401, true], [403, true], [200, false], [400, false], [500, false],
   ])('status %i -> %s', (status, ok) => {
-    const r = checkAuthRefused(status);
+    const r = judgeAuthRefused(status);
     expect(r.name).toBe('unauthenticated call refused');
     expect(r.ok).toBe(ok);
     expect(r.reason).toBe(ok ? undefined : `expected 401 or 403, got ${status}`);
@@ -216,7 +215,7 @@ describe('runtime neutrality (k6 is not Node)', () => {
     const ctx = createContext({});
     runInContext(`${code};globalThis.G = G;`, ctx);
     const json = runInContext(`JSON.stringify({
-      health: G.checkHealthResponse(200, '{"status":"up"}', 3, 500).every((o) => o.ok),
+      health: G.healthBodyOutcome('{"status":"up"}').ok,
       market: G.checkMarketData({ symbol: 'AAPL', start_date: '2025-09-01', end_date: '2025-09-03' }, 200,
         '{"symbol":"AAPL","start_date":"2025-09-01","end_date":"2025-09-03","bars":[{"date":"2025-09-02","open":1,"high":"2","low":0.5,"close":1.5,"volume":3}]}')
         .filter((o) => !o.ok).map((o) => o.reason),

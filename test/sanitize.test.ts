@@ -1,9 +1,10 @@
 /** Target- and sink-supplied strings: capped and stripped before any terminal or report (issue 12 item 8). */
 import { describe, expect, it } from 'vitest';
-import { checkHealthResponse, checkMarketData, preview } from '../checks/index.js';
+import { checkMarketData, preview } from '../checks/index.js';
 import { CheckRecorder } from '../src/core/check-recorder.js';
 import { MetricStore } from '../src/core/metrics.js';
 import { cap, safeLine, stripUnsafe } from '../src/core/sanitize.js';
+import { judgeHealth } from './support/runbook-eval.js';
 
 describe('sanitize', () => {
   it('strips C0, DEL, C1, line separators and bidi controls; keeps text, tab and newline', () => {
@@ -46,7 +47,7 @@ describe('depth-safe checks', () => {
   });
 
   it('a 3 MB health status is quoted in 120 characters', () => {
-    const [, body] = checkHealthResponse(200, { status: 'x'.repeat(3_000_000) }, 1, 500);
+    const [, body] = judgeHealth(200, { status: 'x'.repeat(3_000_000) }, 1);
     expect(body?.reason?.length).toBeLessThan(300);
   });
 });

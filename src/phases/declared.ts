@@ -4,15 +4,15 @@
  * flow and evaluator (checks/declared/). A soft failure degrades its check;
  * what depends on a failed step is recorded as not run, with the reason.
  */
-import { checkFlow, notRunFlow, runFlow } from '../../checks/declared/flow.js';
-import { DECLARED_POLICY } from '../../checks/declared/recording.js';
+import { checkFlow, runFlow } from '../../checks/declared/flow.js';
+import { DECLARED_POLICY, notRunAfterSetup, setupFailure, setupFirst, stepContexts } from '../../checks/declared/recording.js';
 import type { CheckPolicy, Recording } from '../../checks/declared/recording.js';
 import { authSecrets } from '../../checks/declared/request.js';
 import type { FlowRequest, SendResult } from '../../checks/declared/flow.js';
 import { expectedStatus } from '../../checks/declared/evaluate.js';
 import type { DeclaredCheck, Step } from '../contract/checks-schema.js';
 import type { Plan } from '../contract/plan.js';
-import { compileCheckSchemas, schemaKey } from '../config/checks-validate.js';
+import { compileCheckSchemas } from '../config/checks-validate.js';
 import { scrubSecrets } from '../core/scrub.js';
 import type { PhaseName } from '../core/result.js';
 import type { HttpClient, HttpCall } from '../net/http.js';
@@ -62,17 +62,14 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
         found.checks.record(opts.phase, name, false, reason, tags);
         failed++;
       };
-      const ordered = [...checks.filter((c) => c.setup), ...checks.filter((c) => !c.setup)];
-      for (const check of ordered) {
+      for (const check of setupFirst(checks)) {
         if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');
         const tags = rec.tagged ? { check: check.name, group: check.group } : undefined;
         if (!check.setup && setup.failed !== undefined) {
-          for (const o of notRunFlow(check, `not run: ${setup.failed}`)) notRun(nameOf(check, o), o.reason ?? '', tags);
+          for (const o of notRunAfterSetup(check, setup.failed)) notRun(nameOf(check, o), o.reason ?? '', tags);
           continue;
         }
-        const blocked = rec.statusBlocked;
-        const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) },
-          (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(check.name, si, ai)), ...(blocked ? { statusBlocked: (s: number) => blocked(check, s) } : {}) }));
+        const flow = checkFlow(check, { target: plan.target, env, vars: setup.vars, ...(plan.token ? { token: plan.token } : {}) }, stepContexts(check, schemas, rec));
         const result = await runFlow(flow, (req) => send(http, check, req, { found, faults, phase: opts.phase, rec }));
         if (check.setup) setup.secrets.push(...result.secrets);
         const hide = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, [...secrets, ...setup.secrets, ...result.secrets]));
@@ -85,8 +82,7 @@ export function createChecksPhase(http: HttpClient, env: Env, setup: SetupVars, 
         if (result.stopped) break;
         if (check.setup) {
           Object.assign(setup.vars, result.vars);
-          const bad = result.outcomes.find((o) => o.state === 'failed');
-          if (bad) setup.failed ??= `setup check ${check.name} failed (step ${bad.step + 1}: ${bad.label})`;
+          setup.failed ??= setupFailure(check, result.outcomes);
         }
       }
       if (ctx.signal.aborted) return found.outcome('aborted', 'aborted');

@@ -15,11 +15,11 @@ import { check } from 'k6';
 import http from 'k6/http';
 import type { Params, RefinedResponse, ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
-import { checkFlow, notRunFlow, runFlowSync } from '../../../checks/declared/flow.js';
+import { checkFlow, runFlowSync } from '../../../checks/declared/flow.js';
 import type { FlowOutcome, FlowRequest, SendResult } from '../../../checks/declared/flow.js';
-import { expectedStatus, schemaKey } from '../../../checks/declared/evaluate.js';
+import { expectedStatus } from '../../../checks/declared/evaluate.js';
 import type { SchemaCheck, StepResponse } from '../../../checks/declared/evaluate.js';
-import { DECLARED_POLICY } from '../../../checks/declared/recording.js';
+import { DECLARED_POLICY, notRunAfterSetup, setupFailure, setupFirst, stepContexts } from '../../../checks/declared/recording.js';
 import type { CheckPolicy, Recording } from '../../../checks/declared/recording.js';
 import { bodyTooLarge, overBytes } from '../../../checks/declared/bytes.js';
 import { authSecrets } from '../../../checks/declared/request.js';
@@ -161,22 +161,18 @@ export function runChecks(cfg: K6Config, env: Readonly<Record<string, string | u
   const sending: Sending = { cfg, phase, rec, unavailable: [] };
   const vars: Record<string, string> = {};
   let setupFailed: string | undefined;
-  const ordered = [...checks.filter((c) => c.setup), ...checks.filter((c) => !c.setup)];
-  for (const c of ordered) {
+  for (const c of setupFirst(checks)) {
     if (!c.setup && setupFailed !== undefined) {
-      for (const o of notRunFlow(c, `not run: ${setupFailed}`)) emit(c, o);
+      for (const o of notRunAfterSetup(c, setupFailed)) emit(c, o);
       continue;
     }
-    const blocked = rec.statusBlocked;
-    const flow = checkFlow(c, checkScope(cfg, env, vars),
-      (si) => ({ schemaFor: (ai) => schemas.get(schemaKey(c.name, si, ai)), ...(blocked ? { statusBlocked: (s: number) => blocked(c, s) } : {}) }));
+    const flow = checkFlow(c, checkScope(cfg, env, vars), stepContexts(c, schemas, rec));
     const result = runFlowSync(flow, (req) => send(sending, c, req));
     secrets.push(...result.secrets);
     for (const o of result.outcomes) emit(c, o);
     if (c.setup) {
       Object.assign(vars, result.vars);
-      const bad = result.outcomes.find((o) => o.state === 'failed');
-      if (bad) setupFailed ??= `setup check ${c.name} failed (step ${bad.step + 1}: ${bad.label})`;
+      setupFailed ??= setupFailure(c, result.outcomes);
     }
   }
   return { unavailable: sending.unavailable.map((u) => scrubSecrets(u, secrets)), ...(setupFailed === undefined ? {} : { setupFailed }), vars };
