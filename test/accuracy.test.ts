@@ -33,6 +33,8 @@ import type { RunResult } from '../src/core/result.js';
 import type { LatencySnapshot } from '../src/reference-api/server-latency.js';
 import { ROOT, runCli, spawnReferenceApi } from './support/processes.js';
 import type { SpawnedApi } from './support/processes.js';
+import { abPercentile } from './support/parity.js';
+import { median } from '../scripts/bench/stats.js';
 
 const run = promisify(execFile);
 const LATENCY_MS = 50;
@@ -56,19 +58,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => api?.stop());
 
-/** ab's "95%  51" line of its percentile table, in ms. */
-export function abPercentile(output: string, p: number): number {
-  const m = new RegExp(`^\\s*${p}%\\s+(\\d+)`, 'm').exec(output);
-  if (!m?.[1]) throw new Error(`no ${p}% line in ab output:\n${output}`);
-  return Number(m[1]);
-}
-
-/** The median of the rounds' gaps (golive minus the truth beside it), and whether it is within the tolerance. */
-export function judgeGaps(gaps: readonly number[], tolerance: number): { median: number; within: boolean } {
-  const s = [...gaps].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-  return { median, within: Math.abs(median) <= tolerance };
+/** The median of the rounds' gaps (golive minus the truth beside it), and whether it is within the tolerance (a round without a number fails it). */
+function judgeGaps(gaps: readonly number[], tolerance: number): { median: number; within: boolean } {
+  const m = median(gaps);
+  return { median: m, within: gaps.every(Number.isFinite) && Math.abs(m) <= tolerance };
 }
 
 /** The truth a client can see: the minimal client's p95 against the same server. */

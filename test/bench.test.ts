@@ -5,6 +5,7 @@ import { ratiosFor, summarize } from '../scripts/bench/throughput.js';
 import { columns, renderReport } from '../scripts/bench/render.js';
 import { judgeGoals, type BenchReport } from '../scripts/bench/report.js';
 import { closedRef, medianRow } from '../scripts/bench/open-model.js';
+import { pairedRatio, renderK6 } from '../scripts/bench/k6-peer.js';
 import { parseK6Summary, parseVegetaReport } from '../scripts/bench/parse-open.js';
 import { benchConfig } from '../scripts/bench/config.js';
 import { renderVariants, variantRows } from '../scripts/bench/variants.js';
@@ -313,7 +314,6 @@ describe('bench processes', () => {
 
 describe('k6 as a bench peer', () => {
   it('prints every k6 row with its numbers, and a failed run with its cause', async () => {
-    const { renderK6 } = await import('../scripts/bench/k6-peer.js');
     const lines = renderK6({ k6: '/cache/k6', rows: [
       { row: 'throughput nginx', tool: 'k6', rps: 10000, cpuPer10k: 0.6, peakRssMB: 50, p95: 2.76 },
       { row: 'runbook 1000 requests end to end', tool: 'golive --engine k6', p95: 11.2, wallMs: 3215 },
@@ -325,7 +325,6 @@ describe('k6 as a bench peer', () => {
   });
 
   it('pairs each streamed run with the plain k6 run of its repeat, and judges issue 21\'s stream goals', async () => {
-    const { pairedRatio } = await import('../scripts/bench/k6-peer.js');
     const k = (rps: number) => ({ row: '', tool: 'k6' as const, rps });
     const s = (rps: number) => ({ row: '', tool: 'k6 + stream' as const, rps });
     // repeat 2 met a busier machine for both: its ratio, not its rps, is what counts
@@ -344,7 +343,6 @@ describe('k6 as a bench peer', () => {
       { name: 'k6 req/s with the sample stream vs without (node)', goal: '>= 0.90x', measured: '0.80x', met: false },
       { name: 'k6 sample stream reader CPU (node)', goal: '<= 0.30 CPU s per 10,000 requests', measured: '0.35 CPU s/10k', met: false },
     ]);
-    const { renderK6 } = await import('../scripts/bench/k6-peer.js');
     expect(renderK6({ k6: '/k6', rows: [{ row: 'throughput nginx', tool: 'k6 + stream', rps: 8200, ratio: 0.91 }] })[1]).toBe('throughput nginx | k6 + stream | 8200 (0.91x) |  |  |  | ');
   });
 

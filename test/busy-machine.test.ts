@@ -166,6 +166,7 @@ function evidence(s: RunResult): string {
   };
   return [
     `target's own part p(95) ${pick('golive_target_duration', 'p(95)')} ms`,
+    `proven target's part p(95) ${pick('golive_target_floor', 'p(95)')} ms`,
     `loop delay p99 ${pick('golive_event_loop_delay_p99', 'value')} ms, max ${pick('golive_event_loop_delay_max', 'value')} ms`,
     `golive CPU used ${pick('golive_cpu_busy', 'value')}, waited ${pick('golive_cpu_wait', 'value')}`,
     `schedule lag p(99) ${pick('golive_schedule_lag', 'p(99)')} ms`,

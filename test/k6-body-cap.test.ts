@@ -2,13 +2,10 @@
  * maxBodyBytes under both engines for declared checks: k6 buffers a body
  * itself, so the k6 script applies the cap to what it kept, before any
  * assertion reads it, and says so in the node client's words. Real k6, a
- * node:http server sending exactly the bytes each case needs (ASCII, and
+ * scripted node:http server sending exactly the bytes each case needs (ASCII, and
  * three-byte UTF-8 characters, where k6's string is shorter than its bytes).
  */
-import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +14,7 @@ import type { RunResult } from '../src/core/result.js';
 import { k6Binary } from './support/k6.js';
 import { readSummary } from './support/parity.js';
 import { runCli } from './support/processes.js';
+import { scriptedServer, type ScriptedServer } from './support/scripted-server.js';
 
 const CAP = 1000;
 const BODIES: Record<string, string> = {
@@ -26,17 +24,14 @@ const BODIES: Record<string, string> = {
   '/small': JSON.stringify({ pad: '€'.repeat(300) }),
 };
 
+let server: ScriptedServer;
 let url = '';
-const server = createServer((req, res) => {
-  const body = BODIES[req.url ?? ''] ?? '{}';
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body);
-});
 beforeAll(async () => {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  server = await scriptedServer(Object.fromEntries(Object.entries(BODIES).map(([path, body]) => [`GET ${path}`, { headers: json, body }])));
+  url = server.url;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => server?.close());
 
 const config = {
   preset: 'none', phases: ['checks'], maxBodyBytes: CAP,

@@ -10,10 +10,7 @@
  * Targets: the reference API, and a node:http server that serves the
  * reference API's own document but answers exactly the drifted bytes each case needs.
  */
-import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +20,7 @@ import { withApi } from './support/reference-api-client.js';
 import { k6Of } from './support/k6.js';
 import { comparable, readSummary } from './support/parity.js';
 import { runCli } from './support/processes.js';
+import { scriptedServer, type ScriptedServer } from './support/scripted-server.js';
 
 const TOKEN = 'tok-openapi-parity-7c1e';
 const ENGINES = ['node', 'k6'] as const;
@@ -79,28 +77,21 @@ const DRIFT = {
 };
 
 const stamp = '2025-09-01T00:00:00Z';
-const DRIFTED: Record<string, [number, unknown]> = {
-  '/health': [200, { status: 1, service: 'gateway', version: '1.0.0', timestamp: stamp }],
-  '/api/v1/data/health': [200, { status: 'ok', service: 'data-service', timestamp: stamp }],
-  '/api/v1/signals': [418, { error: 'teapot' }],
-};
+const json = { 'content-type': 'application/json' };
 
-let drift: ReturnType<typeof createServer>;
+let drift: ScriptedServer;
 let driftUrl = '';
 
 beforeAll(async () => {
-  drift = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === '/openapi.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(OPENAPI_JSON);
-    const [status, body] = DRIFTED[path] ?? [404, { error: 'not found' }];
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  drift = await scriptedServer({
+    'GET /openapi.json': { headers: json, body: OPENAPI_JSON },
+    'GET /health': { body: { status: 1, service: 'gateway', version: '1.0.0', timestamp: stamp } },
+    'GET /api/v1/data/health': { body: { status: 'ok', service: 'data-service', timestamp: stamp } },
+    'GET /api/v1/signals': { status: 418, body: { error: 'teapot' } },
   });
-  drift.listen(0, '127.0.0.1');
-  await once(drift, 'listening');
-  driftUrl = `http://127.0.0.1:${(drift.address() as AddressInfo).port}`;
+  driftUrl = drift.url;
 });
-afterAll(() => new Promise<void>((done) => drift.close(() => done())));
-
+afterAll(() => drift?.close());
 
 describe.each(['1.1.0', '0.57.0'] as const)('the API contract: node vs the real k6 %s', (version) => {
   it('a healthy API: every functional call conforms alike, the load is judged, every operation covered', async () => {

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result.js';
-import { startReferenceApi } from '../src/reference-api/server.js';
 import { k6Binary } from './support/k6.js';
+import { withApi } from './support/reference-api-client.js';
 import { readSummary } from './support/parity.js';
 import { runCli } from './support/processes.js';
 
@@ -23,8 +23,7 @@ const MIX = [{ check: 'health', weight: 80 }, { check: 'market-data', weight: 20
 interface Ran { code: number; result?: RunResult; stdout: string; stderr: string; requests: number }
 
 async function run(engine: 'node' | 'k6', config: unknown, env: Record<string, string> = { GOLIVE_TOKEN: TOKEN }): Promise<Ran> {
-  const api = await startReferenceApi({ port: 0, token: TOKEN });
-  try {
+  return withApi({ token: TOKEN }, async (api) => {
     const dir = await mkdtemp(join(tmpdir(), `golive-mix-preset-${engine}-`));
     const file = join(dir, 'golive.config.json');
     await writeFile(file, JSON.stringify(config));
@@ -33,9 +32,7 @@ async function run(engine: 'node' | 'k6', config: unknown, env: Record<string, s
       { env: { K6_BINARY: k6Binary(), ...env }, deadlineMs: 180_000 });
     const result = res.code === 104 ? undefined : await readSummary(out);
     return { code: res.code ?? -1, ...(result ? { result } : {}), stdout: res.stdout, stderr: res.stderr, requests: api.requests() };
-  } finally {
-    await api.close();
-  }
+  });
 }
 
 const count = (r: RunResult | undefined, key: string) => r?.metrics[key]?.values['count'] ?? 0;

@@ -76,14 +76,21 @@ describe('the portable contract judges as the node engine does', () => {
     const doc = await loadOpenApi({ file: 'items-3.0.yaml' }, { target: 'http://127.0.0.1:9', timeoutMs: 5000, cwd: join(ROOT, 'test', 'fixtures', 'openapi'), clock: systemClock, signal: new AbortController().signal });
     const contract = new Contract(doc);
     const { t } = portable(contract);
-    for (const r of [
+    const cases = [
       json('GET', '/v2/items/7', 200, { id: '7', note: null, price: 1 }),
       json('GET', '/items/7', 200, { id: '7', price: 0 }),
       json('GET', '/tree', 200, { name: 'a', children: [{ name: 'b', children: [{}] }] }),
       json('GET', '/items/mine', 200, { id: 'm', price: 2 }),
       json('GET', '/items/x', 404, {}),
       json('GET', '/items/x', 500, {}),
-    ]) expect(checkConformance(t, r), `${r.path} ${r.status}`).toEqual(checkConformance(contract, r));
+    ];
+    for (const r of cases) expect(checkConformance(t, r), `${r.path} ${r.status}`).toEqual(checkConformance(contract, r));
+    // and what they agree on is the document's rules, not two empty lists
+    expect(cases.flatMap((r) => checkConformance(t, r).findings.map((f) => f.message))).toEqual([
+      'GET /items/{id} 200: body /price must be > 0 (exclusiveMinimum)',
+      'GET /tree 200: body /children/0/children/0/name is required but missing (required)',
+      'GET /items/{id}: status 500 is not documented (documented: 200, 4XX)',
+    ]);
   });
 
   it("OpenAPI's formats judge alike: int32 bounds, byte an annotation (not ajv-formats' base64)", async () => {
@@ -97,6 +104,8 @@ describe('the portable contract judges as the node engine does', () => {
       const r = json('GET', '/f', 200, body);
       expect(checkConformance(t, r)).toEqual(checkConformance(contract, r));
     }
+    expect(checkConformance(t, json('GET', '/f', 200, { n: 2 ** 31, b: 'not base64!', d: '2025-02-30' })).findings.map((f) => f.message))
+      .toEqual(['GET /f 200: body /n must match format "int32" (format)', 'GET /f 200: body /d must match format "date" (format)']);
     expect(checkConformance(t, json('GET', '/f', 200, { n: 1, b: '%%%' })).findings).toEqual([]);
   });
 });

