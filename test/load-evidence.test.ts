@@ -251,3 +251,31 @@ describe('with the proof (golive_target_floor): the part golive can prove was th
     expect(verdictOf(ts)).toEqual({ verdict: 'failed', exitCode: 99 });
   });
 });
+
+describe('under --workers, a thread\'s sleep proves nothing when golive\'s threads could fill the machine (golive_machine_share)', () => {
+  const DROPS = { 'dropped_iterations{phase:load}': ['count<10'] };
+  const fast: Workload = { model: 'open', rate: 30_000, durationSeconds: 3, maxInFlight: 200 };
+  // 19 % of the arrivals dropped at max-in-flight, and a proven part (9.7 ms) long enough to have filled the pool
+  const crowded = (share: number | undefined): MetricStore => {
+    const s = openStore(repeat(100, [12, 11]), { lagMs: 1, loopMaxMs: 2 });
+    for (let i = 0; i < 100; i++) s.add('golive_target_floor', 9.7, LOAD);
+    s.add('dropped_iterations', 16_887, { phase: 'load', scenario: 'load' });
+    s.add('golive_cpu_busy', 0.6, { phase: 'load' }, SHARE);
+    if (share !== undefined) s.add('golive_machine_share', share, { phase: 'load' }, SHARE);
+    return s;
+  };
+
+  it('threads that wanted 95 % of the CPUs: the drops are voided as golive\'s (107), the share named', () => {
+    const ts = judge(DROPS, crowded(0.95), fast);
+    expect(ts[0]?.voided).toContain("golive's load threads together wanted 95 % of the machine's CPUs");
+    expect(verdictOf(ts).exitCode).toBe(107);
+  });
+
+  it('threads that left CPUs free (60 %), or one thread (no share): the proof stands and the drops are the target\'s (99)', () => {
+    for (const share of [0.6, undefined]) {
+      const ts = judge(DROPS, crowded(share), fast);
+      expect([share, ts[0]?.voided]).toEqual([share, undefined]);
+      expect(verdictOf(ts)).toEqual({ verdict: 'failed', exitCode: 99 });
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { Timeline } from '../src/core/timeline.js';
 import { createSampleRecorder } from '../src/net/sample-recorder.js';
 import { Pacer } from '../src/net/load/pacer.js';
 import { arrivalsPerStage, arrivalTimes, rateProfile, type RateProfile } from '../src/net/load/schedule.js';
-import { mergeStats, splitInFlight, workerWorkloads } from '../src/net/load/workers/split.js';
+import { mergeFlush, mergeStats, splitInFlight, workerWorkloads } from '../src/net/load/workers/split.js';
 import type { LoadStats } from '../src/net/load/types.js';
 
 const staged: RateProfile = rateProfile({ model: 'staged', startRate: 3, maxInFlight: 100, stages: [
@@ -71,10 +71,24 @@ describe('the workers\' counts add up', () => {
     const merged = mergeStats([
       part({ started: 5, completed: 4, failed: 1, dropped: 2, droppedBehind: 1, stages: [s(5, 1, 900)], eventLoopDelay: { p50: 1, p99: 9, max: 20 } }),
       part({ started: 6, completed: 6, failed: 0, dropped: 2, droppedBehind: 1, stages: [s(6, 0, 950)], eventLoopDelay: { p50: 2, p99: 3, max: 30 }, aborted: true }),
-    ], { cpuMs: 800, elapsedMs: 1000 });
+    ], { cpuMs: 800, elapsedMs: 1000, cpus: 2 });
     expect(merged).toMatchObject({ started: 11, completed: 10, failed: 1, dropped: 4, droppedBehind: 2, aborted: true, cpuMs: 400, elapsedMs: 1000 });
     expect(merged.stages).toEqual([{ expected: 15, sent: 11, droppedMaxInFlight: 4, droppedLate: 1, droppedBehind: 2, lastReleaseMs: 950 }]);
     expect(merged.eventLoopDelay).toEqual({ p50: 2, p99: 9, max: 30 });
+  });
+});
+
+describe('what the threads wanted of the machine', () => {
+  it('adds every thread\'s CPU wait to the process CPU, against the machine\'s CPUs; per thread on average otherwise', () => {
+    const merged = mergeStats([part({ cpuWaitMs: 300 }), part({ cpuWaitMs: 500 })], { cpuMs: 1000, elapsedMs: 1000, cpus: 2 });
+    expect(merged.cpuMs).toBe(500);
+    expect(merged.cpuWaitMs).toBe(400);
+    expect(merged.machineShare).toBeCloseTo(0.9, 9);
+  });
+  it('without a thread\'s wait (not Linux), the share is the CPU used alone and no wait is made up', () => {
+    const merged = mergeStats([part({ cpuWaitMs: 300 }), part({})], { cpuMs: 1000, elapsedMs: 1000, cpus: 4 });
+    expect(merged.cpuWaitMs).toBeUndefined();
+    expect(merged.machineShare).toBeCloseTo(0.25, 9);
   });
 });
 
@@ -100,7 +114,8 @@ describe('histograms flushed once a second by each worker merge exactly', () => 
       if (i % 2857 === 0 || i === 19_999) {
         for (const [k, x] of workers.entries()) {
           if (i !== 19_999 && k !== (i / 2857) % 2) continue;
-          merged.merge(MetricStore.fromJSON(x.st.toJSON(), x.st.timeline.toJSON()));
+          // as a flush travels: structured-cloned, the timeline raw (its fine intervals still logs)
+          mergeFlush(merged, structuredClone({ series: x.st.toJSON(), timeline: x.st.timeline.toRaw() }));
           workers[k] = fresh();
         }
       }

@@ -44,7 +44,7 @@ export const NODE_METRICS = [
   ...SHARED_METRICS,
   // the open model's own account of its generator (Load models in the README)
   'golive_schedule_lag', 'golive_dropped_arrivals', 'golive_event_loop_delay_p99', 'golive_event_loop_delay_max',
-  'golive_target_duration', 'golive_target_floor', 'golive_cpu_busy', 'golive_cpu_wait',
+  'golive_target_duration', 'golive_target_floor', 'golive_cpu_busy', 'golive_cpu_wait', 'golive_machine_share',
   'golive_http_retries_on_stale_connection',
 ] as const;
 /** k6's built-in metrics, recorded under --engine k6. */

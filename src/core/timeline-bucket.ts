@@ -28,7 +28,7 @@ export interface Bucket {
 
 /** Latencies in µs, appended: a few bytes per sample instead of a histogram per interval. */
 export class ValueLog {
-  private values = new Uint32Array(64);
+  private values: Uint32Array = new Uint32Array(64);
   private n = 0;
 
   push(us: number): void {
@@ -42,6 +42,18 @@ export class ValueLog {
 
   append(other: ValueLog): void {
     for (let i = 0; i < other.n; i++) this.push(other.values[i] ?? 0);
+  }
+
+  /** the logged values, copied: structured-clone data for another thread */
+  values32(): Uint32Array {
+    return this.values.slice(0, this.n);
+  }
+
+  static of(values: Uint32Array): ValueLog {
+    const log = new ValueLog();
+    log.values = values.length > 0 ? values : log.values;
+    log.n = values.length;
+    return log;
   }
 
   recordInto(h: Histogram): void {

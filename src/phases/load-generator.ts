@@ -44,6 +44,8 @@ export function recordLoadCounts(store: MetricStore, stats: LoadStats, stageName
   if (stats.elapsedMs > 0) store.add('golive_cpu_busy', stats.cpuMs / stats.elapsedMs, { phase: 'load' }, SHARE_GAUGE);
   // ...and the share of the time it waited for a CPU it wanted: on a starved machine the first alone hides a saturated loop.
   if (stats.elapsedMs > 0 && stats.cpuWaitMs !== undefined) store.add('golive_cpu_wait', stats.cpuWaitMs / stats.elapsedMs, { phase: 'load' }, SHARE_GAUGE);
+  // --workers: what all of golive's threads wanted of the machine (thresholds/load-evidence.ts, MACHINE_SHARE)
+  if (stats.machineShare !== undefined) store.add('golive_machine_share', stats.machineShare, { phase: 'load' }, SHARE_GAUGE);
 }
 
 /** Above this event-loop delay p99 (ms) the closed model says so in a note. */

@@ -50,6 +50,8 @@ export class RawWorker extends LoadSlot {
   private resent = false;
   /** responses completed on the current connection */
   private served = 0;
+  /** the current connection was opened ahead of its first request (preconnect): it may idle out like a reused one */
+  private ahead = false;
 
   constructor(private readonly owner: SlotOwner<RawWorker>, private readonly endpoint: RawEndpoint) {
     super();
@@ -65,9 +67,29 @@ export class RawWorker extends LoadSlot {
 
   /** Writes the begun request, connecting first if there is no open connection. */
   send(): void {
-    this.reused = this.socket !== null && this.served > 0;
+    this.reused = this.socket !== null && (this.served > 0 || this.ahead);
     const socket = this.socket ?? this.connect();
     socket.write((this.endpoint.targets[this.request] ?? this.endpoint.target).request);
+  }
+
+  /**
+   * Opens the connection ahead of any request; resolves once it is up, or
+   * failed (the first request then connects again and meets the failure
+   * itself), or after `withinMs`, whatever comes first.
+   */
+  preconnect(withinMs: number): Promise<void> {
+    if (this.socket !== null) return Promise.resolve();
+    const socket = this.connect();
+    this.ahead = true;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, withinMs);
+      function done(): void {
+        clearTimeout(timer);
+        socket.off('connect', done).off('secureConnect', done).off('close', done);
+        resolve();
+      }
+      socket.once(this.endpoint.target.tls ? 'secureConnect' : 'connect', done).once('close', done);
+    });
   }
 
   abort(err: Error): void {
@@ -112,6 +134,7 @@ export class RawWorker extends LoadSlot {
     socket.on('close', () => { this.onEnd(socket, undefined); });
     this.socket = socket;
     this.served = 0;
+    this.ahead = false;
     return socket;
   }
 

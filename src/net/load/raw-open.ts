@@ -21,6 +21,10 @@ export class RawOpenLoad extends OpenModel<RawWorker> {
     return new RawWorker(this, this.endpoint);
   }
 
+  protected override preconnect(slot: RawWorker, withinMs: number): Promise<void> {
+    return slot.preconnect(withinMs);
+  }
+
   protected dispatch(slot: RawWorker): void {
     slot.send();
   }

@@ -118,8 +118,14 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
     return {};
   }
 
+  /** Runs before the first request and before any clock of the run starts (the open model connects ahead). */
+  protected async prepare(): Promise<void> {
+    // nothing by default
+  }
+
   async run(): Promise<LoadStats> {
     const { signal, timeoutMs } = this.opts;
+    if (!signal.aborted) await this.prepare();
     // Our own event loop's delay: a saturated generator inflates latency too.
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();

@@ -137,6 +137,12 @@ export interface LoadStats {
   cpuMs: number;
   /** time golive's event-loop thread was ready to run but waited for a CPU while the load ran, ms (Linux only) */
   cpuWaitMs?: number;
+  /**
+   * --workers: what golive's load threads together wanted of the machine (CPU used by the whole process plus
+   * each thread's wait for a CPU) as a share of its CPUs. Near 1 they could keep the target from a CPU, so one
+   * thread's sleep no longer proves the target's part.
+   */
+  machineShare?: number;
   elapsedMs: number;
   /** the signal fired before the workload was done; started - completed - failed were cancelled */
   aborted: boolean;

@@ -2,10 +2,11 @@
  * What the coordinator (run-workers.ts) and a load worker thread
  * (worker-main.ts) send each other. Everything is structured-clone data: the
  * worker records its own samples into its own histograms and sends them,
- * encoded, once a second and at the end; the coordinator merges them exactly.
+ * encoded (the timeline's fine intervals as raw logs), once a second and at
+ * the end; the coordinator merges them exactly.
  */
 import type { SerializedSeries } from '../../../core/metrics.js';
-import type { TimelineJSON } from '../../../core/timeline.js';
+import type { RawTimeline } from '../../../core/timeline.js';
 import type { ArrivalShare } from '../schedule.js';
 import type { ArrivalWorkload, LoadMix, LoadRequest, LoadStats } from '../types.js';
 
@@ -34,7 +35,7 @@ export interface WorkerInput {
 export interface Flush {
   type: 'flush';
   series: SerializedSeries[];
-  timeline?: TimelineJSON;
+  timeline: RawTimeline;
   errors: [string, number][];
   badStatuses: [number, number][];
   unexpected: number;

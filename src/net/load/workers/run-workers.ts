@@ -8,23 +8,26 @@
  * the drop causes and the generator check are judged over all of them.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GoliveError } from '../../../core/errors.js';
-import { MetricStore } from '../../../core/metrics.js';
+import type { MetricStore } from '../../../core/metrics.js';
 import type { MixRequestTags } from '../../sample-recorder.js';
 import type { ArrivalWorkload, LoadOptions, LoadStats } from '../types.js';
 import type { Flush, FromWorker, RecordSpec, ToWorker, WorkerInput } from './protocol.js';
-import { mergeStats, workerWorkloads } from './split.js';
+import { mergeFlush, mergeStats, workerWorkloads } from './split.js';
 
 /** How long the workers get to start and connect nothing yet (module load) before it is our fault. */
 const READY_TIMEOUT_MS = 30_000;
-/** the schedule starts this long after every worker is ready, so none starts late */
-const START_AHEAD_MS = 20;
+/** the schedule starts this long after every worker is ready (each opens its first connections in it), so none starts late */
+const START_AHEAD_MS = 50;
 
 export interface WorkersOptions extends Omit<LoadOptions, 'onSample' | 'onLag' | 'share' | 'workload'> {
   workload: ArrivalWorkload;
   workers: number;
+  /** the machine's CPUs (default: os.availableParallelism()) */
+  cpus?: number;
   /** the phase's store: every worker's samples are merged into it */
   store: MetricStore;
   /** the tags the load phase's sample recorder would use */
@@ -69,7 +72,7 @@ export async function runLoadWorkers(opts: WorkersOptions): Promise<WorkersResul
   let settled = 0;
   let lastProgress = 0;
   const merge = (f: Flush): void => {
-    store.merge(MetricStore.fromJSON(f.series, f.timeline));
+    mergeFlush(store, f);
     for (const [k, v] of f.errors) errors.set(k, (errors.get(k) ?? 0) + v);
     for (const [k, v] of f.badStatuses) badStatuses.set(k, (badStatuses.get(k) ?? 0) + v);
     settled += f.settled;
@@ -122,6 +125,7 @@ export async function runLoadWorkers(opts: WorkersOptions): Promise<WorkersResul
     const stats = mergeStats(settledParts.map((p) => (p as PromiseFulfilledResult<LoadStats>).value), {
       cpuMs: (cpu.user + cpu.system) / 1000,
       elapsedMs: opts.clock.now() - startedAt,
+      cpus: opts.cpus ?? availableParallelism(),
     });
     opts.onProgress?.(stats.completed + stats.failed, stats.stages.reduce((s, c) => s + c.expected, 0));
     return { stats, errors, badStatuses };

@@ -10,7 +10,10 @@
  * round-robin every part sees the same target, so a target that holds its
  * requests fills every part alike.
  */
+import { MetricStore } from '../../../core/metrics.js';
+import { Timeline } from '../../../core/timeline.js';
 import type { StageCounts } from '../pacer.js';
+import type { Flush } from './protocol.js';
 import type { ArrivalWorkload, LoadStats, LoopDelay } from '../types.js';
 
 /** Parts of `max` for `n` workers: as equal as integers allow, adding up to max. */
@@ -49,10 +52,11 @@ function worstLoop(parts: readonly LoopDelay[]): LoopDelay {
 /**
  * The run's counts from every worker's: counts add, per stage too; the loop
  * delay is the worst worker's. CPU and elapsed time are the whole process's,
- * measured by the coordinator: cpuMs is given per worker thread on average
- * (process CPU / N), so golive_cpu_busy stays "share of one thread's CPU".
+ * measured by the coordinator: cpuMs and the CPU wait are given per worker
+ * thread on average (process CPU / N), so golive_cpu_busy stays "share of one
+ * thread's CPU"; machineShare is all of it against the machine's CPUs.
  */
-export function mergeStats(parts: readonly LoadStats[], whole: { cpuMs: number; elapsedMs: number }): LoadStats {
+export function mergeStats(parts: readonly LoadStats[], whole: { cpuMs: number; elapsedMs: number; cpus: number }): LoadStats {
   const stages: StageCounts[] = [];
   let started = 0, completed = 0, failed = 0, staleRetries = 0, dropped = 0, droppedBehind = 0;
   let aborted = false;
@@ -67,11 +71,22 @@ export function mergeStats(parts: readonly LoadStats[], whole: { cpuMs: number; 
     addStages(stages, p.stages);
   }
   const profile = parts.find((p) => p.profile !== undefined)?.profile;
+  const waits = parts.map((p) => p.cpuWaitMs);
+  const waited = waits.every((w): w is number => w !== undefined) && waits.length > 0 ? waits.reduce((a, b) => a + b, 0) : undefined;
+  const n = Math.max(1, parts.length);
   return {
     started, completed, failed, staleRetries, dropped, droppedBehind, stages, aborted,
     ...(profile !== undefined ? { profile } : {}),
     eventLoopDelay: worstLoop(parts.map((p) => p.eventLoopDelay)),
-    cpuMs: parts.length > 0 ? whole.cpuMs / parts.length : whole.cpuMs,
+    cpuMs: whole.cpuMs / n,
+    ...(waited !== undefined ? { cpuWaitMs: waited / n } : {}),
+    ...(whole.elapsedMs > 0 && whole.cpus > 0 ? { machineShare: (whole.cpuMs + (waited ?? 0)) / whole.elapsedMs / whole.cpus } : {}),
     elapsedMs: whole.elapsedMs,
   };
+}
+
+/** Adds a worker's flush to the phase's store: its series decoded, its raw timeline sealed here, off the worker's loop. */
+export function mergeFlush(store: MetricStore, f: Pick<Flush, 'series' | 'timeline'>): void {
+  store.merge(MetricStore.fromJSON(f.series));
+  store.timeline.merge(Timeline.fromRaw(f.timeline));
 }

@@ -33,11 +33,10 @@ function recording(input: WorkerInput): Recording {
 }
 
 function flushOf(r: Recording): Flush {
-  const timeline = r.store.timeline.toJSON();
   return {
     type: 'flush',
     series: r.store.toJSON(),
-    ...(timeline !== undefined ? { timeline } : {}),
+    timeline: r.store.timeline.toRaw(),
     errors: [...r.recorder.errors],
     badStatuses: [...r.recorder.badStatuses],
     unexpected: r.recorder.unexpected(),
