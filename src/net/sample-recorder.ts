@@ -7,6 +7,7 @@
 import type { MetricStore } from '../core/metrics.js';
 import type { LoadSample } from './load/index.js';
 import { clientFault } from './load/describe-error.js';
+import { defaultExpected } from '../../checks/declared/evaluate.js';
 
 export interface SampleRecorder {
   onSample(sample: LoadSample): void;
@@ -34,7 +35,6 @@ export interface MixRequestTags {
 
 type Recorder = (durationMs: number, targetMs: number | undefined, floorMs: number | undefined) => void;
 
-export const DEFAULT_EXPECTED = (status: number): boolean => status >= 200 && status < 400;
 /** recorder keys: request * STATUS_SPAN + status */
 const STATUS_SPAN = 1000;
 
@@ -46,7 +46,7 @@ export function createSampleRecorder(store: MetricStore, base: Readonly<Record<s
   let unexpected = 0;
   const recorderFor = (stage: number, request: number, status: number): Recorder => {
     const own = mix?.[request];
-    const expected = status !== 0 && (own?.expected ?? DEFAULT_EXPECTED)(status);
+    const expected = status !== 0 && (own?.expected ?? defaultExpected)(status);
     const stageTag = stageNames?.[stage];
     const tags = { ...base, ...own?.tags, ...(stageTag !== undefined ? { stage: stageTag } : {}), status: String(status), expected_response: String(expected) };
     const reqs = store.recorder('http_reqs', tags);

@@ -15,7 +15,8 @@ import { runLoad } from '../net/load/index.js';
 import { runLoadWorkers } from '../net/load/workers/run-workers.js';
 import { clientFaultReason } from '../net/failures.js';
 import { rateProfile } from '../net/load/schedule.js';
-import { createSampleRecorder, DEFAULT_EXPECTED } from '../net/sample-recorder.js';
+import { createSampleRecorder } from '../net/sample-recorder.js';
+import { defaultExpected } from '../../checks/declared/evaluate.js';
 import type { AbortWatch } from './types.js';
 import { Findings } from './findings.js';
 import { judgeAllFailed } from './all-failed.js';
@@ -36,9 +37,9 @@ const pathOnly = (p: string) => p.split('?', 1)[0] ?? p;
 
 /** The load's requests as the API's contract sees them. */
 function loadTargets(plan: Plan, built: BuiltMix | undefined): LoadTarget[] {
-  if (!built) return [{ method: plan.load.method, path: pathOnly(plan.load.path), name: plan.load.path, expected: DEFAULT_EXPECTED }];
+  if (!built) return [{ method: plan.load.method, path: pathOnly(plan.load.path), name: plan.load.path, expected: defaultExpected }];
   return built.mix.requests.map((r, i) => ({
-    method: r.method, path: pathOnly(r.path), name: built.tags[i]?.tags['name'] ?? r.path, expected: built.tags[i]?.expected ?? DEFAULT_EXPECTED,
+    method: r.method, path: pathOnly(r.path), name: built.tags[i]?.tags['name'] ?? r.path, expected: built.tags[i]?.expected ?? defaultExpected,
   }));
 }
 
