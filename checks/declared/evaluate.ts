@@ -63,8 +63,7 @@ export function stepAssertions(step: Step): Assertion[] {
   return step.expect.some((a) => 'status' in a) ? step.expect : [IMPLICIT_STATUS, ...step.expect];
 }
 
-/** k6's default expected_response (200-399): a request no status assertion speaks for, in both engines. */
-export const defaultExpected = (status: number): boolean => status >= 200 && status < 400;
+export { defaultExpected } from './expected.js';
 
 /** A step's expected_response: what its (hard) status assertion accepts, else 2xx. */
 export function expectedStatus(step: Step): (status: number) => boolean {

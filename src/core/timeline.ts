@@ -199,20 +199,31 @@ export class Timeline {
 
   /** Adds another timeline (a parallel runner's, or one read back from a report). */
   merge(other: Timeline): void {
-    other.seal();
-    this.seal();
+    // Live histograms close; fine logs stay logs (appended, sealed when read): merging a worker's
+    // second each second would otherwise build and encode a histogram per interval twice over.
+    for (const t of other.tracks.values()) other.closeLive(t);
+    for (const t of this.tracks.values()) this.closeLive(t);
     while (this.intervalMs < other.intervalMs) this.coarsen();
     const factor = this.intervalMs / other.intervalMs;
     for (const t of other.tracks.values()) {
       const into = this.track(t.phase, t.stage);
+      // the other's buckets folded per interval of ours first: one merge per interval, not one per bucket
+      const folded = new Map<number, Bucket>();
       for (const [i, b] of t.buckets) {
         const j = Math.floor(i / factor);
-        const cur = into.buckets.get(j);
-        if (cur) mergeBucket(cur, b);
+        const f = folded.get(j);
+        if (f) mergeBucket(f, b);
         else {
           const copy = emptyBucket();
           mergeBucket(copy, b);
-          into.buckets.set(j, copy);
+          folded.set(j, copy);
+        }
+      }
+      for (const [j, b] of folded) {
+        const cur = into.buckets.get(j);
+        if (cur) mergeBucket(cur, b);
+        else {
+          into.buckets.set(j, b);
           this.widen(j);
         }
       }

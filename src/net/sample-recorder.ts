@@ -7,7 +7,7 @@
 import type { MetricStore } from '../core/metrics.js';
 import type { LoadSample } from './load/index.js';
 import { clientFault } from './load/describe-error.js';
-import { defaultExpected } from '../../checks/declared/evaluate.js';
+import { defaultExpected } from '../../checks/declared/expected.js';
 
 export interface SampleRecorder {
   onSample(sample: LoadSample): void;

@@ -1,7 +1,5 @@
 /** The node engine's load generator: closed (ab-like) and open (fixed arrival rate) models. */
 import { GoliveError } from '../../core/errors.js';
-import { ClosedLoad } from './closed.js';
-import { OpenLoad } from './open.js';
 import { RawClosedLoad } from './raw-client.js';
 import { RawOpenLoad } from './raw-open.js';
 import { rawTarget } from './raw-request.js';
@@ -41,9 +39,12 @@ export async function runLoad(opts: LoadOptions): Promise<LoadStats> {
   const targets = rawTargets(opts);
   if (w.model === 'closed') {
     if (targets) return new RawClosedLoad(opts, targets, w.requests, w.concurrency).run();
+    const { ClosedLoad } = await import('./undici-closed.js');
     return new ClosedLoad(opts, w.requests, w.concurrency).run();
   }
   if (targets) return new RawOpenLoad(opts, targets, w).run();
+  // undici only for what the raw client cannot frame, loaded then: a worker thread on the raw client never pays for it
+  const { OpenLoad } = await import('./undici-open.js');
   return new OpenLoad(opts, w).run();
 }
 

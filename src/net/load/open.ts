@@ -14,12 +14,9 @@
  * that finds all of them busy is dropped, never delayed. After the last
  * arrival the run waits for what is in flight (each bounded by timeoutMs).
  */
-import type { Dispatcher, Pool } from 'undici';
-import { arrivalPool, dispatchOptions } from './dispatchers.js';
 import { Pacer, type ArrivalSink } from './pacer.js';
 import { LoadRun, type LoadSlot } from './run-state.js';
 import { rateProfile, type RateProfile } from './schedule.js';
-import { Slot } from './slot.js';
 import type { ArrivalWorkload, LoadOptions, LoadStats } from './types.js';
 
 /** Sleep on a timer only when the next arrival is further away than this (ms). */
@@ -212,31 +209,4 @@ export function connectionsAhead(profile: RateProfile, threads: number, maxInFli
   const peak = Math.max(0, ...profile.segments.map((s) => Math.max(s.fromRate, s.toRate))) / Math.max(1, threads);
   if (peak < 500) return 0;
   return Math.min(maxInFlight, MAX_AHEAD, Math.ceil((peak * AHEAD_MS) / 1000));
-}
-
-/** The open model on undici: for requests the raw client leaves to it. */
-export class OpenLoad extends OpenModel<Slot> {
-  private readonly pool: Pool;
-  private readonly dispatchOpts: Dispatcher.DispatchOptions[];
-
-  constructor(opts: LoadOptions, w: ArrivalWorkload) {
-    super(opts, w, w.maxInFlight);
-    this.dispatchOpts = (opts.mix?.requests ?? [opts.request]).map((r) => dispatchOptions(r, opts.timeoutMs));
-    // As many connections as requests may be in flight: a slow response must
-    // not hold a later arrival back in the client's queue.
-    this.pool = arrivalPool(opts.origin, w.maxInFlight, { timeoutMs: opts.timeoutMs, ca: opts.ca });
-  }
-
-  protected newSlot(): Slot {
-    return new Slot(this, this.pool);
-  }
-
-  protected dispatch(slot: Slot): void {
-    slot.dispatcher.dispatch(this.dispatchOpts[slot.request] ?? (this.dispatchOpts[0] as Dispatcher.DispatchOptions), slot);
-  }
-
-  protected async destroyDispatchers(): Promise<void> {
-    this.stopTimers();
-    await this.pool.destroy().catch(() => undefined);
-  }
 }
