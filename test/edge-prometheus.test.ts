@@ -11,13 +11,14 @@ import { startReferenceApi, type ReferenceApi } from '../src/reference-api/serve
 import { TestPki } from './support/certs.js';
 import { runEdge } from './support/edge.js';
 import { ROOT } from './support/processes.js';
-import { query, startPrometheus, startPushgateway, waitFor, type Server } from './support/prometheus.js';
+import { query, startScrapedPushgateway, waitFor, type Server } from './support/prometheus.js';
 
 let dir: string;
 let pki: TestPki;
 let api: ReferenceApi;
 let prom: Server;
 let pgw: Server;
+let stopBoth: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'golive-edge-prom-'));
@@ -28,12 +29,11 @@ beforeAll(async () => {
     token: 'edge-prom-token', tls: { cert: await readFile(leaf.chain, 'utf8'), key: await readFile(leaf.key, 'utf8') },
     httpRedirectPort: 0, hstsMaxAge: 31_536_000,
   });
-  pgw = await startPushgateway();
-  prom = await startPrometheus({ ruleFiles: [join(ROOT, 'k8s/monitoring/golive-rules.yaml')], pushgateway: `127.0.0.1:${pgw.port}` });
+  ({ pgw, prom, stop: stopBoth } = await startScrapedPushgateway({ ruleFiles: [join(ROOT, 'k8s/monitoring/golive-rules.yaml')] }));
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([api?.close(), prom?.stop(), pgw?.stop()]);
+  await Promise.all([api?.close(), stopBoth?.()]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { k6Binary } from './support/k6.js';
 import { ROOT, runCli, spawnReferenceApi } from './support/processes.js';
-import { query, startPrometheus, startPushgateway, waitFor } from './support/prometheus.js';
+import { query, startScrapedPushgateway, waitFor } from './support/prometheus.js';
 import type { Server } from './support/prometheus.js';
 
 const TOKEN = 'tok-k6-rw-31f0';
@@ -34,9 +34,9 @@ const ENGINE_NEUTRAL = (expr: string) => /golive_tls_cert_expiry/.test(expr) || 
 
 let prom: Server;
 let pgw: Server;
+let stopBoth: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  pgw = await startPushgateway();
-  prom = await startPrometheus({ nativeHistograms: true, ruleFiles: [join(ROOT, 'k8s/monitoring/golive-rules.yaml')], pushgateway: `127.0.0.1:${pgw.port}` });
+  ({ pgw, prom, stop: stopBoth } = await startScrapedPushgateway({ nativeHistograms: true, ruleFiles: [join(ROOT, 'k8s/monitoring/golive-rules.yaml')] }));
   for (const engine of ENGINES) {
     // A fresh API per engine: --error-rate fails the same requests of each run.
     const api = await spawnReferenceApi(TOKEN, ['--error-rate', '0.03']);
@@ -52,7 +52,7 @@ beforeAll(async () => {
     }
   }
 }, 300_000);
-afterAll(async () => { await Promise.all([prom?.stop(), pgw?.stop()]); });
+afterAll(async () => { await stopBoth?.(); });
 
 function forEngine(expr: string, engine: string): string {
   return expr.replace(/\$\{?testid\}?/g, testid(engine)).replace(/\$\{?environment\}?/g, environment(engine)).replace(/\$\{?job\}?/g, 'golive')
