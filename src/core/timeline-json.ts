@@ -32,8 +32,18 @@ export interface TimelineJSON {
   series: TimelineSeriesJSON[];
 }
 
+/** The sealed tracks as summary.json carries them, or undefined when none has a bucket. */
+export function timelineJSON(tracks: Iterable<Track>, intervalMs: number): TimelineJSON | undefined {
+  const series: TimelineSeriesJSON[] = [];
+  for (const t of tracks) {
+    const s = seriesJSON(t, intervalMs);
+    if (s) series.push(s);
+  }
+  return series.length ? { intervalMs, series } : undefined;
+}
+
 /** A track's sealed buckets as a series, or undefined when it has none. */
-export function seriesJSON(t: Track, intervalMs: number): TimelineSeriesJSON | undefined {
+function seriesJSON(t: Track, intervalMs: number): TimelineSeriesJSON | undefined {
   if (t.buckets.size === 0) return undefined;
   const idx = [...t.buckets.keys()];
   const first = Math.min(...idx);

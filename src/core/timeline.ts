@@ -13,31 +13,17 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { decode, emptyBucket, mergeBucket, seal, settle, statusClass, toUs, ValueLog } from './timeline-bucket.js';
 import type { Bucket, Track } from './timeline-bucket.js';
-import { seriesBuckets, seriesJSON } from './timeline-json.js';
-import type { TimelineJSON, TimelineSeriesJSON } from './timeline-json.js';
+import { seriesBuckets, timelineJSON } from './timeline-json.js';
+import type { TimelineJSON } from './timeline-json.js';
+import { foldIntervals } from './timeline-intervals.js';
+import type { IntervalData } from './timeline-intervals.js';
+import { rawBuckets, trackRaw } from './timeline-raw.js';
+import type { RawTimeline } from './timeline-raw.js';
 
 export { STATUS_CLASSES, statusClass, type StatusClass } from './timeline-bucket.js';
 export type { TimelineJSON, TimelineSeriesJSON } from './timeline-json.js';
-
-/** One interval of the tracks a filter selected: counts and their encoded histograms. */
-export interface IntervalData {
-  reqs: number;
-  failed: number;
-  /** HdrHistogram compressed base64, µs, one per track with samples */
-  hdrs: string[];
-}
-
-/**
- * A timeline as another thread hands it over (structured-clone data): each
- * bucket as it is, a fine one's latencies still a plain log. A load worker
- * sends this once a second instead of the encoding: sealing ten fine buckets
- * (a histogram each, encoded) cost the worker's loop 14-58 ms at 20,000/s,
- * measured as a hole in its sends; the coordinator seals them instead.
- */
-export interface RawTimeline {
-  intervalMs: number;
-  tracks: { phase: string; stage?: string; buckets: { index: number; reqs: number; failed: number; status: number[]; hdr: string; log?: Uint32Array }[] }[];
-}
+export type { IntervalData } from './timeline-intervals.js';
+export type { RawTimeline } from './timeline-raw.js';
 
 export const BASE_INTERVAL_MS = 1000;
 export const MAX_BUCKETS = 1800;
@@ -177,20 +163,7 @@ export class Timeline {
     this.seal();
     // Windows slide by whole seconds at least, whatever the chart's resolution.
     const factor = this.intervalMs < BASE_INTERVAL_MS ? BASE_INTERVAL_MS / this.intervalMs : 1;
-    const out = new Map<number, IntervalData>();
-    for (const t of this.tracks.values()) {
-      if (filter.phase !== undefined && t.phase !== filter.phase) continue;
-      if (filter.stage !== undefined && t.stage !== filter.stage) continue;
-      for (const [i, b] of t.buckets) {
-        const j = Math.floor(i / factor);
-        const into = out.get(j) ?? { reqs: 0, failed: 0, hdrs: [] };
-        into.reqs += b.reqs;
-        into.failed += b.failed;
-        if (b.hdr) into.hdrs.push(b.hdr);
-        out.set(j, into);
-      }
-    }
-    return { intervalMs: this.intervalMs * factor, intervals: out };
+    return { intervalMs: this.intervalMs * factor, intervals: foldIntervals(this.tracks.values(), factor, filter) };
   }
 
   get empty(): boolean {
@@ -241,39 +214,19 @@ export class Timeline {
 
   toJSON(): TimelineJSON | undefined {
     this.seal();
-    const series: TimelineSeriesJSON[] = [];
-    for (const t of this.tracks.values()) {
-      const s = seriesJSON(t, this.intervalMs);
-      if (s) series.push(s);
-    }
-    return series.length ? { intervalMs: this.intervalMs, series } : undefined;
+    return timelineJSON(this.tracks.values(), this.intervalMs);
   }
 
   /** The buckets without sealing the fine ones (live histograms are sealed: they are whole seconds). */
   toRaw(): RawTimeline {
-    const tracks: RawTimeline['tracks'] = [];
-    for (const t of this.tracks.values()) {
-      this.closeLive(t);
-      const buckets = [...t.buckets].map(([index, b]) => ({
-        index, reqs: b.reqs, failed: b.failed, status: [...b.status], hdr: b.hdr, ...(b.log ? { log: b.log.values32() } : {}),
-      }));
-      tracks.push({ phase: t.phase, ...(t.stage !== undefined ? { stage: t.stage } : {}), buckets });
-    }
-    return { intervalMs: this.intervalMs, tracks };
+    for (const t of this.tracks.values()) this.closeLive(t);
+    return { intervalMs: this.intervalMs, tracks: [...this.tracks.values()].map(trackRaw) };
   }
 
   static fromRaw(raw: RawTimeline): Timeline {
     const tl = new Timeline();
     tl.intervalMs = raw.intervalMs;
-    for (const r of raw.tracks) {
-      const t = tl.track(r.phase, r.stage);
-      for (const b of r.buckets) {
-        const bucket = { ...emptyBucket(), reqs: b.reqs, failed: b.failed, status: [...b.status], hdr: b.hdr };
-        if (b.log) bucket.log = ValueLog.of(b.log);
-        t.buckets.set(b.index, bucket);
-        tl.widen(b.index);
-      }
-    }
+    for (const r of raw.tracks) tl.adopt(r.phase, r.stage, rawBuckets(r));
     return tl;
   }
 
@@ -282,15 +235,17 @@ export class Timeline {
     if (!json || !Array.isArray(json.series)) return tl;
     // The intervals golive writes: the fine one, or whole seconds; anything else is read as seconds.
     tl.intervalMs = Number.isInteger(json.intervalMs) && (json.intervalMs === FINE_INTERVAL_MS || json.intervalMs >= BASE_INTERVAL_MS) ? json.intervalMs : BASE_INTERVAL_MS;
-    for (const s of json.series) {
-      const t = tl.track(String(s.phase), s.stage === undefined ? undefined : String(s.stage));
-      for (const [i, b] of seriesBuckets(s, tl.intervalMs)) {
-        // Two series for one key (stages folded into their phase) add up.
-        const cur = t.buckets.get(i);
-        if (cur) mergeBucket(cur, b); else t.buckets.set(i, b);
-        tl.widen(i);
-      }
-    }
+    for (const s of json.series) tl.adopt(String(s.phase), s.stage === undefined ? undefined : String(s.stage), seriesBuckets(s, tl.intervalMs));
     return tl;
+  }
+
+  /** Buckets read back (a report's, another thread's) into a track: two for one interval (stages folded into their phase) add up. */
+  private adopt(phase: string, stage: string | undefined, buckets: Iterable<[number, Bucket]>): void {
+    const t = this.track(phase, stage);
+    for (const [i, b] of buckets) {
+      const cur = t.buckets.get(i);
+      if (cur) mergeBucket(cur, b); else t.buckets.set(i, b);
+      this.widen(i);
+    }
   }
 }
