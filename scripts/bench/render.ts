@@ -76,6 +76,9 @@ export function renderReport(r: BenchReport): string {
     out.push(`Scale: ${sc.requests.toLocaleString('en-US')} requests against ${sc.target}: peak RSS ${n(sc.peakRssMB)} MB` +
       `${sc.rps ? ` at ${sc.rps.toFixed(0)} req/s` : ''}${sc.error ? ` (${sc.error})` : ''}; ` +
       `merging ${sc.merge.runners} runners x ${sc.merge.samplesPerRunner.toLocaleString('en-US')} samples: ${sc.merge.ms.toFixed(1)} ms`);
+    const w = sc.workers;
+    if (w) out.push(`Scale, open model on ${w.threads} threads at ${w.rate.toLocaleString('en-US')}/s: peak RSS ${n(w.peakRssMB)} MB all threads` +
+      `${w.sentPct !== undefined ? `, sent ${w.sentPct.toFixed(1)} %, dropped ${(w.droppedPct ?? 0).toFixed(2)} %` : ''}${w.error ? ` (${w.error})` : ''}`);
   }
   if (r.startup) out.push(`Start-up: golive --help ${timing(r.startup.help)}; k6 bundle (esbuild) ${timing(r.startup.k6Bundle)}`);
   if (r.k6) {

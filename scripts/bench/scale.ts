@@ -16,7 +16,12 @@ export interface ScaleSection {
   rps?: number;
   error?: string;
   merge: { runners: number; samplesPerRunner: number; seriesPerRunner: number; ms: number; p95: number };
+  /** the same request count in the open model on worker threads (issue 24): all threads together */
+  workers?: { threads: number; rate: number; peakRssMB?: number; sentPct?: number; droppedPct?: number; error?: string };
 }
+
+/** The open model's rate for the workers' row: fast enough that two threads are what it takes. */
+export const WORKERS_RATE = 20_000;
 
 type Log = (line: string) => void;
 
@@ -63,7 +68,15 @@ export async function benchScale(box: Toolbox, requests: number, log: Log): Prom
     const o = await runGolive(box, { origin: `http://127.0.0.1:${service.port}`, path: '/health', connections: 10, requests, seconds: 0, timeoutMs: 10_000 });
     if (!o.ok) return { requests, target, error: o.error, merge };
     log(`  ${requests} requests: peak RSS ${o.run.maxRssMB?.toFixed(1)} MB`);
-    return { requests, target, peakRssMB: o.run.maxRssMB, rps: o.run.rps, merge };
+    const seconds = Math.max(1, Math.round(requests / WORKERS_RATE));
+    const wo = await runGolive(box, { origin: `http://127.0.0.1:${service.port}`, path: '/health', connections: 1, requests: 0, seconds, timeoutMs: 10_000 },
+      { model: 'open', rate: WORKERS_RATE, durationSeconds: seconds, maxInFlight: 200 }, 2);
+    const asked = WORKERS_RATE * seconds;
+    const workers = wo.ok
+      ? { threads: 2, rate: WORKERS_RATE, ...(wo.run.maxRssMB !== undefined ? { peakRssMB: wo.run.maxRssMB } : {}), sentPct: (100 * wo.run.requests) / asked, droppedPct: (100 * ((wo.run.dropped ?? 0) + (wo.run.droppedBehind ?? 0))) / asked }
+      : { threads: 2, rate: WORKERS_RATE, error: wo.error };
+    log(`  ${asked} arrivals at ${WORKERS_RATE}/s on 2 threads: ${wo.ok ? `peak RSS ${wo.run.maxRssMB?.toFixed(1)} MB` : wo.error}`);
+    return { requests, target, peakRssMB: o.run.maxRssMB, rps: o.run.rps, merge, workers };
   } finally {
     await service.stop();
   }
