@@ -19,7 +19,11 @@ export type { SchemaAllValidator, SchemaFailure, SchemaValidator } from './schem
 export { describeSchemaFailure } from './schema-failure.js';
 
 export type CompiledSchema =
-  | { ok: true; validate: SchemaValidator; validateAll: SchemaAllValidator }
+  | {
+    ok: true; validate: SchemaValidator; validateAll: SchemaAllValidator;
+    /** this very validator as ajv's standalone code (CommonJS), for the k6 bundle; only when compiled `portable` */
+    source: (() => string) | undefined;
+  }
   /** `error`: the line to show; `cause`: ajv's own reason alone */
   | { ok: false; error: string; cause: string };
 
@@ -72,10 +76,16 @@ function compileWith(ajv: Ajv, schema: unknown): { ok: true; fn: ValidateFunctio
   }
 }
 
-/** Compiles once; the validator returns the first rule broken, or undefined. */
-export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}): CompiledSchema {
-  const c = compileWith(ajvFor(opts), schema);
-  return c.ok ? { ok: true, validate: asValidator(c.fn), validateAll: asAllValidator(c.fn) } : c;
+/**
+ * Compiles once; the validator returns the first rule broken, or undefined.
+ * `portable`: its code is kept, so `source()` gives the k6 bundle the same
+ * validator without compiling the schema again (the API's contract).
+ */
+export function compileJsonSchema(schema: unknown, opts: SchemaOptions = {}, portable = false): CompiledSchema {
+  const ajv = ajvFor(opts, portable);
+  const c = compileWith(ajv, schema);
+  if (!c.ok) return c;
+  return { ok: true, validate: asValidator(c.fn), validateAll: asAllValidator(c.fn), source: portable ? () => standaloneCode(ajv, c.fn) : undefined };
 }
 
 /**

@@ -45,9 +45,9 @@ export class Contract extends ContractTable<Operation> {
     this.compiler = compiler;
   }
 
-  /** The JSON Schema a validator of this contract checks, as compiled (for k6's ahead-of-time code). */
-  schemaOf(fn: BodyValidator): object | undefined {
-    return this.compiler.schemaOf(fn);
+  /** A validator of this contract as ajv's standalone code (k6's ahead-of-time copy of it). */
+  sourceOf(fn: BodyValidator): string | undefined {
+    return this.compiler.sourceOf(fn);
   }
 }
 

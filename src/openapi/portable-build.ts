@@ -1,16 +1,14 @@
 /**
  * The contract for the k6 bundle, made in Node before k6 starts: the
- * operation table and each documented response schema compiled by ajv to
- * standalone code with the very options the node engine validates with
- * (CONTRACT_SCHEMA_OPTIONS), one source per distinct schema.
+ * operation table and each documented response schema as ajv's standalone
+ * code of the very validator the node engine checks with (compiled once,
+ * src/openapi/schema.ts), one source per distinct schema.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonSchemaSource } from '../../checks/declared/json-schema.js';
 import type { K6ContractFile } from '../contract/k6-contract.js';
-import { GoliveError } from '../core/errors.js';
+import { firstLine, GoliveError } from '../core/errors.js';
 import type { Contract } from './contract.js';
-import { CONTRACT_SCHEMA_OPTIONS } from './schema.js';
 import type { BodyValidator } from './table.js';
 
 export function portableContract(contract: Contract): K6ContractFile {
@@ -19,13 +17,16 @@ export function portableContract(contract: Contract): K6ContractFile {
   const sourceOf = (op: string, key: string, type: string, fn: BodyValidator): number => {
     const hit = index.get(fn);
     if (hit !== undefined) return hit;
-    const schema = contract.schemaOf(fn);
-    const src = schema === undefined ? undefined : jsonSchemaSource(schema, CONTRACT_SCHEMA_OPTIONS);
-    // The node engine compiled this very schema already: failing here is golive's own fault.
-    if (src === undefined || !src.ok) {
-      throw new GoliveError('GOLIVE_ENGINE_ERROR', `openapi: could not generate the k6 validator of ${op} response ${key} (${type})${src && !src.ok ? `: ${src.error}` : ''}`);
+    let src: string | undefined;
+    let cause = '';
+    try {
+      src = contract.sourceOf(fn);
+    } catch (err) {
+      cause = `: ${firstLine(err)}`;
     }
-    sources.push(src.source);
+    // The node engine compiled this very schema already: failing here is golive's own fault.
+    if (src === undefined) throw new GoliveError('GOLIVE_ENGINE_ERROR', `openapi: could not generate the k6 validator of ${op} response ${key} (${type})${cause}`);
+    sources.push(src);
     index.set(fn, sources.length - 1);
     return sources.length - 1;
   };

@@ -10,7 +10,7 @@ import { compileJsonSchema, type SchemaOptions } from '../../checks/declared/jso
 import type { OpenApiVersion } from './document.js';
 import { bodyValidator, type BodyValidator } from './table.js';
 
-/** How every response schema of a contract is compiled, here and ahead of time for k6. */
+/** How every response schema of a contract is compiled (once: k6's ahead-of-time code is the same validator's). */
 export const CONTRACT_SCHEMA_OPTIONS: SchemaOptions = { dialect: '2020-12', allErrors: true, formats: 'openapi' };
 
 type Json = Record<string, unknown>;
@@ -60,8 +60,8 @@ export type { BodyValidator, SchemaError } from './table.js';
 /** One compiler per contract; validators are compiled once per schema object. */
 export class SchemaCompiler {
   private readonly cache = new Map<object, BodyValidator>();
-  /** the schema each validator was compiled from, as compiled (for the k6 engine's ahead-of-time code) */
-  private readonly compiled = new Map<BodyValidator, object>();
+  /** each validator's standalone code, for the k6 engine's ahead-of-time contract (compiled once, kept as code) */
+  private readonly sources = new Map<BodyValidator, () => string>();
 
   constructor(private readonly version: OpenApiVersion, private readonly components: unknown) {}
 
@@ -75,17 +75,17 @@ export class SchemaCompiler {
       const components = this.version === '3.0' ? fromOpenApi30(this.components) : this.components;
       converted = { ...converted, components };
     }
-    const compiled = compileJsonSchema(converted, CONTRACT_SCHEMA_OPTIONS);
+    const compiled = compileJsonSchema(converted, CONTRACT_SCHEMA_OPTIONS, true);
     if (!compiled.ok) throw new Error(compiled.cause);
     const fn = bodyValidator(compiled.validateAll);
     this.cache.set(schema, fn);
-    this.compiled.set(fn, converted);
+    if (compiled.source) this.sources.set(fn, compiled.source);
     return fn;
   }
 
-  /** The schema `fn` was compiled from (undefined for a validator of another compiler). */
-  schemaOf(fn: BodyValidator): object | undefined {
-    return this.compiled.get(fn);
+  /** `fn` as ajv's standalone code (undefined for a validator of another compiler). */
+  sourceOf(fn: BodyValidator): string | undefined {
+    return this.sources.get(fn)?.();
   }
 }
 
