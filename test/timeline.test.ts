@@ -67,6 +67,26 @@ describe('timeline', () => {
     expect(json.series[0]!.reqs).toEqual([...Array.from({ length: 10 }, () => 20), 1]);
   });
 
+  it("a worker's raw second merged into a timeline counting whole seconds is kept encoded, not as a log; a short run's stays a log", () => {
+    // what a --workers coordinator does once a second: the thread's 100 ms intervals arrive as logs
+    const second = (at: number): Timeline => {
+      const c = clockAt(at);
+      const w = new Timeline(c.now);
+      const r = w.recorder(tags(200))!;
+      for (let t = at; t < at + 1000; t += 10) { c.set(t); r(2); }
+      return Timeline.fromRaw(structuredClone(w.toRaw()));
+    };
+    const long = new Timeline(clockAt(0).now);
+    for (let s = 0; s < 15; s++) long.merge(second(s * 1000));
+    const raw = long.toRaw();
+    expect(raw.intervalMs).toBe(1000);
+    expect(raw.tracks[0]!.buckets.filter((b) => b.log !== undefined)).toEqual([]);
+    expect(long.toJSON()!.series[0]!.reqs).toEqual(Array.from({ length: 15 }, () => 100));
+    const short = new Timeline(clockAt(0).now);
+    short.merge(second(0));
+    expect(short.toRaw().tracks[0]!.buckets.every((b) => b.log !== undefined)).toBe(true);
+  });
+
   it('keeps a series per stage and ignores samples without a phase', () => {
     const c = clockAt(5_000);
     const tl = new Timeline(c.now);

@@ -172,8 +172,8 @@ export class Timeline {
 
   /** Adds another timeline (a parallel runner's, or one read back from a report). */
   merge(other: Timeline): void {
-    // Live histograms close; fine logs stay logs (appended, sealed when read): merging a worker's
-    // second each second would otherwise build and encode a histogram per interval twice over.
+    // Live histograms close; fine logs stay logs (appended, sealed when read or folded into seconds):
+    // merging a worker's second each second would otherwise build and encode a histogram per interval twice over.
     for (const t of other.tracks.values()) other.closeLive(t);
     for (const t of this.tracks.values()) this.closeLive(t);
     while (this.intervalMs < other.intervalMs) this.coarsen();
@@ -199,6 +199,9 @@ export class Timeline {
           into.buckets.set(j, b);
           this.widen(j);
         }
+        // Logs are for the fine intervals of a short run only: a whole second is kept encoded, or a
+        // long --workers run would hold four bytes per request for its whole length.
+        if (this.intervalMs >= BASE_INTERVAL_MS) settle(cur ?? b);
       }
     }
     if (this.pastShortRun()) this.coarsen();
