@@ -63,8 +63,6 @@ export function stepAssertions(step: Step): Assertion[] {
   return step.expect.some((a) => 'status' in a) ? step.expect : [IMPLICIT_STATUS, ...step.expect];
 }
 
-export { defaultExpected } from './expected.js';
-
 /** A step's expected_response: what its (hard) status assertion accepts, else 2xx. */
 export function expectedStatus(step: Step): (status: number) => boolean {
   const a = stepAssertions(step).find((x) => 'status' in x && x.soft !== true);

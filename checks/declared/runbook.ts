@@ -7,7 +7,8 @@
  */
 import type { DeclaredCheck, Step } from '../../src/contract/checks-schema.js';
 import { MARKET_CHECKS } from '../market-data.js';
-import { defaultExpected, expectedStatus } from './evaluate.js';
+import { expectedStatus } from './evaluate.js';
+import { defaultExpected } from './expected.js';
 import type { FlowOutcome } from './flow.js';
 import type { CheckPolicy } from './recording.js';
 

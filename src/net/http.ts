@@ -19,7 +19,7 @@ import { Exchanger } from './exchange.js';
 import { STALE_RETRIES, type FailureTally } from './failures.js';
 import { clientFault, describeError } from './load/describe-error.js';
 import { withTimeout } from './timeout.js';
-import { defaultExpected } from '../../checks/declared/evaluate.js';
+import { defaultExpected } from '../../checks/declared/expected.js';
 import type { Clock } from '../core/clock.js';
 
 export interface HttpCall {

@@ -12,7 +12,7 @@ import { HttpClient, type HttpCall, type HttpClientOptions, type HttpOutcome, ty
 import type { Contract } from './contract.js';
 import { CONFORMS, checkConformance, describeFindings } from './conformance.js';
 import { failedOnContract } from './phase-verdict.js';
-import { defaultExpected } from '../../checks/declared/evaluate.js';
+import { defaultExpected } from '../../checks/declared/expected.js';
 
 export { coverageOf, describeCoverage, recordCoverage } from './coverage.js';
 

@@ -16,7 +16,7 @@ import { runLoadWorkers } from '../net/load/workers/run-workers.js';
 import { clientFaultReason } from '../net/failures.js';
 import { rateProfile } from '../net/load/schedule.js';
 import { createSampleRecorder } from '../net/sample-recorder.js';
-import { defaultExpected } from '../../checks/declared/evaluate.js';
+import { defaultExpected } from '../../checks/declared/expected.js';
 import type { AbortWatch } from './types.js';
 import { Findings } from './findings.js';
 import { judgeAllFailed } from './all-failed.js';

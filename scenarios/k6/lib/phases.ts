@@ -11,7 +11,7 @@ import type { PhaseName } from '../../../src/core/result.js';
 import type { K6Config } from '../../../src/contract/k6-plan.js';
 import { mixRequest } from './mix.js';
 import { judgeLoad, lowerHeaders, sampleLoad } from './contract.js';
-import { defaultExpected } from '../../../checks/declared/evaluate.js';
+import { defaultExpected } from '../../../checks/declared/expected.js';
 
 /** `scenario` = the phase, as the node engine labels its series: one dashboard groups both engines' series by scenario. */
 function params(cfg: K6Config, phase: PhaseName, path: string, extra: Params, stage?: string): Params {
