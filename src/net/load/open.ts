@@ -78,6 +78,8 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   private immediate: NodeJS.Immediate | undefined;
   /** the pump waits for a response (next() wakes it), its timer only bounds the wait */
   private yielding = false;
+  /** a worker thread's shared start (share.start), on the clock */
+  private startAt: number | undefined;
 
   constructor(opts: LoadOptions, w: ArrivalWorkload, private readonly maxInFlight: number) {
     const profile = rateProfile(w);
@@ -91,23 +93,23 @@ export abstract class OpenModel<S extends LoadSlot> extends LoadRun<S> implement
   /** a new carrier for one request at a time (its connection opens on first use) */
   protected abstract newSlot(): S;
 
-  /** opens the slot's connection ahead of its first request (a carrier that cannot resolves at once) */
-  protected preconnect(_slot: S, _withinMs: number): Promise<void> {
-    return Promise.resolve();
-  }
+  /** opens the slot's connection ahead of its first request; a carrier without it opens on first use */
+  protected preconnect?(slot: S, withinMs: number): Promise<void>;
 
   protected override async prepare(): Promise<void> {
-    const n = connectionsAhead(this.pacer.profile, this.opts.share?.of ?? 1, this.maxInFlight);
-    for (let i = 0; i < n; i++) {
-      const slot = this.newSlot();
-      this.slots.push(slot);
-      this.free.push(slot);
+    const connect = this.preconnect?.bind(this);
+    if (connect) {
+      const ahead = Array.from({ length: connectionsAhead(this.pacer.profile, this.opts.share?.of ?? 1, this.maxInFlight) }, () => this.newSlot());
+      this.slots.push(...ahead);
+      this.free.push(...ahead);
+      await Promise.all(ahead.map((s) => connect(s, Math.min(AHEAD_WITHIN_MS, this.opts.timeoutMs))));
     }
-    await Promise.all(this.free.map((s) => this.preconnect(s, Math.min(AHEAD_WITHIN_MS, this.opts.timeoutMs))));
+    // a worker thread says it is ready only now, so the shared start never finds one still connecting
+    if (this.opts.share) this.startAt = await this.opts.share.start();
   }
 
   protected begin(): void {
-    this.pacer.t0 = this.opts.share?.startAt ?? this.opts.clock.now();
+    this.pacer.t0 = this.startAt ?? this.opts.clock.now();
     this.pump();
   }
 

@@ -76,7 +76,8 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   stopped = false;
   aborted = false;
   readonly slots: S[] = [];
-  private readonly startedAt: number;
+  /** when the run began, after prepare(): connecting ahead is not part of its elapsed time */
+  private startedAt: number;
   private lastProgress: number;
   private callbackError: { error: unknown } | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -126,6 +127,8 @@ export abstract class LoadRun<S extends LoadSlot> implements SlotOwner<S> {
   async run(): Promise<LoadStats> {
     const { signal, timeoutMs } = this.opts;
     if (!signal.aborted) await this.prepare();
+    this.startedAt = this.opts.clock.now();
+    this.lastProgress = this.startedAt;
     // Our own event loop's delay: a saturated generator inflates latency too.
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();

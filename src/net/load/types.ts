@@ -105,10 +105,11 @@ export interface LoadOptions {
   onProgress?(done: number, total?: number): void;
   /**
    * open model in a worker thread (workers/): send only this share of the
-   * schedule, whose start is `startAt` on `clock` (the same instant for every
-   * worker) instead of the moment the run begins
+   * schedule. `start` is called once this thread's connections are open
+   * (ahead) and resolves with the schedule's start on `clock`, the same
+   * instant for every worker, instead of the moment the run begins
    */
-  share?: ArrivalShare & { startAt: number };
+  share?: ArrivalShare & { start(): Promise<number> };
 }
 
 export interface LoadStats {

@@ -18,10 +18,10 @@ import type { ArrivalWorkload, LoadOptions, LoadStats } from '../types.js';
 import type { Flush, FromWorker, RecordSpec, ToWorker, WorkerInput } from './protocol.js';
 import { mergeFlush, mergeStats, workerWorkloads } from './split.js';
 
-/** How long the workers get to start and connect nothing yet (module load) before it is our fault. */
+/** How long the workers get to start (module load, connections opened ahead) before it is our fault. */
 const READY_TIMEOUT_MS = 30_000;
-/** the schedule starts this long after every worker is ready (each opens its first connections in it), so none starts late */
-const START_AHEAD_MS = 50;
+/** the schedule starts this long after every worker is ready, so none starts late */
+const START_AHEAD_MS = 20;
 
 export interface WorkersOptions extends Omit<LoadOptions, 'onSample' | 'onLag' | 'share' | 'workload'> {
   workload: ArrivalWorkload;

@@ -75,13 +75,22 @@ async function main(): Promise<void> {
   const go = new Promise<number>((resolve) => {
     port.on('message', (m: ToWorker) => {
       if (m.type === 'go') resolve(m.startEpochMs);
-      else controller.abort();
+      else {
+        // an abort before the start ends the wait too: the run then sees its signal and stops
+        controller.abort();
+        resolve(performance.timeOrigin + performance.now());
+      }
     });
   });
   warmUp(input);
-  post({ type: 'ready' });
-  const startEpochMs = await go;
-  const timer = setInterval(flush, FLUSH_EVERY_MS);
+  let timer: NodeJS.Timeout | undefined;
+  /** called by the generator once this thread's connections are open: ready, then the shared start */
+  const start = async (): Promise<number> => {
+    post({ type: 'ready' });
+    const startEpochMs = await go;
+    timer = setInterval(flush, FLUSH_EVERY_MS);
+    return startEpochMs - performance.timeOrigin;
+  };
   try {
     const stats = await runLoad({
       origin: input.origin,
@@ -93,7 +102,7 @@ async function main(): Promise<void> {
       clock: systemClock,
       ...(input.ca !== undefined ? { ca: input.ca } : {}),
       maxScheduleLagMs: input.maxScheduleLagMs,
-      share: { ...input.share, startAt: startEpochMs - performance.timeOrigin },
+      share: { ...input.share, start },
       onSample: (s) => { rec.settled++; rec.recorder.onSample(s); },
       onLag: (ms, stage) => rec.lag(ms, stage),
     });
