@@ -90,6 +90,9 @@ describe('what the threads wanted of the machine', () => {
     expect(merged.cpuWaitMs).toBeUndefined();
     expect(merged.machineShare).toBeCloseTo(0.25, 9);
   });
+  it('one thread (max-in-flight left a runner one) gives no share: its own sleep proves the target\'s part', () => {
+    expect(mergeStats([part({ cpuWaitMs: 900 })], { cpuMs: 1000, elapsedMs: 1000, cpus: 1 }).machineShare).toBeUndefined();
+  });
 });
 
 describe('histograms flushed once a second by each worker merge exactly', () => {

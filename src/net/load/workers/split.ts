@@ -80,7 +80,8 @@ export function mergeStats(parts: readonly LoadStats[], whole: { cpuMs: number; 
     eventLoopDelay: worstLoop(parts.map((p) => p.eventLoopDelay)),
     cpuMs: whole.cpuMs / n,
     ...(waited !== undefined ? { cpuWaitMs: waited / n } : {}),
-    ...(whole.elapsedMs > 0 && whole.cpus > 0 ? { machineShare: (whole.cpuMs + (waited ?? 0)) / whole.elapsedMs / whole.cpus } : {}),
+    // one thread's sleep is its own proof (a runner's share of max-in-flight may leave one thread): no share then
+    ...(parts.length > 1 && whole.elapsedMs > 0 && whole.cpus > 0 ? { machineShare: (whole.cpuMs + (waited ?? 0)) / whole.elapsedMs / whole.cpus } : {}),
     elapsedMs: whole.elapsedMs,
   };
 }
