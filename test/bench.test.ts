@@ -169,7 +169,7 @@ function sampleReport(): BenchReport {
     accuracy: [{ target: 'fixed 20 ms', requests: 300, truth: { p50: 20, p95: 20, p99: 20 }, golive: { p50: 20.2, p95: 20.6, p99: 21 }, p95Error: 0.6, p95WithinGoal: true, errors: [] }],
     stall: { spec: { every: 300, stallMs: 1000, baseMs: 10, connections: 10, requests: 600, rate: 200, durationSeconds: 3 }, truth: { p50: 10, p95: 850, p99: 970 }, closed: { p50: 11, p95: 15, p99: 1001 }, open: { p50: 11, p95: 840, p99: 980, dropped: 0 }, errors: [] },
     scale: { requests: 1_000_000, target: 'nginx', peakRssMB: 120, rps: 25_000, merge: { runners: 10, samplesPerRunner: 100_000, seriesPerRunner: 6, ms: 15, p95: 9 },
-      workers: { threads: 2, rate: 20_000, peakRssMB: 162, sentPct: 99.7, droppedPct: 0.3 } },
+      workers: { threads: 2, rate: 20_000, arrivals: 1_000_000, peakRssMB: 162, sentPct: 99.7, droppedPct: 0.3 } },
     startup: { help: { ms: 80, runs: 5 }, k6Bundle: { na: 'scripts/build-k6.mjs not present' } },
   };
   return { ...partial, goals: judgeGoals(partial) };

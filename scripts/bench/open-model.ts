@@ -87,7 +87,8 @@ export interface OpenSection {
 
 type Log = (line: string) => void;
 
-async function runOpen(tool: OpenTool, box: Toolbox, spec: OpenSpec, workers = 1): Promise<OpenOutcome> {
+/** One open-model run of `tool` (golive on `workers` threads), dropped counting every cause. */
+export async function runOpen(tool: OpenTool, box: Toolbox, spec: OpenSpec, workers = 1): Promise<OpenOutcome> {
   if (tool === 'k6') return box.k6 ? runK6Open(box.k6, spec) : { ok: false, error: 'k6 not found' };
   if (tool === 'vegeta') return box.vegeta ? runVegeta(box.vegeta, spec) : { ok: false, error: 'vegeta not found' };
   const o = await runGolive(box, { origin: spec.origin, path: spec.path, connections: 1, requests: 0, seconds: spec.seconds, timeoutMs: spec.timeoutMs },

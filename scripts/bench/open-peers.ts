@@ -20,6 +20,8 @@ export interface OpenRun extends PeerResult {
   /** golive: schedule lag p99 (ms) */
   lagP99?: number;
   cpuSeconds: number;
+  /** golive: the peak RSS of its process, all threads (MB) */
+  maxRssMB?: number;
 }
 
 export type OpenOutcome = { ok: true; run: OpenRun } | { ok: false; error: string };

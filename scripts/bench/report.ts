@@ -142,7 +142,7 @@ function scaleGoal(scale: ScaleSection, goals: Goal[]): void {
   if (w === undefined) return;
   const wrss = w.peakRssMB;
   goals.push({
-    name: `peak RSS, ${(w.rate * Math.max(1, Math.round(scale.requests / w.rate))).toLocaleString('en-US')} arrivals, open model --workers ${w.threads}`,
+    name: `peak RSS, ${w.arrivals.toLocaleString('en-US')} arrivals, open model --workers ${w.threads}`,
     goal: '<= 150 MB all threads, 1,000,000',
     measured: wrss === undefined ? `n/a (${w.error ?? 'not run'})` : `${fmt(wrss, 1)} MB (sent ${fmt(w.sentPct ?? NaN, 1)} %)`,
     ...(wrss !== undefined && scale.requests >= 1_000_000 ? { met: wrss <= 150 } : {}),

@@ -6,6 +6,7 @@
  */
 import { MetricStore } from '../../src/core/metrics.js';
 import { mulberry32 } from '../../src/reference-api/prng.js';
+import { runOpen, sustainedAt } from './open-model.js';
 import { runGolive, type Toolbox } from './peers.js';
 import { startNginx, startNodeTarget } from './targets.js';
 
@@ -17,8 +18,10 @@ export interface ScaleSection {
   error?: string;
   merge: { runners: number; samplesPerRunner: number; seriesPerRunner: number; ms: number; p95: number };
   /** the same request count in the open model on worker threads (issue 24): all threads together */
-  workers?: { threads: number; rate: number; peakRssMB?: number; sentPct?: number; droppedPct?: number; error?: string };
+  workers?: { threads: number; rate: number; arrivals: number; peakRssMB?: number; sentPct?: number; droppedPct?: number; error?: string };
 }
+
+const sharesOf = ({ sentPct, droppedPct }: { sentPct: number; droppedPct: number }) => ({ sentPct, droppedPct });
 
 /** The open model's rate for the workers' row: fast enough that two threads are what it takes. */
 export const WORKERS_RATE = 20_000;
@@ -69,13 +72,12 @@ export async function benchScale(box: Toolbox, requests: number, log: Log): Prom
     if (!o.ok) return { requests, target, error: o.error, merge };
     log(`  ${requests} requests: peak RSS ${o.run.maxRssMB?.toFixed(1)} MB`);
     const seconds = Math.max(1, Math.round(requests / WORKERS_RATE));
-    const wo = await runGolive(box, { origin: `http://127.0.0.1:${service.port}`, path: '/health', connections: 1, requests: 0, seconds, timeoutMs: 10_000 },
-      { model: 'open', rate: WORKERS_RATE, durationSeconds: seconds, maxInFlight: 200 }, 2);
-    const asked = WORKERS_RATE * seconds;
+    const wo = await runOpen('golive', box, { origin: `http://127.0.0.1:${service.port}`, path: '/health', rate: WORKERS_RATE, seconds, maxInFlight: 200, timeoutMs: 10_000 }, 2);
+    const row = { threads: 2, rate: WORKERS_RATE, arrivals: WORKERS_RATE * seconds };
     const workers = wo.ok
-      ? { threads: 2, rate: WORKERS_RATE, ...(wo.run.maxRssMB !== undefined ? { peakRssMB: wo.run.maxRssMB } : {}), sentPct: (100 * wo.run.requests) / asked, droppedPct: (100 * ((wo.run.dropped ?? 0) + (wo.run.droppedBehind ?? 0))) / asked }
-      : { threads: 2, rate: WORKERS_RATE, error: wo.error };
-    log(`  ${asked} arrivals at ${WORKERS_RATE}/s on 2 threads: ${wo.ok ? `peak RSS ${wo.run.maxRssMB?.toFixed(1)} MB` : wo.error}`);
+      ? { ...row, ...(wo.run.maxRssMB !== undefined ? { peakRssMB: wo.run.maxRssMB } : {}), ...sharesOf(sustainedAt(WORKERS_RATE, seconds, wo.run)) }
+      : { ...row, error: wo.error };
+    log(`  ${row.arrivals} arrivals at ${WORKERS_RATE}/s on 2 threads: ${wo.ok ? `peak RSS ${wo.run.maxRssMB?.toFixed(1)} MB` : wo.error}`);
     return { requests, target, peakRssMB: o.run.maxRssMB, rps: o.run.rps, merge, workers };
   } finally {
     await service.stop();
