@@ -14,9 +14,12 @@ import { runLoad, type LoadSample } from '../src/net/load/index.js';
 import { connectionsAhead } from '../src/net/load/open.js';
 import { rateProfile } from '../src/net/load/schedule.js';
 
-const servers: Server[] = [];
+const servers: { srv: Server; sockets: Set<Socket> }[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  for (const { srv, sockets } of servers.splice(0)) {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => srv.close(r));
+  }
 });
 
 const RESPONSE = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 15\r\n\r\n{"status":"ok"}';
@@ -46,10 +49,9 @@ async function server(closeSilent = false) {
     });
     sock.on('error', () => undefined);
   });
-  servers.push(srv);
-  srv.on('close', () => { for (const s of sockets) s.destroy(); });
+  servers.push({ srv, sockets });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, seen, closeAll: () => { for (const s of sockets) s.destroy(); } };
+  return { origin: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, seen };
 }
 
 async function open(origin: string, rate: number, seconds: number) {
